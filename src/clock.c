@@ -1,0 +1,85 @@
+/*
+ * clock.c: wall clock with a test override (KEYRITE_TEST_CLOCK) so that
+ * golden logs and screen captures are reproducible.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "err.h"
+
+static int	fixed_loaded;
+static int	fixed_on;
+static time_t	fixed_next;
+
+static void
+load_fixed(void)
+{
+	const char *s;
+	char *end;
+	long long v;
+	time_t t;
+
+	if (fixed_loaded)
+		return;
+	fixed_loaded = 1;
+	if ((s = getenv("KEYRITE_TEST_CLOCK")) == NULL || *s == '\0')
+		return;
+	if (kr_rfc3339_parse(s, &t) == 0) {
+		fixed_on = 1;
+		fixed_next = t;
+		return;
+	}
+	v = strtoll(s, &end, 10);
+	if (*end == '\0' && v >= 0) {
+		fixed_on = 1;
+		fixed_next = (time_t)v;
+	}
+}
+
+int
+kr_clock_is_fixed(void)
+{
+	load_fixed();
+	return fixed_on;
+}
+
+time_t
+kr_now(void)
+{
+	load_fixed();
+	if (fixed_on)
+		return fixed_next++;
+	return time(NULL);
+}
+
+int
+kr_rfc3339(time_t t, char *out, size_t outsz)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return KR_EDATA;
+	if (strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return KR_EUSAGE;
+	return 0;
+}
+
+int
+kr_rfc3339_parse(const char *s, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(s) != 20)
+		return KR_EDATA;
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
+	    *end != '\0')
+		return KR_EDATA;
+	*out = timegm(&tm);
+	return 0;
+}

@@ -1,0 +1,26 @@
+/*
+ * clock.h: the one place keyrite reads the time.
+ *
+ * Tests fix the clock with KEYRITE_TEST_CLOCK (seconds since the epoch, or
+ * an RFC 3339 UTC time); the value then advances by one second per call so
+ * that successive events stay ordered.  Nothing else reads that variable.
+ */
+#ifndef KR_CLOCK_H
+#define KR_CLOCK_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* The current time (or the test clock). */
+time_t	kr_now(void);
+
+/* Formats t as RFC 3339 UTC, "2026-11-27T10:14:03Z" (21 bytes with NUL). */
+int	kr_rfc3339(time_t t, char *out, size_t outsz);
+
+/* Parses an RFC 3339 UTC time with a Z suffix; returns 0 or KR_EDATA. */
+int	kr_rfc3339_parse(const char *s, time_t *out);
+
+/* 1 when the test clock is in force. */
+int	kr_clock_is_fixed(void);
+
+#endif

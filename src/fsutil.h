@@ -1,0 +1,58 @@
+/*
+ * fsutil.h: files the way keyrite writes them.
+ *
+ * Every file is written atomically: a temporary file beside the target
+ * (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600), write, fsync, rename, fsync the
+ * directory.  A crash leaves either the old file or the new one, never half
+ * of one.  Directories keyrite creates are 0700.  Readers take a size limit
+ * and refuse anything larger before reading it.
+ */
+#ifndef KR_FSUTIL_H
+#define KR_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct kr_err;
+
+/* Writes buf to path atomically with the given mode (0600 for anything
+ * keyrite makes).  Returns 0 or KR_ECANTCREAT / KR_EIO. */
+int	kr_write_atomic(const char *path, const void *buf, size_t len,
+	    mode_t mode, struct kr_err *e);
+
+/* Reads a whole regular file of at most max bytes into a malloc'd buffer
+ * with a NUL after the data (*len excludes it).  KR_ENOINPUT when missing,
+ * KR_EDATA when larger than max, KR_EIO otherwise. */
+int	kr_read_file(const char *path, size_t max, char **buf, size_t *len,
+	    struct kr_err *e);
+
+/* Like kr_read_file for secrets: the buffer comes from OpenSSL's secure
+ * heap; free it with kr_secure_free(buf, len + 1). */
+int	kr_read_file_secure(const char *path, size_t max, char **buf,
+	    size_t *len, struct kr_err *e);
+
+/* Creates dir (and missing parents) with mode 0700; an existing directory
+ * is accepted.  Returns 0 or KR_ECANTCREAT. */
+int	kr_mkdir_private(const char *dir, struct kr_err *e);
+
+/* fsyncs a directory so a rename in it is durable. */
+int	kr_fsync_dir(const char *dir, struct kr_err *e);
+
+/* Takes an exclusive, non-blocking flock on DIR/lock.  Returns 0 and the
+ * descriptor in *fd, or KR_ELOCKED when another process holds it. */
+int	kr_lock_dir(const char *dir, int *fd, struct kr_err *e);
+void	kr_unlock_dir(int fd);
+
+/* Joins a directory and a name into out; KR_EUSAGE when it does not fit. */
+int	kr_path_join(char *out, size_t outsz, const char *dir, const char *name);
+
+/* 1 when path exists (any type), 0 otherwise. */
+int	kr_path_exists(const char *path);
+
+/* SHA-256 of a file's contents as lowercase hex. */
+int	kr_file_sha256_hex(const char *path, char out[65], struct kr_err *e);
+
+/* Removes a directory tree (for throwaway sandboxes only). */
+int	kr_remove_tree(const char *dir, struct kr_err *e);
+
+#endif
