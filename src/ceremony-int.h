@@ -1,0 +1,86 @@
+/*
+ * ceremony-int.h: what ceremony.c, ceremony-yaml.c, ceremony-check.c and the
+ * step types share and nobody else needs: the arena the model lives in, the
+ * name indexes behind the lookups, and the template tokenizer.
+ */
+#ifndef KR_CEREMONY_INT_H
+#define KR_CEREMONY_INT_H
+
+#include <stddef.h>
+
+struct ceremony;
+struct ceremony_table;
+struct diag_list;
+
+/* An arena: zeroed allocations freed all at once.  NULL on OOM. */
+struct ceremony_arena *arena_new(void);
+void	arena_free(struct ceremony_arena *a);
+void	*arena_alloc(struct ceremony_arena *a, size_t n);
+void	*arena_array(struct ceremony_arena *a, size_t n, size_t size);
+char	*arena_strndup(struct ceremony_arena *a, const char *s, size_t len);
+
+/* A sorted index of names to positions.  Duplicates keep every position;
+ * nidx_find returns the lowest. */
+struct nidx_ent {
+	const char	*name;
+	size_t		 pos;
+};
+struct nidx {
+	struct nidx_ent	*v;
+	size_t		 n;
+};
+#define NIDX_NONE	((size_t)-1)
+/* Allocates room for n entries (ix->n = 0); the caller appends
+ * ix->v[ix->n++] = (struct nidx_ent){ name, pos } and calls nidx_sort. */
+int	nidx_alloc(struct ceremony_arena *a, struct nidx *ix, size_t n);
+void	nidx_sort(struct nidx *ix);
+size_t	nidx_find(const struct nidx *ix, const char *name);
+
+struct ceremony_index {
+	struct nidx	params, vars, steps, tables, stations, scenarios, roles;
+	struct nidx	rows, cols;	/* for a table's own index */
+};
+
+/* Builds c->index and every table's index.  Returns 0 or KR_ENOMEM. */
+int	ceremony_index_build(struct ceremony *c);
+
+/* Template tokens: a literal run or a reference. */
+enum tmpl_tok {
+	TMPL_END,
+	TMPL_TEXT,	/* text[0..len) literal */
+	TMPL_REF,	/* name[0..len) of ${name} */
+	TMPL_ERROR,	/* err says why */
+};
+struct tmpl_state {
+	const char	*s;
+	size_t		 i;
+	size_t		 tok_off;	/* byte offset where the token starts */
+};
+enum tmpl_tok tmpl_next(struct tmpl_state *ts, const char **text,
+	    size_t *len, const char **err);
+
+/* Parses a decimal integer (optional sign, no spaces): 0 or -1. */
+int	ceremony_parse_int(const char *s, long long *v);
+
+/* 1 when s is exactly one ${ref}, 0 otherwise. */
+int	tmpl_is_single_ref(const char *s);
+/* 1 when s contains a ${ reference start. */
+int	tmpl_has_ref(const char *s);
+
+/* The validation pass (ceremony-check.c): 0 when no error was added. */
+int	ceremony_check(struct ceremony *c, const char *buf, size_t len,
+	    struct diag_list *dl);
+
+/* Position of the k-th (0-based) occurrence of needle inside the scalar
+ * that starts at (line, col) and ends at (end_line, end_col) in buf;
+ * 0 and *oline, *ocol set, or -1 when it cannot be found. */
+int	ceremony_locate(const char *buf, size_t len, unsigned line,
+	    unsigned col, unsigned end_line, unsigned end_col,
+	    const char *needle, size_t k, unsigned *oline, unsigned *ocol);
+
+/* Converts a byte offset into a 1-based line and column the way libyaml
+ * counts them. */
+void	ceremony_offset_pos(const char *buf, size_t len, size_t off,
+	    unsigned *line, unsigned *col);
+
+#endif

@@ -1,0 +1,1244 @@
+/*
+ * ceremony-yaml.c: the libyaml loader.  A buffer goes in; a ceremony model
+ * and a list of diagnostics come out.  No I/O.
+ *
+ * Two stages.  parse() turns libyaml's events into a small node tree,
+ * refusing what the schema forbids at the YAML level: aliases and anchors,
+ * more than one document, nesting deeper than CEREMONY_MAX_DEPTH, tags other
+ * than the core str/int/bool (and map/seq), non-scalar and duplicate mapping
+ * keys, NUL characters.  A YAML syntax or encoding error stops it (there is
+ * nothing sensible to build after one).  build_*() then walk the tree into
+ * the model, checking shapes and types and collecting every error:
+ * unknown keys, missing required keys, a string where a mapping belongs.
+ * The semantic checks (references, ids, order) are ceremony-check.c's.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "ceremony.h"
+#include "ceremony-int.h"
+#include "diag.h"
+#include "err.h"
+#include "step.h"
+
+enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
+enum ytag { YT_NONE, YT_STR, YT_INT, YT_BOOL };
+
+struct ynode {
+	enum ykind		 kind;
+	enum ytag		 tag;
+	struct ceremony_loc	 loc;
+	const char		*s;	/* scalar value (in the ceremony arena) */
+	int			 plain;	/* unquoted scalar */
+	int			 null;	/* plain "", "~" or "null" */
+	int			 dup;	/* a duplicate key: skip its pair */
+	struct ynode		*first, *last, *next;
+	size_t			 n;
+};
+
+struct loader {
+	const char		*buf;
+	size_t			 len;
+	struct ceremony		*c;
+	struct ceremony_arena	*tmp;		/* the node tree */
+	struct diag_list	*dl;
+	int			 oom;
+};
+
+#define ERR(L, loc, ...) \
+	diag_add((L)->dl, DIAG_ERROR, (loc).line, (loc).col, __VA_ARGS__)
+
+/* Shortens a name for a message. */
+#define NM(s)	80, (s)
+
+/* Stage 1: events to nodes */
+
+static void
+mark_loc(struct ceremony_loc *loc, const yaml_mark_t *start,
+    const yaml_mark_t *end)
+{
+	loc->line = (unsigned)start->line + 1;
+	loc->col = (unsigned)start->column + 1;
+	loc->end_line = (unsigned)end->line + 1;
+	loc->end_col = (unsigned)end->column + 1;
+}
+
+static int
+tag_kind(const yaml_char_t *tag, enum ytag *out, int collection)
+{
+	const char *t = (const char *)tag;
+
+	*out = YT_NONE;
+	if (t == NULL)
+		return 0;
+	if (collection)
+		return strcmp(t, YAML_MAP_TAG) == 0 ||
+		    strcmp(t, YAML_SEQ_TAG) == 0 ? 0 : -1;
+	if (strcmp(t, YAML_STR_TAG) == 0)
+		*out = YT_STR;
+	else if (strcmp(t, YAML_INT_TAG) == 0)
+		*out = YT_INT;
+	else if (strcmp(t, YAML_BOOL_TAG) == 0)
+		*out = YT_BOOL;
+	else
+		return -1;
+	return 0;
+}
+
+static struct ynode *
+new_node(struct loader *L, enum ykind kind, const yaml_event_t *ev)
+{
+	struct ynode *n;
+
+	if ((n = arena_alloc(L->tmp, sizeof(*n))) == NULL) {
+		L->oom = 1;
+		return NULL;
+	}
+	n->kind = kind;
+	mark_loc(&n->loc, &ev->start_mark, &ev->end_mark);
+	return n;
+}
+
+static void
+append(struct loader *L, struct ynode *parent, struct ynode *n)
+{
+	if (parent->kind == Y_MAP && parent->n % 2 == 0 && n->kind != Y_SCALAR)
+		ERR(L, n->loc, "mapping keys must be scalars");
+	if (parent->last == NULL)
+		parent->first = n;
+	else
+		parent->last->next = n;
+	parent->last = n;
+	parent->n++;
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	const struct ynode *x = *(const struct ynode *const *)a;
+	const struct ynode *y = *(const struct ynode *const *)b;
+	int r;
+
+	if ((r = strcmp(x->s, y->s)) != 0)
+		return r;
+	if (x->loc.line != y->loc.line)
+		return x->loc.line < y->loc.line ? -1 : 1;
+	return x->loc.col < y->loc.col ? -1 : x->loc.col > y->loc.col;
+}
+
+/* Marks and reports duplicate keys of a finished mapping (n log n). */
+static void
+check_dups(struct loader *L, struct ynode *map)
+{
+	struct ynode **keys, *k;
+	size_t n = 0, i, first = 0;
+
+	if (map->n < 4)
+		return;		/* at most one pair */
+	if ((keys = calloc(map->n / 2, sizeof(*keys))) == NULL) {
+		L->oom = 1;
+		return;
+	}
+	for (k = map->first; k != NULL && k->next != NULL; k = k->next->next)
+		if (k->kind == Y_SCALAR)
+			keys[n++] = k;
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (i = 1; i < n; i++) {
+		if (strcmp(keys[i]->s, keys[first]->s) != 0) {
+			first = i;
+			continue;
+		}
+		keys[i]->dup = 1;
+		ERR(L, keys[i]->loc, "duplicate key '%.*s' (first at line %u)",
+		    NM(keys[i]->s), keys[first]->loc.line);
+	}
+	free(keys);
+}
+
+static void
+yaml_error(struct loader *L, const yaml_parser_t *p)
+{
+	unsigned line, col;
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		L->oom = 1;
+		return;
+	case YAML_READER_ERROR:
+		ceremony_offset_pos(L->buf, L->len, p->problem_offset, &line,
+		    &col);
+		if (p->problem_value != -1)
+			diag_add(L->dl, DIAG_ERROR, line, col, "%s (byte 0x%02X)",
+			    p->problem, (unsigned)p->problem_value & 0xff);
+		else
+			diag_add(L->dl, DIAG_ERROR, line, col, "%s", p->problem);
+		return;
+	default:
+		line = (unsigned)p->problem_mark.line + 1;
+		col = (unsigned)p->problem_mark.column + 1;
+		if (p->context != NULL)
+			diag_add(L->dl, DIAG_ERROR, line, col, "YAML syntax "
+			    "error: %s (%s at line %u)", p->problem != NULL ?
+			    p->problem : "unknown", p->context,
+			    (unsigned)p->context_mark.line + 1);
+		else
+			diag_add(L->dl, DIAG_ERROR, line, col, "YAML syntax "
+			    "error: %s", p->problem != NULL ? p->problem :
+			    "unknown");
+		return;
+	}
+}
+
+static int
+is_null(const char *s, size_t len)
+{
+	return len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+/* Returns the root node, or NULL after an error (diagnostics added). */
+static struct ynode *
+parse(struct loader *L)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	struct ynode *stack[CEREMONY_MAX_DEPTH + 1], *root = NULL, *n;
+	struct ceremony_loc loc;
+	const yaml_char_t *anchor, *tag;
+	enum ytag tk;
+	size_t depth = 0, ndocs = 0;
+	int done = 0, failed = 0;
+
+	if (!yaml_parser_initialize(&p)) {
+		L->oom = 1;
+		return NULL;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)L->buf, L->len);
+	while (!done && !failed) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			yaml_error(L, &p);
+			failed = 1;
+			break;
+		}
+		mark_loc(&loc, &ev.start_mark, &ev.end_mark);
+		anchor = tag = NULL;
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+			anchor = ev.data.sequence_start.anchor;
+			tag = ev.data.sequence_start.tag;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			anchor = ev.data.mapping_start.anchor;
+			tag = ev.data.mapping_start.tag;
+			break;
+		case YAML_SCALAR_EVENT:
+			anchor = ev.data.scalar.anchor;
+			tag = ev.data.scalar.tag;
+			break;
+		default:
+			break;
+		}
+		if (anchor != NULL) {
+			ERR(L, loc, "anchors and aliases are not allowed "
+			    "(anchor '&%.*s')", NM((const char *)anchor));
+			failed = 1;
+		} else if (tag_kind(tag, &tk, ev.type != YAML_SCALAR_EVENT)
+		    != 0) {
+			ERR(L, loc, "tag '%.*s' is not allowed (only !!str, "
+			    "!!int and !!bool)", NM((const char *)tag));
+			failed = 1;
+		}
+		if (failed) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		n = NULL;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++ndocs > 1) {
+				ERR(L, loc, "only one YAML document is allowed");
+				failed = 1;
+			}
+			break;
+		case YAML_ALIAS_EVENT:
+			ERR(L, loc, "aliases are not allowed (alias '*%.*s')",
+			    NM((const char *)ev.data.alias.anchor));
+			failed = 1;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (depth >= CEREMONY_MAX_DEPTH) {
+				ERR(L, loc, "nesting deeper than %d levels",
+				    CEREMONY_MAX_DEPTH);
+				failed = 1;
+				break;
+			}
+			n = new_node(L, ev.type == YAML_MAPPING_START_EVENT ?
+			    Y_MAP : Y_SEQ, &ev);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			if (depth == 0)
+				break;	/* cannot happen with libyaml */
+			stack[depth - 1]->loc.end_line = loc.end_line;
+			stack[depth - 1]->loc.end_col = loc.end_col;
+			if (stack[depth - 1]->kind == Y_MAP)
+				check_dups(L, stack[depth - 1]);
+			depth--;
+			break;
+		case YAML_SCALAR_EVENT:
+			if ((n = new_node(L, Y_SCALAR, &ev)) == NULL)
+				break;
+			n->tag = tk;
+			n->plain = ev.data.scalar.style ==
+			    YAML_PLAIN_SCALAR_STYLE;
+			if (memchr(ev.data.scalar.value, '\0',
+			    ev.data.scalar.length) != NULL)
+				ERR(L, loc, "a string may not contain a NUL "
+				    "character");
+			n->s = arena_strndup(L->c->arena,
+			    (const char *)ev.data.scalar.value,
+			    ev.data.scalar.length);
+			if (n->s == NULL) {
+				L->oom = 1;
+				break;
+			}
+			n->null = n->plain && tk == YT_NONE &&
+			    is_null(n->s, ev.data.scalar.length);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+		if (L->oom)
+			failed = 1;
+		if (n == NULL || failed)
+			continue;
+		if (depth == 0)
+			root = n;
+		else
+			append(L, stack[depth - 1], n);
+		if (n->kind != Y_SCALAR)
+			stack[depth++] = n;
+	}
+	yaml_parser_delete(&p);
+	if (failed)
+		return NULL;
+	if (root == NULL || (root->kind == Y_SCALAR && root->null)) {
+		diag_add(L->dl, DIAG_ERROR, 1, 1, "empty document (expected a "
+		    "ceremony: a mapping with keyrite, id, title and steps)");
+		return NULL;
+	}
+	if (root->kind != Y_MAP) {
+		ERR(L, root->loc, "the top level must be a mapping");
+		return NULL;
+	}
+	return root;
+}
+
+/* Stage 2: nodes to the model */
+
+#define FOREACH_PAIR(k, v, map)						\
+	for ((k) = (map)->first; (k) != NULL && ((v) = (k)->next) != NULL; \
+	    (k) = (v)->next)						\
+		if ((k)->kind != Y_SCALAR || (k)->dup)			\
+			continue;					\
+		else
+
+static const struct ynode *
+map_get(const struct ynode *map, const char *key)
+{
+	const struct ynode *k, *v;
+
+	if (map == NULL || map->kind != Y_MAP)
+		return NULL;
+	FOREACH_PAIR(k, v, map)
+		if (strcmp(k->s, key) == 0)
+			return v;
+	return NULL;
+}
+
+static size_t
+map_pairs(const struct ynode *map)
+{
+	return map->kind == Y_MAP ? map->n / 2 : 0;
+}
+
+static void
+set_str(struct ceremony_str *out, const struct ynode *v)
+{
+	out->s = v->s;
+	out->loc = v->loc;
+}
+
+static int
+get_str(struct loader *L, const struct ynode *v, const char *key,
+    const char *where, struct ceremony_str *out)
+{
+	if (v->kind != Y_SCALAR || v->null || v->tag == YT_INT ||
+	    v->tag == YT_BOOL) {
+		ERR(L, v->loc, "expected a string for '%s' %s", key, where);
+		return -1;
+	}
+	set_str(out, v);
+	return 0;
+}
+
+/* Any non-null scalar, as text (a parameter default). */
+static int
+get_scalar(struct loader *L, const struct ynode *v, const char *key,
+    const char *where, struct ceremony_str *out)
+{
+	if (v->kind != Y_SCALAR || v->null) {
+		ERR(L, v->loc, "expected a single value for '%s' %s", key,
+		    where);
+		return -1;
+	}
+	set_str(out, v);
+	return 0;
+}
+
+static int
+get_int(struct loader *L, const struct ynode *v, const char *key,
+    const char *where, long long *out)
+{
+	if (v->kind != Y_SCALAR || (!v->plain && v->tag != YT_INT) ||
+	    (v->tag != YT_NONE && v->tag != YT_INT) ||
+	    ceremony_parse_int(v->s, out) != 0) {
+		ERR(L, v->loc, "expected an integer for '%s' %s", key, where);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+get_bool(struct loader *L, const struct ynode *v, const char *key,
+    const char *where, int *out)
+{
+	static const char *const t[] = { "true", "True", "TRUE", NULL };
+	static const char *const f[] = { "false", "False", "FALSE", NULL };
+	size_t i;
+
+	if (v->kind == Y_SCALAR && (v->plain || v->tag == YT_BOOL) &&
+	    (v->tag == YT_NONE || v->tag == YT_BOOL)) {
+		for (i = 0; t[i] != NULL; i++) {
+			if (strcmp(v->s, t[i]) == 0) {
+				*out = 1;
+				return 0;
+			}
+			if (strcmp(v->s, f[i]) == 0) {
+				*out = 0;
+				return 0;
+			}
+		}
+	}
+	ERR(L, v->loc, "expected true or false for '%s' %s", key, where);
+	return -1;
+}
+
+static int
+get_list(struct loader *L, const struct ynode *v, const char *key,
+    const char *where, struct ceremony_list *out)
+{
+	const struct ynode *it;
+	size_t i = 0;
+
+	if (v->kind != Y_SEQ) {
+		ERR(L, v->loc, "expected a list for '%s' %s", key, where);
+		return -1;
+	}
+	out->loc = v->loc;
+	if ((out->v = arena_array(L->c->arena, v->n, sizeof(*out->v))) ==
+	    NULL) {
+		L->oom = 1;
+		return -1;
+	}
+	for (it = v->first; it != NULL; it = it->next) {
+		if (it->kind != Y_SCALAR || it->null) {
+			ERR(L, it->loc, "expected a string in '%s' %s", key,
+			    where);
+			continue;
+		}
+		set_str(&out->v[i++], it);
+	}
+	out->n = i;
+	return 0;
+}
+
+static int
+want_map(struct loader *L, const struct ynode *v, const char *key,
+    const char *where)
+{
+	if (v->kind == Y_MAP)
+		return 0;
+	ERR(L, v->loc, "expected a mapping for '%s' %s", key, where);
+	return -1;
+}
+
+static void
+unknown_key(struct loader *L, const struct ynode *k, const char *where)
+{
+	ERR(L, k->loc, "unknown key '%.*s' %s", NM(k->s), where);
+}
+
+static void
+missing(struct loader *L, const struct ynode *map, const char *key,
+    const char *where)
+{
+	ERR(L, map->loc, "missing required key '%s' %s", key, where);
+}
+
+/* Stations */
+
+static void
+build_stations(struct loader *L, const struct ynode *m)
+{
+	struct ceremony *c = L->c;
+	const struct ynode *k, *v;
+	struct ceremony_station *st;
+
+	if (want_map(L, m, "stations", "at the top level") != 0)
+		return;
+	if ((c->stations = arena_array(c->arena, map_pairs(m),
+	    sizeof(*c->stations))) == NULL) {
+		L->oom = 1;
+		return;
+	}
+	FOREACH_PAIR(k, v, m) {
+		st = &c->stations[c->nstations++];
+		set_str(&st->name, k);
+		(void)get_str(L, v, k->s, "in 'stations' (a description)",
+		    &st->description);
+	}
+	if (c->nstations == 0)
+		ERR(L, m->loc, "'stations' is empty");
+}
+
+/* Parameters */
+
+static const char *const ptype_names[] = {
+	"string", "choice", "uuid", "integer", "quorum", "path", "url", NULL
+};
+
+static void
+build_param(struct loader *L, const struct ynode *k, const struct ynode *m,
+    struct ceremony_param *p)
+{
+	const struct ynode *kk, *v;
+	char where[128];
+	size_t i;
+
+	set_str(&p->name, k);
+	p->loc = m->loc;
+	snprintf(where, sizeof(where), "in parameter '%.80s'", k->s);
+	if (want_map(L, m, k->s, "in 'parameters'") != 0) {
+		p->name.s = NULL;
+		return;
+	}
+	p->type = CEREMONY_PT_STRING;
+	FOREACH_PAIR(kk, v, m) {
+		if (strcmp(kk->s, "type") == 0) {
+			if (get_str(L, v, "type", where, &p->type_name) != 0)
+				continue;
+			for (i = 0; ptype_names[i] != NULL; i++)
+				if (strcmp(ptype_names[i], v->s) == 0)
+					break;
+			if (ptype_names[i] == NULL) {
+				ERR(L, v->loc, "unknown type '%.*s' %s "
+				    "(expected string, choice, uuid, integer, "
+				    "quorum, path or url)", NM(v->s), where);
+				p->type_name.s = NULL;
+			} else
+				p->type = (enum ceremony_ptype)i;
+		} else if (strcmp(kk->s, "prompt") == 0)
+			(void)get_str(L, v, "prompt", where, &p->prompt);
+		else if (strcmp(kk->s, "help") == 0)
+			(void)get_str(L, v, "help", where, &p->help);
+		else if (strcmp(kk->s, "default") == 0)
+			(void)get_scalar(L, v, "default", where, &p->def);
+		else if (strcmp(kk->s, "pattern") == 0)
+			(void)get_str(L, v, "pattern", where, &p->pattern);
+		else if (strcmp(kk->s, "min_length") == 0) {
+			if (get_int(L, v, "min_length", where,
+			    &p->min_length) == 0)
+				p->min_length_loc = kk->loc;
+		} else if (strcmp(kk->s, "max_length") == 0) {
+			if (get_int(L, v, "max_length", where,
+			    &p->max_length) == 0)
+				p->max_length_loc = kk->loc;
+		} else if (strcmp(kk->s, "choices") == 0)
+			(void)get_list(L, v, "choices", where, &p->choices);
+		else if (strcmp(kk->s, "from") == 0)
+			(void)get_str(L, v, "from", where, &p->from);
+		else if (strcmp(kk->s, "min") == 0) {
+			if (get_int(L, v, "min", where, &p->min) == 0)
+				p->min_loc = kk->loc;
+		} else if (strcmp(kk->s, "max") == 0) {
+			if (get_int(L, v, "max", where, &p->max) == 0)
+				p->max_loc = kk->loc;
+		} else if (strcmp(kk->s, "secret") == 0)
+			ERR(L, kk->loc, "'secret' is not allowed %s: secrets "
+			    "(PINs) are never parameters", where);
+		else
+			unknown_key(L, kk, where);
+	}
+	if (map_get(m, "type") == NULL)
+		missing(L, m, "type", where);
+}
+
+static void
+build_params(struct loader *L, const struct ynode *m)
+{
+	struct ceremony *c = L->c;
+	const struct ynode *k, *v;
+
+	if (want_map(L, m, "parameters", "at the top level") != 0)
+		return;
+	if ((c->params = arena_array(c->arena, map_pairs(m),
+	    sizeof(*c->params))) == NULL) {
+		L->oom = 1;
+		return;
+	}
+	FOREACH_PAIR(k, v, m)
+		build_param(L, k, v, &c->params[c->nparams++]);
+}
+
+/* Tables */
+
+static void
+build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
+    struct ceremony_table *t)
+{
+	struct ceremony_arena *a = L->c->arena;
+	const struct ynode *row, *ck, *cv;
+	struct ceremony_row *r;
+	struct nidx cols;
+	char where[200];
+	size_t i, n, pos;
+
+	set_str(&t->name, k);
+	t->loc = seq->loc;
+	if (seq->kind != Y_SEQ) {
+		ERR(L, seq->loc, "expected a list of rows for table '%.*s'",
+		    NM(k->s));
+		return;
+	}
+	if (seq->n == 0) {
+		ERR(L, seq->loc, "table '%.*s' has no rows", NM(k->s));
+		return;
+	}
+	row = seq->first;
+	if (row->kind != Y_MAP) {
+		ERR(L, row->loc, "expected a mapping for row 1 of table '%.*s'",
+		    NM(k->s));
+		return;
+	}
+	/* the first row's keys are the columns */
+	t->columns = arena_array(a, map_pairs(row), sizeof(*t->columns));
+	t->rows = arena_array(a, seq->n, sizeof(*t->rows));
+	if (t->columns == NULL || t->rows == NULL ||
+	    nidx_alloc(a, &cols, map_pairs(row)) != 0) {
+		L->oom = 1;
+		return;
+	}
+	t->id_col = NIDX_NONE;
+	FOREACH_PAIR(ck, cv, row) {
+		if (strcmp(ck->s, "id") == 0)
+			t->id_col = t->ncolumns;
+		cols.v[cols.n].name = ck->s;
+		cols.v[cols.n++].pos = t->ncolumns;
+		set_str(&t->columns[t->ncolumns++], ck);
+	}
+	nidx_sort(&cols);
+	if (t->id_col == NIDX_NONE) {
+		ERR(L, row->loc, "row 1 of table '%.*s' has no 'id'", NM(k->s));
+		t->id_col = 0;
+	}
+	for (row = seq->first, n = 1; row != NULL; row = row->next, n++) {
+		if (row->kind != Y_MAP) {
+			ERR(L, row->loc, "expected a mapping for row %zu of "
+			    "table '%.*s'", n, NM(k->s));
+			continue;
+		}
+		r = &t->rows[t->nrows++];
+		r->loc = row->loc;
+		if ((r->cells = arena_array(a, t->ncolumns,
+		    sizeof(*r->cells))) == NULL) {
+			L->oom = 1;
+			return;
+		}
+		cv = map_get(row, "id");
+		if (cv != NULL && cv->kind == Y_SCALAR)
+			snprintf(where, sizeof(where), "row '%.40s' of table "
+			    "'%.80s'", cv->s, k->s);
+		else
+			snprintf(where, sizeof(where), "row %zu of table "
+			    "'%.80s'", n, k->s);
+		FOREACH_PAIR(ck, cv, row) {
+			if ((pos = nidx_find(&cols, ck->s)) == NIDX_NONE) {
+				ERR(L, ck->loc, "%s has an extra column '%.*s' "
+				    "(not in the first row)", where, NM(ck->s));
+				continue;
+			}
+			r->cells[pos].loc = cv->loc;	/* present */
+			if (cv->kind != Y_SCALAR || cv->null) {
+				ERR(L, cv->loc, "expected a single value for "
+				    "'%.*s' in %s", NM(ck->s), where);
+				continue;
+			}
+			set_str(&r->cells[pos], cv);
+		}
+		for (i = 0; i < t->ncolumns; i++)
+			if (r->cells[i].loc.line == 0)
+				ERR(L, row->loc, "%s lacks column '%.*s'",
+				    where, NM(t->columns[i].s));
+	}
+}
+
+static void
+build_tables(struct loader *L, const struct ynode *m)
+{
+	struct ceremony *c = L->c;
+	const struct ynode *k, *v;
+
+	if (want_map(L, m, "tables", "at the top level") != 0)
+		return;
+	if ((c->tables = arena_array(c->arena, map_pairs(m),
+	    sizeof(*c->tables))) == NULL) {
+		L->oom = 1;
+		return;
+	}
+	FOREACH_PAIR(k, v, m)
+		build_table(L, k, v, &c->tables[c->ntables++]);
+}
+
+static void
+build_vars(struct loader *L, const struct ynode *m)
+{
+	struct ceremony *c = L->c;
+	const struct ynode *k, *v;
+	struct ceremony_var *var;
+	if (want_map(L, m, "vars", "at the top level") != 0)
+		return;
+	if ((c->vars = arena_array(c->arena, map_pairs(m),
+	    sizeof(*c->vars))) == NULL) {
+		L->oom = 1;
+		return;
+	}
+	FOREACH_PAIR(k, v, m) {
+		var = &c->vars[c->nvars++];
+		set_str(&var->name, k);
+		if (v->kind != Y_SCALAR || v->null || v->tag == YT_INT ||
+		    v->tag == YT_BOOL)
+			ERR(L, v->loc, "expected a string for var '%.*s'",
+			    NM(k->s));
+		else
+			set_str(&var->tmpl, v);
+	}
+}
+
+/* Steps */
+
+static void
+build_with(struct loader *L, const struct ynode *m, struct ceremony_step *s,
+    const char *where)
+{
+	struct ceremony_arena *a = L->c->arena;
+	const struct ynode *k, *v;
+	struct ceremony_value *w;
+
+	s->with_loc = m->loc;
+	if (m->kind == Y_SCALAR && m->null)
+		return;		/* `with:' with nothing */
+	if (want_map(L, m, "with", where) != 0)
+		return;
+	if ((s->with = arena_array(a, map_pairs(m), sizeof(*s->with))) ==
+	    NULL) {
+		L->oom = 1;
+		return;
+	}
+	FOREACH_PAIR(k, v, m) {
+		w = &s->with[s->nwith++];
+		set_str(&w->key, k);
+		if (v->kind == Y_SCALAR) {
+			w->scalar.loc = v->loc;
+			if (!v->null)
+				w->scalar.s = v->s;
+		} else if (v->kind == Y_SEQ) {
+			w->is_list = 1;
+			(void)get_list(L, v, k->s, where, &w->list);
+		} else {
+			ERR(L, v->loc, "expected a string or a list of strings "
+			    "for '%.*s' %s", NM(k->s), where);
+			w->key.s = NULL;
+		}
+	}
+}
+
+static void
+build_step(struct loader *L, const struct ynode *m, struct ceremony_step *s,
+    size_t idx)
+{
+	const struct ynode *k, *v, *id;
+	struct ceremony_str of;
+	char where[128];
+
+	s->index = idx;
+	s->loc = m->loc;
+	id = map_get(m, "id");
+	if (id != NULL && id->kind == Y_SCALAR && !id->null)
+		snprintf(where, sizeof(where), "in step '%.80s'", id->s);
+	else
+		snprintf(where, sizeof(where), "in step %zu", idx + 1);
+	FOREACH_PAIR(k, v, m) {
+		if (strcmp(k->s, "id") == 0)
+			(void)get_str(L, v, "id", where, &s->id);
+		else if (strcmp(k->s, "title") == 0)
+			(void)get_str(L, v, "title", where, &s->title);
+		else if (strcmp(k->s, "action") == 0) {
+			if (get_str(L, v, "action", where, &s->action) != 0)
+				continue;
+			if ((s->type = step_type_find(v->s)) == NULL)
+				ERR(L, v->loc, "unknown action '%.*s' %s",
+				    NM(v->s), where);
+		} else if (strcmp(k->s, "station") == 0)
+			(void)get_str(L, v, "station", where, &s->station);
+		else if (strcmp(k->s, "with") == 0)
+			build_with(L, v, s, where);
+		else if (strcmp(k->s, "requires") == 0)
+			(void)get_list(L, v, "requires", where, &s->requires);
+		else if (strcmp(k->s, "signoff") == 0)
+			(void)get_list(L, v, "signoff", where, &s->signoff);
+		else if (strcmp(k->s, "instructions") == 0)
+			(void)get_str(L, v, "instructions", where,
+			    &s->instructions);
+		else if (strcmp(k->s, "help") == 0)
+			(void)get_str(L, v, "help", where, &s->help);
+		else if (strcmp(k->s, "optional") == 0)
+			(void)get_bool(L, v, "optional", where, &s->optional);
+		else if (strcmp(k->s, "checkpoint") == 0)
+			(void)get_bool(L, v, "checkpoint", where,
+			    &s->checkpoint);
+		else if (strcmp(k->s, "on_failure") == 0) {
+			if (get_str(L, v, "on_failure", where, &of) != 0)
+				continue;
+			s->on_failure_loc = v->loc;
+			if (strcmp(of.s, "stop") == 0)
+				s->on_failure = CEREMONY_FAIL_STOP;
+			else if (strcmp(of.s, "abort") == 0)
+				s->on_failure = CEREMONY_FAIL_ABORT;
+			else if (strcmp(of.s, "continue") == 0)
+				s->on_failure = CEREMONY_FAIL_CONTINUE;
+			else
+				ERR(L, v->loc, "invalid value '%.*s' for "
+				    "'on_failure' %s (expected stop, abort or "
+				    "continue)", NM(of.s), where);
+		} else
+			unknown_key(L, k, where);
+	}
+	if (s->action.s == NULL) {
+		s->action.s = "instruction";
+		s->type = &step_instruction;
+	}
+	if (map_get(m, "id") == NULL)
+		missing(L, m, "id", where);
+	if (map_get(m, "title") == NULL)
+		missing(L, m, "title", where);
+}
+
+static void
+build_steps(struct loader *L, const struct ynode *seq)
+{
+	struct ceremony *c = L->c;
+	const struct ynode *it;
+	size_t n = 0;
+
+	if (seq->kind != Y_SEQ) {
+		ERR(L, seq->loc, "expected a list for 'steps' at the top level");
+		return;
+	}
+	if (seq->n == 0) {
+		ERR(L, seq->loc, "'steps' is empty (a ceremony has at least "
+		    "one step)");
+		return;
+	}
+	if ((c->steps = arena_array(c->arena, seq->n, sizeof(*c->steps))) ==
+	    NULL) {
+		L->oom = 1;
+		return;
+	}
+	for (it = seq->first; it != NULL; it = it->next, n++) {
+		if (it->kind != Y_MAP) {
+			ERR(L, it->loc, "expected a mapping for step %zu",
+			    n + 1);
+			continue;
+		}
+		build_step(L, it, &c->steps[c->nsteps], c->nsteps);
+		c->nsteps++;
+	}
+}
+
+/* Scenarios */
+
+static const char *const fault_names[] = {
+	"wrong-pin", "damaged-card", "missing-card", "tampered-toolset",
+	"wrong-region-package", "tampered-kek-package", "wrong-mode",
+	"power-loss", "clock-skew", NULL
+};
+
+#define F(x)	(1u << CEREMONY_FAULT_##x)
+static const struct {
+	const char	*key;
+	unsigned	 faults;	/* the faults it applies to */
+} fault_keys[] = {
+	{ "card", F(WRONG_PIN) | F(DAMAGED_CARD) | F(MISSING_CARD) },
+	{ "times", F(WRONG_PIN) },
+	{ "mode", F(WRONG_MODE) },
+	{ "step", ~0u },
+	{ "when", F(POWER_LOSS) },
+	{ "seconds", F(CLOCK_SKEW) },
+};
+#undef F
+
+static void
+build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
+    const char *where)
+{
+	const struct ynode *k, *v, *fk;
+	struct ceremony_str str;
+	long long n;
+	size_t i;
+	int known = 0;
+
+	f->loc = m->loc;
+	f->times = 1;
+	if ((fk = map_get(m, "fault")) == NULL)
+		missing(L, m, "fault", where);
+	else if (get_str(L, fk, "fault", where, &f->fault) == 0) {
+		for (i = 0; fault_names[i] != NULL; i++)
+			if (strcmp(fault_names[i], fk->s) == 0)
+				break;
+		if (fault_names[i] == NULL)
+			ERR(L, fk->loc, "unknown fault '%.*s' %s (expected "
+			    "wrong-pin, damaged-card, missing-card, "
+			    "tampered-toolset, wrong-region-package, "
+			    "tampered-kek-package, wrong-mode, power-loss or "
+			    "clock-skew)", NM(fk->s), where);
+		else {
+			f->kind = (enum ceremony_fault_kind)i;
+			known = 1;
+		}
+	}
+	FOREACH_PAIR(k, v, m) {
+		if (strcmp(k->s, "fault") == 0)
+			continue;
+		for (i = 0; i < sizeof(fault_keys) / sizeof(fault_keys[0]); i++)
+			if (strcmp(fault_keys[i].key, k->s) == 0)
+				break;
+		if (i == sizeof(fault_keys) / sizeof(fault_keys[0])) {
+			unknown_key(L, k, where);
+			continue;
+		}
+		if (known && (fault_keys[i].faults & (1u << f->kind)) == 0) {
+			ERR(L, k->loc, "'%s' does not apply to fault '%s' %s",
+			    fault_keys[i].key, f->fault.s, where);
+			continue;
+		}
+		if (strcmp(k->s, "card") == 0) {
+			if (get_int(L, v, "card", where, &n) != 0)
+				continue;
+			if (n < 1 || n > CEREMONY_QUORUM_MAX)
+				ERR(L, v->loc, "'card' %s must be between 1 and "
+				    "%d", where, CEREMONY_QUORUM_MAX);
+			else
+				f->card = (int)n;
+		} else if (strcmp(k->s, "times") == 0) {
+			if (get_int(L, v, "times", where, &n) != 0)
+				continue;
+			if (n < 1 || n > 100)
+				ERR(L, v->loc, "'times' %s must be between 1 "
+				    "and 100", where);
+			else
+				f->times = (int)n;
+		} else if (strcmp(k->s, "mode") == 0) {
+			if (get_str(L, v, "mode", where, &f->mode) != 0)
+				continue;
+			if (strcmp(v->s, "I") != 0 && strcmp(v->s, "O") != 0 &&
+			    strcmp(v->s, "M") != 0) {
+				ERR(L, v->loc, "invalid value '%.*s' for 'mode' "
+				    "%s (expected I, O or M)", NM(v->s), where);
+				f->mode.s = NULL;
+			}
+		} else if (strcmp(k->s, "step") == 0)
+			(void)get_str(L, v, "step", where, &f->step);
+		else if (strcmp(k->s, "when") == 0) {
+			if (get_str(L, v, "when", where, &str) != 0)
+				continue;
+			if (strcmp(str.s, "inside") == 0)
+				f->inside = 1;
+			else if (strcmp(str.s, "after") != 0)
+				ERR(L, v->loc, "invalid value '%.*s' for 'when' "
+				    "%s (expected after or inside)", NM(str.s),
+				    where);
+		} else if (strcmp(k->s, "seconds") == 0) {
+			if (get_int(L, v, "seconds", where, &f->seconds) == 0)
+				f->has_seconds = 1;
+		}
+	}
+	if (known && (f->kind == CEREMONY_FAULT_POWER_LOSS ||
+	    f->kind == CEREMONY_FAULT_WRONG_MODE) && map_get(m, "step") == NULL)
+		ERR(L, m->loc, "missing required key 'step' %s (fault '%s')",
+		    where, f->fault.s);
+}
+
+static void
+build_scenario(struct loader *L, const struct ynode *k, const struct ynode *m,
+    struct ceremony_scenario *sc)
+{
+	struct ceremony_arena *a = L->c->arena;
+	const struct ynode *kk, *v, *ek, *ev, *it;
+	char where[128], fwhere[160];
+	size_t n;
+
+	set_str(&sc->name, k);
+	sc->loc = m->loc;
+	snprintf(where, sizeof(where), "in scenario '%.80s'", k->s);
+	if (want_map(L, m, k->s, "in 'scenarios'") != 0)
+		return;
+	FOREACH_PAIR(kk, v, m) {
+		if (strcmp(kk->s, "description") == 0)
+			(void)get_str(L, v, "description", where,
+			    &sc->description);
+		else if (strcmp(kk->s, "expect") == 0) {
+			if (want_map(L, v, "expect", where) != 0)
+				continue;
+			sc->expect_loc = v->loc;
+			FOREACH_PAIR(ek, ev, v) {
+				if (strcmp(ek->s, "step") == 0)
+					(void)get_str(L, ev, "step", where,
+					    &sc->expect_step);
+				else if (strcmp(ek->s, "message") == 0)
+					(void)get_str(L, ev, "message", where,
+					    &sc->expect_message);
+				else if (strcmp(ek->s, "response") == 0)
+					(void)get_str(L, ev, "response", where,
+					    &sc->expect_response);
+				else
+					ERR(L, ek->loc, "unknown key '%.*s' in "
+					    "'expect' %s", NM(ek->s), where);
+			}
+		} else if (strcmp(kk->s, "faults") == 0) {
+			if (v->kind != Y_SEQ) {
+				ERR(L, v->loc, "expected a list for 'faults' %s",
+				    where);
+				continue;
+			}
+			if (v->n == 0) {
+				ERR(L, v->loc, "'faults' is empty %s", where);
+				continue;
+			}
+			if ((sc->faults = arena_array(a, v->n,
+			    sizeof(*sc->faults))) == NULL) {
+				L->oom = 1;
+				return;
+			}
+			for (it = v->first, n = 1; it != NULL;
+			    it = it->next, n++) {
+				snprintf(fwhere, sizeof(fwhere), "in fault %zu "
+				    "of scenario '%.80s'", n, k->s);
+				if (it->kind != Y_MAP) {
+					ERR(L, it->loc, "expected a mapping for "
+					    "fault %zu %s", n, where);
+					continue;
+				}
+				build_fault(L, it, &sc->faults[sc->nfaults++],
+				    fwhere);
+			}
+		} else
+			unknown_key(L, kk, where);
+	}
+	if (map_get(m, "description") == NULL)
+		missing(L, m, "description", where);
+	if (map_get(m, "faults") == NULL)
+		missing(L, m, "faults", where);
+}
+
+static void
+build_scenarios(struct loader *L, const struct ynode *m)
+{
+	struct ceremony *c = L->c;
+	const struct ynode *k, *v;
+
+	if (want_map(L, m, "scenarios", "at the top level") != 0)
+		return;
+	if ((c->scenarios = arena_array(c->arena, map_pairs(m),
+	    sizeof(*c->scenarios))) == NULL) {
+		L->oom = 1;
+		return;
+	}
+	FOREACH_PAIR(k, v, m)
+		build_scenario(L, k, v, &c->scenarios[c->nscenarios++]);
+}
+
+/* The top level */
+
+static const char *const default_roles[] = {
+	"operator", "custodian", "witness"
+};
+
+static void
+defaults(struct loader *L)
+{
+	struct ceremony *c = L->c;
+	size_t i;
+
+	if (c->version.s == NULL)
+		c->version.s = "1";
+	if (c->stations == NULL) {
+		if ((c->stations = arena_array(c->arena, 2,
+		    sizeof(*c->stations))) == NULL) {
+			L->oom = 1;
+			return;
+		}
+		c->stations[0].name.s = "connected";
+		c->stations[0].description.s = "the connected workstation";
+		c->stations[1].name.s = "disconnected";
+		c->stations[1].description.s = "the disconnected (offline) "
+		    "workstation";
+		c->nstations = 2;
+	}
+	if (c->roles.v == NULL) {
+		if ((c->roles.v = arena_array(c->arena, 3,
+		    sizeof(*c->roles.v))) == NULL) {
+			L->oom = 1;
+			return;
+		}
+		for (i = 0; i < 3; i++)
+			c->roles.v[i].s = default_roles[i];
+		c->roles.n = 3;
+	}
+}
+
+static void
+build(struct loader *L, const struct ynode *root)
+{
+	struct ceremony *c = L->c;
+	const char *where = "at the top level";
+	const struct ynode *k, *v;
+
+	c->loc = root->loc;
+	FOREACH_PAIR(k, v, root) {
+		if (L->oom)
+			return;
+		if (strcmp(k->s, "keyrite") == 0) {
+			if (get_int(L, v, "keyrite", where, &c->schema) != 0)
+				continue;
+			if (c->schema != 1)
+				ERR(L, v->loc, "unsupported schema version %lld "
+				    "(this keyrite reads version 1)",
+				    c->schema);
+		} else if (strcmp(k->s, "id") == 0)
+			(void)get_str(L, v, "id", where, &c->id);
+		else if (strcmp(k->s, "title") == 0)
+			(void)get_str(L, v, "title", where, &c->title);
+		else if (strcmp(k->s, "version") == 0)
+			(void)get_scalar(L, v, "version", where, &c->version);
+		else if (strcmp(k->s, "description") == 0)
+			(void)get_str(L, v, "description", where,
+			    &c->description);
+		else if (strcmp(k->s, "stations") == 0)
+			build_stations(L, v);
+		else if (strcmp(k->s, "roles") == 0) {
+			if (get_list(L, v, "roles", where, &c->roles) == 0 &&
+			    c->roles.n == 0)
+				ERR(L, v->loc, "'roles' is empty");
+		} else if (strcmp(k->s, "parameters") == 0)
+			build_params(L, v);
+		else if (strcmp(k->s, "tables") == 0)
+			build_tables(L, v);
+		else if (strcmp(k->s, "vars") == 0)
+			build_vars(L, v);
+		else if (strcmp(k->s, "steps") == 0)
+			build_steps(L, v);
+		else if (strcmp(k->s, "scenarios") == 0)
+			build_scenarios(L, v);
+		else
+			unknown_key(L, k, where);
+	}
+	if (map_get(root, "keyrite") == NULL)
+		missing(L, root, "keyrite (the schema version, 1)", where);
+	if (map_get(root, "id") == NULL)
+		missing(L, root, "id", where);
+	if (map_get(root, "title") == NULL)
+		missing(L, root, "title", where);
+	if (map_get(root, "steps") == NULL)
+		missing(L, root, "steps", where);
+	defaults(L);
+}
+
+int
+ceremony_load_buffer(const char *name, const char *buf, size_t len,
+    struct ceremony **out, struct diag_list *dl)
+{
+	struct loader L;
+	struct ceremony_arena *arena;
+	struct ceremony *c;
+	const struct ynode *root;
+	size_t errors = dl->nerrors;
+	int r = KR_EDATA;
+
+	if (len > CEREMONY_MAX_SIZE) {
+		diag_add(dl, DIAG_ERROR, 0, 0, "too large (%zu bytes, limit %d)",
+		    len, CEREMONY_MAX_SIZE);
+		return KR_EDATA;
+	}
+	if ((arena = arena_new()) == NULL)
+		return KR_ENOMEM;
+	if ((c = arena_alloc(arena, sizeof(*c))) == NULL) {
+		arena_free(arena);
+		return KR_ENOMEM;
+	}
+	c->arena = arena;
+	memset(&L, 0, sizeof(L));
+	L.buf = buf;
+	L.len = len;
+	L.c = c;
+	L.dl = dl;
+	if ((c->file = arena_strndup(arena, name != NULL ? name : "-",
+	    strlen(name != NULL ? name : "-"))) == NULL ||
+	    (L.tmp = arena_new()) == NULL) {
+		L.oom = 1;
+		goto out;
+	}
+	if ((root = parse(&L)) == NULL)
+		goto out;
+	build(&L, root);
+	if (L.oom)
+		goto out;
+	if (ceremony_index_build(c) != 0) {
+		L.oom = 1;
+		goto out;
+	}
+	if (ceremony_check(c, buf, len, dl) == KR_ENOMEM)
+		L.oom = 1;
+out:
+	arena_free(L.tmp);
+	diag_sort(dl);
+	if (L.oom)
+		r = KR_ENOMEM;
+	else if (dl->nerrors == errors)
+		r = 0;
+	if (r != 0) {
+		ceremony_free(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}

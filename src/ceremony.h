@@ -1,0 +1,283 @@
+/*
+ * ceremony.h: the ceremony model (schema version 1, man/keyrite-ceremony.5).
+ *
+ * A ceremony is loaded from a buffer by ceremony_load_buffer(), which parses
+ * the YAML (ceremony-yaml.c), builds this model and validates it
+ * (ceremony-check.c).  A model handed out by a successful load is complete
+ * and consistent: every reference resolves, every step type is registered,
+ * every `with:' value has the right shape.  Front ends and the runner read
+ * the structs directly; they are read-only by convention.
+ *
+ * Every node keeps the 1-based line and column where it starts in the file
+ * (struct ceremony_loc); a value that was not in the file (a default) has
+ * line 0.  Strings are NUL-terminated UTF-8; an absent optional string has
+ * s == NULL.  All memory belongs to the ceremony and goes away with
+ * ceremony_free().
+ */
+#ifndef KR_CEREMONY_H
+#define KR_CEREMONY_H
+
+#include <stddef.h>
+
+struct diag_list;
+struct kr_err;
+struct step_type;
+struct ceremony_index;
+struct ceremony_arena;
+
+#define CEREMONY_MAX_SIZE	(1024 * 1024)	/* bytes of YAML */
+#define CEREMONY_MAX_DEPTH	64		/* nesting levels */
+#define CEREMONY_EXPAND_MAX	(1024 * 1024)	/* bytes of one expansion */
+#define CEREMONY_QUORUM_MAX	16		/* N of a K/N quorum */
+
+struct ceremony_loc {
+	unsigned	line;		/* 1-based; 0: not from the file */
+	unsigned	col;		/* 1-based, in characters */
+	unsigned	end_line;	/* where a scalar ends (for references) */
+	unsigned	end_col;
+};
+
+/* A string value with its position. */
+struct ceremony_str {
+	const char		*s;	/* NULL when absent */
+	struct ceremony_loc	 loc;
+};
+
+/* A sequence of strings. */
+struct ceremony_list {
+	struct ceremony_str	*v;
+	size_t			 n;
+	struct ceremony_loc	 loc;	/* of the sequence; line 0 if absent */
+};
+
+struct ceremony_station {
+	struct ceremony_str	name;
+	struct ceremony_str	description;
+};
+
+enum ceremony_ptype {
+	CEREMONY_PT_STRING,
+	CEREMONY_PT_CHOICE,
+	CEREMONY_PT_UUID,
+	CEREMONY_PT_INTEGER,
+	CEREMONY_PT_QUORUM,
+	CEREMONY_PT_PATH,
+	CEREMONY_PT_URL,
+};
+
+struct ceremony_table;
+
+struct ceremony_param {
+	struct ceremony_str	 name;
+	enum ceremony_ptype	 type;
+	struct ceremony_str	 type_name;	/* as written */
+	struct ceremony_str	 prompt;
+	struct ceremony_str	 help;
+	struct ceremony_str	 def;		/* default, as text */
+	/* string */
+	struct ceremony_str	 pattern;
+	void			*re;		/* compiled pattern (regex_t) */
+	long long		 min_length, max_length;
+	struct ceremony_loc	 min_length_loc, max_length_loc; /* line 0: absent */
+	/* choice */
+	struct ceremony_list	 choices;
+	struct ceremony_str	 from;		/* table name */
+	const struct ceremony_table *table;	/* resolved `from' */
+	/* integer */
+	long long		 min, max;
+	struct ceremony_loc	 min_loc, max_loc; /* line 0: absent */
+	struct ceremony_loc	 loc;
+};
+
+struct ceremony_row {
+	struct ceremony_str	*cells;		/* parallel to table->columns */
+	struct ceremony_loc	 loc;
+};
+
+struct ceremony_table {
+	struct ceremony_str	 name;
+	struct ceremony_str	*columns;	/* the first row's keys, in order */
+	size_t			 ncolumns;
+	size_t			 id_col;	/* index of the `id' column */
+	struct ceremony_row	*rows;
+	size_t			 nrows;
+	struct ceremony_index	*index;		/* private: rows by id */
+	struct ceremony_loc	 loc;
+};
+
+struct ceremony_var {
+	struct ceremony_str	name;
+	struct ceremony_str	tmpl;
+};
+
+/* One `with:' entry: a scalar (list == 0) or a list of strings. */
+struct ceremony_value {
+	struct ceremony_str	key;
+	int			is_list;
+	struct ceremony_str	scalar;		/* when !is_list */
+	struct ceremony_list	list;		/* when is_list */
+};
+
+enum ceremony_on_failure {
+	CEREMONY_FAIL_STOP,
+	CEREMONY_FAIL_ABORT,
+	CEREMONY_FAIL_CONTINUE,
+};
+
+struct ceremony_step {
+	size_t			 index;		/* position in steps[] */
+	struct ceremony_str	 id;
+	struct ceremony_str	 title;
+	struct ceremony_str	 action;	/* as written; "instruction" if absent */
+	const struct step_type	*type;		/* resolved action */
+	struct ceremony_str	 station;
+	struct ceremony_value	*with;
+	size_t			 nwith;
+	struct ceremony_loc	 with_loc;	/* line 0: no `with' */
+	struct ceremony_list	 requires;
+	struct ceremony_list	 signoff;
+	struct ceremony_str	 instructions;
+	struct ceremony_str	 help;
+	int			 optional;
+	int			 checkpoint;
+	enum ceremony_on_failure on_failure;
+	struct ceremony_loc	 on_failure_loc;
+	struct ceremony_loc	 loc;
+};
+
+enum ceremony_fault_kind {
+	CEREMONY_FAULT_WRONG_PIN,
+	CEREMONY_FAULT_DAMAGED_CARD,
+	CEREMONY_FAULT_MISSING_CARD,
+	CEREMONY_FAULT_TAMPERED_TOOLSET,
+	CEREMONY_FAULT_WRONG_REGION_PACKAGE,
+	CEREMONY_FAULT_TAMPERED_KEK_PACKAGE,
+	CEREMONY_FAULT_WRONG_MODE,
+	CEREMONY_FAULT_POWER_LOSS,
+	CEREMONY_FAULT_CLOCK_SKEW,
+};
+
+struct ceremony_fault {
+	enum ceremony_fault_kind kind;
+	struct ceremony_str	 fault;		/* the name as written */
+	int			 card;		/* 0: not given */
+	int			 times;		/* default 1 */
+	struct ceremony_str	 mode;		/* I, O or M */
+	struct ceremony_str	 step;		/* a step id */
+	int			 inside;	/* when: inside (default after) */
+	long long		 seconds;
+	int			 has_seconds;
+	struct ceremony_loc	 loc;
+};
+
+struct ceremony_scenario {
+	struct ceremony_str	 name;
+	struct ceremony_str	 description;
+	struct ceremony_str	 expect_step;
+	struct ceremony_str	 expect_message;
+	struct ceremony_str	 expect_response;
+	struct ceremony_loc	 expect_loc;	/* line 0: no `expect' */
+	struct ceremony_fault	*faults;
+	size_t			 nfaults;
+	struct ceremony_loc	 loc;
+};
+
+struct ceremony {
+	const char		*file;		/* the name given to the loader */
+	long long		 schema;	/* 1 */
+	struct ceremony_str	 id;
+	struct ceremony_str	 title;
+	struct ceremony_str	 version;	/* "1" if absent */
+	struct ceremony_str	 description;
+	struct ceremony_station	*stations;	/* defaults when absent */
+	size_t			 nstations;
+	struct ceremony_list	 roles;		/* defaults when absent */
+	struct ceremony_param	*params;
+	size_t			 nparams;
+	struct ceremony_table	*tables;
+	size_t			 ntables;
+	struct ceremony_var	*vars;
+	size_t			 nvars;
+	struct ceremony_step	*steps;
+	size_t			 nsteps;
+	struct ceremony_scenario *scenarios;
+	size_t			 nscenarios;
+	struct ceremony_loc	 loc;
+
+	/* private to ceremony*.c */
+	struct ceremony_arena	*arena;
+	struct ceremony_index	*index;
+};
+
+/*
+ * Parses, builds and validates a ceremony from buf (len bytes, need not be
+ * NUL-terminated; at most CEREMONY_MAX_SIZE).  name is used in messages.
+ * Every problem goes to diags (which the caller initialised with
+ * diag_init(diags, name)); warnings do not fail the load.  Returns 0 and
+ * sets *out, or KR_EDATA (diags holds at least one error) or KR_ENOMEM.
+ * *out is set only on success.  No I/O.
+ */
+int	ceremony_load_buffer(const char *name, const char *buf, size_t len,
+	    struct ceremony **out, struct diag_list *diags);
+
+/* Frees a ceremony and everything it owns; NULL is fine. */
+void	ceremony_free(struct ceremony *c);
+
+/* Lookups; each returns NULL when there is no such thing. */
+const struct ceremony_param *ceremony_param_find(const struct ceremony *c,
+	    const char *name);
+const struct ceremony_step *ceremony_step_find(const struct ceremony *c,
+	    const char *id);
+const struct ceremony_var *ceremony_var_find(const struct ceremony *c,
+	    const char *name);
+const struct ceremony_table *ceremony_table_find(const struct ceremony *c,
+	    const char *name);
+const struct ceremony_station *ceremony_station_find(const struct ceremony *c,
+	    const char *name);
+const struct ceremony_scenario *ceremony_scenario_find(
+	    const struct ceremony *c, const char *name);
+int	ceremony_has_role(const struct ceremony *c, const char *role);
+const struct ceremony_row *ceremony_row_find(const struct ceremony_table *t,
+	    const char *id);
+/* The cell of a row in the named column, or NULL. */
+const char *ceremony_row_cell(const struct ceremony_table *t,
+	    const struct ceremony_row *row, const char *column);
+/* A step's `with:' entry by key, or NULL. */
+const struct ceremony_value *ceremony_step_with(const struct ceremony_step *s,
+	    const char *key);
+
+/* The name of a parameter type ("quorum"). */
+const char *ceremony_ptype_name(enum ceremony_ptype t);
+
+/*
+ * Checks a value for a parameter (a default, an answer, a --set):
+ * the pattern and lengths of a string, the choices or table ids of a
+ * choice, the form of a uuid, the range of an integer, K/N of a quorum,
+ * https:// of a url, a non-empty path.  Returns 0 or KR_EDATA with a
+ * message such as "'x y' does not match pattern '^[a-z]+$'".  A string
+ * parameter's pattern must have been compiled (any loaded ceremony).
+ */
+int	ceremony_param_check(const struct ceremony_param *p, const char *value,
+	    struct kr_err *e);
+
+/* Parses "K/N" with 1 <= K <= N <= CEREMONY_QUORUM_MAX.  Returns 0 or
+ * KR_EDATA ("quorum 3/2: K is greater than N"). */
+int	ceremony_quorum_parse(const char *s, int *k, int *n, struct kr_err *e);
+
+/*
+ * Expands a template: `$$' becomes `$', a `$' before anything other than
+ * `$' or `{' stays, and `${name}' is replaced by
+ *  - ceremony.id and ceremony.title from the model,
+ *  - a var: its own template, expanded the same way,
+ *  - anything else (parameters, param.column, out_dir, state_dir): the
+ *    lookup callback, which returns 0 and sets *value (valid until the
+ *    callback is called again) or non-zero when it does not know the name.
+ * lookup may be NULL.  Returns 0 and a malloc'd string in *out, or KR_EDATA
+ * (an unterminated `${', an empty or bad name, an unknown name, an
+ * expansion longer than CEREMONY_EXPAND_MAX) or KR_ENOMEM.
+ */
+int	ceremony_expand(const struct ceremony *c, const char *tmpl,
+	    int (*lookup)(void *arg, const char *name, const char **value),
+	    void *arg, char **out, struct kr_err *e);
+
+#endif
