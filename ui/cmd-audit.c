@@ -1,17 +1,183 @@
 /*
- * cmd-audit.c: placeholder for the 'audit' verb until its owner lands it.
+ * cmd-audit.c: `keyrite audit verify|show|transcript LOG`, the auditor's
+ * commands.  The library does the work (src/audit-verify.h); this file
+ * parses options, prints and picks the exit status: verify exits 0 for a
+ * sealed valid log, 1 for an invalid one, 2 for a valid unsealed prefix.
  */
-#include <stddef.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "audit-verify.h"
 #include "cli.h"
+#include "err.h"
+
+static int
+status_of(int r, const struct kr_err *e)
+{
+	if (r == 0 || r == KR_EUNSEALED || r == KR_EFAIL)
+		return kr_exit_status(r);
+	return cli_fail(e);
+}
+
+static int
+audit_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "expect-genesis", required_argument, NULL, 'g' },
+		{ "expect-seal", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct audit_verify_opts o;
+	struct audit_verify_result res;
+	struct kr_err e;
+	char *report;
+	int ch, json = 0, r;
+
+	memset(&o, 0, sizeof(o));
+	kr_err_clear(&e);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'g':
+			if (audit_parse_fingerprint(optarg, o.expect_genesis) != 0) {
+				cli_warnx("--expect-genesis: not 64 hex digits");
+				return cli_usage(&cmd_audit_entry);
+			}
+			o.have_genesis = 1;
+			break;
+		case 's':
+			if (audit_parse_fingerprint(optarg, o.expect_seal) != 0) {
+				cli_warnx("--expect-seal: not 64 hex digits");
+				return cli_usage(&cmd_audit_entry);
+			}
+			o.have_seal = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return cli_usage(&cmd_audit_entry);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage(&cmd_audit_entry);
+	r = audit_verify_file(argv[optind], &o, &res, &e);
+	if (r != 0 && r != KR_EUNSEALED && r != KR_EFAIL)
+		return cli_fail(&e);
+	if ((report = audit_verify_report(&res, json)) == NULL) {
+		cli_warnx("out of memory");
+		return 74;
+	}
+	fputs(report, stdout);
+	if (json)
+		putchar('\n');
+	free(report);
+	if (fflush(stdout) != 0)
+		return 74;
+	return status_of(r, &e);
+}
+
+static int
+emit_stdout(void *arg, const char *s, size_t len)
+{
+	return fwrite(s, 1, len, stdout) == len ? 0 : KR_EIO;
+}
+
+static int
+audit_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kr_err e;
+	int ch, json = 0, r;
+
+	kr_err_clear(&e);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'j')
+			return cli_usage(&cmd_audit_entry);
+		json = 1;
+	}
+	if (optind != argc - 1)
+		return cli_usage(&cmd_audit_entry);
+	r = audit_show_file(argv[optind], json, emit_stdout, NULL, &e);
+	if (fflush(stdout) != 0 && r == 0)
+		return 74;
+	if (r == KR_EIO && e.msg[0] == '\0')
+		return 74;
+	return r == 0 ? 0 : cli_fail(&e);
+}
+
+static int
+audit_transcript(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kr_err e;
+	char *out = NULL;
+	int ch, md = 0, r;
+
+	kr_err_clear(&e);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'f')
+			return cli_usage(&cmd_audit_entry);
+		if (strcmp(optarg, "markdown") == 0)
+			md = 1;
+		else if (strcmp(optarg, "text") == 0)
+			md = 0;
+		else {
+			cli_warnx("--format: text or markdown");
+			return cli_usage(&cmd_audit_entry);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage(&cmd_audit_entry);
+	r = audit_transcript_file(argv[optind], md, &out, &e);
+	if (out == NULL)
+		return cli_fail(&e);
+	fputs(out, stdout);
+	free(out);
+	if (fflush(stdout) != 0)
+		return 74;
+	return status_of(r, &e);
+}
 
 static int
 cmd_audit_exec(int argc, char **argv)
 {
-	cli_warnx("audit: not built yet");
-	return 1;
+	if (argc < 2)
+		return cli_usage(&cmd_audit_entry);
+	if (strcmp(argv[1], "verify") == 0)
+		return audit_verify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return audit_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "transcript") == 0)
+		return audit_transcript(argc - 1, argv + 1);
+	cli_warnx("audit: unknown command '%s'", argv[1]);
+	return cli_usage(&cmd_audit_entry);
 }
 
 const struct cmd_entry cmd_audit_entry = {
-	"audit", "audit ...", "(not built yet)", NULL, cmd_audit_exec,
+	"audit",
+	"audit verify LOG [--expect-genesis HEX] [--expect-seal HEX] [--json]\n"
+	"       keyrite audit show LOG [--json]\n"
+	"       keyrite audit transcript LOG [--format text|markdown]",
+	"check a ceremony's signed audit log, show it, print its transcript",
+	"  verify      check every line, signature, checkpoint and the seal;\n"
+	"              exit 0 sealed and valid, 1 invalid, 2 valid but unsealed\n"
+	"  --expect-genesis HEX   the genesis fingerprint on the paper minutes\n"
+	"  --expect-seal HEX      the seal line fingerprint on the paper minutes\n"
+	"  --json      the verdict as JSON\n"
+	"  show        one line per entry (does not verify); --json: JSON Lines\n"
+	"  transcript  a printable record of the verified part of the log\n"
+	"\nThe format is described in keyrite-audit(5).\n",
+	cmd_audit_exec,
 };

@@ -1,0 +1,214 @@
+/*
+ * audit-show.c: `keyrite audit show`, one readable line per entry.
+ *
+ * It reads the log a line at a time (each capped like the verifier's) and
+ * shows what each entry says; it does not verify (that is audit verify).
+ * Hashes are shown in hex (as sha256sum prints them), strings with control
+ * characters escaped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit-int.h"
+#include "audit-verify.h"
+#include "codec.h"
+#include "err.h"
+
+/* One character of output: control characters escaped. */
+static void
+add_clean_char(struct audit_buf *b, unsigned char c)
+{
+	if (c == '\n')
+		audit_buf_adds(b, "\\n");
+	else if (c == '\t')
+		audit_buf_adds(b, "\\t");
+	else if (c < 0x20 || c == 0x7f)
+		audit_buf_addf(b, "\\x%02x", c);
+	else
+		audit_buf_addc(b, (char)c);
+}
+
+static void
+add_clean(struct audit_buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		add_clean_char(b, (unsigned char)*s);
+}
+
+static int
+is_hash_member(const char *k)
+{
+	size_t n = strlen(k);
+
+	return strcmp(k, "sha256") == 0 ||
+	    (n > 7 && strcmp(k + n - 7, "_sha256") == 0);
+}
+
+static void
+add_value(struct audit_buf *b, const char *k, json_t *v)
+{
+	struct audit_fail f;
+	uint8_t h[32];
+	char hex[65];
+	const char *s;
+
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		if (is_hash_member(k) && audit_get_b64(v, h, 32, &f, k) == 0) {
+			kr_hex_encode(h, 32, hex, sizeof(hex));
+			audit_buf_adds(b, hex);
+		} else if (strpbrk(s, " \"\\\n\t") != NULL || *s == '\0') {
+			audit_buf_addc(b, '"');
+			for (; *s != '\0'; s++) {
+				if (*s == '"' || *s == '\\')
+					audit_buf_addc(b, '\\');
+				add_clean_char(b, (unsigned char)*s);
+			}
+			audit_buf_addc(b, '"');
+		} else
+			add_clean(b, s);
+		return;
+	}
+	/* Numbers, booleans, arrays: their canonical JSON, made printable. */
+	{
+		struct audit_buf j = { 0 };
+
+		if (audit_json_canon(v, &j, NULL) == 0 && j.p != NULL)
+			add_clean(b, j.p);
+		audit_buf_free(&j);
+	}
+}
+
+static void
+show_text(struct audit_buf *b, const struct audit_line *l)
+{
+	const char *k;
+	json_t *v, *c;
+	char hex[65];
+	size_t i;
+
+	audit_buf_addf(b, "%6llu  %s  %-16s", (unsigned long long)l->seq,
+	    l->t, l->type == AUDIT_T_EVENT ? audit_event_name(l->event) :
+	    audit_type_name(l->type));
+	if (l->rehearsal)
+		audit_buf_adds(b, "  REHEARSAL");
+	if (l->step != NULL) {
+		audit_buf_adds(b, "  step=");
+		add_clean(b, l->step);
+	}
+	if (l->actor != NULL) {
+		audit_buf_adds(b, "  actor=");
+		add_clean(b, l->actor);
+	}
+	if (l->type == AUDIT_T_CHECKPOINT || l->type == AUDIT_T_RESUME ||
+	    l->type == AUDIT_T_SEAL) {
+		kr_hex_encode(l->root_hash, 32, hex, sizeof(hex));
+		audit_buf_addf(b, "  size=%llu root=%s",
+		    (unsigned long long)l->size, hex);
+		if (l->cosigs != NULL) {
+			audit_buf_adds(b, "  cosigs=[");
+			json_array_foreach(l->cosigs, i, c)
+				audit_buf_addf(b, "%sacs-%lld", i > 0 ? ", " : "",
+				    (long long)json_integer_value(
+				    json_object_get(c, "card")));
+			audit_buf_adds(b, "]");
+		}
+	}
+	if (l->type == AUDIT_T_GENESIS) {
+		kr_hex_encode(l->pk, 32, hex, sizeof(hex));
+		audit_buf_addf(b, "  origin=%s pk=%s", l->origin, hex);
+	}
+	if (l->data != NULL)
+		json_object_foreach(l->data, k, v) {
+			audit_buf_addf(b, "  %s=", k);
+			add_value(b, k, v);
+		}
+	audit_buf_addc(b, '\n');
+}
+
+static void
+show_json(struct audit_buf *b, const struct audit_line *l, uint64_t lineno,
+    uint64_t byte, const uint8_t lh[32])
+{
+	char hex[65];
+
+	kr_hex_encode(lh, 32, hex, sizeof(hex));
+	audit_buf_addf(b, "{\"byte\":%llu,\"e\":", (unsigned long long)byte);
+	audit_buf_add(b, l->e_text, l->e_len);
+	audit_buf_addf(b, ",\"lh\":\"%s\",\"line\":%llu}\n", hex,
+	    (unsigned long long)lineno);
+}
+
+int
+audit_show_file(const char *path, int json, audit_emit_fn emit, void *arg,
+    struct kr_err *e)
+{
+	struct audit_buf out = { 0 };
+	struct audit_line l;
+	struct audit_fail f;
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	uint64_t lineno = 0, byte = 0;
+	uint8_t lh[32];
+	int r = 0, bad = 0;
+
+	if ((fp = fopen(path, "re")) == NULL)
+		return kr_errf(e, errno == ENOENT ? KR_ENOINPUT : KR_EIO,
+		    "%s: %s", path, strerror(errno));
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		size_t len = (size_t)n;
+		int partial = line[len - 1] != '\n';
+
+		lineno++;
+		audit_buf_reset(&out);
+		if (!partial)
+			len--;
+		if (partial) {
+			audit_buf_addf(&out, json ? "{\"byte\":%llu,\"line\":%llu,"
+			    "\"partial\":%zu}\n" : "line %llu (byte %llu): "
+			    "partial last line of %zu bytes\n",
+			    (unsigned long long)(json ? byte : lineno),
+			    (unsigned long long)(json ? lineno : byte), len);
+			bad = 1;
+		} else if (audit_line_parse(line, len, &l, &f) != 0) {
+			if (json)
+				audit_buf_addf(&out, "{\"byte\":%llu,\"error\":"
+				    "\"%s\",\"line\":%llu}\n",
+				    (unsigned long long)byte,
+				    audit_code_name(f.code),
+				    (unsigned long long)lineno);
+			else
+				audit_buf_addf(&out, "line %llu (byte %llu): "
+				    "%s %s\n", (unsigned long long)lineno,
+				    (unsigned long long)byte,
+				    audit_code_name(f.code), f.msg);
+			bad = 1;
+		} else {
+			audit_leaf_hash(line, len, lh);
+			if (json)
+				show_json(&out, &l, lineno, byte, lh);
+			else
+				show_text(&out, &l);
+			audit_line_clear(&l);
+		}
+		byte += (uint64_t)n;
+		if (out.p != NULL && (r = emit(arg, out.p, out.len)) != 0)
+			goto done;
+	}
+	if (ferror(fp))
+		r = kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
+	else if (bad)
+		r = kr_errf(e, KR_EDATA, "%s: some lines are not valid entries",
+		    path);
+done:
+	free(line);
+	fclose(fp);
+	audit_buf_free(&out);
+	return r;
+}

@@ -1,0 +1,77 @@
+#!/bin/sh
+# audit-golden.sh: fixed keys and a fixed clock give byte-identical logs,
+# equal to the committed golden log; `keyrite audit` tells sealed, unsealed
+# and tampered logs apart by exit status.
+. "$top_srcdir/tests/tap.sh"
+
+W="$top_builddir/tests/audit-crash-writer"
+GOLDEN="$top_srcdir/tests/golden/audit-demo.log"
+KEYRITE_TEST_CLOCK=2026-11-27T09:00:00Z
+export KEYRITE_TEST_CLOCK
+
+for n in 1 2; do
+	check "golden log written ($n)" "$W" golden "$TAP_TMP/g$n.log"
+done
+check "two runs give identical bytes" cmp "$TAP_TMP/g1.log" "$TAP_TMP/g2.log"
+check "equal to the committed golden log" cmp "$TAP_TMP/g1.log" "$GOLDEN"
+if [ -e "$TAP_TMP/g1.log.key" ]; then not_ok "key file removed at the seal"; else ok "key file removed at the seal"; fi
+
+genesis=$(head -n 1 "$GOLDEN" | tr -d '\n' | { printf '\000'; cat; } | $OPENSSL dgst -sha256 -r | cut -c1-64)
+seal=$(tail -n 1 "$GOLDEN" | tr -d '\n' | { printf '\000'; cat; } | $OPENSSL dgst -sha256 -r | cut -c1-64)
+fsha=$($OPENSSL dgst -sha256 -r "$GOLDEN" | cut -c1-64)
+
+expect_status 0 "sealed log verifies" "$KEYRITE" audit verify "$GOLDEN"
+output_has "^PASS sealed: 22 entries, 4 checkpoints, seal cosigned 2/3 \[acs-1, acs-3\] \(policy 2 of 3\)" "PASS line"
+output_has "genesis: $genesis" "genesis fingerprint is SHA-256(0x00 || line 1), as openssl computes it"
+output_has "seal line: $seal" "seal fingerprint is the seal line's hash"
+output_has "file sha256: $fsha" "file SHA-256 as openssl computes it"
+expect_status 0 "anchors from the minutes (grouped hex)" "$KEYRITE" audit verify \
+	--expect-genesis "$(echo "$genesis" | sed 's/\(........\)/\1 /g')" --expect-seal "$seal" "$GOLDEN"
+expect_status 1 "wrong --expect-genesis" "$KEYRITE" audit verify \
+	--expect-genesis "$fsha" "$GOLDEN"
+output_has "^FAIL line 1 \(seq 0, byte 0\): E_ANCHOR" "E_ANCHOR at line 1"
+expect_status 0 "--json" "$KEYRITE" audit verify --json "$GOLDEN"
+output_has '"status": "sealed"' "JSON status"
+
+head -n 12 "$GOLDEN" >"$TAP_TMP/prefix.log"
+expect_status 2 "unsealed prefix exits 2" "$KEYRITE" audit verify "$TAP_TMP/prefix.log"
+output_has "^UNSEALED valid prefix: 12 entries" "UNSEALED line"
+head -c 5000 "$GOLDEN" >"$TAP_TMP/partial.log"
+expect_status 2 "partial last line exits 2" "$KEYRITE" audit verify "$TAP_TMP/partial.log"
+output_has "partial last line: line [0-9]+ \(byte [0-9]+\): E_PARTIAL_LINE" "partial line reported"
+
+sed '6s/"witness-1"/"witness-9"/' "$GOLDEN" >"$TAP_TMP/tampered.log"
+expect_status 1 "tampered log exits 1" "$KEYRITE" audit verify "$TAP_TMP/tampered.log"
+output_has "^FAIL line 6 \(seq 5, byte [0-9]+\): E_SIG entry signature does not verify under next_pk of seq 4" "FAIL names line, seq, byte, code"
+output_has "last good: seq 4  2026-11-27T09:00:04Z  step-result  step=mode-init  actor=operator" "last good entry"
+sed '18s/"witness-2"/"witness-9"/' "$GOLDEN" >"$TAP_TMP/tampered2.log"
+expect_status 1 "tampered after a quorum checkpoint" "$KEYRITE" audit verify "$TAP_TMP/tampered2.log"
+output_has "last quorum checkpoint: size 10 root [0-9a-f]{64}  cosigned 2/3 \[acs-1, acs-3\]" "last quorum checkpoint"
+{ cat "$GOLDEN"; tail -n 1 "$GOLDEN"; } >"$TAP_TMP/after.log"
+expect_status 1 "line after the seal" "$KEYRITE" audit verify "$TAP_TMP/after.log"
+output_has "E_AFTER_SEAL" "E_AFTER_SEAL"
+
+expect_status 66 "missing log" "$KEYRITE" audit verify "$TAP_TMP/nope.log"
+expect_status 64 "usage" "$KEYRITE" audit verify
+expect_status 64 "bad fingerprint" "$KEYRITE" audit verify --expect-seal 12 "$GOLDEN"
+expect_status 64 "unknown command" "$KEYRITE" audit frobnicate "$GOLDEN"
+
+expect_status 0 "show" "$KEYRITE" audit show "$GOLDEN"
+output_has "^    15  2026-11-27T09:00:15Z  artifact-written  step=package" "one line per entry"
+expect_status 0 "show --json" "$KEYRITE" audit show --json "$GOLDEN"
+output_has '^\{"byte":0,"e":\{"next_pk"' "JSON Lines"
+expect_status 65 "show of a tampered file names the bad line" "$KEYRITE" audit show "$TAP_TMP/partial.log"
+
+expect_status 0 "transcript" "$KEYRITE" audit transcript "$GOLDEN"
+output_has "genesis +$(echo "$genesis" | sed 's/\(........\)/\1 /g;s/ $//')" "genesis fingerprint grouped"
+output_has "SHA-256 c7c5c1d7 0c5dec44 16ab6158 afd0b223 ef40c29b 1dc1f97e d9428b94 d4cadb1c" "artifact SHA-256 in groups of 8"
+output_has "^  package +- +ok +2026-11-27T09:00:16Z operator +witness witness-2" "steps table"
+output_has "Wi-Fi adapter up; disabled in BIOS \(checked\) \[interface-up\]" "exceptions"
+output_has "witness-1 +signature: _+" "signature lines"
+expect_status 0 "transcript --format markdown" "$KEYRITE" audit transcript --format markdown "$GOLDEN"
+output_has "^\| step \| activity \| result \| time \| actor \| sign-offs \|" "markdown table"
+expect_status 1 "transcript of a tampered log" "$KEYRITE" audit transcript "$TAP_TMP/tampered.log"
+output_has "only the 5 entries before line 6 are shown" "transcript shows only the verified part"
+expect_status 64 "transcript --format pdf" "$KEYRITE" audit transcript --format pdf "$GOLDEN"
+
+done_testing
