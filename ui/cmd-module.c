@@ -1,17 +1,156 @@
 /*
- * cmd-module.c: placeholder for the 'module' verb until its owner lands it.
+ * cmd-module.c: 'keyrite module status': what the built-in software module
+ * holds, printed like the vendor's world and key listings: one block for
+ * the module, one for the world, one per key.
  */
-#include <stddef.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "codec.h"
+#include "engine.h"
+#include "err.h"
+
+static int cmd_module_exec(int argc, char **argv);
+
+const struct cmd_entry cmd_module_entry = {
+	"module",
+	"module status [--state DIR]",
+	"show the built-in software module: mode, world, cards, keys",
+	"  --state DIR   the module's state directory (default\n"
+	"                $XDG_DATA_HOME/keyrite/module, else\n"
+	"                ~/.local/share/keyrite/module)\n"
+	"\n"
+	"Prints the mode, the world (id, cipher suite, K/N quorum, cards and\n"
+	"their public keys) and every key with its ACL.  Exit status 66 when\n"
+	"the state directory is missing, 65 when a file in it is damaged, 75\n"
+	"when another keyrite process holds it.\n",
+	cmd_module_exec,
+};
+
+static void
+grouped(const char *label, const char *hex)
+{
+	char buf[160];
+
+	if (kr_hex_group(hex, 8, 0, buf, sizeof(buf)) < 0)
+		snprintf(buf, sizeof(buf), "%s", hex);
+	printf(" %-14s %s\n", label, buf);
+}
+
+static void
+print_status(const char *dir, const struct engine_status *st)
+{
+	const struct engine_world_info *w = &st->world;
+	const struct engine_key_info *k;
+	char label[32];
+	size_t i;
+	int j;
+
+	printf("Module #1 (soft)\n");
+	printf(" %-14s %s\n", "state dir", dir);
+	printf(" %-14s %s (%c)\n", "mode", engine_mode_name(st->mode), st->mode);
+	printf("\nWorld\n");
+	if (!st->has_world) {
+		printf(" %-14s none (run new-world in initialization mode)\n",
+		    "state");
+	} else {
+		printf(" %-14s Initialised Usable\n", "state");
+		grouped("world id", w->world_id);
+		printf(" %-14s %s\n", "ciphersuite", w->suite);
+		printf(" %-14s %d/%d\n", "k-out-of-n", w->k, w->n);
+		printf(" %-14s %d\n", "min PIN length", w->min_pin_len);
+		printf(" %-14s scrypt N=2^%d r=8 p=1\n", "card KDF",
+		    w->scrypt_log2n);
+		printf(" %-14s %s\n", "created", w->created);
+		printf(" %-14s %s\n", "signing key", w->signing_alg);
+		grouped("signing key id", w->signing_pub_sha256);
+		for (j = 0; j < w->n; j++) {
+			snprintf(label, sizeof(label), "card %d", w->cards[j].index);
+			grouped(label, w->cards[j].pub_hex);
+		}
+		if (w->warning[0] != '\0')
+			printf(" %-14s %s\n", "warning", w->warning);
+	}
+	for (i = 0; i < st->nkeys; i++) {
+		k = &st->keys[i];
+		printf("\nKey AppName %s Ident %s\n", k->appname, k->ident);
+		printf(" %-14s \"%s\"\n", "name", k->plainname);
+		if (strcmp(k->type, "RSA") == 0)
+			printf(" %-14s RSA %d pubexp %lu\n", "type", k->size,
+			    k->pubexp);
+		else
+			printf(" %-14s EC %s\n", "type", k->curve);
+		printf(" %-14s %s\n", "protect", k->protect);
+		printf(" %-14s %s\n", "created", k->created);
+		grouped("public key", k->pub_sha256);
+		printf(" %-14s %s\n", "ACL", k->acl);
+		if (k->ncosigners > 0) {
+			printf(" %-14s", "cosigned by");
+			for (j = 0; j < k->ncosigners; j++)
+				printf(" card %d%s", k->cosigners[j],
+				    j + 1 < k->ncosigners ? "," : "");
+			printf("\n");
+		}
+	}
+	if (st->nkeys == 0)
+		printf("\nNo keys.\n");
+}
 
 static int
 cmd_module_exec(int argc, char **argv)
 {
-	cli_warnx("module: not built yet");
-	return 1;
-}
+	static const struct option longopts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct engine_ops *ops = engine_soft();
+	struct engine_status st;
+	struct engine *eng = NULL;
+	struct kr_err e;
+	char dir[PATH_MAX];
+	const char *state = NULL;
+	int c, rc;
 
-const struct cmd_entry cmd_module_entry = {
-	"module", "module ...", "(not built yet)", NULL, cmd_module_exec,
-};
+	kr_err_clear(&e);
+	memset(&st, 0, sizeof(st));
+	if (argc < 2 || strcmp(argv[1], "status") != 0)
+		return cli_usage(&cmd_module_entry);
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			state = optarg;
+			break;
+		default:
+			return cli_usage(&cmd_module_entry);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(&cmd_module_entry);
+	if ((rc = cli_harden()) != 0)
+		return rc;
+	if (state == NULL) {
+		if (engine_default_state_dir(dir, sizeof(dir), &e) != 0)
+			return cli_fail(&e);
+		state = dir;
+	}
+	if (ops->open(state, 0, &eng, &e) != 0)
+		return cli_fail(&e);
+	if (ops->status(eng, &st, &e) != 0) {
+		ops->close(eng);
+		return cli_fail(&e);
+	}
+	print_status(state, &st);
+	ops->status_free(&st);
+	ops->close(eng);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warnx("standard output: write error");
+		return 74;
+	}
+	return 0;
+}

@@ -1,0 +1,589 @@
+/*
+ * engine-soft-key.c: module-protected keys (generatekey) and their files.
+ *
+ * local/key_<appname>_<ident> holds the key's header in the clear (ident,
+ * plainname, type, size, ACL, public key, world id) and the private key as
+ * PKCS#8 DER sealed with AES-256-GCM under the world key; the associated
+ * data is the canonical header, so changing any of it (the ACL above all)
+ * makes the key unusable.  appname "simple" is what generatekey makes;
+ * "xferacld" is the reduced-ACL copy reduce-acl makes, which carries the
+ * cards' cosignatures.  The public key is exported beside a simple key as
+ * local/pub_simple_<ident>.pem.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "clock.h"
+#include "engine-soft.h"
+#include "err.h"
+#include "fsutil.h"
+#include "secmem.h"
+
+#define KEY_FORMAT	"keyrite-key-1"
+
+static const struct curve {
+	const char	*name;
+	int		 bits;
+} curves[] = {
+	{ "P-256", 256 }, { "P-384", 384 }, { "P-521", 521 },
+};
+
+static const struct curve *
+curve_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
+		if (strcasecmp(curves[i].name, name) == 0)
+			return &curves[i];
+	return NULL;
+}
+
+void
+soft_key_free(struct soft_key *k)
+{
+	if (k == NULL)
+		return;
+	free(k->pub);
+	free(k->blob);
+	free(k->aad);
+	memset(k, 0, sizeof(*k));
+}
+
+/* The associated data of the sealed private key: the canonical header,
+ * that is the file without nonce, blob, cosig and sum. */
+static char *
+key_aad(json_t *obj)
+{
+	json_t *hdr;
+	char *s;
+
+	if ((hdr = json_copy(obj)) == NULL)
+		return NULL;
+	json_object_del(hdr, "cosig");
+	json_object_del(hdr, "sum");
+	s = soft_json_canon(hdr, "nonce", "blob");
+	json_decref(hdr);
+	return s;
+}
+
+/* The public key must be of the type and size the header says. */
+static int
+check_pub(const char *name, struct soft_key *k, struct kr_err *e)
+{
+	const uint8_t *p = k->pub;
+	EVP_PKEY *pk;
+	char group[32];
+	size_t glen;
+	int r = KR_EDATA;
+
+	pk = d2i_PUBKEY(NULL, &p, (long)k->pub_len);
+	if (pk == NULL || p != k->pub + k->pub_len) {
+		kr_errf(e, KR_EDATA, "%s: 'pub' is not a public key", name);
+		goto out;
+	}
+	if (strcmp(k->info.type, "RSA") == 0) {
+		if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA ||
+		    EVP_PKEY_get_bits(pk) != k->info.size) {
+			kr_errf(e, KR_EDATA, "%s: 'pub' is not RSA-%d", name,
+			    k->info.size);
+			goto out;
+		}
+	} else {
+		if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_EC ||
+		    EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME,
+		    group, sizeof(group), &glen) != 1 ||
+		    OBJ_sn2nid(group) == NID_undef ||
+		    OBJ_sn2nid(group) != EC_curve_nist2nid(k->info.curve)) {
+			kr_errf(e, KR_EDATA, "%s: 'pub' is not on %s", name,
+			    k->info.curve);
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	EVP_PKEY_free(pk);
+	return r;
+}
+
+int
+soft_key_parse(const char *name, const char *buf, size_t len,
+    struct soft_key *k, struct kr_err *e)
+{
+	struct engine_key_info *in = &k->info;
+	const struct curve *cv;
+	json_t *obj = NULL, *cos, *c;
+	char norm[ENGINE_IDENT_MAX], cname[64];
+	long long v;
+	size_t i;
+	int r;
+
+	memset(k, 0, sizeof(*k));
+	if ((r = soft_json_load(name, buf, len, SOFT_KEY_MAX, KEY_FORMAT, &obj,
+	    e)) != 0)
+		return r;
+	if ((r = soft_get_str(name, obj, "appname", in->appname,
+	    sizeof(in->appname), e)) != 0)
+		goto out;
+	if (strcmp(in->appname, "simple") != 0 &&
+	    strcmp(in->appname, "xferacld") != 0) {
+		r = kr_errf(e, KR_EDATA, "%s: unknown appname '%s'", name,
+		    in->appname);
+		goto out;
+	}
+	if ((r = soft_get_str(name, obj, "ident", in->ident, sizeof(in->ident),
+	    e)) != 0)
+		goto out;
+	if (engine_ident_normalize(in->ident, norm, sizeof(norm), NULL) != 0 ||
+	    strcmp(norm, in->ident) != 0) {
+		r = kr_errf(e, KR_EDATA, "%s: bad ident", name);
+		goto out;
+	}
+	if ((r = soft_get_str(name, obj, "plainname", in->plainname,
+	    sizeof(in->plainname), e)) != 0 ||
+	    (r = soft_get_str(name, obj, "world_id", k->world_id,
+	    sizeof(k->world_id), e)) != 0 ||
+	    (r = soft_get_str(name, obj, "type", in->type, sizeof(in->type),
+	    e)) != 0 ||
+	    (r = soft_get_str(name, obj, "curve", in->curve, sizeof(in->curve),
+	    e)) != 0 ||
+	    (r = soft_get_str(name, obj, "protect", in->protect,
+	    sizeof(in->protect), e)) != 0 ||
+	    (r = soft_get_str(name, obj, "created", in->created,
+	    sizeof(in->created), e)) != 0 ||
+	    (r = soft_get_str(name, obj, "acl", in->acl, sizeof(in->acl), e)) != 0 ||
+	    (r = soft_get_str(name, obj, "kek_pkg_sha256", k->kek_pkg_sha256,
+	    sizeof(k->kek_pkg_sha256), e)) != 0 ||
+	    (r = soft_get_str(name, obj, "world_pkg_sha256", k->world_pkg_sha256,
+	    sizeof(k->world_pkg_sha256), e)) != 0)
+		goto out;
+	if (strlen(k->world_id) != 64 || !soft_is_lower_hex(k->world_id, 64)) {
+		r = kr_errf(e, KR_EDATA, "%s: bad world id", name);
+		goto out;
+	}
+	if (strcmp(in->protect, "module") != 0) {
+		r = kr_errf(e, KR_EDATA, "%s: protect=%s is not supported", name,
+		    in->protect);
+		goto out;
+	}
+	if ((r = soft_get_int(name, obj, "size", 256, 4096, &v, e)) != 0)
+		goto out;
+	in->size = (int)v;
+	if ((r = soft_get_int(name, obj, "pubexp", 0, 0xffffffffLL, &v, e)) != 0)
+		goto out;
+	in->pubexp = (unsigned long)v;
+	if (strcmp(in->type, "RSA") == 0) {
+		if ((in->size != 2048 && in->size != 3072 && in->size != 4096) ||
+		    in->curve[0] != '\0' || in->pubexp < 3 ||
+		    (in->pubexp & 1) == 0) {
+			r = kr_errf(e, KR_EDATA, "%s: bad RSA parameters", name);
+			goto out;
+		}
+	} else if (strcmp(in->type, "EC") == 0) {
+		if ((cv = curve_find(in->curve)) == NULL || cv->bits != in->size ||
+		    strcmp(cv->name, in->curve) != 0 || in->pubexp != 0) {
+			r = kr_errf(e, KR_EDATA, "%s: bad EC parameters", name);
+			goto out;
+		}
+	} else {
+		r = kr_errf(e, KR_EDATA, "%s: unknown key type '%s'", name, in->type);
+		goto out;
+	}
+	if (strcmp(in->appname, "xferacld") == 0) {
+		if (strlen(k->kek_pkg_sha256) != 64 ||
+		    !soft_is_lower_hex(k->kek_pkg_sha256, 64) ||
+		    strlen(k->world_pkg_sha256) != 64 ||
+		    !soft_is_lower_hex(k->world_pkg_sha256, 64)) {
+			r = kr_errf(e, KR_EDATA, "%s: bad package hashes", name);
+			goto out;
+		}
+	} else if (k->kek_pkg_sha256[0] != '\0' || k->world_pkg_sha256[0] != '\0') {
+		r = kr_errf(e, KR_EDATA, "%s: package hashes on a simple key", name);
+		goto out;
+	}
+	if ((r = soft_get_b64(name, obj, "pub", 2048, &k->pub, &k->pub_len,
+	    e)) != 0 ||
+	    (r = soft_get_hex(name, obj, "nonce", k->nonce, sizeof(k->nonce),
+	    e)) != 0 ||
+	    (r = soft_get_b64(name, obj, "blob", 8192, &k->blob, &k->blob_len,
+	    e)) != 0)
+		goto out;
+	if ((r = check_pub(name, k, e)) != 0)
+		goto out;
+	soft_sha256_hex(k->pub, k->pub_len, in->pub_sha256);
+	cos = json_object_get(obj, "cosig");
+	if (!json_is_array(cos) || json_array_size(cos) > ENGINE_MAX_CARDS) {
+		r = kr_errf(e, KR_EDATA, "%s: 'cosig' must be a list", name);
+		goto out;
+	}
+	json_array_foreach(cos, i, c) {
+		snprintf(cname, sizeof(cname), "%s: cosignature %zu", name, i + 1);
+		if (!json_is_object(c) || json_object_size(c) != 2 ||
+		    (r = soft_get_int(cname, c, "index", 1, ENGINE_MAX_CARDS, &v,
+		    e)) != 0 ||
+		    (r = soft_get_hex(cname, c, "sig", k->cosig[i].sig, 64, e)) != 0) {
+			r = kr_errf(e, KR_EDATA, "%s: bad cosignature %zu", name, i + 1);
+			goto out;
+		}
+		k->cosig[i].index = (int)v;
+		in->cosigners[i] = (int)v;
+	}
+	k->ncosig = (int)json_array_size(cos);
+	in->ncosigners = k->ncosig;
+	if ((strcmp(in->appname, "simple") == 0) != (k->ncosig == 0)) {
+		r = kr_errf(e, KR_EDATA, "%s: cosignatures do not fit the key", name);
+		goto out;
+	}
+	if ((k->aad = key_aad(obj)) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+	r = 0;
+out:
+	json_decref(obj);
+	if (r != 0)
+		soft_key_free(k);
+	return r;
+}
+
+static int
+key_rel(const char *appname, const char *ident, char *out, size_t sz)
+{
+	int n = snprintf(out, sz, "local/key_%s_%s", appname, ident);
+
+	return n < 0 || (size_t)n >= sz ? KR_EUSAGE : 0;
+}
+
+int
+soft_key_load(const struct engine *eng, const char *appname, const char *ident,
+    struct soft_key *k, struct kr_err *e)
+{
+	char rel[128], path[PATH_MAX], *buf = NULL;
+	size_t len;
+	int r;
+
+	if (key_rel(appname, ident, rel, sizeof(rel)) != 0 ||
+	    (r = soft_path(eng, rel, path, sizeof(path), e)) != 0)
+		return kr_errf(e, KR_EUSAGE, "ident too long");
+	if ((r = kr_read_file(path, SOFT_KEY_MAX, &buf, &len, e)) != 0)
+		return r;
+	if ((r = soft_key_parse(path, buf, len, k, e)) != 0)
+		goto out;
+	if (strcmp(k->info.appname, appname) != 0 ||
+	    strcmp(k->info.ident, ident) != 0) {
+		r = kr_errf(e, KR_EDATA, "%s: holds key_%s_%s", path,
+		    k->info.appname, k->info.ident);
+		soft_key_free(k);
+		goto out;
+	}
+	if (eng->world != NULL && strcmp(k->world_id, eng->world->world_id) != 0) {
+		r = kr_errf(e, KR_EDATA, "%s: belongs to another world (%.8s)",
+		    path, k->world_id);
+		soft_key_free(k);
+		goto out;
+	}
+	r = 0;
+out:
+	free(buf);
+	return r;
+}
+
+int
+soft_key_public(const struct soft_key *k, EVP_PKEY **pk, struct kr_err *e)
+{
+	const uint8_t *p = k->pub;
+
+	if ((*pk = d2i_PUBKEY(NULL, &p, (long)k->pub_len)) == NULL)
+		return kr_errf(e, KR_EDATA, "key_%s_%s: bad public key",
+		    k->info.appname, k->info.ident);
+	return 0;
+}
+
+int
+soft_key_private(const struct engine *eng, const struct soft_key *k,
+    EVP_PKEY **pkp, struct kr_err *e)
+{
+	EVP_PKEY *pk = NULL, *pub = NULL;
+	char name[128];
+	int r;
+
+	if ((r = soft_need_world(eng, e)) != 0)
+		return r;
+	snprintf(name, sizeof(name), "key_%s_%s", k->info.appname, k->info.ident);
+	if ((r = soft_open_pkey(name, eng->world_key, k->aad, k->nonce, k->blob,
+	    k->blob_len, &pk, e)) != 0)
+		return r;
+	if ((r = soft_key_public(k, &pub, e)) != 0)
+		goto out;
+	if (EVP_PKEY_eq(pk, pub) != 1) {
+		r = kr_errf(e, KR_EDATA, "%s: private key does not match its "
+		    "public key", name);
+		goto out;
+	}
+	*pkp = pk;
+	pk = NULL;
+	r = 0;
+out:
+	EVP_PKEY_free(pk);
+	EVP_PKEY_free(pub);
+	return r;
+}
+
+static int
+pub_pem(EVP_PKEY *pk, char **out, size_t *len, struct kr_err *e)
+{
+	BIO *bio;
+	char *data;
+	long n;
+	int r = KR_ECRYPTO;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PUBKEY(bio, pk) != 1 ||
+	    (n = BIO_get_mem_data(bio, &data)) <= 0) {
+		kr_errf(e, KR_ECRYPTO, "cannot write the public key");
+		goto out;
+	}
+	if ((*out = malloc((size_t)n)) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(*out, data, (size_t)n);
+	*len = (size_t)n;
+	r = 0;
+out:
+	BIO_free(bio);
+	return r;
+}
+
+/* Writes k (header filled, cosignatures set) with pk sealed under the world
+ * key to local/key_<appname>_<ident>; fills k->aad, nonce, blob. */
+int
+soft_key_write(const struct engine *eng, struct soft_key *k, EVP_PKEY *pk,
+    struct kr_err *e)
+{
+	struct engine_key_info *in = &k->info;
+	json_t *obj = NULL, *cos = NULL, *c;
+	char rel[128], path[PATH_MAX];
+	int i, r;
+
+	if ((r = soft_need_world(eng, e)) != 0)
+		return r;
+	if (key_rel(in->appname, in->ident, rel, sizeof(rel)) != 0 ||
+	    (r = soft_path(eng, rel, path, sizeof(path), e)) != 0)
+		return kr_errf(e, KR_EUSAGE, "ident too long");
+	if ((obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:I, "
+	    "s:s, s:s, s:s, s:s, s:s}",
+	    "format", KEY_FORMAT, "appname", in->appname, "ident", in->ident,
+	    "plainname", in->plainname, "world_id", k->world_id,
+	    "type", in->type, "size", in->size, "curve", in->curve,
+	    "pubexp", (json_int_t)in->pubexp, "protect", in->protect,
+	    "created", in->created, "acl", in->acl,
+	    "kek_pkg_sha256", k->kek_pkg_sha256,
+	    "world_pkg_sha256", k->world_pkg_sha256)) == NULL ||
+	    soft_set_b64(obj, "pub", k->pub, k->pub_len) != 0 ||
+	    (k->aad = key_aad(obj)) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = soft_seal_pkey(eng->world_key, k->aad, pk, k->nonce, &k->blob,
+	    &k->blob_len, e)) != 0)
+		goto out;
+	if ((cos = json_array()) == NULL ||
+	    json_object_set(obj, "cosig", cos) != 0 ||
+	    soft_set_hex(obj, "nonce", k->nonce, sizeof(k->nonce)) != 0 ||
+	    soft_set_b64(obj, "blob", k->blob, k->blob_len) != 0) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < k->ncosig; i++) {
+		if ((c = json_pack("{s:i}", "index", k->cosig[i].index)) == NULL ||
+		    json_array_append_new(cos, c) != 0 ||
+		    soft_set_hex(c, "sig", k->cosig[i].sig, 64) != 0) {
+			r = kr_errf(e, KR_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	r = soft_write_json(path, obj, e);
+out:
+	json_decref(cos);
+	json_decref(obj);
+	return r;
+}
+
+static int
+rsa_keygen(int bits, unsigned long pubexp, EVP_PKEY **out, struct kr_err *e)
+{
+	EVP_PKEY_CTX *ctx = NULL;
+	BIGNUM *bn = NULL;
+	int r = KR_ECRYPTO;
+
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
+	    (bn = BN_new()) == NULL || BN_set_word(bn, pubexp) != 1 ||
+	    EVP_PKEY_keygen_init(ctx) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, bits) != 1 ||
+	    EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, bn) != 1 ||
+	    EVP_PKEY_generate(ctx, out) != 1) {
+		kr_errf(e, KR_ECRYPTO, "RSA-%d key generation failed", bits);
+		goto out;
+	}
+	r = 0;
+out:
+	BN_free(bn);
+	EVP_PKEY_CTX_free(ctx);
+	return r;
+}
+
+static int
+ec_keygen(const char *curve, EVP_PKEY **out, struct kr_err *e)
+{
+	if ((*out = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve)) == NULL)
+		return kr_errf(e, KR_ECRYPTO, "EC %s key generation failed", curve);
+	return 0;
+}
+
+int
+soft_generate_key(struct engine *eng, const struct engine_key_req *req,
+    struct engine_key_info *out, struct kr_err *e)
+{
+	struct soft_key k;
+	struct engine_key_info *in = &k.info;
+	const struct curve *cv = NULL;
+	EVP_PKEY *pk = NULL;
+	char rel[128], path[PATH_MAX], *pem = NULL;
+	size_t i, pemlen = 0;
+	int r;
+
+	memset(&k, 0, sizeof(k));
+	if ((r = soft_need_mode(eng, ENGINE_OP_GENERATE_KEY, e)) != 0 ||
+	    (r = soft_need_world(eng, e)) != 0)
+		return r;
+	if (req->protect != NULL && strcasecmp(req->protect, "module") != 0)
+		return kr_errf(e, KR_EUSAGE, "generatekey: protect=%s refused: the "
+		    "BYOK toolset does not support OCS-protected keys; use "
+		    "protect=module", strcasecmp(req->protect, "token") == 0 ||
+		    strcasecmp(req->protect, "ocs") == 0 ||
+		    strcasecmp(req->protect, "softcard") == 0 ? req->protect :
+		    "(other)");
+	if ((r = engine_ident_normalize(req->ident, in->ident, sizeof(in->ident),
+	    e)) != 0)
+		return r;
+	snprintf(in->plainname, sizeof(in->plainname), "%s",
+	    req->plainname != NULL ? req->plainname : in->ident);
+	if (req->plainname != NULL &&
+	    (strlen(req->plainname) == 0 ||
+	    strlen(req->plainname) >= sizeof(in->plainname)))
+		return kr_errf(e, KR_EUSAGE, "plainname: empty or longer than %zu "
+		    "characters", sizeof(in->plainname) - 1);
+	for (i = 0; in->plainname[i] != '\0'; i++)
+		if ((unsigned char)in->plainname[i] < 0x20 ||
+		    in->plainname[i] == 0x7f)
+			return kr_errf(e, KR_EUSAGE, "plainname: control character");
+	if (req->type == NULL)
+		return kr_errf(e, KR_EUSAGE, "generatekey: no key type");
+	if (strcasecmp(req->type, "RSA") == 0) {
+		if (req->size != 2048 && req->size != 3072 && req->size != 4096)
+			return kr_errf(e, KR_EUSAGE, "generatekey: RSA size %d "
+			    "(2048, 3072 or 4096)", req->size);
+		in->pubexp = req->pubexp != 0 ? req->pubexp : 65537;
+		if (in->pubexp < 3 || (in->pubexp & 1) == 0 ||
+		    in->pubexp > 0xffffffffUL)
+			return kr_errf(e, KR_EUSAGE, "generatekey: pubexp %lu "
+			    "(an odd number from 3 to 2^32-1)", in->pubexp);
+		snprintf(in->type, sizeof(in->type), "RSA");
+		in->size = req->size;
+		snprintf(in->acl, sizeof(in->acl), "%s", SOFT_ACL_SIMPLE);
+	} else if (strcasecmp(req->type, "EC") == 0) {
+		if (req->curve == NULL || (cv = curve_find(req->curve)) == NULL)
+			return kr_errf(e, KR_EUSAGE, "generatekey: curve %s "
+			    "(P-256, P-384 or P-521)",
+			    req->curve != NULL ? req->curve : "missing");
+		snprintf(in->type, sizeof(in->type), "EC");
+		snprintf(in->curve, sizeof(in->curve), "%s", cv->name);
+		in->size = cv->bits;
+		snprintf(in->acl, sizeof(in->acl), "%s", SOFT_ACL_SIMPLE_EC);
+	} else
+		return kr_errf(e, KR_EUSAGE, "generatekey: type %s (RSA or EC)",
+		    req->type);
+	snprintf(in->appname, sizeof(in->appname), "simple");
+	snprintf(in->protect, sizeof(in->protect), "module");
+	snprintf(k.world_id, sizeof(k.world_id), "%s", eng->world->world_id);
+	kr_rfc3339(kr_now(), in->created, sizeof(in->created));
+	if (key_rel("simple", in->ident, rel, sizeof(rel)) != 0 ||
+	    soft_path(eng, rel, path, sizeof(path), e) != 0)
+		return kr_errf(e, KR_EUSAGE, "ident too long");
+	if (kr_path_exists(path))
+		return kr_errf(e, KR_EFAIL, "%s: a key with ident '%s' exists "
+		    "already", path, in->ident);
+
+	if (cv != NULL)
+		r = ec_keygen(cv->name, &pk, e);
+	else
+		r = rsa_keygen(in->size, in->pubexp, &pk, e);
+	if (r != 0)
+		goto out;
+	if ((r = soft_spki_der(pk, &k.pub, &k.pub_len, e)) != 0)
+		goto out;
+	soft_sha256_hex(k.pub, k.pub_len, in->pub_sha256);
+	if ((r = pub_pem(pk, &pem, &pemlen, e)) != 0)
+		goto out;
+	snprintf(rel, sizeof(rel), "local/pub_simple_%s.pem", in->ident);
+	if ((r = soft_path(eng, rel, path, sizeof(path), e)) != 0 ||
+	    (r = kr_write_atomic(path, pem, pemlen, 0600, e)) != 0)
+		goto out;
+	if ((r = soft_key_write(eng, &k, pk, e)) != 0) {
+		unlink(path);
+		goto out;
+	}
+	if (out != NULL)
+		*out = k.info;
+	r = 0;
+out:
+	free(pem);
+	EVP_PKEY_free(pk);
+	OPENSSL_free(k.pub);
+	k.pub = NULL;
+	soft_key_free(&k);
+	return r;
+}
+
+int
+soft_export_public(struct engine *eng, const char *ident, const char *out_path,
+    char sha256[ENGINE_HEX256], struct kr_err *e)
+{
+	struct soft_key k;
+	EVP_PKEY *pk = NULL;
+	char id[ENGINE_IDENT_MAX], *pem = NULL;
+	size_t len = 0;
+	int r;
+
+	memset(&k, 0, sizeof(k));
+	if ((r = soft_need_mode(eng, ENGINE_OP_EXPORT_PUBLIC, e)) != 0 ||
+	    (r = soft_need_world(eng, e)) != 0 ||
+	    (r = engine_ident_normalize(ident, id, sizeof(id), e)) != 0 ||
+	    (r = soft_key_load(eng, "simple", id, &k, e)) != 0)
+		return r;
+	if ((r = soft_key_public(&k, &pk, e)) != 0 ||
+	    (r = pub_pem(pk, &pem, &len, e)) != 0 ||
+	    (r = kr_write_atomic(out_path, pem, len, 0600, e)) != 0)
+		goto out;
+	if (sha256 != NULL)
+		snprintf(sha256, ENGINE_HEX256, "%s", k.info.pub_sha256);
+	r = 0;
+out:
+	free(pem);
+	EVP_PKEY_free(pk);
+	soft_key_free(&k);
+	return r;
+}

@@ -1,0 +1,354 @@
+/*
+ * engine-soft-package.c: verify-packages and package.
+ *
+ * verify-packages reads the KEK package and the Security World package and
+ * checks them with pkg_verify() against the pinned root hash and region.
+ *
+ * package wraps a key's PKCS#8 to a KEK with CKM_RSA_AES_KEY_WRAP (OAEP
+ * and MGF1 with SHA-1) into a .byok (byok.h), after the ACL check:
+ *   legacy (format 1): the key must be key_xferacld_<ident>, cosigned by a
+ *     quorum, whose ACL names exactly the SHA-256 of the KEK package and of
+ *     the Security World package given, and both packages must verify; a
+ *     manifest signed by the world signing key binds the subscription ID,
+ *     friendly name, both package hashes, the .byok's SHA-256 and the ACL.
+ *     Files: KeyTransferPackage-<friendly>.byok and .manifest.
+ *   current (format 2): the key is key_simple_<ident>, whose ACL allows
+ *     "export-wrapped(kek=any-rsa)"; the KEK comes as an RSA 2048..4096
+ *     public key PEM with its kid (the ceremony checks its SHA-256 when it
+ *     carries it over; the result reports it for the log).  No manifest.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "byok.h"
+#include "clock.h"
+#include "codec.h"
+#include "engine-soft.h"
+#include "err.h"
+#include "fsutil.h"
+#include "manifest.h"
+#include "pkg.h"
+#include "secmem.h"
+
+#define KEK_PEM_MAX	(16 * 1024)
+#define GENERATOR	"keyrite; source module: keyrite soft module"
+
+int
+soft_verify_packages_info(const struct engine_pkg_req *req,
+    struct engine_pkg_result *out, EVP_PKEY **kek, struct kr_err *e)
+{
+	struct pkg_info info;
+	char *kbuf = NULL, *wbuf = NULL;
+	size_t klen = 0, wlen = 0;
+	int r;
+
+	memset(&info, 0, sizeof(info));
+	memset(out, 0, sizeof(*out));
+	if (req->kek_pkg == NULL || req->world_pkg == NULL)
+		return kr_errf(e, KR_EUSAGE, "need a KEK package and a Security "
+		    "World package");
+	if (req->pinned_root == NULL || req->region == NULL)
+		return kr_errf(e, KR_EUSAGE, "need the pinned root key hash and "
+		    "the region");
+	if ((r = kr_read_file(req->kek_pkg, PKG_MAX_FILE, &kbuf, &klen, e)) != 0 ||
+	    (r = kr_read_file(req->world_pkg, PKG_MAX_FILE, &wbuf, &wlen, e)) != 0)
+		goto out;
+	if ((r = pkg_verify(req->kek_pkg, kbuf, klen, req->world_pkg, wbuf, wlen,
+	    req->pinned_root, req->region, &info, e)) != 0)
+		goto out;
+	snprintf(out->region, sizeof(out->region), "%s", info.region);
+	snprintf(out->kek_sha256, sizeof(out->kek_sha256), "%s", info.kek_sha256);
+	snprintf(out->world_sha256, sizeof(out->world_sha256), "%s",
+	    info.world_sha256);
+	snprintf(out->root_sha256, sizeof(out->root_sha256), "%s",
+	    info.root_sha256);
+	snprintf(out->receiving_world_id, sizeof(out->receiving_world_id), "%s",
+	    info.world_id);
+	snprintf(out->kek_kid, sizeof(out->kek_kid), "%s", info.kid);
+	if (kek != NULL) {
+		*kek = info.kek;
+		info.kek = NULL;
+	}
+	r = 0;
+out:
+	pkg_info_free(&info);
+	free(kbuf);
+	free(wbuf);
+	return r;
+}
+
+int
+soft_verify_packages(struct engine *eng, const struct engine_pkg_req *req,
+    struct engine_pkg_result *out, struct kr_err *e)
+{
+	int r;
+
+	if ((r = soft_need_mode(eng, ENGINE_OP_VERIFY_PACKAGES, e)) != 0 ||
+	    (r = soft_need_world(eng, e)) != 0)
+		return r;
+	return soft_verify_packages_info(req, out, NULL, e);
+}
+
+/* A file name without a directory, from the safe set. */
+static int
+check_name(const char *what, const char *s, struct kr_err *e)
+{
+	size_t i, n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > 100)
+		return kr_errf(e, KR_EUSAGE, "%s: empty or longer than 100 "
+		    "characters", what);
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return kr_errf(e, KR_EUSAGE, "%s '%s': use letters, "
+			    "digits, '-', '_' and '.'", what, s);
+	}
+	if (s[0] == '.')
+		return kr_errf(e, KR_EUSAGE, "%s '%s': starts with a dot", what, s);
+	return 0;
+}
+
+static int
+read_kek_pem(const char *path, EVP_PKEY **kek, char sha[ENGINE_HEX256],
+    struct kr_err *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	BIO *bio = NULL;
+	EVP_PKEY *pk = NULL;
+	int r = KR_EDATA, bits;
+
+	if ((r = kr_read_file(path, KEK_PEM_MAX, &buf, &len, e)) != 0)
+		return r;
+	soft_sha256_hex(buf, len, sha);
+	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL ||
+	    (pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL)) == NULL) {
+		r = kr_errf(e, KR_EDATA, "%s: not a public key PEM "
+		    "(SubjectPublicKeyInfo)", path);
+		goto out;
+	}
+	bits = EVP_PKEY_get_bits(pk);
+	if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA ||
+	    (bits != 2048 && bits != 3072 && bits != 4096)) {
+		r = kr_errf(e, KR_EDATA, "%s: the KEK must be RSA 2048, 3072 or "
+		    "4096", path);
+		goto out;
+	}
+	*kek = pk;
+	pk = NULL;
+	r = 0;
+out:
+	EVP_PKEY_free(pk);
+	BIO_free(bio);
+	free(buf);
+	return r;
+}
+
+/* PKCS#8 of the key, wrapped to kek, as a .byok JSON buffer. */
+static int
+wrap_key(const struct engine *eng, const struct soft_key *k, EVP_PKEY *kek,
+    const char *kid, char **json, size_t *jlen, struct kr_err *e)
+{
+	EVP_PKEY *pk = NULL;
+	uint8_t *der = NULL, *ct = NULL;
+	size_t len = 0, ctlen = 0;
+	int r;
+
+	if ((r = soft_key_private(eng, k, &pk, e)) != 0 ||
+	    (r = soft_pkcs8_der(pk, &der, &len, e)) != 0 ||
+	    (r = byok_wrap(kek, EVP_sha1(), der, len, &ct, &ctlen, e)) != 0 ||
+	    (r = byok_file_format(kid, ct, ctlen, GENERATOR, json, jlen, e)) != 0)
+		goto out;
+	r = 0;
+out:
+	free(ct);
+	kr_secure_free(der, len);
+	EVP_PKEY_free(pk);
+	return r;
+}
+
+static int
+package_legacy(struct engine *eng, const struct engine_package_req *req,
+    const char *ident, struct engine_package_result *out, struct kr_err *e)
+{
+	struct engine_pkg_result pr;
+	struct manifest m;
+	struct soft_key k;
+	EVP_PKEY *kek = NULL, *signer = NULL;
+	char fname[160], rel[128], path[PATH_MAX], *json = NULL, *mjson = NULL;
+	size_t jlen = 0, mlen = 0;
+	int r, wrote = 0;
+
+	memset(&k, 0, sizeof(k));
+	memset(&m, 0, sizeof(m));
+	if ((r = check_name("friendly name", req->friendly_name, e)) != 0)
+		return r;
+	if (req->subscription_id == NULL || *req->subscription_id == '\0' ||
+	    strlen(req->subscription_id) >= sizeof(m.subscription_id))
+		return kr_errf(e, KR_EUSAGE, "package: need a subscription ID");
+	snprintf(rel, sizeof(rel), "local/key_xferacld_%s", ident);
+	if ((r = soft_path(eng, rel, path, sizeof(path), e)) != 0)
+		return r;
+	if (!kr_path_exists(path))
+		return kr_errf(e, KR_EFAIL, "key_simple_%s: its ACL does not allow "
+		    "export to a KEK package; reduce the ACL first "
+		    "(no %s)", ident, path);
+	if ((r = soft_key_load(eng, "xferacld", ident, &k, e)) != 0)
+		return r;
+	if ((r = soft_verify_packages_info(&req->pkg, &pr, &kek, e)) != 0)
+		goto out;
+	if (strcmp(k.kek_pkg_sha256, pr.kek_sha256) != 0 ||
+	    strcmp(k.world_pkg_sha256, pr.world_sha256) != 0) {
+		r = kr_errf(e, KR_EFAIL, "key_xferacld_%s: its ACL allows export "
+		    "only to KEK package %.16s... for world package %.16s..., not "
+		    "to %s", ident, k.kek_pkg_sha256, k.world_pkg_sha256,
+		    strcmp(k.kek_pkg_sha256, pr.kek_sha256) != 0 ?
+		    req->pkg.kek_pkg : req->pkg.world_pkg);
+		goto out;
+	}
+	if ((r = soft_acl_check_cosigs(eng, &k, e)) != 0)
+		goto out;
+	if ((r = wrap_key(eng, &k, kek,
+	    pr.kek_kid[0] != '\0' ? pr.kek_kid : req->pkg.kek_pkg, &json, &jlen, e)) != 0)
+		goto out;
+
+	snprintf(m.subscription_id, sizeof(m.subscription_id), "%s",
+	    req->subscription_id);
+	snprintf(m.friendly_name, sizeof(m.friendly_name), "%s",
+	    req->friendly_name);
+	snprintf(m.ident, sizeof(m.ident), "%s", ident);
+	snprintf(m.world_id, sizeof(m.world_id), "%s", eng->world->world_id);
+	snprintf(m.kek_pkg_sha256, sizeof(m.kek_pkg_sha256), "%s", pr.kek_sha256);
+	snprintf(m.world_pkg_sha256, sizeof(m.world_pkg_sha256), "%s",
+	    pr.world_sha256);
+	soft_sha256_hex(json, jlen, m.byok_sha256);
+	snprintf(m.acl, sizeof(m.acl), "%s", k.info.acl);
+	snprintf(m.kty, sizeof(m.kty), "%s", k.info.type);
+	kr_rfc3339(kr_now(), m.created, sizeof(m.created));
+	if ((r = soft_world_signing_key(eng, &signer, e)) != 0 ||
+	    (r = manifest_sign(&m, signer, &mjson, &mlen, e)) != 0)
+		goto out;
+
+	snprintf(fname, sizeof(fname), "KeyTransferPackage-%s.byok",
+	    req->friendly_name);
+	if (kr_path_join(out->byok_path, sizeof(out->byok_path), req->out_dir,
+	    fname) != 0) {
+		r = kr_errf(e, KR_EUSAGE, "%s: path too long", req->out_dir);
+		goto out;
+	}
+	snprintf(fname, sizeof(fname), "KeyTransferPackage-%s.manifest",
+	    req->friendly_name);
+	if (kr_path_join(out->manifest_path, sizeof(out->manifest_path),
+	    req->out_dir, fname) != 0) {
+		r = kr_errf(e, KR_EUSAGE, "%s: path too long", req->out_dir);
+		goto out;
+	}
+	if ((r = kr_write_atomic(out->byok_path, json, jlen, 0600, e)) != 0)
+		goto out;
+	wrote = 1;
+	if ((r = kr_write_atomic(out->manifest_path, mjson, mlen, 0600, e)) != 0)
+		goto out;
+	wrote = 0;
+	snprintf(out->byok_sha256, sizeof(out->byok_sha256), "%s", m.byok_sha256);
+	soft_sha256_hex(mjson, mlen, out->manifest_sha256);
+	snprintf(out->kek_sha256, sizeof(out->kek_sha256), "%s", pr.kek_sha256);
+	snprintf(out->pub_sha256, sizeof(out->pub_sha256), "%s",
+	    k.info.pub_sha256);
+	r = 0;
+out:
+	if (wrote)
+		unlink(out->byok_path);
+	free(json);
+	free(mjson);
+	EVP_PKEY_free(kek);
+	EVP_PKEY_free(signer);
+	soft_key_free(&k);
+	return r;
+}
+
+static int
+package_byok(struct engine *eng, const struct engine_package_req *req,
+    const char *ident, struct engine_package_result *out, struct kr_err *e)
+{
+	struct soft_key k;
+	EVP_PKEY *kek = NULL;
+	char fname[160], *json = NULL;
+	size_t jlen = 0, n;
+	int r;
+
+	memset(&k, 0, sizeof(k));
+	if (req->kek_pem == NULL)
+		return kr_errf(e, KR_EUSAGE, "package: need the KEK public key");
+	if (req->kid == NULL || *req->kid == '\0' ||
+	    strlen(req->kid) >= BYOK_KID_MAX)
+		return kr_errf(e, KR_EUSAGE, "package: need the KEK's kid");
+	if (req->out_name != NULL) {
+		if ((r = check_name("output name", req->out_name, e)) != 0)
+			return r;
+		n = strlen(req->out_name);
+		if (n < 6 || strcmp(req->out_name + n - 5, ".byok") != 0)
+			return kr_errf(e, KR_EUSAGE, "output name '%s' must end in "
+			    ".byok", req->out_name);
+		snprintf(fname, sizeof(fname), "%s", req->out_name);
+	} else
+		snprintf(fname, sizeof(fname), "%s.byok", ident);
+	if ((r = soft_key_load(eng, "simple", ident, &k, e)) != 0)
+		return r;
+	if (strstr(k.info.acl, "export-wrapped(kek=any-rsa)") == NULL) {
+		r = kr_errf(e, KR_EFAIL, "key_simple_%s: its ACL does not allow "
+		    "export wrapped to a KEK", ident);
+		goto out;
+	}
+	if ((r = read_kek_pem(req->kek_pem, &kek, out->kek_sha256, e)) != 0 ||
+	    (r = wrap_key(eng, &k, kek, req->kid, &json, &jlen, e)) != 0)
+		goto out;
+	if (kr_path_join(out->byok_path, sizeof(out->byok_path), req->out_dir,
+	    fname) != 0) {
+		r = kr_errf(e, KR_EUSAGE, "%s: path too long", req->out_dir);
+		goto out;
+	}
+	if ((r = kr_write_atomic(out->byok_path, json, jlen, 0600, e)) != 0)
+		goto out;
+	soft_sha256_hex(json, jlen, out->byok_sha256);
+	snprintf(out->pub_sha256, sizeof(out->pub_sha256), "%s",
+	    k.info.pub_sha256);
+	r = 0;
+out:
+	free(json);
+	EVP_PKEY_free(kek);
+	soft_key_free(&k);
+	return r;
+}
+
+int
+soft_package(struct engine *eng, const struct engine_package_req *req,
+    struct engine_package_result *out, struct kr_err *e)
+{
+	char ident[ENGINE_IDENT_MAX];
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = soft_need_mode(eng, ENGINE_OP_PACKAGE, e)) != 0 ||
+	    (r = soft_need_world(eng, e)) != 0 ||
+	    (r = engine_ident_normalize(req->ident, ident, sizeof(ident), e)) != 0)
+		return r;
+	if (req->out_dir == NULL)
+		return kr_errf(e, KR_EUSAGE, "package: no output directory");
+	switch (req->format) {
+	case ENGINE_PACKAGE_LEGACY:
+		return package_legacy(eng, req, ident, out, e);
+	case ENGINE_PACKAGE_BYOK:
+		return package_byok(eng, req, ident, out, e);
+	default:
+		return kr_errf(e, KR_EUSAGE, "package: unknown format");
+	}
+}

@@ -1,0 +1,717 @@
+/*
+ * engine-soft-world.c: the Security World.
+ *
+ * new-world makes a world id, a world key W (the module's day-to-day key
+ * for module-protected keys), an authorization secret S split K-of-N by
+ * Shamir onto the cards, and a world signing key (DSA with fixed, published
+ * domain parameters: 3072/256 with SHA-256, or 1024/160 with SHA-1 for the
+ * legacy suite).  The world file local/world holds, with nothing secret in
+ * the clear: the suite, K/N, each card's Ed25519 public key and a
+ * commitment to its share, W sealed under a key derived from S (so K cards
+ * restore the world elsewhere), the signing key sealed under W, and an
+ * HMAC under W over all of it.  The module keeps W sealed under its own
+ * module key in module/world-key.
+ *
+ * The domain parameters below were generated once with
+ *   openssl genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:3072
+ *     -pkeyopt dsa_paramgen_q_bits:256 -pkeyopt dsa_paramgen_md:sha256
+ * (and 1024/160/sha1) and are public; only the keys are fresh per world.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "clock.h"
+#include "codec.h"
+#include "engine-soft.h"
+#include "err.h"
+#include "fsutil.h"
+#include "secmem.h"
+
+#define WORLD_FORMAT	"keyrite-world-1"
+#define MWK_FORMAT	"keyrite-module-world-key-1"
+
+static const char dsa3072_pem[] =
+	"-----BEGIN DSA PARAMETERS-----\n"
+	"MIIDLQKCAYEA3HNZIIV3LhALr7I0DAwzyW8yRPhq8RSxwIEFbrCKTivaOR2LjInh\n"
+	"MPfqsFm5+6rUizIthXoqM3fCcFiDbIPIWHG75rMREU2KG+TY6eMpqq2ZkkX7fmBF\n"
+	"ZSBfmL06UFl6N4Ju1MwiQXtKTQFrzIo5eVVwFeCD1kZM/sFWJ7B1i1TJDJ8rygXC\n"
+	"G8vFrD+CbjQqcxSHgNfxcVb8DBM0Jx5R3J/qghWcMBi1wyp4buoZy+z0Z1/u5MAE\n"
+	"xN0TfytQ4/+d7Ouq8JxIUpEPPOTQfsfI11vLoljQDgUoca+yFqt0ZvDcySCeJI2z\n"
+	"Ql3ageE5b+SZZIlvv+5IFkn1p1rtMsUDHC4fhxLuiaLnV4R2jS12eS1VpNdue22s\n"
+	"1dngdKAFjl0mE4qJK8XcpvJqStEARPX/BZbnzy8eDI3iWnBR10DUkPsfWxEk9FKb\n"
+	"FNCpWI4AR56YJLR/9rv2lQTisuLYpe6HJgZixg8ghA2wmAX91E/mMxjUWQ419ktG\n"
+	"8H8f9dIESmMtAiEAkrbuVB45Ht4V12Y2UIe5dlGefJAsU9sT1/HPTjKa+Y0CggGB\n"
+	"AJmgdahnDMDLnudt+cOZ9hGm9mnz0QBkFgvHWNLmUEY+jQwcCewBy4AJUztjT2ht\n"
+	"SrB8G8lG56b0BCUnBr7S4R6Bni/YgHmteDlYrE4OkmM7pqieCBXA/z1utX2nJtoQ\n"
+	"/RygTToJOcR+EmZwrMbWM5TMp6euHjUdJGCKQqq3LR+9axopns2RaRfmtmvvlm/p\n"
+	"/lKzsCRfvoT5T5j2rw7My+nB+NM1fS5F7ULuIKtKvPG0ZJe31c//Y+Ms9XhG35GV\n"
+	"hc07p9T1s9zZxIQRgspc5jsRIrmHMBPVNffIkb7DVkKu2cGQjmeDMIhOUM2TRzgK\n"
+	"YG55X6zqpwOnmDGhmoDnpXJltF8DE5ENGrAZqVH2KgDzg2vcdKJgBq9reUE/w8Kk\n"
+	"DxblRm8HSa5OtRS4ZomzBpkIp3+Iwi1FyoiWKxKTRT5shlEej9pj9lL4EVJ7CeYl\n"
+	"9d2nwFfxJ5pvdf/qoWUy8qsLAzwqNj+TnwiAgwxf/Kz1udnbPO0j9LYphfAmIIdZ\n"
+	"ag==\n"
+	"-----END DSA PARAMETERS-----\n"
+;
+static const char dsa1024_pem[] =
+	"-----BEGIN DSA PARAMETERS-----\n"
+	"MIIBHgKBgQDxC/V+BIcRqqaj9Pg1vDisucWuDnnDsBhoW7lyZVqhr90kPoPFTDQO\n"
+	"xPUnKWM6wGmJmDa5C52gWgGbdbHLZoZhKqHJa4qDSAMKc35J/RhG2/yTzMsfa4cY\n"
+	"5oeHvEBCYScKxc3Gce5Th4ytAbv2KUQxuvOu7NWQfDdKB5wvxDUMuQIVAKGfYAWI\n"
+	"11os0DpXIdIZHH2cSrqrAoGAdSCOa/Tnlaw0fblBS6JyyQCbVyw17vbjPYXe3y/d\n"
+	"dYtdVKMnQrR0o7cUGg8J51JC++4zYkzQA1KDoZ3JF1NIf9Wa4+uynw9iVLULIxwX\n"
+	"JWq4Xqg3gTasHvjcURDxZqjcVkYusT7TbHKgdHE3je97h2Piqkbi9eMEjgXQ/b2d\n"
+	"034=\n"
+	"-----END DSA PARAMETERS-----\n"
+;
+
+static const struct suite {
+	const char	*name;
+	const char	*sign_alg;
+	const char	*params;
+	const char	*warning;
+} suites[] = {
+	{ "DLf3072s256mRijndael", "DSA-3072-SHA256", dsa3072_pem, NULL },
+	{ "DLf3072s256mAEScSP800131Ar1", "DSA-3072-SHA256", dsa3072_pem, NULL },
+	{ "DLf1024s160mRijndael", "DSA-1024-SHA1", dsa1024_pem,
+	  "cipher suite DLf1024s160mRijndael is legacy (1024-bit DSA, SHA-1); "
+	  "use DLf3072s256mRijndael unless the module cannot" },
+};
+
+static const struct suite *
+suite_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		if (strcmp(suites[i].name, name) == 0)
+			return &suites[i];
+	return NULL;
+}
+
+void
+soft_world_free(struct soft_world *w)
+{
+	if (w == NULL)
+		return;
+	free(w->sign_pub);
+	free(w->sk_ct);
+	free(w->body);
+	free(w);
+}
+
+static int
+world_aad(const char *world_id, const char *what, char *out, size_t sz)
+{
+	int n = snprintf(out, sz, "%s world=%s %s", WORLD_FORMAT, world_id, what);
+
+	return n < 0 || (size_t)n >= sz ? KR_EUSAGE : 0;
+}
+
+int
+soft_world_parse(const char *name, const char *buf, size_t len,
+    struct soft_world *w, struct kr_err *e)
+{
+	const struct suite *su;
+	json_t *obj = NULL, *cards, *c;
+	char cname[64];
+	long long v;
+	size_t i;
+	int r;
+
+	memset(w, 0, sizeof(*w));
+	if ((r = soft_json_load(name, buf, len, SOFT_WORLD_MAX, WORLD_FORMAT,
+	    &obj, e)) != 0)
+		return r;
+	if ((r = soft_get_str(name, obj, "world_id", w->world_id,
+	    sizeof(w->world_id), e)) != 0)
+		goto out;
+	if (strlen(w->world_id) != 64 || !soft_is_lower_hex(w->world_id, 64)) {
+		r = kr_errf(e, KR_EDATA, "%s: bad world id", name);
+		goto out;
+	}
+	if ((r = soft_get_str(name, obj, "suite", w->suite, sizeof(w->suite),
+	    e)) != 0)
+		goto out;
+	if ((su = suite_find(w->suite)) == NULL) {
+		r = kr_errf(e, KR_EDATA, "%s: unknown cipher suite '%s'", name,
+		    w->suite);
+		goto out;
+	}
+	if ((r = soft_get_str(name, obj, "created", w->created,
+	    sizeof(w->created), e)) != 0 ||
+	    (r = soft_get_str(name, obj, "sign_alg", w->sign_alg,
+	    sizeof(w->sign_alg), e)) != 0)
+		goto out;
+	if (strcmp(w->sign_alg, su->sign_alg) != 0) {
+		r = kr_errf(e, KR_EDATA, "%s: signing algorithm does not match "
+		    "the suite", name);
+		goto out;
+	}
+	if ((r = soft_get_int(name, obj, "n", 1, ENGINE_MAX_CARDS, &v, e)) != 0)
+		goto out;
+	w->n = (int)v;
+	if ((r = soft_get_int(name, obj, "k", 1, w->n, &v, e)) != 0)
+		goto out;
+	w->k = (int)v;
+	if ((r = soft_get_int(name, obj, "min_pin_len", 1, 256, &v, e)) != 0)
+		goto out;
+	w->min_pin_len = (int)v;
+	if ((r = soft_get_int(name, obj, "log2n", ENGINE_SCRYPT_LOG2N_MIN,
+	    ENGINE_SCRYPT_LOG2N_MAX, &v, e)) != 0)
+		goto out;
+	w->log2n = (int)v;
+	cards = json_object_get(obj, "cards");
+	if (!json_is_array(cards) || json_array_size(cards) != (size_t)w->n) {
+		r = kr_errf(e, KR_EDATA, "%s: 'cards' must list %d cards", name,
+		    w->n);
+		goto out;
+	}
+	json_array_foreach(cards, i, c) {
+		snprintf(cname, sizeof(cname), "%s: card %zu", name, i + 1);
+		if (!json_is_object(c)) {
+			r = kr_errf(e, KR_EDATA, "%s: not an object", cname);
+			goto out;
+		}
+		if ((r = soft_get_int(cname, c, "index", (long long)i + 1,
+		    (long long)i + 1, &v, e)) != 0 ||
+		    (r = soft_get_hex(cname, c, "pub", w->cards[i].pub, 32, e)) != 0 ||
+		    (r = soft_get_hex(cname, c, "commit", w->commit[i], 32, e)) != 0)
+			goto out;
+		if (json_object_size(c) != 3) {
+			r = kr_errf(e, KR_EDATA, "%s: unknown member", cname);
+			goto out;
+		}
+		w->cards[i].index = (int)i + 1;
+		kr_hex_encode(w->cards[i].pub, 32, w->cards[i].pub_hex,
+		    sizeof(w->cards[i].pub_hex));
+	}
+	if ((r = soft_get_hex(name, obj, "wk_nonce", w->wk_nonce,
+	    sizeof(w->wk_nonce), e)) != 0 ||
+	    (r = soft_get_hex(name, obj, "wk_ct", w->wk_ct, sizeof(w->wk_ct),
+	    e)) != 0 ||
+	    (r = soft_get_hex(name, obj, "sk_nonce", w->sk_nonce,
+	    sizeof(w->sk_nonce), e)) != 0 ||
+	    (r = soft_get_hex(name, obj, "mac", w->mac, sizeof(w->mac), e)) != 0 ||
+	    (r = soft_get_b64(name, obj, "sign_pub", 4096, &w->sign_pub,
+	    &w->sign_pub_len, e)) != 0 ||
+	    (r = soft_get_b64(name, obj, "sk_ct", 4096, &w->sk_ct,
+	    &w->sk_ct_len, e)) != 0)
+		goto out;
+	if ((w->body = soft_json_canon(obj, "mac", "sum")) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+	r = 0;
+out:
+	json_decref(obj);
+	if (r != 0) {
+		free(w->sign_pub);
+		free(w->sk_ct);
+		free(w->body);
+		memset(w, 0, sizeof(*w));
+	}
+	return r;
+}
+
+int
+soft_world_check_mac(const char *name, const struct soft_world *w,
+    const uint8_t wk[SOFT_KEY_LEN], struct kr_err *e)
+{
+	uint8_t mac[32];
+	int r;
+
+	if ((r = soft_hmac(wk, SOFT_KEY_LEN, "keyrite-world-mac-1", w->body,
+	    strlen(w->body), mac, e)) != 0)
+		return r;
+	if (CRYPTO_memcmp(mac, w->mac, sizeof(mac)) != 0)
+		return kr_errf(e, KR_EDATA, "%s: does not verify under the "
+		    "module's world key (tampered, or another world)", name);
+	return 0;
+}
+
+int
+soft_world_info(const struct soft_world *w, struct engine_world_info *out)
+{
+	const struct suite *s = suite_find(w->suite);
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->world_id, sizeof(out->world_id), "%s", w->world_id);
+	snprintf(out->suite, sizeof(out->suite), "%s", w->suite);
+	out->k = w->k;
+	out->n = w->n;
+	out->min_pin_len = w->min_pin_len;
+	out->scrypt_log2n = w->log2n;
+	snprintf(out->created, sizeof(out->created), "%s", w->created);
+	snprintf(out->signing_alg, sizeof(out->signing_alg), "%s", w->sign_alg);
+	soft_sha256_hex(w->sign_pub, w->sign_pub_len, out->signing_pub_sha256);
+	memcpy(out->cards, w->cards, sizeof(out->cards));
+	if (s != NULL && s->warning != NULL)
+		snprintf(out->warning, sizeof(out->warning), "%s", s->warning);
+	return 0;
+}
+
+int
+soft_world_info_op(struct engine *eng, struct engine_world_info *out,
+    struct kr_err *e)
+{
+	if (eng->world == NULL)
+		return kr_errf(e, KR_EFAIL, "%s: no security world on this module",
+		    eng->dir);
+	return soft_world_info(eng->world, out);
+}
+
+int
+soft_card_path(struct engine *eng, int index, char *buf, size_t sz,
+    struct kr_err *e)
+{
+	char rel[32];
+
+	if (index < 1 || index > ENGINE_MAX_CARDS)
+		return kr_errf(e, KR_EUSAGE, "card %d: no such card", index);
+	snprintf(rel, sizeof(rel), "cards/card-%d", index);
+	return soft_path(eng, rel, buf, sz, e);
+}
+
+/* The module key (module/key, 32 raw bytes) into secure memory; made when
+ * create is set and it is missing. */
+static int
+module_key(struct engine *eng, int create, uint8_t **km, struct kr_err *e)
+{
+	char path[PATH_MAX], *buf = NULL;
+	size_t len = 0;
+	uint8_t *k;
+	int r;
+
+	if ((r = soft_path(eng, "module/key", path, sizeof(path), e)) != 0)
+		return r;
+	if ((k = kr_secure_malloc(SOFT_KEY_LEN)) == NULL)
+		return kr_errf(e, KR_ENOMEM, "out of secure memory");
+	if (!kr_path_exists(path) && create) {
+		if ((r = soft_random(k, SOFT_KEY_LEN, e)) != 0 ||
+		    (r = soft_path(eng, "module", path, sizeof(path), e)) != 0 ||
+		    (r = kr_mkdir_private(path, e)) != 0 ||
+		    (r = soft_path(eng, "module/key", path, sizeof(path), e)) != 0 ||
+		    (r = kr_write_atomic(path, k, SOFT_KEY_LEN, 0600, e)) != 0)
+			goto fail;
+		*km = k;
+		return 0;
+	}
+	if ((r = kr_read_file_secure(path, 64, &buf, &len, e)) != 0)
+		goto fail;
+	if (len != SOFT_KEY_LEN) {
+		kr_secure_free(buf, len + 1);
+		r = kr_errf(e, KR_EDATA, "%s: not a module key", path);
+		goto fail;
+	}
+	memcpy(k, buf, SOFT_KEY_LEN);
+	kr_secure_free(buf, len + 1);
+	*km = k;
+	return 0;
+fail:
+	kr_secure_free(k, SOFT_KEY_LEN);
+	return r;
+}
+
+/* Reads module/world-key and opens W for world_id into wk (secure). */
+static int
+module_world_key(struct engine *eng, const char *world_id, uint8_t *wk,
+    struct kr_err *e)
+{
+	char path[PATH_MAX], *buf = NULL, id[ENGINE_HEX256], aad[160];
+	uint8_t nonce[SOFT_NONCE_LEN], ct[SOFT_KEY_LEN + SOFT_TAG_LEN];
+	uint8_t *km = NULL;
+	json_t *obj = NULL;
+	size_t len;
+	int r;
+
+	if ((r = soft_path(eng, "module/world-key", path, sizeof(path), e)) != 0)
+		return r;
+	if ((r = kr_read_file(path, SOFT_MODE_MAX, &buf, &len, e)) != 0)
+		return r;
+	if ((r = soft_json_load(path, buf, len, SOFT_MODE_MAX, MWK_FORMAT, &obj,
+	    e)) != 0 ||
+	    (r = soft_get_str(path, obj, "world_id", id, sizeof(id), e)) != 0 ||
+	    (r = soft_get_hex(path, obj, "nonce", nonce, sizeof(nonce), e)) != 0 ||
+	    (r = soft_get_hex(path, obj, "ct", ct, sizeof(ct), e)) != 0)
+		goto out;
+	if (strcmp(id, world_id) != 0) {
+		r = kr_errf(e, KR_EFAIL, "%s: the module holds the key of another "
+		    "world", path);
+		goto out;
+	}
+	snprintf(aad, sizeof(aad), "%s world=%s", MWK_FORMAT, world_id);
+	if ((r = module_key(eng, 0, &km, e)) != 0)
+		goto out;
+	if ((r = soft_gcm_open(km, aad, strlen(aad), nonce, ct, sizeof(ct), wk,
+	    e)) != 0)
+		kr_errf(e, KR_EDATA, "%s: does not open under the module key", path);
+out:
+	kr_secure_free(km, SOFT_KEY_LEN);
+	json_decref(obj);
+	free(buf);
+	return r;
+}
+
+int
+soft_world_load(struct engine *eng, struct kr_err *e)
+{
+	char path[PATH_MAX], mwk[PATH_MAX], *buf = NULL;
+	struct soft_world *w = NULL;
+	uint8_t *wk = NULL;
+	size_t len;
+	int r;
+
+	if ((r = soft_path(eng, "local/world", path, sizeof(path), e)) != 0 ||
+	    (r = soft_path(eng, "module/world-key", mwk, sizeof(mwk), e)) != 0)
+		return r;
+	if (!kr_path_exists(path))
+		return 0;
+	if ((r = kr_read_file(path, SOFT_WORLD_MAX, &buf, &len, e)) != 0)
+		return r;
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = soft_world_parse(path, buf, len, w, e)) != 0)
+		goto out;
+	if (kr_path_exists(mwk)) {
+		if ((wk = kr_secure_malloc(SOFT_KEY_LEN)) == NULL) {
+			r = kr_errf(e, KR_ENOMEM, "out of secure memory");
+			goto out;
+		}
+		if ((r = module_world_key(eng, w->world_id, wk, e)) != 0 ||
+		    (r = soft_world_check_mac(path, w, wk, e)) != 0)
+			goto out;
+	}
+	eng->world = w;
+	eng->world_key = wk;
+	w = NULL;
+	wk = NULL;
+	r = 0;
+out:
+	if (w != NULL)
+		soft_world_free(w);
+	kr_secure_free(wk, SOFT_KEY_LEN);
+	free(buf);
+	return r;
+}
+
+int
+soft_world_signing_key(const struct engine *eng, EVP_PKEY **pk,
+    struct kr_err *e)
+{
+	char aad[160];
+	int r;
+
+	if ((r = soft_need_world(eng, e)) != 0)
+		return r;
+	world_aad(eng->world->world_id, "signing-key", aad, sizeof(aad));
+	return soft_open_pkey("local/world", eng->world_key, aad,
+	    eng->world->sk_nonce, eng->world->sk_ct, eng->world->sk_ct_len, pk, e);
+}
+
+static int
+dsa_keygen(const struct suite *s, EVP_PKEY **out, struct kr_err *e)
+{
+	EVP_PKEY *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	BIO *bio;
+	int r = KR_ECRYPTO;
+
+	if ((bio = BIO_new_mem_buf(s->params, -1)) == NULL ||
+	    (params = PEM_read_bio_Parameters(bio, NULL)) == NULL ||
+	    (ctx = EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL)) == NULL ||
+	    EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_generate(ctx, out) != 1) {
+		kr_errf(e, KR_ECRYPTO, "world signing key generation failed");
+		goto out;
+	}
+	r = 0;
+out:
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(params);
+	BIO_free(bio);
+	return r;
+}
+
+/* Files of a new world are written as "<path>.new" and renamed into place
+ * at the end, the world file last; a failure removes the .new files. */
+struct staged {
+	char	path[ENGINE_MAX_CARDS + 3][PATH_MAX];
+	int	n;
+};
+
+static int
+stage(struct staged *st, const char *path, struct kr_err *e)
+{
+	if (st->n >= (int)(sizeof(st->path) / sizeof(st->path[0])))
+		return kr_errf(e, KR_EUSAGE, "too many files");
+	snprintf(st->path[st->n++], PATH_MAX, "%s", path);
+	return 0;
+}
+
+static void
+staged_path(const char *path, char *out, size_t sz)
+{
+	snprintf(out, sz, "%s.new", path);
+}
+
+static void
+stage_abort(struct staged *st)
+{
+	char tmp[PATH_MAX + 8];
+	int i;
+
+	for (i = 0; i < st->n; i++) {
+		staged_path(st->path[i], tmp, sizeof(tmp));
+		unlink(tmp);
+	}
+}
+
+static int
+stage_commit(struct engine *eng, struct staged *st, struct kr_err *e)
+{
+	char tmp[PATH_MAX + 8], dir[PATH_MAX];
+	int i, r;
+
+	for (i = 0; i < st->n; i++) {
+		staged_path(st->path[i], tmp, sizeof(tmp));
+		if (rename(tmp, st->path[i]) == -1)
+			return kr_errf(e, KR_EIO, "%s: cannot rename into place",
+			    st->path[i]);
+	}
+	if ((r = soft_path(eng, "cards", dir, sizeof(dir), e)) != 0 ||
+	    (r = kr_fsync_dir(dir, e)) != 0 ||
+	    (r = soft_path(eng, "module", dir, sizeof(dir), e)) != 0 ||
+	    (r = kr_fsync_dir(dir, e)) != 0 ||
+	    (r = soft_path(eng, "local", dir, sizeof(dir), e)) != 0 ||
+	    (r = kr_fsync_dir(dir, e)) != 0)
+		return r;
+	return 0;
+}
+
+int
+soft_new_world(struct engine *eng, const struct engine_world_req *req,
+    struct engine_world_info *out, struct kr_err *e)
+{
+	const struct suite *s;
+	struct staged st;
+	struct soft_world *w = NULL;
+	EVP_PKEY *sk = NULL;
+	json_t *obj = NULL, *cards = NULL, *c, *mwk = NULL;
+	uint8_t *secret = NULL, *wk = NULL, *km = NULL, *seeds = NULL;
+	uint8_t *shares[ENGINE_MAX_CARDS] = { NULL };
+	uint8_t id[SOFT_ID_LEN], wrap[32], commit[32], pub[32];
+	uint8_t mwk_nonce[SOFT_NONCE_LEN], mwk_ct[SOFT_KEY_LEN + SOFT_TAG_LEN];
+	uint8_t *spki = NULL;
+	size_t spki_len = 0;
+	char path[PATH_MAX], tmp[PATH_MAX + 8], aad[160], *buf = NULL;
+	char created[32];
+	size_t len;
+	int i, r, min_pin, log2n;
+
+	memset(&st, 0, sizeof(st));
+	memset(wrap, 0, sizeof(wrap));
+	if ((r = soft_need_mode(eng, ENGINE_OP_NEW_WORLD, e)) != 0)
+		return r;
+	if ((s = suite_find(req->suite != NULL ? req->suite :
+	    ENGINE_SUITE_DEFAULT)) == NULL)
+		return kr_errf(e, KR_EUSAGE, "new-world: unknown cipher suite '%s' "
+		    "(DLf3072s256mRijndael, DLf3072s256mAEScSP800131Ar1 or "
+		    "DLf1024s160mRijndael)", req->suite);
+	if (req->k < 1 || req->n < req->k || req->n > ENGINE_MAX_CARDS)
+		return kr_errf(e, KR_EUSAGE, "new-world: quorum %d/%d: need "
+		    "1 <= K <= N <= %d", req->k, req->n, ENGINE_MAX_CARDS);
+	min_pin = req->min_pin_len > 0 ? req->min_pin_len : ENGINE_MIN_PIN_DEFAULT;
+	if (min_pin > 256)
+		return kr_errf(e, KR_EUSAGE, "new-world: minimum PIN length %d "
+		    "is too large", min_pin);
+	log2n = req->scrypt_log2n > 0 ? req->scrypt_log2n :
+	    ENGINE_SCRYPT_LOG2N_DEFAULT;
+	if (log2n < ENGINE_SCRYPT_LOG2N_MIN || log2n > ENGINE_SCRYPT_LOG2N_MAX)
+		return kr_errf(e, KR_EUSAGE, "new-world: scrypt cost 2^%d out of "
+		    "range (2^%d..2^%d)", log2n, ENGINE_SCRYPT_LOG2N_MIN,
+		    ENGINE_SCRYPT_LOG2N_MAX);
+	for (i = 0; i < req->n; i++) {
+		if (req->pins[i].pin == NULL)
+			return kr_errf(e, KR_EUSAGE, "card %d: no PIN", i + 1);
+		if (req->pins[i].len < (size_t)min_pin)
+			return kr_errf(e, KR_EUSAGE, "card %d: PIN too short "
+			    "(at least %d characters)", i + 1, min_pin);
+		if (req->pins[i].len > 1024)
+			return kr_errf(e, KR_EUSAGE, "card %d: PIN too long", i + 1);
+	}
+	if (eng->world != NULL && !req->replace)
+		return kr_errf(e, KR_EFAIL, "%s/local/world: this module has a "
+		    "security world already", eng->dir);
+	for (i = 0; i < 3; i++) {
+		static const char *const sub[] = { "module", "local", "cards" };
+
+		if ((r = soft_path(eng, sub[i], path, sizeof(path), e)) != 0 ||
+		    (r = kr_mkdir_private(path, e)) != 0)
+			return r;
+	}
+
+	if ((secret = kr_secure_malloc(SOFT_KEY_LEN)) == NULL ||
+	    (wk = kr_secure_malloc(SOFT_KEY_LEN)) == NULL ||
+	    (seeds = kr_secure_malloc((size_t)req->n * 32)) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of secure memory");
+		goto out;
+	}
+	for (i = 0; i < req->n; i++)
+		if ((shares[i] = kr_secure_malloc(SOFT_KEY_LEN)) == NULL) {
+			r = kr_errf(e, KR_ENOMEM, "out of secure memory");
+			goto out;
+		}
+	if ((r = soft_random(id, sizeof(id), e)) != 0 ||
+	    (r = soft_random(secret, SOFT_KEY_LEN, e)) != 0 ||
+	    (r = soft_random(wk, SOFT_KEY_LEN, e)) != 0 ||
+	    (r = soft_random(seeds, (size_t)req->n * 32, e)) != 0 ||
+	    (r = soft_shamir_split(secret, SOFT_KEY_LEN, req->k, req->n, shares,
+	    e)) != 0)
+		goto out;
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < SOFT_ID_LEN; i++)
+		snprintf(w->world_id + 2 * i, 3, "%02x", id[i]);
+	kr_rfc3339(kr_now(), created, sizeof(created));
+
+	if ((cards = json_array()) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < req->n; i++) {
+		if ((r = soft_ed25519_pub(seeds + 32 * i, pub, e)) != 0)
+			goto out;
+		soft_commit(w->world_id, i + 1, shares[i], commit);
+		if ((c = json_pack("{s:i}", "index", i + 1)) == NULL ||
+		    json_array_append_new(cards, c) != 0 ||
+		    soft_set_hex(c, "pub", pub, 32) != 0 ||
+		    soft_set_hex(c, "commit", commit, 32) != 0) {
+			r = kr_errf(e, KR_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+
+	/* W under a key derived from S; the signing key under W. */
+	if ((r = soft_hmac(secret, SOFT_KEY_LEN, "keyrite-world-key-wrap-1",
+	    w->world_id, 64, wrap, e)) != 0)
+		goto out;
+	world_aad(w->world_id, "world-key", aad, sizeof(aad));
+	if ((r = soft_gcm_seal(wrap, aad, strlen(aad), wk, SOFT_KEY_LEN,
+	    w->wk_nonce, w->wk_ct, e)) != 0)
+		goto out;
+	if ((r = dsa_keygen(s, &sk, e)) != 0 ||
+	    (r = soft_spki_der(sk, &spki, &spki_len, e)) != 0)
+		goto out;
+	world_aad(w->world_id, "signing-key", aad, sizeof(aad));
+	if ((r = soft_seal_pkey(wk, aad, sk, w->sk_nonce, &w->sk_ct,
+	    &w->sk_ct_len, e)) != 0)
+		goto out;
+
+	if ((obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:O}",
+	    "format", WORLD_FORMAT, "world_id", w->world_id, "suite", s->name,
+	    "created", created, "sign_alg", s->sign_alg, "k", req->k,
+	    "n", req->n, "min_pin_len", min_pin, "log2n", log2n,
+	    "cards", cards)) == NULL ||
+	    soft_set_hex(obj, "wk_nonce", w->wk_nonce, sizeof(w->wk_nonce)) != 0 ||
+	    soft_set_hex(obj, "wk_ct", w->wk_ct, sizeof(w->wk_ct)) != 0 ||
+	    soft_set_hex(obj, "sk_nonce", w->sk_nonce, sizeof(w->sk_nonce)) != 0 ||
+	    soft_set_b64(obj, "sk_ct", w->sk_ct, w->sk_ct_len) != 0 ||
+	    soft_set_b64(obj, "sign_pub", spki, spki_len) != 0 ||
+	    (w->body = soft_json_canon(obj, "mac", "sum")) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = soft_hmac(wk, SOFT_KEY_LEN, "keyrite-world-mac-1", w->body,
+	    strlen(w->body), w->mac, e)) != 0)
+		goto out;
+	if (soft_set_hex(obj, "mac", w->mac, sizeof(w->mac)) != 0) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+
+	/* The module's copy of W, under the module key. */
+	if ((r = module_key(eng, 1, &km, e)) != 0)
+		goto out;
+	snprintf(aad, sizeof(aad), "%s world=%s", MWK_FORMAT, w->world_id);
+	if ((r = soft_gcm_seal(km, aad, strlen(aad), wk, SOFT_KEY_LEN, mwk_nonce,
+	    mwk_ct, e)) != 0)
+		goto out;
+	if ((mwk = json_pack("{s:s, s:s}", "format", MWK_FORMAT, "world_id",
+	    w->world_id)) == NULL ||
+	    soft_set_hex(mwk, "nonce", mwk_nonce, sizeof(mwk_nonce)) != 0 ||
+	    soft_set_hex(mwk, "ct", mwk_ct, sizeof(mwk_ct)) != 0) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+
+	/* Stage every file, then rename them into place, the world last. */
+	for (i = 0; i < req->n; i++) {
+		if ((r = soft_card_path(eng, i + 1, path, sizeof(path), e)) != 0 ||
+		    (r = stage(&st, path, e)) != 0)
+			goto out;
+		staged_path(path, tmp, sizeof(tmp));
+		if ((r = soft_card_write(tmp, w->world_id, i + 1, log2n,
+		    &req->pins[i], shares[i], seeds + 32 * i, e)) != 0)
+			goto out;
+	}
+	if ((r = soft_path(eng, "module/world-key", path, sizeof(path), e)) != 0 ||
+	    (r = stage(&st, path, e)) != 0)
+		goto out;
+	staged_path(path, tmp, sizeof(tmp));
+	if ((r = soft_write_json(tmp, mwk, e)) != 0)
+		goto out;
+	if ((r = soft_path(eng, "local/world", path, sizeof(path), e)) != 0 ||
+	    (r = stage(&st, path, e)) != 0)
+		goto out;
+	staged_path(path, tmp, sizeof(tmp));
+	if ((r = soft_json_dump(obj, &buf, &len, e)) != 0 ||
+	    (r = kr_write_atomic(tmp, buf, len, 0600, e)) != 0)
+		goto out;
+	/* Re-read what we wrote, through the reader, before committing. */
+	soft_world_free(w);
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = soft_world_parse(path, buf, len, w, e)) != 0 ||
+	    (r = soft_world_check_mac(path, w, wk, e)) != 0)
+		goto out;
+	if ((r = stage_commit(eng, &st, e)) != 0)
+		goto out;
+	st.n = 0;
+	soft_world_free(eng->world);
+	kr_secure_free(eng->world_key, SOFT_KEY_LEN);
+	eng->world = w;
+	eng->world_key = wk;
+	w = NULL;
+	wk = NULL;
+	if (out != NULL)
+		soft_world_info(eng->world, out);
+	r = 0;
+out:
+	stage_abort(&st);
+	free(buf);
+	json_decref(obj);
+	json_decref(cards);
+	json_decref(mwk);
+	OPENSSL_free(spki);
+	EVP_PKEY_free(sk);
+	soft_world_free(w);
+	kr_cleanse(wrap, sizeof(wrap));
+	kr_secure_free(secret, SOFT_KEY_LEN);
+	kr_secure_free(wk, SOFT_KEY_LEN);
+	kr_secure_free(km, SOFT_KEY_LEN);
+	kr_secure_free(seeds, req->n > 0 ? (size_t)req->n * 32 : 0);
+	for (i = 0; i < ENGINE_MAX_CARDS; i++)
+		kr_secure_free(shares[i], SOFT_KEY_LEN);
+	return r;
+}

@@ -1,0 +1,241 @@
+/*
+ * engine-soft.c: the software module's ops table, its state directory and
+ * lock, and the checks every operation starts with (mode, world).
+ *
+ * Invariant: while a struct engine is open, this process holds the flock
+ * on DIR/lock; the world (when there is one) has been parsed and its MAC
+ * checked under the world key the module holds.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine-soft.h"
+#include "err.h"
+#include "fsutil.h"
+#include "secmem.h"
+
+const char *
+engine_mode_name(int mode)
+{
+	switch (mode) {
+	case ENGINE_MODE_INIT:
+		return "initialization";
+	case ENGINE_MODE_OPERATIONAL:
+		return "operational";
+	case ENGINE_MODE_MAINTENANCE:
+		return "maintenance";
+	default:
+		return "unknown";
+	}
+}
+
+int
+engine_mode_parse(const char *s, int *mode)
+{
+	static const struct {
+		const char *name;
+		int mode;
+	} names[] = {
+		{ "I", ENGINE_MODE_INIT }, { "init", ENGINE_MODE_INIT },
+		{ "initialization", ENGINE_MODE_INIT },
+		{ "O", ENGINE_MODE_OPERATIONAL }, { "operational", ENGINE_MODE_OPERATIONAL },
+		{ "M", ENGINE_MODE_MAINTENANCE }, { "maintenance", ENGINE_MODE_MAINTENANCE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(s, names[i].name) == 0) {
+			*mode = names[i].mode;
+			return 0;
+		}
+	}
+	return KR_EUSAGE;
+}
+
+int
+engine_needed_mode(enum engine_op op)
+{
+	return op == ENGINE_OP_NEW_WORLD ? ENGINE_MODE_INIT :
+	    ENGINE_MODE_OPERATIONAL;
+}
+
+static const char *
+op_name(enum engine_op op)
+{
+	switch (op) {
+	case ENGINE_OP_NEW_WORLD:	return "new-world";
+	case ENGINE_OP_GENERATE_KEY:	return "generatekey";
+	case ENGINE_OP_REDUCE_ACL:	return "reduce-acl";
+	case ENGINE_OP_VERIFY_PACKAGES:	return "verify-packages";
+	case ENGINE_OP_PACKAGE:		return "package";
+	case ENGINE_OP_EXPORT_PUBLIC:	return "export-public";
+	}
+	return "this operation";
+}
+
+int
+soft_need_mode(const struct engine *eng, enum engine_op op, struct kr_err *e)
+{
+	int want = engine_needed_mode(op);
+
+	if (eng->mode == want)
+		return 0;
+	return kr_errf(e, KR_EMODE, "module is in %s mode; %s needs %s",
+	    engine_mode_name(eng->mode), op_name(op), engine_mode_name(want));
+}
+
+int
+soft_need_world(const struct engine *eng, struct kr_err *e)
+{
+	if (eng->world == NULL || eng->world_key == NULL)
+		return kr_errf(e, KR_EFAIL,
+		    "%s: no security world on this module (run new-world first)",
+		    eng->dir);
+	return 0;
+}
+
+int
+soft_path(const struct engine *eng, const char *rel, char *out, size_t outsz,
+    struct kr_err *e)
+{
+	if (kr_path_join(out, outsz, eng->dir, rel) != 0)
+		return kr_errf(e, KR_EUSAGE, "%s: path too long", eng->dir);
+	return 0;
+}
+
+int
+engine_ident_normalize(const char *in, char *out, size_t outsz,
+    struct kr_err *e)
+{
+	size_t i, n;
+
+	if (in == NULL || (n = strlen(in)) == 0)
+		return kr_errf(e, KR_EUSAGE, "ident: empty");
+	if (n >= outsz || n >= ENGINE_IDENT_MAX)
+		return kr_errf(e, KR_EUSAGE, "ident: longer than %d characters",
+		    ENGINE_IDENT_MAX - 1);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-'))
+			return kr_errf(e, KR_EUSAGE, "ident '%s': character %zu "
+			    "is not a lowercase letter, digit or dash",
+			    isprint(c) && c < 0x80 ? in : "(unprintable)", i + 1);
+		out[i] = (char)c;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+int
+engine_default_state_dir(char *buf, size_t sz, struct kr_err *e)
+{
+	const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (x != NULL && *x == '/')
+		n = snprintf(buf, sz, "%s/keyrite/module", x);
+	else if (home != NULL && *home != '\0')
+		n = snprintf(buf, sz, "%s/.local/share/keyrite/module", home);
+	else
+		return kr_errf(e, KR_EUSAGE,
+		    "no state directory: set HOME or use --state DIR");
+	if (n < 0 || (size_t)n >= sz)
+		return kr_errf(e, KR_EUSAGE, "state directory path too long");
+	return 0;
+}
+
+static void
+soft_close(struct engine *eng)
+{
+	if (eng == NULL)
+		return;
+	soft_world_free(eng->world);
+	kr_secure_free(eng->world_key, SOFT_KEY_LEN);
+	kr_unlock_dir(eng->lockfd);
+	kr_cleanse(eng, sizeof(*eng));
+	free(eng);
+}
+
+static int
+soft_open(const char *dir, int flags, struct engine **out, struct kr_err *e)
+{
+	static const char *const sub[] = { "module", "local", "cards" };
+	struct engine *eng = NULL;
+	char path[PATH_MAX];
+	struct stat st;
+	size_t i;
+	int r;
+
+	if ((r = kr_secmem_init(e)) != 0)
+		return r;
+	if (strlen(dir) >= sizeof(eng->dir) - 64)
+		return kr_errf(e, KR_EUSAGE, "%s: path too long", dir);
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT || !(flags & ENGINE_OPEN_CREATE))
+			return kr_errf(e, KR_ENOINPUT, "%s: %s", dir,
+			    errno == ENOENT ? "no such module state directory" :
+			    strerror(errno));
+	} else if (!S_ISDIR(st.st_mode))
+		return kr_errf(e, KR_EDATA, "%s: not a directory", dir);
+	if ((flags & ENGINE_OPEN_CREATE) && (r = kr_mkdir_private(dir, e)) != 0)
+		return r;
+	if ((eng = calloc(1, sizeof(*eng))) == NULL)
+		return kr_errf(e, KR_ENOMEM, "out of memory");
+	eng->lockfd = -1;
+	snprintf(eng->dir, sizeof(eng->dir), "%s", dir);
+	if ((r = kr_lock_dir(dir, &eng->lockfd, e)) != 0)
+		goto fail;
+	if (flags & ENGINE_OPEN_CREATE) {
+		for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+			if ((r = soft_path(eng, sub[i], path, sizeof(path), e)) != 0 ||
+			    (r = kr_mkdir_private(path, e)) != 0)
+				goto fail;
+		}
+	}
+	if ((r = soft_mode_load(eng, e)) != 0 ||
+	    (r = soft_world_load(eng, e)) != 0)
+		goto fail;
+	*out = eng;
+	return 0;
+fail:
+	soft_close(eng);
+	return r;
+}
+
+static const struct engine_ops soft_ops = {
+	.name = "soft",
+	.open = soft_open,
+	.close = soft_close,
+	.status = soft_status,
+	.status_free = soft_status_free,
+	.set_mode = soft_set_mode,
+	.new_world = soft_new_world,
+	.world_info = soft_world_info_op,
+	.card_path = soft_card_path,
+	.card_begin = soft_card_begin,
+	.card_present = soft_card_present,
+	.card_state = soft_card_state,
+	.card_end = soft_card_end,
+	.generate_key = soft_generate_key,
+	.reduce_acl = soft_reduce_acl,
+	.verify_packages = soft_verify_packages,
+	.package = soft_package,
+	.export_public = soft_export_public,
+	.cosign = soft_cosign,
+};
+
+const struct engine_ops *
+engine_soft(void)
+{
+	return &soft_ops;
+}

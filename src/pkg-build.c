@@ -1,0 +1,149 @@
+/*
+ * pkg-build.c: writing the KEK package and the Security World package
+ * (format in pkg.h).  The vault uses it to make its packages; tests use it
+ * to make packages signed by a real chain with one field wrong.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "keyio.h"
+#include "pkg.h"
+#include "sjson.h"
+#include "vault.h"
+
+#define PKG_DEFAULT_SUITE "DLf3072s256mRijndael"
+
+static int
+set_str(json_t *o, const char *k, const char *v)
+{
+	return json_object_set_new(o, k, json_string(v));
+}
+
+/* Wraps body into a complete package document and serialises it. */
+static int
+finish(const struct pkg_chain *c, const char *region, json_t *body,
+    char **buf, size_t *len, struct kr_err *e)
+{
+	json_t *doc = NULL, *cert = NULL, *certbody = NULL, *spkg = NULL;
+	json_t *rootv = NULL, *modv = NULL;
+	char *s = NULL, *outp;
+	size_t n;
+	int r = KR_ENOMEM;
+
+	*buf = NULL;
+	if ((rootv = sjson_pubkey_value(c->root)) == NULL ||
+	    (modv = sjson_pubkey_value(c->module)) == NULL) {
+		r = kr_errf(e, KR_ECRYPTO, "package: cannot encode a key");
+		goto out;
+	}
+	if ((certbody = json_object()) == NULL ||
+	    set_str(certbody, "type", "module-certificate") != 0 ||
+	    set_str(certbody, "region", c->cert_region != NULL ?
+	    c->cert_region : region) != 0 ||
+	    json_object_set_new(certbody, "serial",
+	    json_integer(c->serial)) != 0 ||
+	    json_object_set(certbody, "module_key", modv) != 0)
+		goto nomem;
+	if ((r = sjson_sign(certbody, c->root, &cert, e)) != 0)
+		goto out;
+	if ((r = sjson_sign(body, c->module, &spkg, e)) != 0)
+		goto out;
+	if ((doc = json_object()) == NULL ||
+	    set_str(doc, "format", "keyrite-byok-package") != 0 ||
+	    json_object_set_new(doc, "version", json_integer(1)) != 0 ||
+	    json_object_set(doc, "root_key", rootv) != 0 ||
+	    json_object_set(doc, "module_certificate", cert) != 0 ||
+	    json_object_set(doc, "package", spkg) != 0)
+		goto nomem;
+	if ((s = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII)) == NULL)
+		goto nomem;
+	n = strlen(s);
+	if ((outp = malloc(n + 2)) == NULL)
+		goto nomem;
+	memcpy(outp, s, n);
+	outp[n] = '\n';
+	outp[n + 1] = '\0';
+	*buf = outp;
+	*len = n + 1;
+	r = 0;
+	goto out;
+nomem:
+	r = kr_errf(e, KR_ENOMEM, "package: out of memory");
+out:
+	free(s);
+	json_decref(doc);
+	json_decref(cert);
+	json_decref(certbody);
+	json_decref(spkg);
+	json_decref(rootv);
+	json_decref(modv);
+	return r;
+}
+
+int
+pkg_build_kek(const struct pkg_chain *c, const struct pkg_kek_spec *s,
+    char **buf, size_t *len, struct kr_err *e)
+{
+	json_t *body = NULL, *kv = NULL;
+	char name[64];
+	int r = KR_ENOMEM;
+
+	if (vault_pkg_name(name, sizeof(name), "KEK", s->region) != 0)
+		return kr_errf(e, KR_EUSAGE, "package: bad region");
+	if ((kv = sjson_pubkey_value(s->kek)) == NULL)
+		return kr_errf(e, KR_ECRYPTO, "package: cannot encode the KEK");
+	if ((body = json_object()) == NULL ||
+	    set_str(body, "type", "kek") != 0 ||
+	    set_str(body, "name", name) != 0 ||
+	    set_str(body, "region", s->region) != 0 ||
+	    set_str(body, "world_id", s->world_id) != 0 ||
+	    set_str(body, "kid", s->kid) != 0 ||
+	    json_object_set(body, "kek_key", kv) != 0 ||
+	    json_object_set_new(body, "exportable",
+	    json_boolean(s->exportable)) != 0) {
+		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
+		goto out;
+	}
+	r = finish(c, s->region, body, buf, len, e);
+out:
+	json_decref(body);
+	json_decref(kv);
+	return r;
+}
+
+int
+pkg_build_world(const struct pkg_chain *c, const struct pkg_world_spec *s,
+    char **buf, size_t *len, struct kr_err *e)
+{
+	json_t *body = NULL, *wv = NULL;
+	char name[64], wid[65];
+	int r = KR_ENOMEM;
+
+	if (vault_pkg_name(name, sizeof(name), "SecurityWorld", s->region) != 0)
+		return kr_errf(e, KR_EUSAGE, "package: bad region");
+	if ((r = keyio_spki_sha256_hex(s->world_key, wid, e)) != 0)
+		return r;
+	if ((wv = sjson_pubkey_value(s->world_key)) == NULL)
+		return kr_errf(e, KR_ECRYPTO, "package: cannot encode the world "
+		    "key");
+	if ((body = json_object()) == NULL ||
+	    set_str(body, "type", "security-world") != 0 ||
+	    set_str(body, "name", name) != 0 ||
+	    set_str(body, "region", s->region) != 0 ||
+	    set_str(body, "world_id", s->world_id != NULL ? s->world_id :
+	    wid) != 0 ||
+	    json_object_set(body, "world_key", wv) != 0 ||
+	    set_str(body, "cipher_suite", s->cipher_suite != NULL ?
+	    s->cipher_suite : PKG_DEFAULT_SUITE) != 0) {
+		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
+		goto out;
+	}
+	r = finish(c, s->region, body, buf, len, e);
+out:
+	json_decref(body);
+	json_decref(wv);
+	return r;
+}
