@@ -6,11 +6,14 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "ceremony.h"
 #include "ceremony-int.h"
 #include "diag.h"
 #include "step.h"
+#include "step-ctx.h"
 
 static const char *const type_values[] = {
 	"RSA", "EC", NULL
@@ -83,6 +86,84 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 	}
 }
 
+/* 1 when the module holds key_<app>_<ident>. */
+static int
+has_key(struct step_ctx *ctx, const char *app, const char *ident)
+{
+	struct engine_status st;
+	struct kr_err e;
+	size_t i;
+	int found = 0;
+
+	if (ctx->ops->status(ctx->eng, &st, &e) != 0)
+		return 0;
+	for (i = 0; i < st.nkeys; i++)
+		if (strcmp(st.keys[i].ident, ident) == 0 &&
+		    strcmp(st.keys[i].appname, app) == 0)
+			found = 1;
+	ctx->ops->status_free(&st);
+	return found;
+}
+
+/* CONFIRM by typing the ident, generatekey, then the public key exported
+ * to out_dir/<ident>.pub.pem.  A resumed step that finds its key made
+ * says so and only exports the public key again. */
+static int
+run(struct step_ctx *ctx)
+{
+	struct engine_key_req req;
+	struct engine_key_info ki;
+	struct kr_err e;
+	const char *type, *size, *curve, *pubexp, *protect, *ident, *plain;
+	char id[ENGINE_IDENT_MAX], path[ENGINE_PATH_MAX], name[ENGINE_PATH_MAX];
+	char sha[ENGINE_HEX256], g[100];
+	int rc;
+
+	if ((rc = step_arg(ctx, "type", &type)) != 0 ||
+	    (rc = step_arg(ctx, "size", &size)) != 0 ||
+	    (rc = step_arg(ctx, "curve", &curve)) != 0 ||
+	    (rc = step_arg(ctx, "pubexp", &pubexp)) != 0 ||
+	    (rc = step_arg(ctx, "protect", &protect)) != 0 ||
+	    (rc = step_arg(ctx, "ident", &ident)) != 0 ||
+	    (rc = step_arg(ctx, "plainname", &plain)) != 0)
+		return rc;
+	kr_err_clear(&e);
+	if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
+		return step_fail(ctx, KR_EDATA, "%s", e.msg);
+	if ((rc = step_need_confirm(ctx, id)) != 0)
+		return rc;
+	if (ctx->resumed && has_key(ctx, "simple", id)) {
+		if ((rc = step_note(ctx, "key %s was generated before the "
+		    "resume; not generated again", id)) != 0)
+			return rc;
+	} else {
+		memset(&req, 0, sizeof(req));
+		req.type = type;
+		req.size = size ? atoi(size) : 0;
+		req.curve = curve;
+		req.pubexp = pubexp ? strtoul(pubexp, NULL, 10) : 0;
+		req.protect = protect;
+		req.ident = id;
+		req.plainname = plain;
+		if (ctx->ops->generate_key(ctx->eng, &req, &ki, &e) != 0)
+			return step_engine_fail(ctx, ENGINE_OP_GENERATE_KEY,
+			    &e);
+	}
+	snprintf(name, sizeof(name), "%s.pub.pem", id);
+	if ((rc = step_path(ctx->out_dir, name, path, sizeof(path),
+	    &ctx->err)) != 0)
+		return rc;
+	if (ctx->ops->export_public(ctx->eng, id, path, sha, &e) != 0)
+		return step_engine_fail(ctx, ENGINE_OP_EXPORT_PUBLIC, &e);
+	if ((rc = step_artifact(ctx, path, "public-key")) != 0)
+		return rc;
+	step_group(sha, g, sizeof(g));
+	step_info(ctx, "public key of %s (SHA-256 of the DER): %s", id, g);
+	snprintf(ctx->detail, sizeof(ctx->detail), "%s key %s, public key "
+	    "SHA-256 %s", type, id, g);
+	return 0;
+}
+
 const struct step_type step_generate_key = {
-	"generate-key", keys, validate, NULL,
+	"generate-key", keys, validate, run,
 };

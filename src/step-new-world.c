@@ -6,11 +6,15 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "ceremony.h"
 #include "ceremony-int.h"
 #include "diag.h"
 #include "step.h"
+#include "secmem.h"
+#include "step-ctx.h"
 
 static const char *const cipher_suite_values[] = {
 	"DLf3072s256mRijndael", "DLf1024s160mRijndael",
@@ -38,6 +42,77 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 		    "DLf3072s256mRijndael");
 }
 
+/* PINs for cards 1..N (one NEW_PIN prompt each), then one engine request;
+ * world-created is logged with the cards' public keys.  On resume: a world
+ * already logged is not made again; a world made by the interrupted
+ * attempt (not the one that was there before it) is replaced. */
+static int
+run(struct step_ctx *ctx)
+{
+	const struct engine_pin *pins;
+	struct engine_world_req req;
+	struct engine_world_info wi, cur;
+	struct kr_err e;
+	const char *suite, *quorum, *minlen, *before;
+	char g[100];
+	int k, n, min = ENGINE_MIN_PIN_DEFAULT, rc, i;
+
+	if ((rc = step_arg(ctx, "cipher_suite", &suite)) != 0 ||
+	    (rc = step_arg(ctx, "quorum", &quorum)) != 0 ||
+	    (rc = step_arg(ctx, "min_pin_length", &minlen)) != 0)
+		return rc;
+	if (ceremony_quorum_parse(quorum, &k, &n, &ctx->err) != 0)
+		return ctx->err.code;
+	if (minlen != NULL)
+		min = atoi(minlen);
+	kr_err_clear(&e);
+	if (ctx->ops->world_info(ctx->eng, &cur, &e) != 0)
+		cur.world_id[0] = '\0';
+	if (step_world_logged(ctx)) {
+		if ((rc = step_note(ctx, "world %.16s... was created before "
+		    "the resume; not created again", cur.world_id)) != 0)
+			return rc;
+		snprintf(ctx->detail, sizeof(ctx->detail), "world %s (already "
+		    "created)", cur.world_id);
+		return 0;
+	}
+	if ((rc = step_world_before(ctx, cur.world_id, &before)) != 0)
+		return rc;
+	if ((rc = step_need_new_pins(ctx, k, n, min, &pins)) != 0)
+		return rc;
+	memset(&req, 0, sizeof(req));
+	req.suite = suite;
+	req.k = k;
+	req.n = n;
+	req.min_pin_len = min;
+	req.scrypt_log2n = ctx->scrypt_log2n;
+	if (cur.world_id[0] != '\0' && strcmp(cur.world_id, before) != 0) {
+		req.replace = 1;
+		if ((rc = step_note(ctx, "replacing world %.16s... made by an "
+		    "interrupted attempt of this step", cur.world_id)) != 0)
+			return rc;
+	}
+	for (i = 0; i < n; i++)
+		req.pins[i] = pins[i];
+	rc = ctx->ops->new_world(ctx->eng, &req, &wi, &e);
+	kr_cleanse(&req, sizeof(req));
+	if (rc != 0)
+		return step_engine_fail(ctx, ENGINE_OP_NEW_WORLD, &e);
+	if (wi.warning[0] != '\0')
+		step_warn(ctx, "%s", wi.warning);
+	if ((rc = step_world_created(ctx, &wi)) != 0)
+		return rc;
+	step_group(wi.world_id, g, sizeof(g));
+	step_info(ctx, "world %s", g);
+	for (i = 0; i < wi.n; i++) {
+		step_group(wi.cards[i].pub_hex, g, sizeof(g));
+		step_info(ctx, "card %d: %s", wi.cards[i].index, g);
+	}
+	snprintf(ctx->detail, sizeof(ctx->detail), "world %s, %s, quorum "
+	    "%d/%d", wi.world_id, wi.suite, wi.k, wi.n);
+	return 0;
+}
+
 const struct step_type step_new_world = {
-	"new-world", keys, validate, NULL,
+	"new-world", keys, validate, run,
 };

@@ -6,11 +6,14 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <stdio.h>
 
 #include "ceremony.h"
 #include "ceremony-int.h"
 #include "diag.h"
 #include "step.h"
+#include "fsutil.h"
+#include "step-ctx.h"
 
 static const char *const format_values[] = {
 	"legacy", "byok", NULL
@@ -76,6 +79,109 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 	}
 }
 
+/* The KEK PEM: the copy import-kek made in STATE/kek/, else media_dir's. */
+static int
+kek_path(struct step_ctx *ctx, const char *file, char *out, size_t outsz)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	char dir[ENGINE_PATH_MAX];
+	int rc;
+
+	if ((rc = step_path(ctx->state_dir, "kek", dir, sizeof(dir),
+	    &ctx->err)) != 0 || (rc = step_path(dir, base, out, outsz,
+	    &ctx->err)) != 0)
+		return rc;
+	if (kr_path_exists(out))
+		return 0;
+	return step_path(ctx->media_dir, file, out, outsz, &ctx->err);
+}
+
+/* Wraps the key into out_dir: legacy (reduced-ACL key, packages from
+ * media_dir, manifest) or byok (KEK PEM and kid; the target's public key
+ * goes beside the .byok as <name>.pub.pem).  Redoing it after a resume is
+ * safe: the files are rewritten atomically and logged again. */
+static int
+run(struct step_ctx *ctx)
+{
+	struct engine_package_req req;
+	struct engine_package_result res;
+	struct kr_err e;
+	const char *fmt, *ident, *output, *kek, *world, *sub, *fname, *kfile;
+	const char *kid, *root, *region;
+	char id[ENGINE_IDENT_MAX], kp[ENGINE_PATH_MAX], wp[ENGINE_PATH_MAX];
+	char pub[ENGINE_PATH_MAX], name[ENGINE_PATH_MAX], sha[ENGINE_HEX256];
+	char g[100];
+	size_t n;
+	int rc;
+
+	if ((rc = step_arg(ctx, "format", &fmt)) != 0 ||
+	    (rc = step_arg(ctx, "ident", &ident)) != 0 ||
+	    (rc = step_arg(ctx, "output", &output)) != 0 ||
+	    (rc = step_arg(ctx, "kek_package", &kek)) != 0 ||
+	    (rc = step_arg(ctx, "world_package", &world)) != 0 ||
+	    (rc = step_arg(ctx, "subscription_id", &sub)) != 0 ||
+	    (rc = step_arg(ctx, "friendly_name", &fname)) != 0 ||
+	    (rc = step_arg(ctx, "kek_file", &kfile)) != 0 ||
+	    (rc = step_arg(ctx, "kid", &kid)) != 0)
+		return rc;
+	kr_err_clear(&e);
+	if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
+		return step_fail(ctx, KR_EDATA, "%s", e.msg);
+	memset(&req, 0, sizeof(req));
+	req.ident = id;
+	req.out_dir = ctx->out_dir;
+	if (strcmp(fmt, "legacy") == 0) {
+		if ((rc = step_pinned(ctx, &root, &region)) != 0 ||
+		    (rc = step_path(ctx->media_dir, kek, kp, sizeof(kp),
+		    &ctx->err)) != 0 || (rc = step_path(ctx->media_dir, world,
+		    wp, sizeof(wp), &ctx->err)) != 0)
+			return rc;
+		req.format = ENGINE_PACKAGE_LEGACY;
+		req.pkg.kek_pkg = kp;
+		req.pkg.world_pkg = wp;
+		req.pkg.pinned_root = root;
+		req.pkg.region = region;
+		req.subscription_id = sub;
+		req.friendly_name = fname;
+	} else {
+		if ((rc = kek_path(ctx, kfile, kp, sizeof(kp))) != 0)
+			return rc;
+		req.format = ENGINE_PACKAGE_BYOK;
+		req.kek_pem = kp;
+		req.kid = kid;
+		req.out_name = output;
+	}
+	if (ctx->ops->package(ctx->eng, &req, &res, &e) != 0)
+		return step_engine_fail(ctx, ENGINE_OP_PACKAGE, &e);
+	if ((rc = step_artifact(ctx, res.byok_path, "byok")) != 0)
+		return rc;
+	if (res.manifest_path[0] != '\0' &&
+	    (rc = step_artifact(ctx, res.manifest_path, "manifest")) != 0)
+		return rc;
+	if (req.format == ENGINE_PACKAGE_BYOK) {
+		snprintf(name, sizeof(name), "%s", output);
+		if ((n = strlen(name)) > 5 &&
+		    strcmp(name + n - 5, ".byok") == 0)
+			name[n - 5] = '\0';
+		if (strlen(name) + 9 >= sizeof(name))
+			return step_fail(ctx, KR_EUSAGE, "name too long");
+		strcat(name, ".pub.pem");
+		if ((rc = step_path(ctx->out_dir, name, pub, sizeof(pub),
+		    &ctx->err)) != 0)
+			return rc;
+		if (ctx->ops->export_public(ctx->eng, id, pub, sha, &e) != 0)
+			return step_engine_fail(ctx, ENGINE_OP_EXPORT_PUBLIC,
+			    &e);
+		if ((rc = step_artifact(ctx, pub, "public-key")) != 0)
+			return rc;
+	}
+	step_group(res.byok_sha256, g, sizeof(g));
+	snprintf(ctx->detail, sizeof(ctx->detail), "%.300s: SHA-256 %s",
+	    strrchr(res.byok_path, '/') ? strrchr(res.byok_path, '/') + 1 :
+	    res.byok_path, g);
+	return 0;
+}
+
 const struct step_type step_package = {
-	"package", keys, validate, NULL,
+	"package", keys, validate, run,
 };

@@ -5,8 +5,12 @@
  * the named KEK for the named world package (needs the quorum).
  */
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "step.h"
+#include "fsutil.h"
+#include "step-ctx.h"
 
 static const struct step_key keys[] = {
 	{ "ident", STEP_STRING, 1, NULL, 0, 0 },
@@ -15,6 +19,57 @@ static const struct step_key keys[] = {
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
+/* The quorum (CARD until K good cards), then -ModifyAcls. */
+static int
+run(struct step_ctx *ctx)
+{
+	struct engine_quorum *q;
+	struct engine_acl_req req;
+	struct engine_key_info ki;
+	struct kr_err e;
+	const char *ident, *kek, *world, *root, *region;
+	char id[ENGINE_IDENT_MAX], kp[ENGINE_PATH_MAX], wp[ENGINE_PATH_MAX];
+	char path[ENGINE_PATH_MAX + 64];
+	int rc;
+
+	if ((rc = step_arg(ctx, "ident", &ident)) != 0 ||
+	    (rc = step_arg(ctx, "kek_package", &kek)) != 0 ||
+	    (rc = step_arg(ctx, "world_package", &world)) != 0 ||
+	    (rc = step_pinned(ctx, &root, &region)) != 0)
+		return rc;
+	kr_err_clear(&e);
+	if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
+		return step_fail(ctx, KR_EDATA, "%s", e.msg);
+	snprintf(path, sizeof(path), "%s/local/key_xferacld_%s",
+	    ctx->state_dir, id);
+	if (ctx->resumed && kr_path_exists(path)) {
+		if ((rc = step_note(ctx, "key_xferacld_%s was written before "
+		    "the resume; not written again", id)) != 0)
+			return rc;
+		snprintf(ctx->detail, sizeof(ctx->detail), "key_xferacld_%s "
+		    "(already written)", id);
+		return 0;
+	}
+	if ((rc = step_need_quorum(ctx, &q)) != 0)
+		return rc;
+	if ((rc = step_path(ctx->media_dir, kek, kp, sizeof(kp),
+	    &ctx->err)) != 0 || (rc = step_path(ctx->media_dir, world, wp,
+	    sizeof(wp), &ctx->err)) != 0)
+		return rc;
+	memset(&req, 0, sizeof(req));
+	req.ident = id;
+	req.pkg.kek_pkg = kp;
+	req.pkg.world_pkg = wp;
+	req.pkg.pinned_root = root;
+	req.pkg.region = region;
+	if (ctx->ops->reduce_acl(ctx->eng, q, &req, &ki, &e) != 0)
+		return step_engine_fail(ctx, ENGINE_OP_REDUCE_ACL, &e);
+	step_info(ctx, "key_xferacld_%s: %s", id, ki.acl);
+	snprintf(ctx->detail, sizeof(ctx->detail), "key_xferacld_%s: %s", id,
+	    ki.acl);
+	return 0;
+}
+
 const struct step_type step_reduce_acl = {
-	"reduce-acl", keys, NULL, NULL,
+	"reduce-acl", keys, NULL, run,
 };

@@ -5,8 +5,13 @@
  * vault, which unwraps it and checks its binding.
  */
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "step.h"
+#include "fsutil.h"
+#include "step-ctx.h"
+#include "vault.h"
 
 static const struct step_key keys[] = {
 	{ "file", STEP_STRING, 1, NULL, 0, 0 },
@@ -15,6 +20,88 @@ static const struct step_key keys[] = {
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
+/* A file in out_dir, else media_dir. */
+static int
+find(struct step_ctx *ctx, const char *f, char *out, size_t outsz)
+{
+	int rc;
+
+	if ((rc = step_path(ctx->out_dir, f, out, outsz, &ctx->err)) != 0)
+		return rc;
+	if (kr_path_exists(out))
+		return 0;
+	if ((rc = step_path(ctx->media_dir, f, out, outsz, &ctx->err)) != 0)
+		return rc;
+	if (!kr_path_exists(out))
+		return step_fail(ctx, KR_ENOINPUT, "%s: not found in %s or %s",
+		    f, ctx->out_dir, ctx->media_dir);
+	return 0;
+}
+
+/* The receiving vault imports the .byok (with the manifest written beside
+ * it, when there is one).  Without a vault (a live run) it is skipped. */
+static int
+run(struct step_ctx *ctx)
+{
+	struct vault_import_opts vo;
+	struct vault_import_info vi;
+	struct kr_err e;
+	const char *file, *manifest, *kek;
+	char path[ENGINE_PATH_MAX], mpath[ENGINE_PATH_MAX], g[100];
+	size_t n;
+	int rc;
+
+	if ((rc = step_arg(ctx, "file", &file)) != 0 ||
+	    (rc = step_arg(ctx, "manifest", &manifest)) != 0 ||
+	    (rc = step_arg(ctx, "kek", &kek)) != 0)
+		return rc;
+	if (ctx->vault_dir == NULL) {
+		ctx->result = "skipped";
+		snprintf(ctx->detail, sizeof(ctx->detail), "no receiving vault: "
+		    "the import is done with the commands shown");
+		return 0;
+	}
+	if ((rc = find(ctx, file, path, sizeof(path))) != 0)
+		return rc;
+	mpath[0] = '\0';
+	if (manifest != NULL) {
+		if ((rc = find(ctx, manifest, mpath, sizeof(mpath))) != 0)
+			return rc;
+	} else if ((n = strlen(path)) > 5 && n < sizeof(mpath) - 5 &&
+	    strcmp(path + n - 5, ".byok") == 0) {
+		snprintf(mpath, sizeof(mpath), "%.*s.manifest", (int)(n - 5),
+		    path);
+		if (!kr_path_exists(mpath))
+			mpath[0] = '\0';
+	}
+	memset(&vo, 0, sizeof(vo));
+	vo.kek = kek;
+	vo.manifest = mpath[0] ? mpath : NULL;
+	kr_err_clear(&e);
+	rc = vault_import(ctx->vault_dir, path, &vo, &vi, &e);
+	if (rc == KR_EFAIL && kek != NULL && strstr(e.msg, "no KEK") != NULL) {
+		vo.kek = NULL;		/* a package name: find it by kid */
+		kr_err_clear(&e);
+		rc = vault_import(ctx->vault_dir, path, &vo, &vi, &e);
+	}
+	if (rc != 0)
+		return step_fail(ctx, rc, "%s", e.msg);
+	step_group(vi.spki_sha256, g, sizeof(g));
+	step_info(ctx, "imported as %s with KEK %s: %s %s%s, public key "
+	    "SHA-256 %s", vi.name, vi.kek_name, vi.kty, vi.curve[0] ?
+	    vi.curve : "", vi.curve[0] ? "" : "key", g);
+	if (vi.manifest_checked)
+		step_info(ctx, "manifest binding checked (subscription %s, "
+		    "friendly name %s)", vi.subscription_id, vi.friendly_name);
+	if (!vi.signature_verified)
+		return step_fail(ctx, KR_EFAIL, "%s: the test signature of the "
+		    "imported key did not verify", file);
+	step_info(ctx, "test signature: verified");
+	snprintf(ctx->detail, sizeof(ctx->detail), "imported as %s, public "
+	    "key SHA-256 %s, test signature: verified", vi.name, g);
+	return 0;
+}
+
 const struct step_type step_vault_import = {
-	"vault-import", keys, NULL, NULL,
+	"vault-import", keys, NULL, run,
 };

@@ -5,8 +5,11 @@
  * pinned root key hash, and that they belong to the region.
  */
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "step.h"
+#include "step-ctx.h"
 
 static const struct step_key keys[] = {
 	{ "kek_package", STEP_STRING, 1, NULL, 0, 0 },
@@ -16,6 +19,49 @@ static const struct step_key keys[] = {
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
+/* verifykeypackage: both packages (relative to media_dir) against the
+ * pinned root, or the rehearsal's "root_hash" override. */
+static int
+run(struct step_ctx *ctx)
+{
+	struct engine_pkg_req req;
+	struct engine_pkg_result res;
+	struct kr_err e;
+	const char *kek, *world, *root, *region, *ov;
+	char kp[ENGINE_PATH_MAX], wp[ENGINE_PATH_MAX], g[100];
+	int rc;
+
+	if ((rc = step_arg(ctx, "kek_package", &kek)) != 0 ||
+	    (rc = step_arg(ctx, "world_package", &world)) != 0 ||
+	    (rc = step_arg(ctx, "root_hash", &root)) != 0 ||
+	    (rc = step_arg(ctx, "region", &region)) != 0)
+		return rc;
+	if ((ov = step_override(ctx, "root_hash")) != NULL)
+		root = ov;
+	if ((rc = step_path(ctx->media_dir, kek, kp, sizeof(kp),
+	    &ctx->err)) != 0 ||
+	    (rc = step_path(ctx->media_dir, world, wp, sizeof(wp),
+	    &ctx->err)) != 0)
+		return rc;
+	memset(&req, 0, sizeof(req));
+	req.kek_pkg = kp;
+	req.world_pkg = wp;
+	req.pinned_root = root;
+	req.region = region;
+	kr_err_clear(&e);
+	if (ctx->ops->verify_packages(ctx->eng, &req, &res, &e) != 0)
+		return step_engine_fail(ctx, ENGINE_OP_VERIFY_PACKAGES, &e);
+	step_group(res.root_sha256, g, sizeof(g));
+	step_info(ctx, "root key SHA-256: %s", g);
+	step_group(res.kek_sha256, g, sizeof(g));
+	step_info(ctx, "%s: %s", kek, g);
+	step_group(res.world_sha256, g, sizeof(g));
+	step_info(ctx, "%s: %s", world, g);
+	step_info(ctx, "Result: SUCCESS");
+	snprintf(ctx->detail, sizeof(ctx->detail), "Result: SUCCESS");
+	return 0;
+}
+
 const struct step_type step_verify_packages = {
-	"verify-packages", keys, NULL, NULL,
+	"verify-packages", keys, NULL, run,
 };

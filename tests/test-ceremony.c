@@ -1664,8 +1664,8 @@ test_registry(void **state)
 	for (i = 0; i < step_ntypes; i++) {
 		assert_ptr_equal(step_type_find(step_types[i]->name),
 		    step_types[i]);
-		/* filled in by the runner's issue */
-		assert_null(step_types[i]->run);
+		/* every type can run (the runner's issue filled them in) */
+		assert_non_null(step_types[i]->run);
 		for (j = i + 1; j < step_ntypes; j++)
 			assert_string_not_equal(step_types[i]->name,
 			    step_types[j]->name);

@@ -1,0 +1,153 @@
+/*
+ * runner-int.h: the runner's state, shared by runner*.c only.
+ *
+ * Invariants: w is the only audit writer and only runner*.c use it; pins[]
+ * (secure heap) hold new-card PINs for one attempt of one step and are
+ * cleansed when the attempt ends; q is a quorum session that lives until
+ * the step (and its checkpoint) is over.
+ */
+#ifndef KR_RUNNER_INT_H
+#define KR_RUNNER_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "runner.h"
+#include "step-ctx.h"
+
+struct audit_writer;
+struct audit_fingerprints;
+struct audit_cosig;
+
+/* Where a step is in its life. */
+enum runner_phase {
+	PH_PARAMS,		/* resolve parameters, check requires */
+	PH_OPTIONAL,		/* optional: ACK or "skip" */
+	PH_RUN,			/* run(ctx) until it is done */
+	PH_DECISION,		/* failed: retry, exception, abort */
+	PH_SIGNOFF,
+	PH_CHECKPOINT,
+	PH_NEXT,		/* record and move on */
+};
+
+/* How a step ended, for `requires' and resume. */
+enum runner_status {
+	ST_NONE = 0,
+	ST_OK,			/* ok or warning */
+	ST_SKIPPED,
+	ST_EXCEPTION,		/* failed, exception recorded: counts as done */
+	ST_FAILED,		/* failed, on_failure: continue */
+};
+
+struct runner_artifact {
+	char	*name;
+	char	 sha256[65];
+};
+
+struct runner {
+	struct runner_opts	 o;
+	const struct ceremony	*c;
+	const struct engine_ops	*ops;
+	struct engine		*eng;
+	struct audit_writer	*w;
+	char			 progress_path[4096];
+
+	/* parameters */
+	char			**values;	/* per c->params; NULL: unset */
+	unsigned char		*logged;	/* parameter-set written */
+	int			 probe;		/* lookup: record, don't fail */
+	const char		*missing;	/* probe: first unset parameter */
+	char			*scratch;	/* lookup result */
+
+	/* steps */
+	size_t			 cur;
+	enum runner_phase	 phase;
+	enum runner_status	*status;	/* per c->steps */
+	size_t			 nsignoff;	/* sign-offs given */
+	struct step_ctx		 ctx;
+	int			 started;	/* step-start logged */
+	int			 blocked;	/* a `requires' failed */
+	int			 optional_ok;	/* optional: run it */
+	char			 decision_msg[KR_ERR_MSG_MAX];
+	const struct ceremony_param *param;	/* the PARAM asked */
+	enum runner_need	 last_need;	/* the last prompt */
+	int			 acked, confirmed;
+	char			*ask_expect;
+	enum runner_need	 ask;		/* what run wants, 0: nothing */
+	int			 ask_card, ask_k, ask_n, ask_min;
+	char			 message[KR_ERR_MSG_MAX]; /* for the next prompt */
+	int			 failed_code;
+	char			**args;		/* expanded strings of the attempt */
+	size_t			 nargs;
+
+	/* new-world PINs */
+	uint8_t			*pins[ENGINE_MAX_CARDS];
+	size_t			 pinlen[ENGINE_MAX_CARDS];
+	struct engine_pin	 pinv[ENGINE_MAX_CARDS];
+	int			 npins;
+
+	/* quorum */
+	struct engine_quorum	*q;
+	int			 qcards[ENGINE_MAX_CARDS];
+	int			 nq;
+	int			 have_policy;	/* world-created is in the log */
+	int			 k, n;
+	char			 world_before[ENGINE_HEX256 + 1];
+	int			 world_before_set;
+
+	/* resume */
+	int			 resume_pending; /* cards needed before resuming */
+	int			 resumed_step;	/* cur was started before the resume */
+
+	/* end */
+	struct runner_artifact	*arts;
+	size_t			 narts;
+	int			 done, dead;
+	char			*summary;
+	char			 fail_msg[KR_ERR_MSG_MAX];
+
+	/* prompt strings (valid until the next call) */
+	char			*p_title, *p_instr, *p_help, *p_def;
+};
+
+/* runner-params.c */
+int	runner_params_init(struct runner *r, struct kr_err *e);
+void	runner_params_free(struct runner *r);
+int	runner_lookup(void *arg, const char *name, const char **value);
+int	runner_expand(struct runner *r, const char *tmpl, char **out,
+	    struct kr_err *e);
+/* The first parameter step s uses that is not set yet, or NULL. */
+const struct ceremony_param *runner_step_missing(struct runner *r,
+	    const struct ceremony_step *s);
+int	runner_param_store(struct runner *r, const struct ceremony_param *p,
+	    const char *value, struct kr_err *e);
+/* Logs parameter-set for values not logged yet. */
+int	runner_params_flush(struct runner *r, struct kr_err *e);
+
+/* runner-quorum.c */
+int	runner_card_answer(struct runner *r, const char *step,
+	    const struct runner_answer *a, struct kr_err *e);
+void	runner_quorum_end(struct runner *r);
+int	runner_quorum_ready(struct runner *r);
+int	runner_cosign(void *arg, const uint8_t *note, size_t len,
+	    struct audit_cosig *out, size_t max, size_t *n, struct kr_err *e);
+int	runner_card_def(struct runner *r, int *index);
+
+/* runner-resume.c */
+int	runner_progress_save(struct runner *r, struct kr_err *e);
+int	runner_progress_load(struct runner *r, struct kr_err *e);
+
+/* runner-summary.c */
+int	runner_add_artifact(struct runner *r, const char *name,
+	    const char *sha256);
+int	runner_finish(struct runner *r, const struct audit_fingerprints *fp,
+	    struct kr_err *e);
+
+/* runner-step.c */
+void	runner_emit(struct runner *r, enum runner_event_kind kind,
+	    const char *step, const char *text, const char *sha256);
+void	runner_attempt_end(struct runner *r);
+const char *runner_actor(const struct runner *r);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * runner-quorum.c: card sessions and the audit log's cosigner.
+ *
+ * A step that needs the quorum (reduce-acl, seal-log, a checkpoint after
+ * world-created, a resume) opens one engine quorum session and the runner
+ * asks CARD until K good cards are in.  Each card is checked the moment it
+ * is presented; its outcome is logged (card-presented) and a bad one is
+ * named in the next prompt ("card 2: wrong PIN").  The session lives until
+ * the step and its checkpoint are over, so a step that used the quorum
+ * (reduce-acl) has its checkpoint cosigned by the same cards without
+ * asking again.  The cosigner signs with the session's cards through the
+ * engine (engine_ops.cosign).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "err.h"
+#include "runner-int.h"
+
+void
+runner_quorum_end(struct runner *r)
+{
+	if (r->q != NULL)
+		r->ops->card_end(r->q);
+	r->q = NULL;
+	r->nq = 0;
+}
+
+int
+runner_quorum_ready(struct runner *r)
+{
+	int presented, needed;
+
+	if (r->q == NULL)
+		return 0;
+	return r->ops->card_state(r->q, &presented, &needed) == 1;
+}
+
+/* The first card not presented yet in this session (1..n), for `def'. */
+int
+runner_card_def(struct runner *r, int *index)
+{
+	int i, j, n = r->n > 0 ? r->n : 0;
+
+	*index = 0;
+	for (i = 1; i <= n; i++) {
+		for (j = 0; j < r->nq; j++)
+			if (r->qcards[j] == i)
+				break;
+		if (j == r->nq) {
+			*index = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* "card N: ..." in an engine message gives the card's number. */
+static unsigned
+card_from_msg(const char *msg)
+{
+	const char *p = strstr(msg, "card ");
+	long v;
+
+	if (p == NULL)
+		return 0;
+	v = strtol(p + 5, NULL, 10);
+	return v >= 1 && v <= ENGINE_MAX_CARDS ? (unsigned)v : 0;
+}
+
+static const char *
+outcome(int code, const char *msg)
+{
+	if (code == KR_EDATA)
+		return "damaged";
+	if (strstr(msg, "twice") != NULL || strstr(msg, "duplicate") != NULL ||
+	    strstr(msg, "already") != NULL)
+		return "duplicate";
+	if (strstr(msg, "world") != NULL)
+		return "wrong-world";
+	if (strstr(msg, "PIN") != NULL)
+		return "wrong-pin";
+	return NULL;
+}
+
+int
+runner_card_answer(struct runner *r, const char *step,
+    const struct runner_answer *a, struct kr_err *e)
+{
+	struct engine_pin pin;
+	struct kr_err ce;
+	char path[ENGINE_PATH_MAX], text[KR_ERR_MSG_MAX + 32];
+	const char *oc;
+	unsigned cards[ENGINE_MAX_CARDS];
+	int idx = 0, rc, i, presented, needed;
+	unsigned cn;
+
+	kr_err_clear(&ce);
+	if (r->q == NULL && (rc = r->ops->card_begin(r->eng, &r->q, e)) != 0)
+		return rc;
+	if (a->value != NULL && a->value[0] != '\0')
+		snprintf(path, sizeof(path), "%s", a->value);
+	else if (runner_card_def(r, &idx) != 0 ||
+	    r->ops->card_path(r->eng, idx, path, sizeof(path), &ce) != 0) {
+		snprintf(r->message, sizeof(r->message), "no card path given");
+		return 0;
+	}
+	if (a->pin == NULL || a->pin_len == 0) {
+		snprintf(r->message, sizeof(r->message), "no PIN given");
+		return 0;
+	}
+	pin.pin = a->pin;
+	pin.len = a->pin_len;
+	idx = 0;
+	rc = r->ops->card_present(r->q, path, &pin, &idx, &ce);
+	if (rc != 0) {
+		snprintf(r->message, sizeof(r->message), "%s", ce.msg);
+		runner_emit(r, RUNNER_EV_CARD, step, ce.msg, NULL);
+		cn = card_from_msg(ce.msg);
+		oc = outcome(rc, ce.msg);
+		if (cn != 0 && oc != NULL && r->w != NULL &&
+		    (rc = audit_card_presented(r->w,
+		    step, cn, oc, runner_actor(r), e)) != 0)
+			return rc;
+		return 0;
+	}
+	if (r->nq < ENGINE_MAX_CARDS)
+		r->qcards[r->nq++] = idx;
+	snprintf(text, sizeof(text), "card %d: accepted", idx);
+	runner_emit(r, RUNNER_EV_CARD, step, text, NULL);
+	if (r->w == NULL)
+		return 0;	/* cards for a resume: the resume entry names them */
+	if ((rc = audit_card_presented(r->w, step, (unsigned)idx, "accepted",
+	    runner_actor(r), e)) != 0)
+		return rc;
+	if (r->ops->card_state(r->q, &presented, &needed) == 1) {
+		for (i = 0; i < r->nq; i++)
+			cards[i] = (unsigned)r->qcards[i];
+		if ((rc = audit_quorum_met(r->w, step, (unsigned)r->k,
+		    (unsigned)r->n, cards, (size_t)r->nq, runner_actor(r),
+		    e)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+runner_cosign(void *arg, const uint8_t *note, size_t len,
+    struct audit_cosig *out, size_t max, size_t *n, struct kr_err *e)
+{
+	struct runner *r = arg;
+	struct engine_cosig cs[ENGINE_MAX_CARDS];
+	size_t i, got = 0;
+	int rc;
+
+	*n = 0;
+	if (!runner_quorum_ready(r))
+		return kr_errf(e, KR_EAUTH, "cosign: no card quorum presented");
+	if ((rc = r->ops->cosign(r->q, note, len, cs, ENGINE_MAX_CARDS, &got,
+	    e)) != 0)
+		return rc;
+	for (i = 0; i < got && i < max; i++) {
+		out[i].card = (unsigned)cs[i].index;
+		memcpy(out[i].pk, cs[i].pub, sizeof(out[i].pk));
+		memcpy(out[i].sig, cs[i].sig, sizeof(out[i].sig));
+	}
+	*n = i;
+	return 0;
+}

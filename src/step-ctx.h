@@ -1,0 +1,128 @@
+/*
+ * step-ctx.h: what a step type's `run' gets from the runner.
+ *
+ * Steps are pull style too: the runner calls run(ctx) again and again for
+ * one attempt of a step until it returns 0 (done) or a negative KR_E code
+ * (the step failed: the runner asks for a decision).  A step that needs
+ * something from the people in the room (an acknowledgement, a typed
+ * confirmation, the PINs of new cards, a card quorum) calls one of the
+ * step_need_*() helpers below, which return 0 when the runner already has
+ * the answer and STEP_ASK otherwise; the step returns STEP_ASK as it is.
+ * So a run function asks first and acts after, and everything before its
+ * first action may run several times.
+ *
+ * Steps never write the audit log themselves: the helpers here do it for
+ * them (artifacts, notes, world-created, the seal), so the runner stays
+ * the only writer.  PINs stay in the runner (secure heap) and reach steps
+ * only as struct engine_pin views, valid during the call.
+ */
+#ifndef KR_STEP_CTX_H
+#define KR_STEP_CTX_H
+
+#include <stddef.h>
+
+#include "engine.h"
+#include "err.h"
+
+struct ceremony;
+struct ceremony_step;
+struct runner;
+struct audit_fingerprints;
+
+#define STEP_ASK	1	/* run: needs an answer, ask then call again */
+
+struct step_ctx {
+	struct runner			*r;		/* private to runner*.c */
+	const struct ceremony		*c;
+	const struct ceremony_step	*s;
+	const struct engine_ops		*ops;
+	struct engine			*eng;
+	const char			*state_dir;
+	const char			*out_dir;
+	const char			*media_dir;
+	const char			*vault_dir;	/* or NULL */
+	int				 rehearsal;
+	int				 resumed;	/* the step was started before a resume */
+	int				 attempt;	/* 1, then +1 per retry */
+	int				 scrypt_log2n;	/* new-world: 0 or the opts' */
+
+	/* Set by the step. */
+	const char			*result;	/* "ok" (default), "warning", "skipped" */
+	char				 detail[512];	/* the step-result detail, or "" */
+	struct kr_err			 err;		/* when run returns < 0 */
+	int				 sealed;	/* seal-log: the log is sealed */
+};
+
+/* Expanded `with:' values.  *out is NULL when the key is absent; the
+ * string lives until the step's attempt ends.  KR_EDATA on expansion
+ * errors. */
+int	step_arg(struct step_ctx *ctx, const char *key, const char **out);
+/* The same, for a list: *n items in *items. */
+int	step_arg_list(struct step_ctx *ctx, const char *key,
+	    const char *const **items, size_t *n);
+/* An expanded `with:' value of another step (reduce-acl and package
+ * take the pinned root and region of the verify-packages step). */
+int	step_arg_from(struct step_ctx *ctx, const struct ceremony_step *s,
+	    const char *key, const char **out);
+/* The pinned root hash and region of the ceremony's verify-packages step
+ * (the rehearsal's "root_hash" override wins); KR_EDATA without one. */
+int	step_pinned(struct step_ctx *ctx, const char **root,
+	    const char **region);
+/* 1 when two hex strings are equal ignoring case and spaces. */
+int	step_hash_equal(const char *a, const char *b);
+/* Hex in groups of eight, lowercase (for people). */
+void	step_group(const char *hex, char *out, size_t outsz);
+/* A rehearsal override for key, or NULL (always NULL in a live run). */
+const char *step_override(struct step_ctx *ctx, const char *key);
+
+/* dir/rel, or rel when it is absolute.  KR_EUSAGE when too long. */
+int	step_path(const char *dir, const char *rel, char *out, size_t outsz,
+	    struct kr_err *e);
+
+/* Questions.  Each returns 0 when the answer is in, else STEP_ASK. */
+int	step_need_ack(struct step_ctx *ctx);
+int	step_need_confirm(struct step_ctx *ctx, const char *expect);
+/* n PINs for new cards 1..n (at least min_len bytes each); pins[i] is
+ * card i+1's, valid during this call only. */
+int	step_need_new_pins(struct step_ctx *ctx, int k, int n, int min_len,
+	    const struct engine_pin **pins);
+/* An authorized quorum session (K cards of the world). */
+int	step_need_quorum(struct step_ctx *ctx, struct engine_quorum **q);
+
+/* Display only (runner_opts.on_event); printf style. */
+void	step_info(struct step_ctx *ctx, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	step_warn(struct step_ctx *ctx, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Logging.  Each returns 0 or a KR_E code with ctx->err set. */
+/* A file the step wrote or checked: SHA-256 and size logged, event shown,
+ * listed in the summary.  kind is an id or NULL. */
+int	step_artifact(struct step_ctx *ctx, const char *path, const char *kind);
+/* A note in the log (work found already done on resume, and the like). */
+int	step_note(struct step_ctx *ctx, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* world-created with the cards' public keys; checkpoints are cosigned
+ * from then on. */
+int	step_world_created(struct step_ctx *ctx,
+	    const struct engine_world_info *wi);
+/* 1 when world-created is in the log already (a resumed new-world). */
+int	step_world_logged(struct step_ctx *ctx);
+/* The engine's world id before this ceremony's first new-world attempt
+ * ("" when there was none), recorded for resume. */
+int	step_world_before(struct step_ctx *ctx, const char *world_id,
+	    const char **before);
+/* seal-log: step-result, ceremony-end "completed", the seal, transcript
+ * and summary in out_dir.  Needs the quorum first (step_need_quorum). */
+int	step_seal(struct step_ctx *ctx);
+
+/* Fails with the engine's error, adding " (step '<id>')" naming the
+ * set-mode step that sets the mode op needs when e is KR_EMODE. */
+int	step_engine_fail(struct step_ctx *ctx, enum engine_op op,
+	    const struct kr_err *e);
+
+/* Fails: fills ctx->err, returns code. */
+int	step_fail(struct step_ctx *ctx, int code, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+#endif
