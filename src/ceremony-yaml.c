@@ -2,43 +2,27 @@
  * ceremony-yaml.c: the libyaml loader.  A buffer goes in; a ceremony model
  * and a list of diagnostics come out.  No I/O.
  *
- * Two stages.  parse() turns libyaml's events into a small node tree,
- * refusing what the schema forbids at the YAML level: aliases and anchors,
- * more than one document, nesting deeper than CEREMONY_MAX_DEPTH, tags other
- * than the core str/int/bool (and map/seq), non-scalar and duplicate mapping
- * keys, NUL characters.  A YAML syntax or encoding error stops it (there is
+ * Two stages.  parse() turns libyaml's events into a small node tree
+ * (yaml-tree.c, shared with the answers file), refusing what the schema
+ * forbids at the YAML level: aliases and anchors, more than one document,
+ * nesting deeper than CEREMONY_MAX_DEPTH, tags other than the core
+ * str/int/bool (and map/seq), non-scalar and duplicate mapping keys, NUL
+ * characters.  A YAML syntax or encoding error stops it (there is
  * nothing sensible to build after one).  build_*() then walk the tree into
  * the model, checking shapes and types and collecting every error:
  * unknown keys, missing required keys, a string where a mapping belongs.
  * The semantic checks (references, ids, order) are ceremony-check.c's.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <yaml.h>
 
 #include "ceremony.h"
 #include "ceremony-int.h"
 #include "diag.h"
 #include "err.h"
 #include "step.h"
-
-enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
-enum ytag { YT_NONE, YT_STR, YT_INT, YT_BOOL };
-
-struct ynode {
-	enum ykind		 kind;
-	enum ytag		 tag;
-	struct ceremony_loc	 loc;
-	const char		*s;	/* scalar value (in the ceremony arena) */
-	int			 plain;	/* unquoted scalar */
-	int			 null;	/* plain "", "~" or "null" */
-	int			 dup;	/* a duplicate key: skip its pair */
-	struct ynode		*first, *last, *next;
-	size_t			 n;
-};
+#include "yaml-tree.h"
 
 struct loader {
 	const char		*buf;
@@ -55,281 +39,19 @@ struct loader {
 /* Shortens a name for a message. */
 #define NM(s)	80, (s)
 
-/* Stage 1: events to nodes */
-
-static void
-mark_loc(struct ceremony_loc *loc, const yaml_mark_t *start,
-    const yaml_mark_t *end)
-{
-	loc->line = (unsigned)start->line + 1;
-	loc->col = (unsigned)start->column + 1;
-	loc->end_line = (unsigned)end->line + 1;
-	loc->end_col = (unsigned)end->column + 1;
-}
-
-static int
-tag_kind(const yaml_char_t *tag, enum ytag *out, int collection)
-{
-	const char *t = (const char *)tag;
-
-	*out = YT_NONE;
-	if (t == NULL)
-		return 0;
-	if (collection)
-		return strcmp(t, YAML_MAP_TAG) == 0 ||
-		    strcmp(t, YAML_SEQ_TAG) == 0 ? 0 : -1;
-	if (strcmp(t, YAML_STR_TAG) == 0)
-		*out = YT_STR;
-	else if (strcmp(t, YAML_INT_TAG) == 0)
-		*out = YT_INT;
-	else if (strcmp(t, YAML_BOOL_TAG) == 0)
-		*out = YT_BOOL;
-	else
-		return -1;
-	return 0;
-}
-
-static struct ynode *
-new_node(struct loader *L, enum ykind kind, const yaml_event_t *ev)
-{
-	struct ynode *n;
-
-	if ((n = arena_alloc(L->tmp, sizeof(*n))) == NULL) {
-		L->oom = 1;
-		return NULL;
-	}
-	n->kind = kind;
-	mark_loc(&n->loc, &ev->start_mark, &ev->end_mark);
-	return n;
-}
-
-static void
-append(struct loader *L, struct ynode *parent, struct ynode *n)
-{
-	if (parent->kind == Y_MAP && parent->n % 2 == 0 && n->kind != Y_SCALAR)
-		ERR(L, n->loc, "mapping keys must be scalars");
-	if (parent->last == NULL)
-		parent->first = n;
-	else
-		parent->last->next = n;
-	parent->last = n;
-	parent->n++;
-}
-
-static int
-cmp_key(const void *a, const void *b)
-{
-	const struct ynode *x = *(const struct ynode *const *)a;
-	const struct ynode *y = *(const struct ynode *const *)b;
-	int r;
-
-	if ((r = strcmp(x->s, y->s)) != 0)
-		return r;
-	if (x->loc.line != y->loc.line)
-		return x->loc.line < y->loc.line ? -1 : 1;
-	return x->loc.col < y->loc.col ? -1 : x->loc.col > y->loc.col;
-}
-
-/* Marks and reports duplicate keys of a finished mapping (n log n). */
-static void
-check_dups(struct loader *L, struct ynode *map)
-{
-	struct ynode **keys, *k;
-	size_t n = 0, i, first = 0;
-
-	if (map->n < 4)
-		return;		/* at most one pair */
-	if ((keys = calloc(map->n / 2, sizeof(*keys))) == NULL) {
-		L->oom = 1;
-		return;
-	}
-	for (k = map->first; k != NULL && k->next != NULL; k = k->next->next)
-		if (k->kind == Y_SCALAR)
-			keys[n++] = k;
-	qsort(keys, n, sizeof(*keys), cmp_key);
-	for (i = 1; i < n; i++) {
-		if (strcmp(keys[i]->s, keys[first]->s) != 0) {
-			first = i;
-			continue;
-		}
-		keys[i]->dup = 1;
-		ERR(L, keys[i]->loc, "duplicate key '%.*s' (first at line %u)",
-		    NM(keys[i]->s), keys[first]->loc.line);
-	}
-	free(keys);
-}
-
-static void
-yaml_error(struct loader *L, const yaml_parser_t *p)
-{
-	unsigned line, col;
-
-	switch (p->error) {
-	case YAML_MEMORY_ERROR:
-		L->oom = 1;
-		return;
-	case YAML_READER_ERROR:
-		ceremony_offset_pos(L->buf, L->len, p->problem_offset, &line,
-		    &col);
-		if (p->problem_value != -1)
-			diag_add(L->dl, DIAG_ERROR, line, col, "%s (byte 0x%02X)",
-			    p->problem, (unsigned)p->problem_value & 0xff);
-		else
-			diag_add(L->dl, DIAG_ERROR, line, col, "%s", p->problem);
-		return;
-	default:
-		line = (unsigned)p->problem_mark.line + 1;
-		col = (unsigned)p->problem_mark.column + 1;
-		if (p->context != NULL)
-			diag_add(L->dl, DIAG_ERROR, line, col, "YAML syntax "
-			    "error: %s (%s at line %u)", p->problem != NULL ?
-			    p->problem : "unknown", p->context,
-			    (unsigned)p->context_mark.line + 1);
-		else
-			diag_add(L->dl, DIAG_ERROR, line, col, "YAML syntax "
-			    "error: %s", p->problem != NULL ? p->problem :
-			    "unknown");
-		return;
-	}
-}
-
-static int
-is_null(const char *s, size_t len)
-{
-	return len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
-	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
-}
+/* Stage 1: events to nodes (yaml-tree.c) */
 
 /* Returns the root node, or NULL after an error (diagnostics added). */
 static struct ynode *
 parse(struct loader *L)
 {
-	yaml_parser_t p;
-	yaml_event_t ev;
-	struct ynode *stack[CEREMONY_MAX_DEPTH + 1], *root = NULL, *n;
-	struct ceremony_loc loc;
-	const yaml_char_t *anchor, *tag;
-	enum ytag tk;
-	size_t depth = 0, ndocs = 0;
-	int done = 0, failed = 0;
+	struct ynode *root;
+	int r;
 
-	if (!yaml_parser_initialize(&p)) {
+	r = yaml_tree_parse(L->buf, L->len, L->tmp, L->c->arena, L->dl, &root);
+	if (r == KR_ENOMEM)
 		L->oom = 1;
-		return NULL;
-	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)L->buf, L->len);
-	while (!done && !failed) {
-		if (!yaml_parser_parse(&p, &ev)) {
-			yaml_error(L, &p);
-			failed = 1;
-			break;
-		}
-		mark_loc(&loc, &ev.start_mark, &ev.end_mark);
-		anchor = tag = NULL;
-		switch (ev.type) {
-		case YAML_SEQUENCE_START_EVENT:
-			anchor = ev.data.sequence_start.anchor;
-			tag = ev.data.sequence_start.tag;
-			break;
-		case YAML_MAPPING_START_EVENT:
-			anchor = ev.data.mapping_start.anchor;
-			tag = ev.data.mapping_start.tag;
-			break;
-		case YAML_SCALAR_EVENT:
-			anchor = ev.data.scalar.anchor;
-			tag = ev.data.scalar.tag;
-			break;
-		default:
-			break;
-		}
-		if (anchor != NULL) {
-			ERR(L, loc, "anchors and aliases are not allowed "
-			    "(anchor '&%.*s')", NM((const char *)anchor));
-			failed = 1;
-		} else if (tag_kind(tag, &tk, ev.type != YAML_SCALAR_EVENT)
-		    != 0) {
-			ERR(L, loc, "tag '%.*s' is not allowed (only !!str, "
-			    "!!int and !!bool)", NM((const char *)tag));
-			failed = 1;
-		}
-		if (failed) {
-			yaml_event_delete(&ev);
-			break;
-		}
-		n = NULL;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++ndocs > 1) {
-				ERR(L, loc, "only one YAML document is allowed");
-				failed = 1;
-			}
-			break;
-		case YAML_ALIAS_EVENT:
-			ERR(L, loc, "aliases are not allowed (alias '*%.*s')",
-			    NM((const char *)ev.data.alias.anchor));
-			failed = 1;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (depth >= CEREMONY_MAX_DEPTH) {
-				ERR(L, loc, "nesting deeper than %d levels",
-				    CEREMONY_MAX_DEPTH);
-				failed = 1;
-				break;
-			}
-			n = new_node(L, ev.type == YAML_MAPPING_START_EVENT ?
-			    Y_MAP : Y_SEQ, &ev);
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			if (depth == 0)
-				break;	/* cannot happen with libyaml */
-			stack[depth - 1]->loc.end_line = loc.end_line;
-			stack[depth - 1]->loc.end_col = loc.end_col;
-			if (stack[depth - 1]->kind == Y_MAP)
-				check_dups(L, stack[depth - 1]);
-			depth--;
-			break;
-		case YAML_SCALAR_EVENT:
-			if ((n = new_node(L, Y_SCALAR, &ev)) == NULL)
-				break;
-			n->tag = tk;
-			n->plain = ev.data.scalar.style ==
-			    YAML_PLAIN_SCALAR_STYLE;
-			if (memchr(ev.data.scalar.value, '\0',
-			    ev.data.scalar.length) != NULL)
-				ERR(L, loc, "a string may not contain a NUL "
-				    "character");
-			n->s = arena_strndup(L->c->arena,
-			    (const char *)ev.data.scalar.value,
-			    ev.data.scalar.length);
-			if (n->s == NULL) {
-				L->oom = 1;
-				break;
-			}
-			n->null = n->plain && tk == YT_NONE &&
-			    is_null(n->s, ev.data.scalar.length);
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-		if (L->oom)
-			failed = 1;
-		if (n == NULL || failed)
-			continue;
-		if (depth == 0)
-			root = n;
-		else
-			append(L, stack[depth - 1], n);
-		if (n->kind != Y_SCALAR)
-			stack[depth++] = n;
-	}
-	yaml_parser_delete(&p);
-	if (failed)
+	if (r != 0)
 		return NULL;
 	if (root == NULL || (root->kind == Y_SCALAR && root->null)) {
 		diag_add(L->dl, DIAG_ERROR, 1, 1, "empty document (expected a "
@@ -345,31 +67,9 @@ parse(struct loader *L)
 
 /* Stage 2: nodes to the model */
 
-#define FOREACH_PAIR(k, v, map)						\
-	for ((k) = (map)->first; (k) != NULL && ((v) = (k)->next) != NULL; \
-	    (k) = (v)->next)						\
-		if ((k)->kind != Y_SCALAR || (k)->dup)			\
-			continue;					\
-		else
-
-static const struct ynode *
-map_get(const struct ynode *map, const char *key)
-{
-	const struct ynode *k, *v;
-
-	if (map == NULL || map->kind != Y_MAP)
-		return NULL;
-	FOREACH_PAIR(k, v, map)
-		if (strcmp(k->s, key) == 0)
-			return v;
-	return NULL;
-}
-
-static size_t
-map_pairs(const struct ynode *map)
-{
-	return map->kind == Y_MAP ? map->n / 2 : 0;
-}
+#define FOREACH_PAIR(k, v, map)	YNODE_FOREACH_PAIR(k, v, map)
+#define map_get(map, key)	ynode_get(map, key)
+#define map_pairs(map)		ynode_pairs(map)
 
 static void
 set_str(struct ceremony_str *out, const struct ynode *v)

@@ -21,6 +21,7 @@ extern const struct cmd_entry cmd_lint_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_module_entry;
 extern const struct cmd_entry cmd_vault_entry;
+extern const struct cmd_entry cmd_run_entry, cmd_rehearse_entry;
 
 /* "keyrite: message\n" on standard error. */
 void	cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,6 +9,8 @@
 #include "cli.h"
 
 static const struct cmd_entry *const cmds[] = {
+	&cmd_run_entry,
+	&cmd_rehearse_entry,
 	&cmd_lint_entry,
 	&cmd_audit_entry,
 	&cmd_module_entry,

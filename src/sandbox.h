@@ -1,0 +1,80 @@
+/*
+ * sandbox.h: the throwaway world of a rehearsal (`keyrite rehearse').
+ *
+ * A sandbox directory (0700; a fresh mkdtemp under $TMPDIR, or the --keep
+ * directory) holds:
+ *
+ *   module/      the built-in module's state
+ *   vault/       a receiving vault made by vault_init (legacy method: only
+ *                the ceremony's region when it is known) and, for a
+ *                ceremony with a kek_file parameter, a KEK by
+ *                vault_kek_create
+ *   media/       what the custodians carry: the region's toolset zip and
+ *                its KEK and Security World packages, under the names the
+ *                ceremony's region table gives them
+ *   out/         artifacts, the log (out/<ceremony id>.log), the transcript
+ *   sandbox.env  the overrides and presets below, so that a kept sandbox
+ *                can be resumed (no secrets in it)
+ *
+ * Overrides stand in for the published values: "root_hash" is the vault's
+ * root hash; "regions.<id>.toolset_sha256" the sandbox toolset's SHA-256
+ * for every region the vault made.  Presets are parameter values the
+ * sandbox knows (kek_file, kek_id, kek_sha256 of the sandbox KEK); an
+ * answers file or --set wins over them.
+ *
+ * A library module: it prints nothing.
+ */
+#ifndef KR_SANDBOX_H
+#define KR_SANDBOX_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "runner.h"
+
+struct ceremony;
+struct kr_err;
+
+struct sandbox_opts {
+	const struct ceremony	*c;
+	const char		*keep_dir;	/* NULL: a temporary directory */
+	/* A parameter's value known before the run (--set, the answers
+	 * file), or NULL: the sandbox then uses the parameter's default. */
+	const char		*(*param)(void *arg, const char *name);
+	void			*param_arg;
+};
+
+struct sandbox_preset {
+	char	*name;
+	char	*value;
+};
+
+struct sandbox {
+	char			 dir[PATH_MAX];
+	char			 state_dir[PATH_MAX];
+	char			 vault_dir[PATH_MAX];
+	char			 media_dir[PATH_MAX];
+	char			 out_dir[PATH_MAX];
+	char			 log_path[PATH_MAX];
+	int			 keep;		/* do not remove at the end */
+	int			 resumed;	/* a kept sandbox reused */
+	struct runner_override	*overrides;
+	size_t			 noverrides;
+	struct sandbox_preset	*presets;
+	size_t			 npresets;
+};
+
+/*
+ * Makes the sandbox (or reuses a kept one that sandbox_create made before:
+ * it holds sandbox.env).  A --keep directory must be missing, empty, or
+ * such a sandbox: KR_ECANTCREAT otherwise.  Returns 0 and *out, or a KR_E
+ * code with a message; on failure a temporary directory is removed.
+ */
+int	sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
+	    struct kr_err *e);
+
+/* Removes the directory unless keep, and frees; NULL is fine.  Returns 0
+ * or the code of a failed removal (the sandbox is freed anyway). */
+int	sandbox_destroy(struct sandbox *sb, struct kr_err *e);
+
+#endif

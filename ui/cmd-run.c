@@ -1,0 +1,214 @@
+/*
+ * cmd-run.c: `keyrite run CEREMONY.yaml': a live ceremony.  With --batch
+ * it runs from an answers file (batch.c); without it, on a terminal, it
+ * will open the curses wizard (not built yet).
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ceremony.h"
+#include "err.h"
+#include "fsutil.h"
+#include "run-common.h"
+#include "runner.h"
+
+/* --pin-fd N: a descriptor that is open.  0 and *fd, or 64. */
+static int
+parse_fd(const char *arg, int *fd)
+{
+	char *end;
+	long v;
+
+	v = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || v < 0 || v > INT_MAX) {
+		cli_warnx("--pin-fd %s: expected a file descriptor number", arg);
+		return 64;
+	}
+	if (fcntl((int)v, F_GETFD) == -1) {
+		cli_warnx("--pin-fd %ld: not an open file descriptor", v);
+		return 64;
+	}
+	*fd = (int)v;
+	return 0;
+}
+
+static int
+default_state(char *out, size_t outsz)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home;
+	int n;
+
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(out, outsz, "%s/keyrite/module", xdg);
+	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
+		n = snprintf(out, outsz, "%s/.local/share/keyrite/module",
+		    home);
+	else {
+		cli_warnx("neither XDG_DATA_HOME nor HOME is set: use --state "
+		    "DIR");
+		return 64;
+	}
+	if (n < 0 || (size_t)n >= outsz) {
+		cli_warnx("state directory path too long: use --state DIR");
+		return 64;
+	}
+	return 0;
+}
+
+static int
+cmd_run_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "media", required_argument, NULL, 'm' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "set", required_argument, NULL, 'S' },
+		{ "pin-fd", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_ctx x;
+	struct runner_opts ro;
+	struct kr_err e;
+	char state[PATH_MAX], out[PATH_MAX], logp[PATH_MAX];
+	const char *state_dir = NULL, *log_path = NULL, *out_dir = NULL;
+	const char *media_dir = ".", *batch = NULL;
+	int ch, rc, pin_fd = -1;
+
+	memset(&x, 0, sizeof(x));
+	if ((rc = cli_harden()) != 0)
+		return rc;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			state_dir = optarg;
+			break;
+		case 'l':
+			log_path = optarg;
+			break;
+		case 'o':
+			out_dir = optarg;
+			break;
+		case 'm':
+			media_dir = optarg;
+			break;
+		case 'b':
+			batch = optarg;
+			break;
+		case 'S':
+			if ((rc = run_add_set(&x, optarg)) != 0)
+				goto out;
+			break;
+		case 'p':
+			if ((rc = parse_fd(optarg, &pin_fd)) != 0)
+				goto out;
+			break;
+		case 'h':
+			rc = cli_help(&cmd_run_entry);
+			goto out;
+		default:
+			rc = cli_usage(&cmd_run_entry);
+			goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		rc = cli_usage(&cmd_run_entry);
+		goto out;
+	}
+	if (batch == NULL) {
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			cli_warnx("the wizard is not built yet; use --batch "
+			    "ANSWERS.yaml");
+		else
+			cli_warnx("no terminal: use --batch ANSWERS.yaml");
+		rc = 64;
+		goto out;
+	}
+	if ((rc = run_load_ceremony(&x, argv[optind])) != 0 ||
+	    (rc = run_check_sets(&x)) != 0 ||
+	    (rc = run_load_answers(&x, batch, 0)) != 0)
+		goto out;
+	if (state_dir == NULL) {
+		if ((rc = default_state(state, sizeof(state))) != 0)
+			goto out;
+		state_dir = state;
+	}
+	if (out_dir == NULL) {
+		snprintf(out, sizeof(out), "./keyrite-out-%s", x.c->id.s);
+		out_dir = out;
+	}
+	if (log_path == NULL) {
+		if ((size_t)snprintf(logp, sizeof(logp), "%s/%s.log", out_dir,
+		    x.c->id.s) >= sizeof(logp)) {
+			cli_warnx("%s: path too long", out_dir);
+			rc = 64;
+			goto out;
+		}
+		log_path = logp;
+	}
+	kr_err_clear(&e);
+	if (kr_mkdir_private(state_dir, &e) != 0 ||
+	    kr_mkdir_private(out_dir, &e) != 0) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.c = x.c;
+	ro.ceremony_path = x.path;
+	memcpy(ro.ceremony_sha256, x.sha256, sizeof(ro.ceremony_sha256));
+	ro.state_dir = state_dir;
+	ro.log_path = log_path;
+	ro.out_dir = out_dir;
+	ro.media_dir = media_dir;
+	ro.rehearsal = 0;
+	ro.vault_dir = NULL;
+	rc = run_batch(&x, &ro, NULL, 0, pin_fd);
+out:
+	run_ctx_free(&x);
+	return rc;
+}
+
+const struct cmd_entry cmd_run_entry = {
+	"run",
+	"run CEREMONY.yaml [--state DIR] [--log FILE] [--out DIR] "
+	    "[--media DIR] [--batch ANSWERS.yaml] [--set NAME=VALUE]... "
+	    "[--pin-fd N]",
+	"run a live ceremony (batch mode: --batch ANSWERS.yaml)",
+	"Runs the ceremony step by step on the security module, writes its\n"
+	"artifacts and a signed audit log, and seals the log at the end.\n"
+	"A run that was interrupted is resumed by running the same command.\n"
+	"\n"
+	"  --state DIR      the module's state (default\n"
+	"                   $XDG_DATA_HOME/keyrite/module); locked while a run\n"
+	"                   uses it\n"
+	"  --out DIR        artifacts, transcript and summary (default\n"
+	"                   ./keyrite-out-<ceremony id>)\n"
+	"  --log FILE       the audit log (default OUT/<ceremony id>.log)\n"
+	"  --media DIR      where files named in the ceremony are found\n"
+	"                   (the removable medium; default .)\n"
+	"  --batch FILE     run without a terminal from an answers file (see\n"
+	"                   keyrite(1) for its format; PINs are not allowed\n"
+	"                   in it)\n"
+	"  --set NAME=VALUE a parameter value; wins over the answers file\n"
+	"  --pin-fd N       read PINs from descriptor N, one per line, in the\n"
+	"                   order they are asked: the new cards' PINs, then\n"
+	"                   each card presented\n"
+	"\n"
+	"Without --batch, on a terminal, run opens the wizard (not built\n"
+	"yet).\n"
+	"\n"
+	"Exit status: 0 sealed; 1 a step failed (no exception recorded) or\n"
+	"the ceremony failed; 64 usage; 65 bad ceremony or answers, a missing\n"
+	"or invalid answer; 66 a missing file; 73 cannot create an output;\n"
+	"74 I/O error; 75 another run holds the state directory.\n",
+	cmd_run_exec,
+};

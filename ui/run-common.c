@@ -1,0 +1,172 @@
+/*
+ * run-common.c: the parts of `keyrite run' and `keyrite rehearse' that
+ * are the same (run-common.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answers.h"
+#include "batch.h"
+#include "ceremony.h"
+#include "cli.h"
+#include "codec.h"
+#include "diag.h"
+#include "err.h"
+#include "fsutil.h"
+#include "run-common.h"
+#include "runner.h"
+#include "secmem.h"
+
+static void
+print_diags(const struct diag_list *dl, const char *path)
+{
+	char line[DIAG_MSG_MAX + 1024];
+	size_t i;
+
+	for (i = 0; i < dl->n; i++) {
+		diag_format(dl, &dl->v[i], line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	if (dl->full)
+		fprintf(stderr, "%s: %zu more problems not shown\n", path,
+		    dl->nerrors + dl->nwarnings - dl->n);
+}
+
+int
+run_load_ceremony(struct run_ctx *x, const char *path)
+{
+	struct diag_list dl;
+	struct kr_err e;
+	int r;
+
+	kr_err_clear(&e);
+	x->path = path;
+	if ((r = kr_read_file(path, CEREMONY_MAX_SIZE, &x->buf, &x->len,
+	    &e)) != 0)
+		return cli_fail(&e);
+	if (kr_sha256(x->buf, x->len, x->sha256) != 0) {
+		cli_warnx("%s: cannot hash the ceremony", path);
+		return 74;
+	}
+	diag_init(&dl, path);
+	r = ceremony_load_buffer(path, x->buf, x->len, &x->c, &dl);
+	print_diags(&dl, path);
+	diag_free(&dl);
+	if (r == KR_ENOMEM) {
+		cli_warnx("%s: out of memory", path);
+		return 74;
+	}
+	return r == 0 ? 0 : 65;
+}
+
+int
+run_add_set(struct run_ctx *x, char *arg)
+{
+	struct batch_value *v;
+	char *eq;
+
+	if ((eq = strchr(arg, '=')) == NULL || eq == arg) {
+		cli_warnx("--set %s: expected NAME=VALUE", arg);
+		return 64;
+	}
+	if ((v = realloc(x->sets, (x->nsets + 1) * sizeof(*v))) == NULL) {
+		cli_warnx("out of memory");
+		return 74;
+	}
+	x->sets = v;
+	*eq = '\0';
+	v[x->nsets].name = arg;
+	v[x->nsets].value = eq + 1;
+	x->nsets++;
+	return 0;
+}
+
+int
+run_check_sets(const struct run_ctx *x)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < x->nsets; i++)
+		if (ceremony_param_find(x->c, x->sets[i].name) == NULL) {
+			cli_warnx("--set %s: ceremony '%s' has no parameter "
+			    "'%s'", x->sets[i].name, x->c->id.s,
+			    x->sets[i].name);
+			r = 65;
+		}
+	return r;
+}
+
+int
+run_load_answers(struct run_ctx *x, const char *path, int rehearsal)
+{
+	struct diag_list dl;
+	struct kr_err e;
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	kr_err_clear(&e);
+	x->answers_path = path;
+	if ((r = kr_read_file_secure(path, ANSWERS_MAX_SIZE, &buf, &len,
+	    &e)) != 0)
+		return cli_fail(&e);
+	diag_init(&dl, path);
+	r = answers_load_buffer(path, buf, len, rehearsal, &x->answers, &dl);
+	kr_secure_free(buf, len + 1);
+	if (r == 0)
+		r = answers_check(x->answers, x->c, &dl);
+	print_diags(&dl, path);
+	diag_free(&dl);
+	if (r == KR_ENOMEM) {
+		cli_warnx("%s: out of memory", path);
+		return 74;
+	}
+	return r == 0 ? 0 : 65;
+}
+
+int
+run_batch(struct run_ctx *x, struct runner_opts *ro,
+    const struct batch_value *presets, size_t npresets, int pin_fd)
+{
+	struct batch_opts bo;
+	struct runner *r = NULL;
+	struct kr_err e;
+	int rc;
+
+	kr_err_clear(&e);
+	ro->operator_name = x->answers->operator_name;
+	ro->on_event = batch_on_event;
+	ro->event_arg = stdout;
+	memset(&bo, 0, sizeof(bo));
+	bo.c = x->c;
+	bo.answers = x->answers;
+	bo.sets = x->sets;
+	bo.nsets = x->nsets;
+	bo.presets = presets;
+	bo.npresets = npresets;
+	bo.pin_fd = pin_fd;
+	bo.out = stdout;
+	if ((rc = runner_open(ro, &r, &e)) != 0) {
+		if (rc == KR_ELOCKED)
+			cli_warnx("%s (another run holds the state directory "
+			    "%s)", e.msg, ro->state_dir);
+		else
+			cli_warnx("%s", e.msg);
+		return kr_exit_status(rc);
+	}
+	rc = batch_run(r, &bo);
+	runner_close(r);
+	return rc;
+}
+
+void
+run_ctx_free(struct run_ctx *x)
+{
+	answers_free(x->answers);
+	ceremony_free(x->c);
+	free(x->buf);
+	free(x->sets);
+	memset(x, 0, sizeof(*x));
+}
