@@ -75,7 +75,7 @@ for step in check-offline backup-world import-kek carry-package; do
 	(run_it "$D") 3<"$TAP_TMP/pins" >"$D/first.out" 2>&1 &
 	pid=$!
 	n=0
-	while [ $n -lt 400 ] && ! grep -q "^\[$step\]" "$D/first.out" 2>/dev/null; do
+	while [ $n -lt 3000 ] && ! grep -q "^\[$step\]" "$D/first.out" 2>/dev/null; do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.01; n=$((n + 1))
 	done
