@@ -58,23 +58,6 @@ struct audit_writer {
 	struct audit_buf	 line;
 };
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static const struct audit_test_hooks *
 hooks(const struct audit_writer *w)
 {
@@ -273,11 +256,11 @@ append(struct audit_writer *w, json_t *e, int type, struct kr_err *err)
 		goto nomem;
 	half = w->have_hooks && w->hooks.split_write_us > 0 ?
 	    w->line.len / 2 : 0;
-	if (write_all(w->fd, w->line.p, half) != 0)
+	if (kr_write_all(w->fd, w->line.p, half) != 0)
 		goto ioerr;
 	if (half > 0)
 		usleep(w->hooks.split_write_us);	/* TEST ONLY */
-	if (write_all(w->fd, w->line.p + half, w->line.len - half) != 0 ||
+	if (kr_write_all(w->fd, w->line.p + half, w->line.len - half) != 0 ||
 	    (persist(w) && fdatasync(w->fd) != 0))
 		goto ioerr;
 
@@ -779,6 +762,26 @@ audit_note(struct audit_writer *w, const char *step, const char *text,
 {
 	json_t *d, *ev = event_new(AUDIT_EV_NOTE, step, actor, &d);
 	int bad = ev == NULL || set_str(d, "text", text) != 0;
+
+	return event_append(w, ev, bad, e);
+}
+
+int
+audit_fault_injected(struct audit_writer *w, const char *step,
+    const char *scenario, const char *fault, unsigned card,
+    const char *detail, const char *actor, struct kr_err *e)
+{
+	json_t *d, *ev;
+	int bad;
+
+	if (!w->rehearsal)
+		return kr_errf(e, KR_EUSAGE, "audit: fault-injected in a live "
+		    "log");
+	ev = event_new(AUDIT_EV_FAULT_INJECTED, step, actor, &d);
+	bad = ev == NULL || set_str(d, "scenario", scenario) != 0 ||
+	    set_str(d, "fault", fault) != 0 ||
+	    (card != 0 && set_int(d, "card", card) != 0) ||
+	    set_str(d, "detail", detail) != 0;
 
 	return event_append(w, ev, bad, e);
 }

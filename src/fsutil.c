@@ -72,8 +72,8 @@ kr_fsync_dir(const char *dir, struct kr_err *e)
 	return r;
 }
 
-static int
-write_all(int fd, const void *buf, size_t len)
+int
+kr_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 	ssize_t n;
@@ -109,7 +109,7 @@ kr_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
 	}
 	if (fd == -1)
 		return kr_errf(e, KR_ECANTCREAT, "%s: %s", path, strerror(errno));
-	if (fchmod(fd, mode) == -1 || write_all(fd, buf, len) == -1 ||
+	if (fchmod(fd, mode) == -1 || kr_write_all(fd, buf, len) == -1 ||
 	    fsync(fd) == -1) {
 		r = kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
 		goto fail;

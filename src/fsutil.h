@@ -20,6 +20,10 @@ struct kr_err;
 int	kr_write_atomic(const char *path, const void *buf, size_t len,
 	    mode_t mode, struct kr_err *e);
 
+/* Writes all of buf to fd, retrying on EINTR and short writes; 0 or -1
+ * with errno set. */
+int	kr_write_all(int fd, const void *buf, size_t len);
+
 /* Reads a whole regular file of at most max bytes into a malloc'd buffer
  * with a NUL after the data (*len excludes it).  KR_ENOINPUT when missing,
  * KR_EDATA when larger than max, KR_EIO otherwise. */
