@@ -39,9 +39,14 @@ struct event_def {
 static const char *const step_results[] =
     { "ok", "failed", "skipped", "warning", NULL };
 static const char *const card_outcomes[] =
-    { "accepted", "wrong-pin", "wrong-world", "damaged", "duplicate", NULL };
+    { "accepted", "wrong-pin", "wrong-world", "damaged", "duplicate",
+    "missing", NULL };
 static const char *const end_results[] =
     { "completed", "failed", "aborted", NULL };
+static const char *const fault_names[] =
+    { "wrong-pin", "damaged-card", "missing-card", "tampered-toolset",
+    "wrong-region-package", "tampered-kek-package", "wrong-mode",
+    "power-loss", "clock-skew", NULL };
 
 static const struct event_def events[AUDIT_EV_COUNT] = {
 	[AUDIT_EV_CEREMONY_START] = { "ceremony-start", NO, OPT, {
@@ -86,6 +91,11 @@ static const struct event_def events[AUDIT_EV_COUNT] = {
 		{ "text", F_TEXT, REQ, NULL } } },
 	[AUDIT_EV_CEREMONY_END] = { "ceremony-end", NO, OPT, {
 		{ "result", F_ENUM, REQ, end_results } } },
+	[AUDIT_EV_FAULT_INJECTED] = { "fault-injected", OPT, OPT, {
+		{ "scenario", F_ID, REQ, NULL },
+		{ "fault", F_ENUM, REQ, fault_names },
+		{ "card", F_CARD, OPT, NULL },
+		{ "detail", F_TEXT, OPT, NULL } } },
 };
 
 const char *

@@ -37,6 +37,7 @@ struct tr {
 	struct audit_buf	 exceptions;
 	struct audit_buf	 resumes;
 	struct audit_buf	 checkpoints;
+	struct audit_buf	 faults;	/* a rehearsal's injected faults */
 	struct step_row		*steps;
 	size_t			 nsteps;
 	char			 signers[16][132];
@@ -266,6 +267,17 @@ take(struct tr *t, const struct audit_line *l)
 	case AUDIT_EV_CEREMONY_END:
 		snprintf(t->end, sizeof(t->end), "%s", str(d, "result"));
 		break;
+	case AUDIT_EV_FAULT_INJECTED:
+		bullet(t, &t->faults);
+		audit_buf_addf(&t->faults, "%s step %s: %s (scenario %s)", l->t,
+		    l->step != NULL ? l->step : "-", str(d, "fault"),
+		    str(d, "scenario"));
+		if (json_object_get(d, "detail") != NULL) {
+			audit_buf_adds(&t->faults, ": ");
+			add_cell(t, &t->faults, str(d, "detail"));
+		}
+		audit_buf_addc(&t->faults, '\n');
+		break;
 	default:
 		break;
 	}
@@ -394,6 +406,9 @@ render(struct tr *t, const struct audit_verify_result *res, int rc)
 	section(t, "Exceptions", &t->exceptions, "none");
 	section(t, "Resumes", &t->resumes, "none");
 	section(t, "Checkpoints", &t->checkpoints, "none");
+	if (t->faults.len > 0)	/* rehearsals with a scenario only */
+		section(t, "Injected faults (rehearsal, for the trainer)",
+		    &t->faults, "none");
 
 	audit_buf_adds(&t->out, t->md ? "\n## Signatures\n\n" :
 	    "\nSignatures\n----------\n");
@@ -465,6 +480,7 @@ out:
 	audit_buf_free(&t.out);
 	audit_buf_free(&t.params);
 	audit_buf_free(&t.world);
+	audit_buf_free(&t.faults);
 	audit_buf_free(&t.artifacts);
 	audit_buf_free(&t.exceptions);
 	audit_buf_free(&t.resumes);

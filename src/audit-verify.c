@@ -417,6 +417,11 @@ do_line(struct verifier *v, const char *p, size_t len, uint64_t byte)
 		have_ci = 1;
 		break;
 	case AUDIT_T_EVENT:
+		if (l.event == AUDIT_EV_FAULT_INJECTED && !l.rehearsal) {
+			audit_failf(&f, AUDIT_E_SCHEMA,
+			    "fault-injected in a live log");
+			goto fail;
+		}
 		if (l.event == AUDIT_EV_WORLD_CREATED) {
 			if (v->tail.policy.have) {
 				audit_failf(&f, AUDIT_E_SCHEMA,

@@ -40,6 +40,7 @@ enum audit_event {
 	AUDIT_EV_EXCEPTION,		/* "exception" */
 	AUDIT_EV_NOTE,			/* "note" */
 	AUDIT_EV_CEREMONY_END,		/* "ceremony-end" */
+	AUDIT_EV_FAULT_INJECTED,	/* "fault-injected" (rehearsal) */
 	AUDIT_EV_COUNT
 };
 
@@ -191,7 +192,8 @@ int	audit_step_result(struct audit_writer *w, const char *step,
 	    const char *result, const char *code, const char *detail /* text */,
 	    const char *actor, struct kr_err *e);
 
-/* outcome: "accepted", "wrong-pin", "wrong-world", "damaged", "duplicate". */
+/* outcome: "accepted", "wrong-pin", "wrong-world", "damaged", "duplicate",
+ * "missing" (no card file where the card was asked for). */
 int	audit_card_presented(struct audit_writer *w, const char *step,
 	    unsigned card, const char *outcome, const char *actor,
 	    struct kr_err *e);
@@ -220,6 +222,12 @@ int	audit_exception(struct audit_writer *w, const char *step,
 	    struct kr_err *e);
 int	audit_note(struct audit_writer *w, const char *step,
 	    const char *text /* text */, const char *actor, struct kr_err *e);
+/* A rehearsal scenario's fault was injected (for the trainer; a live log
+ * never has one).  fault: one of the fault names of keyrite-ceremony(5);
+ * card 0 when none; detail (text) or NULL. */
+int	audit_fault_injected(struct audit_writer *w, const char *step,
+	    const char *scenario, const char *fault, unsigned card,
+	    const char *detail, const char *actor, struct kr_err *e);
 /* result: "completed", "failed" or "aborted". */
 int	audit_ceremony_end(struct audit_writer *w, const char *result,
 	    const char *actor, struct kr_err *e);

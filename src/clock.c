@@ -1,6 +1,7 @@
 /*
  * clock.c: wall clock with a test override (KEYRITE_TEST_CLOCK) so that
- * golden logs and screen captures are reproducible.
+ * golden logs and screen captures are reproducible, and an offset that a
+ * rehearsal's clock-skew fault sets (never the environment).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -14,6 +15,7 @@
 static int	fixed_loaded;
 static int	fixed_on;
 static time_t	fixed_next;
+static long long offset;	/* a rehearsal's clock-skew fault */
 
 static void
 load_fixed(void)
@@ -47,13 +49,34 @@ kr_clock_is_fixed(void)
 	return fixed_on;
 }
 
+void
+kr_clock_set_offset(long long seconds)
+{
+	offset = seconds;
+}
+
+long long
+kr_clock_offset(void)
+{
+	return offset;
+}
+
 time_t
 kr_now(void)
 {
 	load_fixed();
 	if (fixed_on)
-		return fixed_next++;
-	return time(NULL);
+		return fixed_next++ + (time_t)offset;
+	return time(NULL) + (time_t)offset;
+}
+
+time_t
+kr_clock_peek(void)
+{
+	load_fixed();
+	if (fixed_on)
+		return fixed_next + (time_t)offset;
+	return time(NULL) + (time_t)offset;
 }
 
 int

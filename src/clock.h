@@ -14,11 +14,20 @@
 /* The current time (or the test clock). */
 time_t	kr_now(void);
 
+/* The time kr_now() would return, without advancing the test clock (a
+ * check that must not shift the times of a golden log). */
+time_t	kr_clock_peek(void);
+
 /* Formats t as RFC 3339 UTC, "2026-11-27T10:14:03Z" (21 bytes with NUL). */
 int	kr_rfc3339(time_t t, char *out, size_t outsz);
 
 /* Parses an RFC 3339 UTC time with a Z suffix; returns 0 or KR_EDATA. */
 int	kr_rfc3339_parse(const char *s, time_t *out);
+
+/* Shifts every later kr_now() by seconds (a rehearsal's clock-skew
+ * fault: the workstation's clock jumps); 0 puts it back. */
+void	kr_clock_set_offset(long long seconds);
+long long kr_clock_offset(void);
 
 /* 1 when the test clock is in force. */
 int	kr_clock_is_fixed(void);

@@ -98,7 +98,8 @@ answer_decision(struct runner *r, const struct runner_answer *a,
 			return 0;
 		}
 		if ((rc = audit_exception(r->w, s->id.s, a->value,
-		    r->blocked ? "requires" : NULL, runner_actor(r), e)) != 0)
+		    r->blocked == 1 ? "requires" : r->blocked == 2 ? "clock" :
+		    NULL, runner_actor(r), e)) != 0)
 			return rc;
 		if (r->blocked) {	/* run the step anyway */
 			r->phase = PH_OPTIONAL;

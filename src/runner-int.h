@@ -99,6 +99,11 @@ struct runner {
 	/* resume */
 	int			 resume_pending; /* cards needed before resuming */
 	int			 resumed_step;	/* cur was started before the resume */
+	char			 interrupted[128]; /* the step started but not
+						   finished before the crash */
+
+	/* rehearsal: the clock seen at the last step's start (0: none) */
+	long long		 clock_seen;
 
 	/* end */
 	struct runner_artifact	*arts;
@@ -143,6 +148,23 @@ int	runner_add_artifact(struct runner *r, const char *name,
 	    const char *sha256);
 int	runner_finish(struct runner *r, const struct audit_fingerprints *fp,
 	    struct kr_err *e);
+
+/* runner-fault.c: a rehearsal scenario's faults, through scenario.h */
+int	runner_fault_step(struct runner *r, const struct ceremony_step *s,
+	    struct kr_err *e);
+int	runner_fault_card(struct runner *r, const char *step, const char *path,
+	    int *wrong_pin, struct kr_err *e);
+int	runner_fault_power(struct runner *r, const struct ceremony_step *s,
+	    int inside, struct kr_err *e);
+/* 1 when the clock went back since the last step started (the message
+ * in decision_msg, a note logged), 0 when not, < 0 on error. */
+int	runner_clock_back(struct runner *r, const struct ceremony_step *s,
+	    struct kr_err *e);
+/* The number (1..n) of the card whose file is path, or 0. */
+int	runner_card_of(struct runner *r, const char *path);
+
+/* runner-report.c: report.md in out_dir at the end of a rehearsal. */
+void	runner_report(struct runner *r);
 
 /* runner-step.c */
 void	runner_emit(struct runner *r, enum runner_event_kind kind,

@@ -18,7 +18,9 @@
 
 #include "audit.h"
 #include "err.h"
+#include "fsutil.h"
 #include "runner-int.h"
+#include "scenario.h"
 
 void
 runner_quorum_end(struct runner *r)
@@ -74,6 +76,8 @@ card_from_msg(const char *msg)
 static const char *
 outcome(int code, const char *msg)
 {
+	if (strstr(msg, "no such card") != NULL)
+		return "missing";
 	if (code == KR_EDATA)
 		return "damaged";
 	if (strstr(msg, "twice") != NULL || strstr(msg, "duplicate") != NULL ||
@@ -86,6 +90,28 @@ outcome(int code, const char *msg)
 	return NULL;
 }
 
+/* A card's error names the card: "card 2: no such card (PATH)", "card 3:
+ * damaged card (PATH: damaged (checksum mismatch))". */
+static void
+name_card(struct runner *r, const char *path, int rc, struct kr_err *ce)
+{
+	char msg[KR_ERR_MSG_MAX];
+	int n;
+
+	if (strncmp(ce->msg, "card ", 5) == 0 ||
+	    (n = runner_card_of(r, path)) == 0)
+		return;
+	if (!kr_path_exists(path))
+		snprintf(msg, sizeof(msg), "card %d: no such card (%.460s)", n,
+		    path);
+	else if (rc == KR_EDATA)
+		snprintf(msg, sizeof(msg), "card %d: damaged card (%.480s)", n,
+		    ce->msg);
+	else
+		snprintf(msg, sizeof(msg), "card %d: %.480s", n, ce->msg);
+	snprintf(ce->msg, sizeof(ce->msg), "%s", msg);
+}
+
 int
 runner_card_answer(struct runner *r, const char *step,
     const struct runner_answer *a, struct kr_err *e)
@@ -95,7 +121,7 @@ runner_card_answer(struct runner *r, const char *step,
 	char path[ENGINE_PATH_MAX], text[KR_ERR_MSG_MAX + 32];
 	const char *oc;
 	unsigned cards[ENGINE_MAX_CARDS];
-	int idx = 0, rc, i, presented, needed;
+	int idx = 0, rc, i, presented, needed, wrong;
 	unsigned cn;
 
 	kr_err_clear(&ce);
@@ -114,9 +140,16 @@ runner_card_answer(struct runner *r, const char *step,
 	}
 	pin.pin = a->pin;
 	pin.len = a->pin_len;
+	if ((rc = runner_fault_card(r, step, path, &wrong, e)) != 0)
+		return rc;
+	if (wrong) {		/* a rehearsal's wrong-pin fault */
+		pin.pin = (const uint8_t *)scenario_bad_pin;
+		pin.len = strlen(scenario_bad_pin);
+	}
 	idx = 0;
 	rc = r->ops->card_present(r->q, path, &pin, &idx, &ce);
 	if (rc != 0) {
+		name_card(r, path, rc, &ce);
 		snprintf(r->message, sizeof(r->message), "%s", ce.msg);
 		runner_emit(r, RUNNER_EV_CARD, step, ce.msg, NULL);
 		cn = card_from_msg(ce.msg);

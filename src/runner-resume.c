@@ -11,7 +11,10 @@
  *
  *	{"version":1,"ceremony":"azure-byok","steps":{"prerequisites":"ok"},
  *	 "params":{"vault_name":"Contoso"},"artifacts":[{"name":..,"sha256":..}],
- *	 "world_before":""}
+ *	 "world_before":"","started":"package"}
+ *
+ * "started" names the step whose step-start is logged and that has not
+ * ended, when there is one (a resume then says it runs again).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +67,10 @@ runner_progress_save(struct runner *r, struct kr_err *e)
 	json_object_set(o, "steps", steps);
 	json_object_set(o, "params", params);
 	json_object_set(o, "artifacts", arts);
+	if (r->started && r->cur < r->c->nsteps &&
+	    r->status[r->cur] == ST_NONE)
+		json_object_set_new(o, "started",
+		    json_string(r->c->steps[r->cur].id.s));
 	if (r->world_before_set)
 		json_object_set_new(o, "world_before",
 		    json_string(r->world_before));
@@ -154,6 +161,9 @@ runner_progress_load(struct runner *r, struct kr_err *e)
 			goto out;
 		}
 	}
+	if (json_is_string(v = json_object_get(o, "started")))
+		snprintf(r->interrupted, sizeof(r->interrupted), "%s",
+		    json_string_value(v));
 	if (json_is_string(v = json_object_get(o, "world_before"))) {
 		snprintf(r->world_before, sizeof(r->world_before), "%s",
 		    json_string_value(v));

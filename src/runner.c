@@ -54,7 +54,9 @@ do_resume(struct runner *r, struct kr_err *e)
 {
 	struct audit_writer_opts wo;
 	struct audit_resume_info info;
-	char text[256];
+	const struct ceremony_step *last = NULL;
+	char text[512], where[200];
+	size_t cur;
 	int rc;
 
 	writer_opts(r, &wo, NULL, 0, e);
@@ -64,9 +66,19 @@ do_resume(struct runner *r, struct kr_err *e)
 	r->resume_pending = 0;
 	r->resumed_step = 1;
 	runner_quorum_end(r);
-	snprintf(text, sizeof(text), "resumed the log at entry %llu%s",
-	    (unsigned long long)info.entries, info.removed_bytes ?
-	    " (a partial last line was cut)" : "");
+	for (cur = 0; cur < r->c->nsteps && r->status[cur] != ST_NONE; cur++)
+		last = &r->c->steps[cur];
+	if (cur < r->c->nsteps && r->interrupted[0] != '\0' &&
+	    strcmp(r->interrupted, r->c->steps[cur].id.s) == 0)
+		snprintf(where, sizeof(where), " inside step '%s', which runs "
+		    "again", r->interrupted);
+	else if (last != NULL)
+		snprintf(where, sizeof(where), " after step '%s'", last->id.s);
+	else
+		where[0] = '\0';
+	snprintf(text, sizeof(text), "resumed the log%s (entry %llu)%s",
+	    where, (unsigned long long)info.entries, info.removed_bytes ?
+	    "; a partial last line was cut" : "");
 	runner_emit(r, RUNNER_EV_INFO, NULL, text, NULL);
 	return 0;
 }
@@ -170,6 +182,8 @@ runner_close(struct runner *r)
 
 	if (r == NULL)
 		return;
+	if (r->w != NULL || r->done)
+		runner_report(r);
 	runner_attempt_end(r);
 	runner_quorum_end(r);
 	audit_writer_free(r->w);
@@ -278,6 +292,9 @@ step_begin(struct runner *r, const struct ceremony_step *s, struct kr_err *e)
 	x->resumed = r->resumed_step;
 	x->result = "ok";
 	r->started = 1;
+	if (r->o.faults != NULL && ((rc = runner_progress_save(r, e)) != 0 ||
+	    (rc = runner_fault_power(r, s, 1, e)) != 0))
+		return rc;
 	return 0;
 }
 
@@ -413,8 +430,17 @@ advance(struct runner *r, struct runner_prompt *p, struct kr_err *e)
 			r->param = pm;
 			return 1;
 		}
+		if (!r->blocked && (rc = runner_fault_step(r, s, e)) != 0)
+			return die(r, rc, e);
 		if (!r->blocked && blocked(r, s)) {
 			r->blocked = 1;
+			r->phase = PH_DECISION;
+			return 0;
+		}
+		if (!r->blocked && (rc = runner_clock_back(r, s, e)) != 0) {
+			if (rc < 0)
+				return die(r, rc, e);
+			r->blocked = 2;
 			r->phase = PH_DECISION;
 			return 0;
 		}
@@ -465,7 +491,8 @@ advance(struct runner *r, struct runner_prompt *p, struct kr_err *e)
 		r->phase = PH_NEXT;
 		return 0;
 	case PH_NEXT:
-		if ((rc = runner_progress_save(r, e)) != 0)
+		if ((rc = runner_progress_save(r, e)) != 0 ||
+		    (rc = runner_fault_power(r, s, 0, e)) != 0)
 			return die(r, rc, e);
 		step_clear(r);
 		r->cur++;

@@ -38,6 +38,7 @@ struct ceremony;
 struct ceremony_step;
 struct ceremony_scenario;
 struct kr_err;
+struct scenario;
 struct runner;
 
 enum runner_need {
@@ -128,6 +129,8 @@ struct runner_opts {
 	const char		*operator_name;	/* the actor of the log */
 	int			 rehearsal;
 	const struct ceremony_scenario *scenario;	/* or NULL */
+	struct scenario		*faults;	/* its injector (scenario.h), or
+						   NULL: no fault is injected */
 	const char		*vault_dir;	/* vault-import's vault; NULL: skip it */
 	const struct runner_override *overrides;
 	size_t			 noverrides;

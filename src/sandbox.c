@@ -17,6 +17,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "sandbox.h"
+#include "scenario.h"
 #include "vault.h"
 
 #define SANDBOX_ENV	"sandbox.env"
@@ -167,6 +168,22 @@ copy_file(const char *from, const char *dir, const char *name,
 	return r;
 }
 
+/* Tells the scenario (if any) where a file on the medium is. */
+static int
+note_media(struct sandbox *sb, enum scenario_media m, const char *name,
+    struct kr_err *e)
+{
+	char path[PATH_MAX];
+
+	if (sb->faults == NULL)
+		return 0;
+	if (name[0] == '/')
+		return scenario_set_media(sb->faults, m, name, e);
+	if (kr_path_join(path, sizeof(path), sb->media_dir, name) != 0)
+		return kr_errf(e, KR_ECANTCREAT, "%s: path too long", name);
+	return scenario_set_media(sb->faults, m, path, e);
+}
+
 static const char *
 param_value(const struct sandbox_opts *o, const char *name)
 {
@@ -190,7 +207,7 @@ make_regions(struct sandbox *sb, const struct sandbox_opts *o,
 	struct vault_init_info *info;
 	const struct ceremony_row *row;
 	const char *region, *cell, *rid;
-	const char *one[1];
+	const char *two[2], *alt = NULL;
 	char kek[PATH_MAX], world[PATH_MAX], from[PATH_MAX], key[256];
 	size_t i, j;
 	int r;
@@ -199,9 +216,20 @@ make_regions(struct sandbox *sb, const struct sandbox_opts *o,
 	region = param_value(o, "region");
 	if (region != NULL && vault_region_find(region) != NULL &&
 	    ceremony_row_find(t, region) != NULL) {
-		one[0] = region;
-		vo.regions = one;
+		two[0] = region;
+		vo.regions = two;
 		vo.nregions = 1;
+		/* wrong-region-package: another region's packages */
+		for (j = 0; j < t->nrows && scenario_has(o->scenario,
+		    CEREMONY_FAULT_WRONG_REGION_PACKAGE); j++) {
+			rid = ceremony_row_cell(t, &t->rows[j], "id");
+			if (rid != NULL && strcmp(rid, region) != 0 &&
+			    vault_region_find(rid) != NULL) {
+				alt = two[1] = rid;
+				vo.nregions = 2;
+				break;
+			}
+		}
 	}
 	if ((info = calloc(1, sizeof(*info))) == NULL)
 		return KR_ENOMEM;
@@ -228,6 +256,18 @@ make_regions(struct sandbox *sb, const struct sandbox_opts *o,
 				break;
 		if (i == info->ntoolsets)
 			continue;
+		if ((r = vault_package_paths(sb->vault_dir, rid, kek,
+		    sizeof(kek), world, sizeof(world), e)) != 0)
+			goto out;
+		if (alt != NULL && strcmp(rid, alt) == 0) {
+			/* not carried: the fault puts them on the medium */
+			if ((r = scenario_set_media(sb->faults,
+			    SCENARIO_ALT_KEK_PKG, kek, e)) != 0 ||
+			    (r = scenario_set_media(sb->faults,
+			    SCENARIO_ALT_WORLD_PKG, world, e)) != 0)
+				goto out;
+			continue;
+		}
 		if ((cell = ceremony_row_cell(t, row, "toolset_zip")) != NULL) {
 			snprintf(key, sizeof(key), "toolsets/%s",
 			    info->toolsets[i].region->toolset_zip);
@@ -236,17 +276,18 @@ make_regions(struct sandbox *sb, const struct sandbox_opts *o,
 				r = kr_errf(e, KR_ECANTCREAT, "path too long");
 				goto out;
 			}
-			if ((r = copy_file(from, sb->media_dir, cell, e)) != 0)
+			if ((r = copy_file(from, sb->media_dir, cell, e)) != 0 ||
+			    (r = note_media(sb, SCENARIO_TOOLSET, cell, e)) != 0)
 				goto out;
 		}
-		if ((r = vault_package_paths(sb->vault_dir, rid, kek,
-		    sizeof(kek), world, sizeof(world), e)) != 0)
-			goto out;
 		if ((cell = ceremony_row_cell(t, row, "kek_package")) != NULL &&
-		    (r = copy_file(kek, sb->media_dir, cell, e)) != 0)
+		    ((r = copy_file(kek, sb->media_dir, cell, e)) != 0 ||
+		    (r = note_media(sb, SCENARIO_KEK_PKG, cell, e)) != 0))
 			goto out;
 		if ((cell = ceremony_row_cell(t, row, "world_package")) !=
-		    NULL && (r = copy_file(world, sb->media_dir, cell, e)) != 0)
+		    NULL && ((r = copy_file(world, sb->media_dir, cell,
+		    e)) != 0 ||
+		    (r = note_media(sb, SCENARIO_WORLD_PKG, cell, e)) != 0))
 			goto out;
 	}
 	r = 0;
@@ -296,6 +337,8 @@ make_kek(struct sandbox *sb, const struct sandbox_opts *o, struct pairs *pp,
 			goto out;
 	} else
 		file = info->pem_path;
+	if ((r = note_media(sb, SCENARIO_KEK_FILE, file, e)) != 0)
+		goto out;
 	if ((r = add_pair(&pp->pnames, &pp->pvals, &pp->np, "kek_file",
 	    file)) != 0 ||
 	    (r = add_pair(&pp->pnames, &pp->pvals, &pp->np, "kek_id",
@@ -397,7 +440,9 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 		    kr_path_exists(env)) {
 			if ((r = set_paths(sb, o->c, e)) != 0 ||
 			    (r = read_env(sb, &pp, e)) != 0 ||
-			    (r = pairs_adopt(sb, &pp)) != 0)
+			    (r = pairs_adopt(sb, &pp)) != 0 ||
+			    (o->scenario != NULL && (r = scenario_open(o->c,
+			    o->scenario, sb->dir, &sb->faults, e)) != 0))
 				goto fail;
 			sb->resumed = 1;
 			*out = sb;
@@ -430,7 +475,9 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 	if ((r = set_paths(sb, o->c, e)) != 0 ||
 	    (r = kr_mkdir_private(sb->state_dir, e)) != 0 ||
 	    (r = kr_mkdir_private(sb->media_dir, e)) != 0 ||
-	    (r = kr_mkdir_private(sb->out_dir, e)) != 0)
+	    (r = kr_mkdir_private(sb->out_dir, e)) != 0 ||
+	    (o->scenario != NULL && (r = scenario_open(o->c, o->scenario,
+	    sb->dir, &sb->faults, e)) != 0))
 		goto fail;
 	if ((t = ceremony_table_find(o->c, "regions")) != NULL &&
 	    (r = make_regions(sb, o, t, &pp, e)) != 0)
@@ -438,7 +485,8 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 	if (ceremony_param_find(o->c, "kek_file") != NULL &&
 	    (r = make_kek(sb, o, &pp, e)) != 0)
 		goto fail;
-	if ((r = write_env(sb, &pp, e)) != 0 || (r = pairs_adopt(sb, &pp)) != 0)
+	if ((sb->faults != NULL && (r = scenario_save(sb->faults, e)) != 0) ||
+	    (r = write_env(sb, &pp, e)) != 0 || (r = pairs_adopt(sb, &pp)) != 0)
 		goto fail;
 	*out = sb;
 	return 0;
@@ -473,6 +521,7 @@ sandbox_destroy(struct sandbox *sb, struct kr_err *e)
 	}
 	free(sb->overrides);
 	free(sb->presets);
+	scenario_free(sb->faults);
 	free(sb);
 	return r;
 }

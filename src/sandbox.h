@@ -15,6 +15,8 @@
  *   out/         artifacts, the log (out/<ceremony id>.log), the transcript
  *   sandbox.env  the overrides and presets below, so that a kept sandbox
  *                can be resumed (no secrets in it)
+ *   scenario.state  with --scenario: the media the faults act on and
+ *                what fired already (scenario.h)
  *
  * Overrides stand in for the published values: "root_hash" is the vault's
  * root hash; "regions.<id>.toolset_sha256" the sandbox toolset's SHA-256
@@ -33,7 +35,9 @@
 #include "runner.h"
 
 struct ceremony;
+struct ceremony_scenario;
 struct kr_err;
+struct scenario;
 
 struct sandbox_opts {
 	const struct ceremony	*c;
@@ -42,6 +46,10 @@ struct sandbox_opts {
 	 * file), or NULL: the sandbox then uses the parameter's default. */
 	const char		*(*param)(void *arg, const char *name);
 	void			*param_arg;
+	/* The scenario rehearsed, or NULL.  The sandbox opens its fault
+	 * injector (scenario.h) and tells it where the media are; for
+	 * wrong-region-package the vault also makes another region. */
+	const struct ceremony_scenario *scenario;
 };
 
 struct sandbox_preset {
@@ -62,6 +70,7 @@ struct sandbox {
 	size_t			 noverrides;
 	struct sandbox_preset	*presets;
 	size_t			 npresets;
+	struct scenario		*faults;	/* for runner_opts.faults, or NULL */
 };
 
 /*

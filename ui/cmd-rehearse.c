@@ -20,6 +20,7 @@
 #include "run-common.h"
 #include "runner.h"
 #include "sandbox.h"
+#include "tui.h"
 
 static const char *
 known_param(void *arg, const char *name)
@@ -66,6 +67,8 @@ cmd_rehearse_exec(int argc, char **argv)
 	struct run_ctx x;
 	struct runner_opts ro;
 	struct sandbox_opts so;
+	struct tui_opts to;
+	char hint[PATH_MAX * 2 + 64];
 	struct sandbox *sb = NULL;
 	struct batch_value *presets = NULL;
 	const struct ceremony_scenario *sc = NULL;
@@ -133,17 +136,14 @@ cmd_rehearse_exec(int argc, char **argv)
 		rc = 64;
 		goto out;
 	}
-	if (batch == NULL) {
-		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-			cli_warnx("the wizard is not built yet; use --batch "
-			    "ANSWERS.yaml");
-		else
-			cli_warnx("no terminal: use --batch ANSWERS.yaml");
+	if (batch == NULL && !(isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO))) {
+		cli_warnx("no terminal: use --batch ANSWERS.yaml");
 		rc = 64;
 		goto out;
 	}
-	if ((rc = run_check_sets(&x)) != 0 ||
-	    (rc = run_load_answers(&x, batch, 1)) != 0)
+	if ((rc = run_check_sets(&x)) != 0 || (batch != NULL &&
+	    (rc = run_load_answers(&x, batch, 1)) != 0))
 		goto out;
 
 	kr_err_clear(&e);
@@ -152,14 +152,13 @@ cmd_rehearse_exec(int argc, char **argv)
 	so.keep_dir = keep;
 	so.param = known_param;
 	so.param_arg = &x;
+	so.scenario = sc;
 	if ((rc = sandbox_create(&so, &sb, &e)) != 0) {
 		rc = cli_fail(&e);
 		goto out;
 	}
 	printf("REHEARSAL of %s in sandbox %s%s\n", x.c->id.s, sb->dir,
 	    sb->resumed ? " (resumed)" : "");
-	if (sc != NULL)
-		printf("REHEARSAL scenario: %s\n", sc->name.s);
 	if (sb->npresets > 0 && (presets = calloc(sb->npresets,
 	    sizeof(*presets))) == NULL) {
 		cli_warnx("out of memory");
@@ -180,11 +179,24 @@ cmd_rehearse_exec(int argc, char **argv)
 	ro.media_dir = sb->media_dir;
 	ro.rehearsal = 1;
 	ro.scenario = sc;
+	ro.faults = sb->faults;	/* the trainee is not told of them */
 	ro.vault_dir = sb->vault_dir;
 	ro.overrides = sb->overrides;
 	ro.noverrides = sb->noverrides;
 	ro.scrypt_log2n = (int)log2n;
-	rc = run_batch(&x, &ro, presets, sb->npresets, -1);
+	if (batch == NULL) {
+		memset(&to, 0, sizeof(to));
+		to.sets = x.sets;
+		to.nsets = x.nsets;
+		to.presets = presets;
+		to.npresets = sb->npresets;
+		to.scenario = sc != NULL ? sc->name.s : NULL;
+		if (sb->keep && (size_t)snprintf(hint, sizeof(hint), "keyrite "
+		    "rehearse %s --keep %s", x.path, sb->dir) < sizeof(hint))
+			to.resume_hint = hint;
+		rc = tui_run(&ro, &to);
+	} else
+		rc = run_batch(&x, &ro, presets, sb->npresets, -1);
 	if (sb->keep)
 		printf("REHEARSAL sandbox kept in %s\n", sb->dir);
 out:

@@ -1,7 +1,7 @@
 /*
  * cmd-run.c: `keyrite run CEREMONY.yaml': a live ceremony.  With --batch
  * it runs from an answers file (batch.c); without it, on a terminal, it
- * will open the curses wizard (not built yet).
+ * opens the curses wizard (tui.c).
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,6 +17,7 @@
 #include "fsutil.h"
 #include "run-common.h"
 #include "runner.h"
+#include "tui.h"
 
 /* --pin-fd N: a descriptor that is open.  0 and *fd, or 64. */
 static int
@@ -77,6 +78,7 @@ cmd_run_exec(int argc, char **argv)
 	};
 	struct run_ctx x;
 	struct runner_opts ro;
+	struct tui_opts to;
 	struct kr_err e;
 	char state[PATH_MAX], out[PATH_MAX], logp[PATH_MAX];
 	const char *state_dir = NULL, *log_path = NULL, *out_dir = NULL;
@@ -124,18 +126,15 @@ cmd_run_exec(int argc, char **argv)
 		rc = cli_usage(&cmd_run_entry);
 		goto out;
 	}
-	if (batch == NULL) {
-		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-			cli_warnx("the wizard is not built yet; use --batch "
-			    "ANSWERS.yaml");
-		else
-			cli_warnx("no terminal: use --batch ANSWERS.yaml");
+	if (batch == NULL && !(isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO))) {
+		cli_warnx("no terminal: use --batch ANSWERS.yaml");
 		rc = 64;
 		goto out;
 	}
 	if ((rc = run_load_ceremony(&x, argv[optind])) != 0 ||
-	    (rc = run_check_sets(&x)) != 0 ||
-	    (rc = run_load_answers(&x, batch, 0)) != 0)
+	    (rc = run_check_sets(&x)) != 0 || (batch != NULL &&
+	    (rc = run_load_answers(&x, batch, 0)) != 0))
 		goto out;
 	if (state_dir == NULL) {
 		if ((rc = default_state(state, sizeof(state))) != 0)
@@ -171,7 +170,14 @@ cmd_run_exec(int argc, char **argv)
 	ro.media_dir = media_dir;
 	ro.rehearsal = 0;
 	ro.vault_dir = NULL;
-	rc = run_batch(&x, &ro, NULL, 0, pin_fd);
+	if (batch == NULL) {
+		memset(&to, 0, sizeof(to));
+		to.sets = x.sets;
+		to.nsets = x.nsets;
+		to.resume_hint = "the same keyrite run command";
+		rc = tui_run(&ro, &to);
+	} else
+		rc = run_batch(&x, &ro, NULL, 0, pin_fd);
 out:
 	run_ctx_free(&x);
 	return rc;
@@ -203,8 +209,7 @@ const struct cmd_entry cmd_run_entry = {
 	"                   order they are asked: the new cards' PINs, then\n"
 	"                   each card presented\n"
 	"\n"
-	"Without --batch, on a terminal, run opens the wizard (not built\n"
-	"yet).\n"
+	"Without --batch, on a terminal, run opens the wizard.\n"
 	"\n"
 	"Exit status: 0 sealed; 1 a step failed (no exception recorded) or\n"
 	"the ceremony failed; 64 usage; 65 bad ceremony or answers, a missing\n"

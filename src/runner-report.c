@@ -1,0 +1,379 @@
+/*
+ * runner-report.c: report.md, the rehearsal report for the trainer.
+ *
+ * Written in out_dir when a rehearsal's runner closes, whatever the end:
+ * sealed, failed, aborted, or stopped at a failed step (a power cut kills
+ * the process before; the resumed run writes it).  It is made from the
+ * audit log alone, so it says what the record says: the time spent in each
+ * step (from step-start to its last result, summed over attempts), every
+ * error met (failed step results, refused cards, clock warnings, resumes)
+ * with what was done about it next (retried, exception recorded, other
+ * cards presented, aborted, resumed, or nothing: the rehearsal stopped),
+ * and the scenario's expected step, message and response beside what
+ * happened.  Nothing secret is in the log, so nothing secret is here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ceremony.h"
+#include "clock.h"
+#include "err.h"
+#include "fsutil.h"
+#include "runner-int.h"
+#include "scenario.h"
+
+#define LOG_MAX		(64 * 1024 * 1024)
+
+struct ent {
+	const char	*type;		/* event, checkpoint, resume, seal */
+	const char	*event;		/* or NULL */
+	const char	*step;		/* or NULL */
+	const char	*t;
+	json_t		*d;		/* data, or NULL */
+	long long	 seq;
+};
+
+static const char *
+dstr(const struct ent *x, const char *k)
+{
+	const char *s = json_string_value(json_object_get(x->d, k));
+
+	return s != NULL ? s : "";
+}
+
+static int
+is(const struct ent *x, const char *event)
+{
+	return x->event != NULL && strcmp(x->event, event) == 0;
+}
+
+static int
+same_step(const struct ent *x, const char *step)
+{
+	return x->step != NULL && step != NULL && strcmp(x->step, step) == 0;
+}
+
+/* A table cell: no pipes or newlines. */
+static void
+cell(FILE *f, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		fputc(*s == '|' ? '/' : (*s == '\n' || *s == '\r') ? ' ' : *s,
+		    f);
+}
+
+static long long
+tdiff(const char *a, const char *b)
+{
+	time_t ta, tb;
+
+	if (a == NULL || b == NULL || kr_rfc3339_parse(a, &ta) != 0 ||
+	    kr_rfc3339_parse(b, &tb) != 0)
+		return 0;
+	return (long long)(tb - ta);
+}
+
+static void
+duration(FILE *f, long long s)
+{
+	if (s < 0)
+		fprintf(f, "-");
+	else if (s < 60)
+		fprintf(f, "%llds", s);
+	else if (s < 3600)
+		fprintf(f, "%lldm %02llds", s / 60, s % 60);
+	else
+		fprintf(f, "%lldh %02lldm", s / 3600, (s / 60) % 60);
+}
+
+/* A card-presented outcome as the runner words it. */
+static const char *
+outcome_words(const char *o)
+{
+	static const char *const w[][2] = {
+		{ "wrong-pin", "wrong PIN" }, { "damaged", "damaged card" },
+		{ "missing", "no such card" },
+		{ "wrong-world", "belongs to another world" },
+		{ "duplicate", "presented already" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (strcmp(o, w[i][0]) == 0)
+			return w[i][1];
+	return o;
+}
+
+/* Is entry i an error?  Its message in msg. */
+static int
+error_at(const struct ent *v, size_t i, char *msg, size_t msz)
+{
+	const struct ent *x = &v[i];
+
+	if (strcmp(x->type, "resume") == 0) {
+		snprintf(msg, msz, "the run stopped (a crash or a power cut); "
+		    "the log was resumed");
+		return 1;
+	}
+	if (is(x, "step-result") && strcmp(dstr(x, "result"), "failed") == 0) {
+		snprintf(msg, msz, "%s", dstr(x, "detail")[0] != '\0' ?
+		    dstr(x, "detail") : "the step failed");
+		return 1;
+	}
+	if (is(x, "card-presented") &&
+	    strcmp(dstr(x, "outcome"), "accepted") != 0) {
+		snprintf(msg, msz, "card %lld: %s",
+		    (long long)json_integer_value(json_object_get(x->d, "card")),
+		    outcome_words(dstr(x, "outcome")));
+		return 1;
+	}
+	if (is(x, "note") && strncmp(dstr(x, "text"), "the clock moved ",
+	    16) == 0) {
+		snprintf(msg, msz, "%s", dstr(x, "text"));
+		return 1;
+	}
+	return 0;
+}
+
+/* What was done after the error at i. */
+static void
+response(const struct ent *v, size_t n, size_t i, char *out, size_t osz)
+{
+	const struct ent *x = &v[i], *y;
+	json_int_t card = json_integer_value(json_object_get(x->d, "card"));
+	size_t j;
+
+	if (strcmp(x->type, "resume") == 0) {
+		snprintf(out, osz, "resumed from the log");
+		return;
+	}
+	for (j = i + 1; j < n; j++) {
+		y = &v[j];
+		if (strcmp(y->type, "resume") == 0) {
+			snprintf(out, osz, "stopped; resumed later");
+			return;
+		}
+		if (is(y, "ceremony-end")) {
+			snprintf(out, osz, "%s", strcmp(dstr(y, "result"),
+			    "aborted") == 0 ? "aborted" : "ceremony ended");
+			return;
+		}
+		if (is(y, "exception") && same_step(y, x->step)) {
+			snprintf(out, osz, "exception recorded: %s",
+			    dstr(y, "reason"));
+			return;
+		}
+		if (is(x, "card-presented") && is(y, "card-presented") &&
+		    same_step(y, x->step) &&
+		    strcmp(dstr(y, "outcome"), "accepted") == 0) {
+			if (json_integer_value(json_object_get(y->d, "card")) ==
+			    card)
+				snprintf(out, osz, "retried: card %lld "
+				    "accepted", (long long)card);
+			else
+				snprintf(out, osz, "another card presented "
+				    "(card %lld)", (long long)json_integer_value(
+				    json_object_get(y->d, "card")));
+			return;
+		}
+		if (is(y, "step-start") && same_step(y, x->step) &&
+		    !is(x, "card-presented")) {
+			snprintf(out, osz, "retried");
+			return;
+		}
+		if (is(y, "step-start") && !same_step(y, x->step)) {
+			snprintf(out, osz, "went on to step '%s'", y->step);
+			return;
+		}
+	}
+	snprintf(out, osz, "none: the rehearsal stopped here");
+}
+
+static void
+times(FILE *f, const struct runner *r, const struct ent *v, size_t n)
+{
+	const struct ceremony_step *s;
+	const char *start, *result;
+	long long spent;
+	size_t i, j;
+	int ran;
+
+	fprintf(f, "\n## Time per step\n\n| step | time | result |\n"
+	    "|---|---|---|\n");
+	for (i = 0; i < r->c->nsteps; i++) {
+		s = &r->c->steps[i];
+		start = NULL;
+		result = NULL;
+		spent = 0;
+		ran = 0;
+		for (j = 0; j < n; j++) {
+			if (!same_step(&v[j], s->id.s))
+				continue;
+			if (is(&v[j], "step-start")) {
+				if (start != NULL)
+					spent += tdiff(start, v[j].t);
+				start = v[j].t;
+				ran = 1;
+			} else if (start != NULL && (is(&v[j], "step-result") ||
+			    is(&v[j], "signoff") || is(&v[j], "exception"))) {
+				spent += tdiff(start, v[j].t);
+				start = v[j].t;
+			}
+			if (is(&v[j], "step-result"))
+				result = dstr(&v[j], "result");
+			else if (is(&v[j], "exception"))
+				result = "exception";
+		}
+		if (!ran)
+			continue;
+		fprintf(f, "| %s | ", s->id.s);
+		duration(f, spent);
+		fprintf(f, " | %s |\n", result != NULL ? result :
+		    "not finished");
+	}
+}
+
+static void
+write_md(FILE *f, const struct runner *r, const struct ent *v, size_t n)
+{
+	const struct ceremony_scenario *sc = r->o.scenario;
+	const char *outcome = "stopped before the end (not sealed)";
+	char msg[KR_ERR_MSG_MAX], what[KR_ERR_MSG_MAX];
+	char first_msg[KR_ERR_MSG_MAX] = "", first_what[KR_ERR_MSG_MAX] = "";
+	const char *first_step = NULL;
+	size_t i, nerr = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].type, "seal") == 0)
+			outcome = "completed and sealed";
+		else if (is(&v[i], "ceremony-end") &&
+		    strcmp(dstr(&v[i], "result"), "completed") != 0)
+			outcome = strcmp(dstr(&v[i], "result"), "aborted") == 0 ?
+			    "aborted" : "failed";
+	}
+	fprintf(f, "# Rehearsal report: %s\n\n| | |\n|---|---|\n", r->c->id.s);
+	fprintf(f, "| ceremony | ");
+	cell(f, r->c->title.s);
+	fprintf(f, " |\n| scenario | %s |\n", sc != NULL ? sc->name.s :
+	    "(none)");
+	fprintf(f, "| log | ");
+	cell(f, r->o.log_path);
+	fprintf(f, " |\n| outcome | %s |\n", outcome);
+	if (n > 0) {
+		fprintf(f, "| first entry | %s |\n| last entry | %s |\n",
+		    v[0].t, v[n - 1].t);
+		fprintf(f, "| time in all | ");
+		duration(f, tdiff(v[0].t, v[n - 1].t));
+		fprintf(f, " |\n");
+	}
+	times(f, r, v, n);
+
+	fprintf(f, "\n## Errors and what was done\n\n");
+	for (i = 0; i < n; i++) {
+		if (!error_at(v, i, msg, sizeof(msg)))
+			continue;
+		response(v, n, i, what, sizeof(what));
+		if (nerr++ == 0) {
+			fprintf(f, "| time | step | error | done about it |\n"
+			    "|---|---|---|---|\n");
+			first_step = v[i].step;
+			snprintf(first_msg, sizeof(first_msg), "%s", msg);
+			snprintf(first_what, sizeof(first_what), "%s", what);
+		}
+		fprintf(f, "| %s | %s | ", v[i].t, v[i].step != NULL ?
+		    v[i].step : "-");
+		cell(f, msg);
+		fprintf(f, " | ");
+		cell(f, what);
+		fprintf(f, " |\n");
+	}
+	if (nerr == 0)
+		fprintf(f, "No error was met.\n");
+
+	if (sc == NULL)
+		return;
+	fprintf(f, "\n## Scenario: %s\n\n", sc->name.s);
+	cell(f, sc->description.s);
+	fprintf(f, "\n\n| | expected | actual |\n|---|---|---|\n");
+	fprintf(f, "| step | %s | %s |\n", sc->expect_step.s != NULL ?
+	    sc->expect_step.s : "-", first_step != NULL ? first_step : "-");
+	fprintf(f, "| message | ");
+	cell(f, sc->expect_message.s != NULL ? sc->expect_message.s : "-");
+	fprintf(f, " | ");
+	cell(f, first_msg[0] != '\0' ? first_msg : "(no error)");
+	fprintf(f, " |\n| response | ");
+	cell(f, sc->expect_response.s != NULL ? sc->expect_response.s : "-");
+	fprintf(f, " | ");
+	cell(f, first_what[0] != '\0' ? first_what : "-");
+	fprintf(f, " |\n\nFaults injected (from the log):\n\n");
+	for (i = 0; i < n; i++) {
+		if (!is(&v[i], "fault-injected"))
+			continue;
+		fprintf(f, "- %s, step %s: %s", v[i].t, v[i].step != NULL ?
+		    v[i].step : "-", dstr(&v[i], "fault"));
+		if (dstr(&v[i], "detail")[0] != '\0') {
+			fprintf(f, ": ");
+			cell(f, dstr(&v[i], "detail"));
+		}
+		fprintf(f, "\n");
+	}
+}
+
+void
+runner_report(struct runner *r)
+{
+	struct kr_err e;
+	struct ent *v = NULL;
+	json_t **objs = NULL, *o, *x;
+	char *buf = NULL, *line, *next, *md = NULL, path[4096];
+	size_t len, n = 0, max = 1, mdlen = 0, i;
+	FILE *f;
+
+	if (!r->o.rehearsal || r->o.out_dir == NULL ||
+	    kr_read_file(r->o.log_path, LOG_MAX, &buf, &len, &e) != 0)
+		return;
+	for (i = 0; i < len; i++)
+		if (buf[i] == '\n')
+			max++;
+	if ((v = calloc(max, sizeof(*v))) == NULL ||
+	    (objs = calloc(max, sizeof(*objs))) == NULL)
+		goto out;
+	for (line = buf; line != NULL && *line != '\0' && n < max;
+	    line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			break;		/* a partial last line */
+		*next++ = '\0';
+		if ((o = json_loads(line, 0, NULL)) == NULL)
+			continue;
+		objs[n] = o;
+		x = json_object_get(o, "e");
+		v[n].type = json_string_value(json_object_get(x, "type"));
+		v[n].event = json_string_value(json_object_get(x, "event"));
+		v[n].step = json_string_value(json_object_get(x, "step"));
+		v[n].t = json_string_value(json_object_get(x, "t"));
+		v[n].d = json_object_get(x, "data");
+		v[n].seq = json_integer_value(json_object_get(x, "seq"));
+		if (v[n].type == NULL)
+			v[n].type = "";
+		if (v[n].t == NULL)
+			v[n].t = "";
+		n++;
+	}
+	if ((f = open_memstream(&md, &mdlen)) == NULL)
+		goto out;
+	write_md(f, r, v, n);
+	if (fclose(f) != 0)
+		goto out;
+	if (kr_path_join(path, sizeof(path), r->o.out_dir, "report.md") == 0)
+		(void)kr_write_atomic(path, md, mdlen, 0600, &e);
+out:
+	free(md);
+	for (i = 0; i < n; i++)
+		json_decref(objs[i]);
+	free(objs);
+	free(v);
+	free(buf);
+}

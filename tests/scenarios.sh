@@ -1,0 +1,169 @@
+#!/bin/sh
+# scenarios.sh: every scenario of both shipped ceremonies, rehearsed in
+# batch mode from the example answers, fails at the step its `expect'
+# names with the message it names; where recovery is possible (a retry for
+# a wrong PIN, an exception for a tampered toolset or a clock that jumps, a
+# resume after a power cut) the ceremony then completes and the log is
+# sealed.  The trainee's output never names the scenario or the fault; the
+# log records each fault for the trainer; every rehearsal leaves report.md.
+. "$top_srcdir/tests/tap.sh"
+
+fast="--test-scrypt-log2n 10"
+n=0
+
+# The scenarios of a ceremony file: name TAB expect.step TAB expect.message.
+scenarios() {
+	awk '
+	/^scenarios:/ { on = 1; next }
+	on && /^[^ #]/ { on = 0 }
+	!on { next }
+	/^  [a-z0-9-]+:[ ]*$/ { name = $1; sub(/:$/, "", name); next }
+	/^      step: / { step = $0; sub(/^      step: /, "", step); next }
+	/^      message: / {
+		m = $0; sub(/^      message: /, "", m)
+		if (m ~ /^'\''/) { m = substr(m, 2, length(m) - 2); gsub(/'\'''\''/, "'\''", m) }
+		else if (m ~ /^"/) { m = substr(m, 2, length(m) - 2) }
+		printf "%s\t%s\t%s\n", name, step, m
+	}' "$1"
+}
+
+# The step of the last "[step] ..." line of a file.
+last_step() {
+	sed -n 's/^\[\([a-z0-9-]*\)\].*/\1/p' "$1" | tail -1
+}
+
+# rehearse CEREMONY SCENARIO DIR ANSWERS: exit status in $rc, output in
+# DIR.out and DIR.err.
+rehearse() {
+	"$KEYRITE" rehearse "$top_srcdir/ceremonies/$1.yaml" --batch "$4" \
+	    --scenario "$2" --keep "$3" $fast >"$3.out" 2>"$3.err"
+	rc=$?
+}
+
+sealed() {
+	"$KEYRITE" audit verify "$1/out/$2.log" >/dev/null 2>&1
+}
+
+for c in ncipher-byok-legacy azure-byok; do
+	ans="$top_srcdir/ceremonies/examples/$c.answers.yaml"
+	list=$("$KEYRITE" rehearse "$top_srcdir/ceremonies/$c.yaml" \
+	    --list-scenarios | awk '{ print $1 }')
+	count=$(echo "$list" | grep -c .)
+	if [ "$count" -ge 6 ]; then ok "$c: --list-scenarios lists $count"
+	else not_ok "$c: --list-scenarios lists $count (want >= 6)"; fi
+	scenarios "$top_srcdir/ceremonies/$c.yaml" >"$TAP_TMP/$c.tsv"
+	if [ "$(wc -l <"$TAP_TMP/$c.tsv")" -eq "$count" ]; then
+		ok "$c: every listed scenario has an expected step and message"
+	else
+		not_ok "$c: $(wc -l <"$TAP_TMP/$c.tsv") expectations for $count scenarios"
+	fi
+
+	while IFS='	' read -r name step msg; do
+		n=$((n + 1))
+		d="$TAP_TMP/s$n"
+		rehearse "$c" "$name" "$d" "$ans"
+		cat "$d.out" "$d.err" >"$d.all"
+		case $name in
+		power-loss-*)
+			# The power fails: the process dies at the step ...
+			got=$(last_step "$d.out")
+			if [ "$rc" -eq 137 ] && [ "$got" = "$step" ]; then
+				ok "$c/$name: the power fails at step '$step'"
+			else
+				not_ok "$c/$name: exit $rc at step '$got' (want 137 at '$step')"
+				diag "$(tail -5 "$d.all")"
+			fi
+			# ... and the same command resumes, once.
+			rehearse "$c" "$name" "$d" "$ans"
+			if [ "$rc" -eq 0 ] && grep -Fq -- "$msg" "$d.out" &&
+			    sealed "$d" "$c"; then
+				ok "$c/$name: rerun resumes ('$msg') and seals"
+			else
+				not_ok "$c/$name: rerun exit $rc, or no '$msg', or not sealed"
+				diag "$(tail -5 "$d.out" "$d.err")"
+			fi
+			cat "$d.out" "$d.err" >>"$d.all"
+			;;
+		*)
+			if grep -F -- "$msg" "$d.all" | grep -Fq -e "[$step] " \
+			    -e "step '$step' failed: "; then
+				ok "$c/$name: fails at step '$step' with '$msg'"
+			else
+				not_ok "$c/$name: no '$msg' at step '$step' (exit $rc)"
+				diag "$(tail -5 "$d.all")"
+			fi
+			;;
+		esac
+		if grep -Fqiw -e "$name" -e "fault" -e "scenario" "$d.all"; then
+			not_ok "$c/$name: the trainee's output names the fault"
+			diag "$(grep -Fiw -e "$name" -e fault -e scenario "$d.all")"
+		else
+			ok "$c/$name: the trainee's output does not name the fault"
+		fi
+		if "$KEYRITE" audit show "$d/out/$c.log" 2>/dev/null |
+		    grep "fault-injected" | grep -Fq "scenario=$name"; then
+			ok "$c/$name: the log records the fault"
+		else
+			not_ok "$c/$name: no fault-injected entry in the log"
+		fi
+		if [ -s "$d/out/report.md" ] &&
+		    grep -Fq -- "$name" "$d/out/report.md"; then
+			ok "$c/$name: report.md written"
+		else
+			not_ok "$c/$name: no report.md naming the scenario"
+		fi
+
+		# Recovery where the ceremony can go on.
+		case $name in
+		wrong-pin-*)
+			if [ "$rc" -eq 0 ] && sealed "$d" "$c"; then
+				ok "$c/$name: the custodian retries; sealed"
+			else
+				not_ok "$c/$name: exit $rc after the retry, or not sealed"
+			fi
+			;;
+		tampered-toolset|clock-skew)
+			if [ "$rc" -eq 1 ]; then
+				ok "$c/$name: stops without an exception (exit 1)"
+			else
+				not_ok "$c/$name: exit $rc without an exception"
+			fi
+			{
+				cat "$ans"
+				printf 'exceptions:\n  %s: %s\n' "$step" \
+				    "'Rehearsal: recorded by the trainee'"
+			} >"$d.answers"
+			rehearse "$c" "$name" "$d-x" "$d.answers"
+			if [ "$rc" -eq 0 ] && sealed "$d-x" "$c" &&
+			    grep -Fq "exception recorded" "$d-x.out"; then
+				ok "$c/$name: with an exception recorded it completes; sealed"
+			else
+				not_ok "$c/$name: with an exception: exit $rc, or not sealed"
+				diag "$(tail -5 "$d-x.out" "$d-x.err")"
+			fi
+			;;
+		power-loss-*)
+			;;
+		*)
+			if [ "$rc" -eq 1 ]; then
+				ok "$c/$name: the ceremony stops (exit 1)"
+			else
+				not_ok "$c/$name: exit $rc (want 1)"
+			fi
+			;;
+		esac
+	done <"$TAP_TMP/$c.tsv"
+done
+
+# The fault fires once: a power cut does not come back on the rerun (above),
+# and a kept sandbox refuses another scenario.
+d="$TAP_TMP/s1"
+rehearse ncipher-byok-legacy tampered-toolset "$d" \
+    "$top_srcdir/ceremonies/examples/ncipher-byok-legacy.answers.yaml"
+if [ "$rc" -ne 0 ] && grep -Fq "the sandbox was made for scenario" "$d.err"; then
+	ok "a kept sandbox refuses another scenario"
+else
+	not_ok "a kept sandbox took another scenario (exit $rc)"
+fi
+
+done_testing

@@ -1,0 +1,68 @@
+#!/bin/sh
+# tui-full.sh: both shipped ceremonies rehearsed by keystrokes in the real
+# wizard under tmux (80x24, then 120x40), each ending with the summary, a
+# sealed log (`keyrite audit verify') and the package; the terminal is
+# given back (the shell prints the exit status after the wizard).
+. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/tui-lib.sh"
+
+# Legacy method at 80x24, UTF-8.
+S=$TAP_TMP/legacy
+TUI_PARAMS="subscription_id=0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b"
+tui_start 80 24 C.UTF-8 "$KEYRITE" rehearse "$CER/ncipher-byok-legacy.yaml" --keep "$S" $FAST
+if tui_names; then ok "legacy: the welcome screen takes the names"; else
+	not_ok "legacy: the welcome screen takes the names"; tui_diag; fi
+tui_drive 'inspect-acl'
+r=$?
+if [ "$r" -eq 0 ]; then ok "legacy: every prompt answered by keys, the summary shown"; else
+	not_ok "legacy: every prompt answered by keys (stopped: $r)"; tui_diag; fi
+case $TUI_S in
+*REHEARSAL*"keyrite ceremony summary (REHEARSAL)"*) ok "legacy: the summary screen says REHEARSAL" ;;
+*) not_ok "legacy: the summary screen says REHEARSAL"; printf '%s\n' "$TUI_S" | sed 's/^/# /' ;;
+esac
+tui_keys Enter
+st=$(tui_exit_status 20)
+if [ "$st" = 0 ]; then ok "legacy: the wizard exits 0"; else not_ok "legacy: the wizard exits 0 (got $st)"; tui_diag; fi
+tui_restored "legacy: the terminal is restored (icanon, echo, isig)"
+expect_status 0 "legacy: audit verify" "$KEYRITE" audit verify "$S/out/ncipher-byok-legacy.log"
+output_has '^PASS sealed' "legacy: the log is sealed"
+output_has 'REHEARSAL' "legacy: the log is marked REHEARSAL"
+P=$S/out/KeyTransferPackage-ContosoFirstHSMkey
+check "legacy: the .byok package" test -s "$P.byok"
+check "legacy: the manifest" test -s "$P.manifest"
+expect_status 0 "legacy: the sandbox vault imports the package" \
+    "$KEYRITE" vault import "$S/vault" "$P.byok" --manifest "$P.manifest" --name again
+if grep -q 'skipped' "$S/out/transcript.txt" 2>/dev/null || \
+    "$KEYRITE" audit show "$S/out/ncipher-byok-legacy.log" 2>/dev/null | grep -q 'skipped'; then
+	ok "legacy: the optional step was skipped by the s key"
+else
+	not_ok "legacy: the optional step was skipped by the s key"
+fi
+
+# Current method at 120x40, LANG=C (ASCII marks and lines).
+: >"$TAP_TMP/screens"
+S=$TAP_TMP/azure
+TUI_PARAMS=
+tui_start 120 40 C "$KEYRITE" rehearse "$CER/azure-byok.yaml" --keep "$S" $FAST
+if tui_names; then ok "azure: the welcome screen takes the names"; else
+	not_ok "azure: the welcome screen takes the names"; tui_diag; fi
+tui_drive '(generate-ec|import-az-ec)'
+r=$?
+if [ "$r" -eq 0 ]; then ok "azure: every prompt answered by keys, the summary shown"; else
+	not_ok "azure: every prompt answered by keys (stopped: $r)"; tui_diag; fi
+if awk 'length > 100 { f = 1 } END { exit !f }' "$TAP_TMP/screens"; then
+	ok "azure: the screens use the 120 columns"
+else
+	not_ok "azure: the screens use the 120 columns"
+fi
+tui_keys Enter
+st=$(tui_exit_status 20)
+if [ "$st" = 0 ]; then ok "azure: the wizard exits 0"; else not_ok "azure: the wizard exits 0 (got $st)"; tui_diag; fi
+tui_restored "azure: the terminal is restored"
+expect_status 0 "azure: audit verify" "$KEYRITE" audit verify "$S/out/azure-byok.log"
+output_has '^PASS sealed' "azure: the log is sealed"
+check "azure: the .byok package" test -s "$S/out/ContosoFirstHSMkey.byok"
+expect_status 0 "azure: the sandbox vault imports the .byok" \
+    "$KEYRITE" vault import "$S/vault" "$S/out/ContosoFirstHSMkey.byok" --name again
+
+done_testing

@@ -1,0 +1,201 @@
+# tui-lib.sh: drive the real wizard in a private tmux server.  Source it
+# after tap.sh.  Every wait polls the screen with a bounded timeout; the
+# tmux server is killed on exit.
+#
+# A screen is "settled" when two captures 0.15 s apart are equal and the
+# key line does not say "working...".  tui_next waits for a settled screen
+# that differs from the last one handled, so keys typed for one prompt are
+# never taken for the next prompt.
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux is not installed"
+	exit 0
+fi
+TUI_SOCK="keyrite-test-$$"
+TM="tmux -L $TUI_SOCK -f /dev/null"
+trap '$TM kill-server 2>/dev/null; rm -rf "$TAP_TMP"' EXIT
+FAST=--test-scrypt-log2n=10
+CER="$top_srcdir/ceremonies"
+TUI_CLOCK=2026-03-14T09:26:53Z
+TUI_RUNS=0
+TUI_PREV=
+
+# tui_start COLS ROWS LANG COMMAND...: runs COMMAND in a new tmux window
+# with the fixed clock and TERM; its exit status goes to $TUI_STATUS.
+tui_start() {
+	cols=$1 rows=$2 lang=$3
+	shift 3
+	TUI_RUNS=$((TUI_RUNS + 1))
+	TUI_STATUS="$TAP_TMP/status.$TUI_RUNS"
+	rm -f "$TUI_STATUS"
+	{
+		echo '#!/bin/sh'
+		printf 'cd %s || exit 99\n' "'$PWD'"
+		printf 'exec env -u NO_COLOR TERM=xterm-256color LANG=%s LC_ALL=%s KEYRITE_TEST_CLOCK=%s %s' \
+		    "$lang" "$lang" "$TUI_CLOCK" "${TUI_WRAP:-}"
+		for a in "$@"; do printf " '%s'" "$a"; done
+		printf '\n'
+	} >"$TAP_TMP/run.$TUI_RUNS"
+	{
+		echo '#!/bin/sh'
+		printf "sh '%s'\nst=\$?\nstty -a >'%s.stty' 2>&1\necho \$st >'%s'\n" \
+		    "$TAP_TMP/run.$TUI_RUNS" "$TUI_STATUS" "$TUI_STATUS"
+	} >"$TAP_TMP/wrap.$TUI_RUNS"
+	$TM kill-server 2>/dev/null
+	$TM new-session -d -s tui -x "$cols" -y "$rows" "sh '$TAP_TMP/wrap.$TUI_RUNS'"
+	TUI_PREV=
+}
+
+tui_screen() { $TM capture-pane -p -t tui 2>/dev/null; }
+tui_keys() { $TM send-keys -t tui "$@"; }
+tui_type() { $TM send-keys -t tui -l "$1"; }
+
+# tui_settled: prints a settled screen, or fails after $1 seconds (20).
+tui_settled() {
+	lim=$(( ${1:-20} * 10 )); i=0
+	while [ "$i" -lt "$lim" ]; do
+		a=$(tui_screen)
+		case $a in *working...*) ;; *)
+			sleep 0.15
+			b=$(tui_screen)
+			if [ "$a" = "$b" ]; then printf '%s\n' "$a"; return 0; fi
+		esac
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tui_screen >"$TAP_TMP/last-screen"
+	return 1
+}
+
+# tui_wait REGEX [SECONDS]: waits until the screen matches (grep -E).
+tui_wait() {
+	lim=$(( ${2:-20} * 10 )); i=0
+	while [ "$i" -lt "$lim" ]; do
+		if tui_screen | grep -Eq -- "$1"; then return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tui_screen >"$TAP_TMP/last-screen"
+	return 1
+}
+
+# tui_next [SECONDS]: the next settled screen that differs from the last
+# one handled, into $TUI_S.
+tui_next() {
+	lim=$(( ${1:-60} * 10 )); i=0
+	while [ "$i" -lt "$lim" ]; do
+		if TUI_S=$(tui_settled 5) && [ "$TUI_S" != "$TUI_PREV" ]; then
+			TUI_PREV=$TUI_S
+			return 0
+		fi
+		# the wizard ended: the pane is gone
+		if [ -f "$TUI_STATUS" ]; then TUI_S=; return 1; fi
+		i=$((i + 1))
+	done
+	tui_screen >"$TAP_TMP/last-screen"
+	return 1
+}
+
+# tui_exit_status [SECONDS]: waits for the command to end, prints its
+# status.
+tui_exit_status() {
+	lim=$(( ${1:-20} * 10 )); i=0
+	while [ "$i" -lt "$lim" ]; do
+		if [ -s "$TUI_STATUS" ]; then cat "$TUI_STATUS"; return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo timeout
+	return 1
+}
+
+# tui_restored DESC: the terminal's modes after the wizard ended are the
+# normal ones again (canonical input, echo, signals).
+tui_restored() {
+	if grep -Eq '(^| )icanon( |$)' "$TUI_STATUS.stty" && grep -Eq '(^| )echo( |$)' "$TUI_STATUS.stty" &&
+	    grep -Eq '(^| )isig( |$)' "$TUI_STATUS.stty"; then
+		ok "$1"
+	else
+		not_ok "$1"; sed 's/^/# /' "$TUI_STATUS.stty"
+	fi
+}
+
+# tui_names: fills the welcome screen and begins.
+tui_names() {
+	tui_wait 'Operator' "${TUI_START_WAIT:-60}" || return 1
+	tui_type "Alice Operator"; tui_keys Enter
+	tui_type "Walter Witness"; tui_keys Enter
+	tui_wait 'Enter begin' "${TUI_START_WAIT:-60}" || return 1
+	TUI_PREV=$(tui_settled 5)
+	tui_keys Enter
+}
+
+# tui_pin N: the rehearsal PIN of card N.
+tui_pin() { printf 'tui-card-pin-%s' "$1"; }
+
+# tui_drive SKIP_REGEX [STOP_REGEX]: answers every prompt by keys until the
+# summary (returns 0), a failure (1), or a screen matching STOP_REGEX (2).
+# Parameters take their default or the sandbox's value unless
+# TUI_PARAMS holds "name=value" words for them; optional steps whose id
+# matches SKIP_REGEX are skipped.  Each screen seen is appended to
+# $TAP_TMP/screens.
+tui_drive() {
+	skip=$1 stop=${2:-}
+	n=0
+	while [ "$n" -lt 500 ]; do
+		n=$((n + 1))
+		tui_next "${TUI_STEP_WAIT:-60}" || return 1
+		printf '%s\n=====\n' "$TUI_S" >>"$TAP_TMP/screens"
+		if [ -n "$stop" ] && printf '%s\n' "$TUI_S" | grep -Eq -- "$stop"; then
+			return 2
+		fi
+		case $TUI_S in
+		*"Result: SUCCESS - the ceremony is complete"*)
+			return 0 ;;
+		*"Result: FAILED"*)
+			return 1 ;;
+		*"PIN again:"*)
+			c=$(printf '%s\n' "$TUI_S" | sed -n 's/.*New card \([0-9]*\) of.*/\1/p' | head -1)
+			tui_type "$(tui_pin "$c")"; tui_keys Enter ;;
+		*"New card "*)
+			c=$(printf '%s\n' "$TUI_S" | sed -n 's/.*New card \([0-9]*\) of.*/\1/p' | head -1)
+			tui_type "$(tui_pin "$c")"; tui_keys Enter ;;
+		*"Present a card:"*)
+			c=$(printf '%s\n' "$TUI_S" | sed -n 's/.*Card: *\([0-9]*\) .*/\1/p' | head -1)
+			tui_type "$(tui_pin "$c")"; tui_keys Enter ;;
+		*"This step cannot be undone"*)
+			x=$(printf '%s\n' "$TUI_S" | sed -n '/type exactly:/{n;p;}' | sed 's/.*[|│]  *//; s/ *$//')
+			tui_type "$x"; tui_keys Enter ;;
+		*"Optional step "*)
+			id=$(printf '%s\n' "$TUI_S" | sed -n 's/.*Optional step \([a-z0-9-]*\):.*/\1/p')
+			if [ -n "$skip" ] && printf '%s\n' "$id" | grep -Eq -- "$skip"; then
+				tui_keys s
+			else
+				tui_keys Enter
+			fi ;;
+		*"Do the step, then press Enter"*)
+			tui_keys Enter ;;
+		*"Parameter "*)
+			name=$(printf '%s\n' "$TUI_S" | sed -n 's/.*Parameter \([a-z0-9_]*\):.*/\1/p' | head -1)
+			v=
+			for kv in ${TUI_PARAMS:-}; do
+				case $kv in "$name="*) v=${kv#*=} ;; esac
+			done
+			if [ -n "$v" ]; then
+				tui_keys C-u; tui_type "$v"
+			fi
+			tui_keys Enter ;;
+		*"Sign-off by the "*)
+			tui_keys Enter ;;
+		*)
+			tui_screen >"$TAP_TMP/last-screen"
+			return 1 ;;
+		esac
+	done
+	return 1
+}
+
+# tui_diag: the last screen, as TAP comments.
+tui_diag() {
+	[ -f "$TAP_TMP/last-screen" ] || tui_screen >"$TAP_TMP/last-screen"
+	sed 's/^/# /' "$TAP_TMP/last-screen"
+}

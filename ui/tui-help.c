@@ -1,0 +1,159 @@
+/*
+ * tui-help.c: help (F1 or ?): the current step's or parameter's help
+ * text from the ceremony, the choices of a parameter, what the marks mean
+ * and the keys.  Scrollable; Esc, q or F1 goes back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui-int.h"
+
+static void
+append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s);
+	char *nb;
+
+	if (*len + n + 1 > *cap) {
+		*cap = (*len + n + 1) * 2;
+		if ((nb = realloc(*buf, *cap)) == NULL)
+			return;
+		*buf = nb;
+	}
+	memcpy(*buf + *len, s, n + 1);
+	*len += n;
+}
+
+static char *
+help_text(struct tui *t)
+{
+	const struct runner_prompt *p = &t->p;
+	const struct ceremony_param *pm = NULL;
+	char *buf = NULL, line[512];
+	size_t len = 0, cap = 0, i;
+
+	append(&buf, &len, &cap, "");
+	if (t->have_p && p->step != NULL) {
+		snprintf(line, sizeof(line), "Step %zu of %zu: %s (%s)\n",
+		    p->step_index + 1, t->c->nsteps, p->title != NULL ?
+		    p->title : "", p->step->id.s);
+		append(&buf, &len, &cap, line);
+		if (p->need != RUNNER_NEED_PARAM && p->help != NULL) {
+			append(&buf, &len, &cap, "\n");
+			append(&buf, &len, &cap, p->help);
+		}
+	}
+	if (t->have_p && p->need == RUNNER_NEED_PARAM && p->name != NULL &&
+	    (pm = ceremony_param_find(t->c, p->name)) != NULL) {
+		snprintf(line, sizeof(line), "\nParameter %s (%s): %s\n",
+		    p->name, ceremony_ptype_name(pm->type), p->prompt != NULL ?
+		    p->prompt : "");
+		append(&buf, &len, &cap, line);
+		if (p->help != NULL)
+			append(&buf, &len, &cap, p->help);
+		if (pm->choices.n > 0 || pm->table != NULL)
+			append(&buf, &len, &cap, "\nChoices:");
+		for (i = 0; i < pm->choices.n; i++) {
+			snprintf(line, sizeof(line), " %s", pm->choices.v[i].s);
+			append(&buf, &len, &cap, line);
+		}
+		for (i = 0; pm->table != NULL && i < pm->table->nrows; i++) {
+			snprintf(line, sizeof(line), " %s",
+			    pm->table->rows[i].cells[pm->table->id_col].s);
+			append(&buf, &len, &cap, line);
+		}
+		append(&buf, &len, &cap, "\n");
+	}
+	snprintf(line, sizeof(line), "\nMarks: %s done  %s current  %s to do  "
+	    "%s failed  %s skipped  %s exception\n",
+	    tui_mark_str(t, TM_DONE), tui_mark_str(t, TM_CURRENT),
+	    tui_mark_str(t, TM_PENDING), tui_mark_str(t, TM_FAILED),
+	    tui_mark_str(t, TM_SKIPPED), tui_mark_str(t, TM_EXCEPTION));
+	append(&buf, &len, &cap, line);
+	append(&buf, &len, &cap,
+	    "\nKeys\n"
+	    "  Enter        accept the value, present the card, mark the "
+	    "step done\n"
+	    "  Tab          move between the field and the text (card "
+	    "number and PIN)\n"
+	    "  Esc          leave the field; close help, the log or a "
+	    "dialog\n"
+	    "  Up/Down, j/k scroll the instructions (j/k outside a field)\n"
+	    "  PgUp/PgDn    scroll a page\n"
+	    "  Ctrl-U       clear the field\n"
+	    "  s            skip an optional step\n"
+	    "  n            add a note to the step (logged)\n"
+	    "  l            the whole event log\n"
+	    "  F1, ?        this help\n"
+	    "  q, Ctrl-C    quit after a confirmation; the same command "
+	    "resumes\n"
+	    "\nA failed step offers: r retry, e exception (with a reason), "
+	    "a abort.\n");
+	return buf;
+}
+
+void
+tui_help_draw(struct tui *t)
+{
+	struct tui_line *wl;
+	char *text;
+	size_t n, i, max = 1000;
+	int h = LINES - 3;
+
+	erase();
+	tui_header(t, "help");
+	curs_set(0);
+	if ((text = help_text(t)) == NULL)
+		return;
+	if ((wl = calloc(max, sizeof(*wl))) == NULL) {
+		free(text);
+		return;
+	}
+	n = tui_wrap(text, COLS - 4, wl, max);
+	if (n > max)
+		n = max;
+	if (t->helpscroll > (int)n - h)
+		t->helpscroll = (int)n - h;
+	if (t->helpscroll < 0)
+		t->helpscroll = 0;
+	for (i = 0; (int)i < h && (size_t)t->helpscroll + i < n; i++)
+		tui_putn(2 + (int)i, 2, COLS - 4, tui_attr(t, TC_NORMAL),
+		    wl[t->helpscroll + i].s, wl[t->helpscroll + i].n);
+	tui_keys(t, "Up/Down/PgUp/PgDn scroll   Esc, q or F1 back");
+	free(wl);
+	free(text);
+}
+
+int
+tui_help_key(struct tui *t, int ch)
+{
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+		t->helpscroll--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		t->helpscroll++;
+		break;
+	case KEY_PPAGE:
+		t->helpscroll -= LINES - 4;
+		break;
+	case KEY_NPAGE:
+		t->helpscroll += LINES - 4;
+		break;
+	case TUI_KEY_ESC:
+	case 'q':
+	case '?':
+	case KEY_F(1):
+		t->ov = TO_NONE;
+		break;
+	case TUI_KEY_CTRL('c'):
+		t->ov = TO_QUIT;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,210 @@
+/*
+ * tui-int.h: what the wizard's files share.  struct tui holds everything
+ * the screens draw from: the ceremony, the runner's current prompt, what
+ * was typed, the step marks and the event log.  tui.c owns the terminal
+ * and the loop; each screen file draws one screen (or the prompt panel of
+ * the main screen) and turns keys into edits or an answer.
+ *
+ * Invariant: the PIN buffers are secure memory, cleansed after every
+ * answer and on every exit; nothing else ever holds a PIN.
+ */
+#ifndef KR_TUI_INT_H
+#define KR_TUI_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "ceremony.h"
+#include "runner.h"
+#include "tui.h"
+
+#define TUI_MIN_COLS	80
+#define TUI_MIN_LINES	24
+#define TUI_PIN_MAX	256
+#define TUI_FIELD_MAX	512
+#define TUI_LOG_MAX	4096
+
+#define TUI_KEY_ESC	27
+#define TUI_KEY_CTRL(c)	((c) & 0x1f)
+
+enum tui_mark {
+	TM_PENDING,
+	TM_CURRENT,
+	TM_DONE,
+	TM_FAILED,
+	TM_SKIPPED,
+	TM_EXCEPTION,
+};
+
+enum tui_color {
+	TC_NORMAL,
+	TC_HEADER,
+	TC_REHEARSAL,
+	TC_OK,
+	TC_ERR,
+	TC_WARN,
+	TC_CURRENT,
+	TC_DIM,
+	TC_FIELD,
+	TC_TITLE,
+	TC_MAX,
+};
+
+enum tui_overlay {
+	TO_NONE,
+	TO_HELP,
+	TO_QUIT,
+	TO_NOTE,
+	TO_LOG,
+};
+
+/* A one-line text field (UTF-8 bytes). */
+struct tui_field {
+	char	buf[TUI_FIELD_MAX];
+	size_t	len;
+};
+
+struct tui_logline {
+	enum runner_event_kind	 kind;
+	size_t			 step;		/* index, or SIZE_MAX */
+	char			*text;
+};
+
+/* The rows and columns of the main screen. */
+struct tui_layout {
+	int	rows, cols;
+	int	body_y, body_h;		/* between the status row and the log */
+	int	list_w;			/* the step list */
+	int	right_x, right_w;
+	int	log_y, log_h;		/* the log pane (its title row first) */
+};
+
+struct tui {
+	struct runner_opts	*ro;
+	const struct tui_opts	*to;
+	const struct ceremony	*c;
+	struct runner		*r;
+	int			 utf8, color;
+	attr_t			 attrs[TC_MAX];
+
+	enum tui_mark		*marks;
+	const char		*mode;		/* I, O, M or NULL: not known */
+	char			 operator_name[128], witness[128];
+	char			 genesis[96], file_sha[96];
+
+	struct runner_prompt	 p;
+	int			 have_p;
+	int			 busy;		/* the runner is working */
+
+	/* input */
+	int			 focus;		/* 0: the field; 1: the text; 2: the
+						   card number */
+	struct tui_field	 in;		/* value, name, reason */
+	struct tui_field	 cardno;
+	uint8_t			*pin, *pin2;	/* secure, TUI_PIN_MAX */
+	size_t			 pinlen, pin2len;
+	int			 pin_stage;	/* NEW_PIN: 1 when typing it again */
+	int			 sub;		/* DECISION: 0 menu, 1 reason, 2
+						   abort? */
+	char			 note[TUI_FIELD_MAX];
+	struct tui_field	 note_in;
+	char			 msg[512];	/* the wizard's own message */
+	int			 msg_err;
+	int			 scroll, logscroll, helpscroll;
+	enum tui_overlay	 ov;
+	int			 accepted[CEREMONY_QUORUM_MAX + 2];
+
+	struct tui_logline	*log;
+	size_t			 nlog;
+
+	int			 quit;		/* 1: the operator quit */
+	int			 fatal;		/* an exit status: the runner failed */
+	size_t			 shown_step;	/* +1: the step the text shows */
+	int			 sig;		/* a terminating signal */
+};
+
+/* tui.c: drawing helpers. */
+attr_t	tui_attr(const struct tui *t, enum tui_color c);
+int	tui_put(int y, int x, int w, attr_t a, const char *s);
+int	tui_putn(int y, int x, int w, attr_t a, const char *s, size_t n);
+int	tui_putf(int y, int x, int w, attr_t a, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+int	tui_textw(const char *s, size_t n);
+void	tui_hline(const struct tui *t, int y, int x, int w);
+void	tui_vline(const struct tui *t, int y, int x, int h);
+void	tui_header(struct tui *t, const char *right);
+void	tui_keys(struct tui *t, const char *keys);
+void	tui_layout(struct tui_layout *l);
+int	tui_too_small(struct tui *t);
+const char *tui_mark_str(const struct tui *t, enum tui_mark m);
+void	tui_field_draw(struct tui *t, int y, int x, int w,
+	    const struct tui_field *f, int focused);
+void	tui_secret_draw(struct tui *t, int y, int x, int w, size_t len,
+	    int focused);
+int	tui_field_key(struct tui_field *f, int ch);
+int	tui_secret_key(uint8_t *buf, size_t *len, int ch);
+void	tui_field_set(struct tui_field *f, const char *s);
+int	tui_is_enter(int ch);
+int	tui_submit(struct tui *t, struct runner_answer *a);
+void	tui_pins_clear(struct tui *t);
+const char *tui_step_id(const struct tui *t);
+
+/* Wrapped text: up to max lines of at most w columns; returns the count
+ * (which may exceed max: only max are stored). */
+struct tui_line {
+	const char	*s;
+	size_t		 n;
+};
+size_t	tui_wrap(const char *s, int w, struct tui_line *lines, size_t max);
+
+/* tui-welcome.c */
+int	tui_welcome_names(struct tui *t);
+int	tui_welcome_begin(struct tui *t);
+
+/* tui-main.c: the main screen and the plain prompts (PARAM, ACK,
+ * SIGNOFF). */
+void	tui_main_draw(struct tui *t);
+int	tui_main_key(struct tui *t, int ch);
+void	tui_main_prompt(struct tui *t, int repeat);
+
+/* The prompt panels: each draws in the box and returns the rows it used;
+ * its key function returns 1 when it used the key. */
+int	tui_card_draw(struct tui *t, int y, int x, int w);
+int	tui_card_key(struct tui *t, int ch);
+int	tui_confirm_draw(struct tui *t, int y, int x, int w);
+int	tui_confirm_key(struct tui *t, int ch);
+int	tui_dialog_draw(struct tui *t, int y, int x, int w);
+int	tui_dialog_key(struct tui *t, int ch);
+void	tui_dialog_overlay(struct tui *t);
+int	tui_dialog_overlay_key(struct tui *t, int ch);
+
+/* tui-result.c: a step's output (events, artifacts with SHA-256 in
+ * groups of eight) as wrapped lines; the failure screen. */
+size_t	tui_result_text(struct tui *t, size_t step, char **out);
+/* s with each line wider than w that holds a SHA-256 in groups of eight
+ * folded after the fourth group (the rest aligned under it); malloc'd or
+ * NULL. */
+char	*tui_fold_hashes(const char *s, int w);
+int	tui_result_failed(struct tui *t);
+
+/* tui-log.c */
+void	tui_log_event(void *arg, const struct runner_event *ev);
+void	tui_log_pane(struct tui *t, const struct tui_layout *l);
+void	tui_log_view(struct tui *t);
+int	tui_log_key(struct tui *t, int ch);
+void	tui_log_free(struct tui *t);
+
+/* tui-help.c */
+void	tui_help_draw(struct tui *t);
+int	tui_help_key(struct tui *t, int ch);
+
+/* tui-summary.c */
+int	tui_summary(struct tui *t);
+
+/* tui.c: one key, with the terminal's resize and signals handled (-1 on
+ * a timeout). */
+int	tui_getkey(struct tui *t);
+
+#endif

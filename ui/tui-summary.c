@@ -1,0 +1,73 @@
+/*
+ * tui-summary.c: the end of a sealed ceremony: Result: SUCCESS and the
+ * runner's summary for the paper minutes (origin, genesis fingerprint,
+ * seal size and root, the log file's SHA-256, every artifact's SHA-256 in
+ * groups of eight), scrollable.  It is printed on standard output again
+ * when the wizard ends, so it stays on the terminal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui-int.h"
+
+int
+tui_summary(struct tui *t)
+{
+	struct tui_line *wl;
+	const char *s = t->p.summary != NULL ? t->p.summary : "";
+	char *folded = NULL;
+	size_t n, i, max = 2000;
+	int ch, h, scroll = 0;
+
+	if ((wl = calloc(max, sizeof(*wl))) == NULL)
+		return 0;
+	for (;;) {
+		if (t->sig != 0)
+			break;
+		if (!tui_too_small(t)) {
+			erase();
+			curs_set(0);
+			tui_header(t, "sealed");
+			tui_put(2, 2, COLS - 4, tui_attr(t, TC_OK),
+			    "Result: SUCCESS - the ceremony is complete and its "
+			    "log is sealed");
+			tui_put(3, 2, COLS - 4, tui_attr(t, TC_NORMAL),
+			    "Copy these lines into the paper minutes; the "
+			    "witness reads the hashes aloud.");
+			h = LINES - 6;
+			free(folded);
+			if ((folded = tui_fold_hashes(s, COLS - 4)) == NULL)
+				break;
+			n = tui_wrap(folded, COLS - 4, wl, max);
+			if (n > max)
+				n = max;
+			if (scroll > (int)n - h)
+				scroll = (int)n - h;
+			if (scroll < 0)
+				scroll = 0;
+			for (i = 0; (int)i < h && (size_t)scroll + i < n; i++)
+				tui_putn(5 + (int)i, 2, COLS - 4,
+				    tui_attr(t, TC_NORMAL), wl[scroll + i].s,
+				    wl[scroll + i].n);
+			tui_keys(t, "Up/Down/PgUp/PgDn scroll   Enter or q "
+			    "leave (the summary is printed again)");
+			refresh();
+		}
+		ch = tui_getkey(t);
+		if (ch == KEY_UP || ch == 'k')
+			scroll--;
+		else if (ch == KEY_DOWN || ch == 'j')
+			scroll++;
+		else if (ch == KEY_PPAGE)
+			scroll -= LINES - 7;
+		else if (ch == KEY_NPAGE)
+			scroll += LINES - 7;
+		else if (tui_is_enter(ch) || ch == 'q' || ch == TUI_KEY_ESC ||
+		    ch == TUI_KEY_CTRL('c'))
+			break;
+	}
+	free(wl);
+	free(folded);
+	return t->sig != 0 ? 128 + t->sig : 0;
+}
