@@ -322,6 +322,36 @@ write_md(FILE *f, const struct runner *r, const struct ent *v, size_t n)
 	}
 }
 
+/*
+ * A sealed rehearsal's transcript carries the report too, so that the
+ * trainer's printout has both: transcript.txt is rewritten (atomically)
+ * as the transcript, then the report.
+ */
+static void
+append_to_transcript(struct runner *r, const char *md, size_t mdlen)
+{
+	static const char head[] = "\nREHEARSAL REPORT\n================\n\n";
+	struct kr_err e;
+	char path[4096], *tr = NULL, *all = NULL;
+	size_t trlen, len;
+
+	if (kr_path_join(path, sizeof(path), r->o.out_dir,
+	    "transcript.txt") != 0 ||
+	    kr_read_file(path, LOG_MAX, &tr, &trlen, &e) != 0)
+		return;
+	if (strstr(tr, head + 1) == NULL) {
+		len = trlen + sizeof(head) - 1 + mdlen;
+		if ((all = malloc(len)) != NULL) {
+			memcpy(all, tr, trlen);
+			memcpy(all + trlen, head, sizeof(head) - 1);
+			memcpy(all + trlen + sizeof(head) - 1, md, mdlen);
+			(void)kr_write_atomic(path, all, len, 0600, &e);
+		}
+	}
+	free(all);
+	free(tr);
+}
+
 void
 runner_report(struct runner *r)
 {
@@ -369,6 +399,7 @@ runner_report(struct runner *r)
 		goto out;
 	if (kr_path_join(path, sizeof(path), r->o.out_dir, "report.md") == 0)
 		(void)kr_write_atomic(path, md, mdlen, 0600, &e);
+	append_to_transcript(r, md, mdlen);
 out:
 	free(md);
 	for (i = 0; i < n; i++)
