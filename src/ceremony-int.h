@@ -1,7 +1,8 @@
 /*
- * ceremony-int.h: what ceremony.c, ceremony-yaml.c, ceremony-check.c and the
- * step types share and nobody else needs: the arena the model lives in, the
- * name indexes behind the lookups, and the template tokenizer.
+ * ceremony-int.h: what ceremony.c, ceremony-yaml.c, ceremony-scenario.c,
+ * ceremony-check.c and the step types share and nobody else needs: the arena
+ * the model lives in, the name indexes behind the lookups, and the template
+ * tokenizer.
  */
 #ifndef KR_CEREMONY_INT_H
 #define KR_CEREMONY_INT_H

@@ -11,7 +11,9 @@
  * nothing sensible to build after one).  build_*() then walk the tree into
  * the model, checking shapes and types and collecting every error:
  * unknown keys, missing required keys, a string where a mapping belongs.
- * The semantic checks (references, ids, order) are ceremony-check.c's.
+ * The `scenarios:' section is built in ceremony-scenario.c, with the
+ * helpers shared through ceremony-yaml-int.h.  The semantic checks
+ * (references, ids, order) are ceremony-check.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,25 +21,11 @@
 
 #include "ceremony.h"
 #include "ceremony-int.h"
+#include "ceremony-yaml-int.h"
 #include "diag.h"
 #include "err.h"
 #include "step.h"
 #include "yaml-tree.h"
-
-struct loader {
-	const char		*buf;
-	size_t			 len;
-	struct ceremony		*c;
-	struct ceremony_arena	*tmp;		/* the node tree */
-	struct diag_list	*dl;
-	int			 oom;
-};
-
-#define ERR(L, loc, ...) \
-	diag_add((L)->dl, DIAG_ERROR, (loc).line, (loc).col, __VA_ARGS__)
-
-/* Shortens a name for a message. */
-#define NM(s)	80, (s)
 
 /* Stage 1: events to nodes (yaml-tree.c) */
 
@@ -65,21 +53,18 @@ parse(struct loader *L)
 	return root;
 }
 
-/* Stage 2: nodes to the model */
+/* Stage 2: nodes to the model.  The getters shared with
+ * ceremony-scenario.c have their contracts in ceremony-yaml-int.h. */
 
-#define FOREACH_PAIR(k, v, map)	YNODE_FOREACH_PAIR(k, v, map)
-#define map_get(map, key)	ynode_get(map, key)
-#define map_pairs(map)		ynode_pairs(map)
-
-static void
-set_str(struct ceremony_str *out, const struct ynode *v)
+void
+cy_set_str(struct ceremony_str *out, const struct ynode *v)
 {
 	out->s = v->s;
 	out->loc = v->loc;
 }
 
-static int
-get_str(struct loader *L, const struct ynode *v, const char *key,
+int
+cy_get_str(struct loader *L, const struct ynode *v, const char *key,
     const char *where, struct ceremony_str *out)
 {
 	if (v->kind != Y_SCALAR || v->null || v->tag == YT_INT ||
@@ -87,7 +72,7 @@ get_str(struct loader *L, const struct ynode *v, const char *key,
 		ERR(L, v->loc, "expected a string for '%s' %s", key, where);
 		return -1;
 	}
-	set_str(out, v);
+	cy_set_str(out, v);
 	return 0;
 }
 
@@ -101,12 +86,12 @@ get_scalar(struct loader *L, const struct ynode *v, const char *key,
 		    where);
 		return -1;
 	}
-	set_str(out, v);
+	cy_set_str(out, v);
 	return 0;
 }
 
-static int
-get_int(struct loader *L, const struct ynode *v, const char *key,
+int
+cy_get_int(struct loader *L, const struct ynode *v, const char *key,
     const char *where, long long *out)
 {
 	if (v->kind != Y_SCALAR || (!v->plain && v->tag != YT_INT) ||
@@ -166,14 +151,14 @@ get_list(struct loader *L, const struct ynode *v, const char *key,
 			    where);
 			continue;
 		}
-		set_str(&out->v[i++], it);
+		cy_set_str(&out->v[i++], it);
 	}
 	out->n = i;
 	return 0;
 }
 
-static int
-want_map(struct loader *L, const struct ynode *v, const char *key,
+int
+cy_want_map(struct loader *L, const struct ynode *v, const char *key,
     const char *where)
 {
 	if (v->kind == Y_MAP)
@@ -182,14 +167,14 @@ want_map(struct loader *L, const struct ynode *v, const char *key,
 	return -1;
 }
 
-static void
-unknown_key(struct loader *L, const struct ynode *k, const char *where)
+void
+cy_unknown_key(struct loader *L, const struct ynode *k, const char *where)
 {
 	ERR(L, k->loc, "unknown key '%.*s' %s", NM(k->s), where);
 }
 
-static void
-missing(struct loader *L, const struct ynode *map, const char *key,
+void
+cy_missing(struct loader *L, const struct ynode *map, const char *key,
     const char *where)
 {
 	ERR(L, map->loc, "missing required key '%s' %s", key, where);
@@ -204,7 +189,7 @@ build_stations(struct loader *L, const struct ynode *m)
 	const struct ynode *k, *v;
 	struct ceremony_station *st;
 
-	if (want_map(L, m, "stations", "at the top level") != 0)
+	if (cy_want_map(L, m, "stations", "at the top level") != 0)
 		return;
 	if ((c->stations = arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->stations))) == NULL) {
@@ -213,8 +198,8 @@ build_stations(struct loader *L, const struct ynode *m)
 	}
 	FOREACH_PAIR(k, v, m) {
 		st = &c->stations[c->nstations++];
-		set_str(&st->name, k);
-		(void)get_str(L, v, k->s, "in 'stations' (a description)",
+		cy_set_str(&st->name, k);
+		(void)cy_get_str(L, v, k->s, "in 'stations' (a description)",
 		    &st->description);
 	}
 	if (c->nstations == 0)
@@ -235,17 +220,17 @@ build_param(struct loader *L, const struct ynode *k, const struct ynode *m,
 	char where[128];
 	size_t i;
 
-	set_str(&p->name, k);
+	cy_set_str(&p->name, k);
 	p->loc = m->loc;
 	snprintf(where, sizeof(where), "in parameter '%.80s'", k->s);
-	if (want_map(L, m, k->s, "in 'parameters'") != 0) {
+	if (cy_want_map(L, m, k->s, "in 'parameters'") != 0) {
 		p->name.s = NULL;
 		return;
 	}
 	p->type = CEREMONY_PT_STRING;
 	FOREACH_PAIR(kk, v, m) {
 		if (strcmp(kk->s, "type") == 0) {
-			if (get_str(L, v, "type", where, &p->type_name) != 0)
+			if (cy_get_str(L, v, "type", where, &p->type_name) != 0)
 				continue;
 			for (i = 0; ptype_names[i] != NULL; i++)
 				if (strcmp(ptype_names[i], v->s) == 0)
@@ -258,39 +243,39 @@ build_param(struct loader *L, const struct ynode *k, const struct ynode *m,
 			} else
 				p->type = (enum ceremony_ptype)i;
 		} else if (strcmp(kk->s, "prompt") == 0)
-			(void)get_str(L, v, "prompt", where, &p->prompt);
+			(void)cy_get_str(L, v, "prompt", where, &p->prompt);
 		else if (strcmp(kk->s, "help") == 0)
-			(void)get_str(L, v, "help", where, &p->help);
+			(void)cy_get_str(L, v, "help", where, &p->help);
 		else if (strcmp(kk->s, "default") == 0)
 			(void)get_scalar(L, v, "default", where, &p->def);
 		else if (strcmp(kk->s, "pattern") == 0)
-			(void)get_str(L, v, "pattern", where, &p->pattern);
+			(void)cy_get_str(L, v, "pattern", where, &p->pattern);
 		else if (strcmp(kk->s, "min_length") == 0) {
-			if (get_int(L, v, "min_length", where,
+			if (cy_get_int(L, v, "min_length", where,
 			    &p->min_length) == 0)
 				p->min_length_loc = kk->loc;
 		} else if (strcmp(kk->s, "max_length") == 0) {
-			if (get_int(L, v, "max_length", where,
+			if (cy_get_int(L, v, "max_length", where,
 			    &p->max_length) == 0)
 				p->max_length_loc = kk->loc;
 		} else if (strcmp(kk->s, "choices") == 0)
 			(void)get_list(L, v, "choices", where, &p->choices);
 		else if (strcmp(kk->s, "from") == 0)
-			(void)get_str(L, v, "from", where, &p->from);
+			(void)cy_get_str(L, v, "from", where, &p->from);
 		else if (strcmp(kk->s, "min") == 0) {
-			if (get_int(L, v, "min", where, &p->min) == 0)
+			if (cy_get_int(L, v, "min", where, &p->min) == 0)
 				p->min_loc = kk->loc;
 		} else if (strcmp(kk->s, "max") == 0) {
-			if (get_int(L, v, "max", where, &p->max) == 0)
+			if (cy_get_int(L, v, "max", where, &p->max) == 0)
 				p->max_loc = kk->loc;
 		} else if (strcmp(kk->s, "secret") == 0)
 			ERR(L, kk->loc, "'secret' is not allowed %s: secrets "
 			    "(PINs) are never parameters", where);
 		else
-			unknown_key(L, kk, where);
+			cy_unknown_key(L, kk, where);
 	}
 	if (map_get(m, "type") == NULL)
-		missing(L, m, "type", where);
+		cy_missing(L, m, "type", where);
 }
 
 static void
@@ -299,7 +284,7 @@ build_params(struct loader *L, const struct ynode *m)
 	struct ceremony *c = L->c;
 	const struct ynode *k, *v;
 
-	if (want_map(L, m, "parameters", "at the top level") != 0)
+	if (cy_want_map(L, m, "parameters", "at the top level") != 0)
 		return;
 	if ((c->params = arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->params))) == NULL) {
@@ -323,7 +308,7 @@ build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
 	char where[200];
 	size_t i, n, pos;
 
-	set_str(&t->name, k);
+	cy_set_str(&t->name, k);
 	t->loc = seq->loc;
 	if (seq->kind != Y_SEQ) {
 		ERR(L, seq->loc, "expected a list of rows for table '%.*s'",
@@ -354,7 +339,7 @@ build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
 			t->id_col = t->ncolumns;
 		cols.v[cols.n].name = ck->s;
 		cols.v[cols.n++].pos = t->ncolumns;
-		set_str(&t->columns[t->ncolumns++], ck);
+		cy_set_str(&t->columns[t->ncolumns++], ck);
 	}
 	nidx_sort(&cols);
 	if (t->id_col == NIDX_NONE) {
@@ -393,7 +378,7 @@ build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
 				    "'%.*s' in %s", NM(ck->s), where);
 				continue;
 			}
-			set_str(&r->cells[pos], cv);
+			cy_set_str(&r->cells[pos], cv);
 		}
 		for (i = 0; i < t->ncolumns; i++)
 			if (r->cells[i].loc.line == 0)
@@ -408,7 +393,7 @@ build_tables(struct loader *L, const struct ynode *m)
 	struct ceremony *c = L->c;
 	const struct ynode *k, *v;
 
-	if (want_map(L, m, "tables", "at the top level") != 0)
+	if (cy_want_map(L, m, "tables", "at the top level") != 0)
 		return;
 	if ((c->tables = arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->tables))) == NULL) {
@@ -425,7 +410,7 @@ build_vars(struct loader *L, const struct ynode *m)
 	struct ceremony *c = L->c;
 	const struct ynode *k, *v;
 	struct ceremony_var *var;
-	if (want_map(L, m, "vars", "at the top level") != 0)
+	if (cy_want_map(L, m, "vars", "at the top level") != 0)
 		return;
 	if ((c->vars = arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->vars))) == NULL) {
@@ -434,13 +419,13 @@ build_vars(struct loader *L, const struct ynode *m)
 	}
 	FOREACH_PAIR(k, v, m) {
 		var = &c->vars[c->nvars++];
-		set_str(&var->name, k);
+		cy_set_str(&var->name, k);
 		if (v->kind != Y_SCALAR || v->null || v->tag == YT_INT ||
 		    v->tag == YT_BOOL)
 			ERR(L, v->loc, "expected a string for var '%.*s'",
 			    NM(k->s));
 		else
-			set_str(&var->tmpl, v);
+			cy_set_str(&var->tmpl, v);
 	}
 }
 
@@ -457,7 +442,7 @@ build_with(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 	s->with_loc = m->loc;
 	if (m->kind == Y_SCALAR && m->null)
 		return;		/* `with:' with nothing */
-	if (want_map(L, m, "with", where) != 0)
+	if (cy_want_map(L, m, "with", where) != 0)
 		return;
 	if ((s->with = arena_array(a, map_pairs(m), sizeof(*s->with))) ==
 	    NULL) {
@@ -466,7 +451,7 @@ build_with(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 	}
 	FOREACH_PAIR(k, v, m) {
 		w = &s->with[s->nwith++];
-		set_str(&w->key, k);
+		cy_set_str(&w->key, k);
 		if (v->kind == Y_SCALAR) {
 			w->scalar.loc = v->loc;
 			if (!v->null)
@@ -499,17 +484,17 @@ build_step(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 		snprintf(where, sizeof(where), "in step %zu", idx + 1);
 	FOREACH_PAIR(k, v, m) {
 		if (strcmp(k->s, "id") == 0)
-			(void)get_str(L, v, "id", where, &s->id);
+			(void)cy_get_str(L, v, "id", where, &s->id);
 		else if (strcmp(k->s, "title") == 0)
-			(void)get_str(L, v, "title", where, &s->title);
+			(void)cy_get_str(L, v, "title", where, &s->title);
 		else if (strcmp(k->s, "action") == 0) {
-			if (get_str(L, v, "action", where, &s->action) != 0)
+			if (cy_get_str(L, v, "action", where, &s->action) != 0)
 				continue;
 			if ((s->type = step_type_find(v->s)) == NULL)
 				ERR(L, v->loc, "unknown action '%.*s' %s",
 				    NM(v->s), where);
 		} else if (strcmp(k->s, "station") == 0)
-			(void)get_str(L, v, "station", where, &s->station);
+			(void)cy_get_str(L, v, "station", where, &s->station);
 		else if (strcmp(k->s, "with") == 0)
 			build_with(L, v, s, where);
 		else if (strcmp(k->s, "requires") == 0)
@@ -517,17 +502,17 @@ build_step(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 		else if (strcmp(k->s, "signoff") == 0)
 			(void)get_list(L, v, "signoff", where, &s->signoff);
 		else if (strcmp(k->s, "instructions") == 0)
-			(void)get_str(L, v, "instructions", where,
+			(void)cy_get_str(L, v, "instructions", where,
 			    &s->instructions);
 		else if (strcmp(k->s, "help") == 0)
-			(void)get_str(L, v, "help", where, &s->help);
+			(void)cy_get_str(L, v, "help", where, &s->help);
 		else if (strcmp(k->s, "optional") == 0)
 			(void)get_bool(L, v, "optional", where, &s->optional);
 		else if (strcmp(k->s, "checkpoint") == 0)
 			(void)get_bool(L, v, "checkpoint", where,
 			    &s->checkpoint);
 		else if (strcmp(k->s, "on_failure") == 0) {
-			if (get_str(L, v, "on_failure", where, &of) != 0)
+			if (cy_get_str(L, v, "on_failure", where, &of) != 0)
 				continue;
 			s->on_failure_loc = v->loc;
 			if (strcmp(of.s, "stop") == 0)
@@ -541,16 +526,16 @@ build_step(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 				    "'on_failure' %s (expected stop, abort or "
 				    "continue)", NM(of.s), where);
 		} else
-			unknown_key(L, k, where);
+			cy_unknown_key(L, k, where);
 	}
 	if (s->action.s == NULL) {
 		s->action.s = "instruction";
 		s->type = &step_instruction;
 	}
 	if (map_get(m, "id") == NULL)
-		missing(L, m, "id", where);
+		cy_missing(L, m, "id", where);
 	if (map_get(m, "title") == NULL)
-		missing(L, m, "title", where);
+		cy_missing(L, m, "title", where);
 }
 
 static void
@@ -583,208 +568,6 @@ build_steps(struct loader *L, const struct ynode *seq)
 		build_step(L, it, &c->steps[c->nsteps], c->nsteps);
 		c->nsteps++;
 	}
-}
-
-/* Scenarios */
-
-static const char *const fault_names[] = {
-	"wrong-pin", "damaged-card", "missing-card", "tampered-toolset",
-	"wrong-region-package", "tampered-kek-package", "wrong-mode",
-	"power-loss", "clock-skew", NULL
-};
-
-#define F(x)	(1u << CEREMONY_FAULT_##x)
-static const struct {
-	const char	*key;
-	unsigned	 faults;	/* the faults it applies to */
-} fault_keys[] = {
-	{ "card", F(WRONG_PIN) | F(DAMAGED_CARD) | F(MISSING_CARD) },
-	{ "times", F(WRONG_PIN) },
-	{ "mode", F(WRONG_MODE) },
-	{ "step", ~0u },
-	{ "when", F(POWER_LOSS) },
-	{ "seconds", F(CLOCK_SKEW) },
-};
-#undef F
-
-static void
-build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
-    const char *where)
-{
-	const struct ynode *k, *v, *fk;
-	struct ceremony_str str;
-	long long n;
-	size_t i;
-	int known = 0;
-
-	f->loc = m->loc;
-	f->times = 1;
-	if ((fk = map_get(m, "fault")) == NULL)
-		missing(L, m, "fault", where);
-	else if (get_str(L, fk, "fault", where, &f->fault) == 0) {
-		for (i = 0; fault_names[i] != NULL; i++)
-			if (strcmp(fault_names[i], fk->s) == 0)
-				break;
-		if (fault_names[i] == NULL)
-			ERR(L, fk->loc, "unknown fault '%.*s' %s (expected "
-			    "wrong-pin, damaged-card, missing-card, "
-			    "tampered-toolset, wrong-region-package, "
-			    "tampered-kek-package, wrong-mode, power-loss or "
-			    "clock-skew)", NM(fk->s), where);
-		else {
-			f->kind = (enum ceremony_fault_kind)i;
-			known = 1;
-		}
-	}
-	FOREACH_PAIR(k, v, m) {
-		if (strcmp(k->s, "fault") == 0)
-			continue;
-		for (i = 0; i < sizeof(fault_keys) / sizeof(fault_keys[0]); i++)
-			if (strcmp(fault_keys[i].key, k->s) == 0)
-				break;
-		if (i == sizeof(fault_keys) / sizeof(fault_keys[0])) {
-			unknown_key(L, k, where);
-			continue;
-		}
-		if (known && (fault_keys[i].faults & (1u << f->kind)) == 0) {
-			ERR(L, k->loc, "'%s' does not apply to fault '%s' %s",
-			    fault_keys[i].key, f->fault.s, where);
-			continue;
-		}
-		if (strcmp(k->s, "card") == 0) {
-			if (get_int(L, v, "card", where, &n) != 0)
-				continue;
-			if (n < 1 || n > CEREMONY_QUORUM_MAX)
-				ERR(L, v->loc, "'card' %s must be between 1 and "
-				    "%d", where, CEREMONY_QUORUM_MAX);
-			else
-				f->card = (int)n;
-		} else if (strcmp(k->s, "times") == 0) {
-			if (get_int(L, v, "times", where, &n) != 0)
-				continue;
-			if (n < 1 || n > 100)
-				ERR(L, v->loc, "'times' %s must be between 1 "
-				    "and 100", where);
-			else
-				f->times = (int)n;
-		} else if (strcmp(k->s, "mode") == 0) {
-			if (get_str(L, v, "mode", where, &f->mode) != 0)
-				continue;
-			if (strcmp(v->s, "I") != 0 && strcmp(v->s, "O") != 0 &&
-			    strcmp(v->s, "M") != 0) {
-				ERR(L, v->loc, "invalid value '%.*s' for 'mode' "
-				    "%s (expected I, O or M)", NM(v->s), where);
-				f->mode.s = NULL;
-			}
-		} else if (strcmp(k->s, "step") == 0)
-			(void)get_str(L, v, "step", where, &f->step);
-		else if (strcmp(k->s, "when") == 0) {
-			if (get_str(L, v, "when", where, &str) != 0)
-				continue;
-			if (strcmp(str.s, "inside") == 0)
-				f->inside = 1;
-			else if (strcmp(str.s, "after") != 0)
-				ERR(L, v->loc, "invalid value '%.*s' for 'when' "
-				    "%s (expected after or inside)", NM(str.s),
-				    where);
-		} else if (strcmp(k->s, "seconds") == 0) {
-			if (get_int(L, v, "seconds", where, &f->seconds) == 0)
-				f->has_seconds = 1;
-		}
-	}
-	if (known && (f->kind == CEREMONY_FAULT_POWER_LOSS ||
-	    f->kind == CEREMONY_FAULT_WRONG_MODE) && map_get(m, "step") == NULL)
-		ERR(L, m->loc, "missing required key 'step' %s (fault '%s')",
-		    where, f->fault.s);
-}
-
-static void
-build_scenario(struct loader *L, const struct ynode *k, const struct ynode *m,
-    struct ceremony_scenario *sc)
-{
-	struct ceremony_arena *a = L->c->arena;
-	const struct ynode *kk, *v, *ek, *ev, *it;
-	char where[128], fwhere[160];
-	size_t n;
-
-	set_str(&sc->name, k);
-	sc->loc = m->loc;
-	snprintf(where, sizeof(where), "in scenario '%.80s'", k->s);
-	if (want_map(L, m, k->s, "in 'scenarios'") != 0)
-		return;
-	FOREACH_PAIR(kk, v, m) {
-		if (strcmp(kk->s, "description") == 0)
-			(void)get_str(L, v, "description", where,
-			    &sc->description);
-		else if (strcmp(kk->s, "expect") == 0) {
-			if (want_map(L, v, "expect", where) != 0)
-				continue;
-			sc->expect_loc = v->loc;
-			FOREACH_PAIR(ek, ev, v) {
-				if (strcmp(ek->s, "step") == 0)
-					(void)get_str(L, ev, "step", where,
-					    &sc->expect_step);
-				else if (strcmp(ek->s, "message") == 0)
-					(void)get_str(L, ev, "message", where,
-					    &sc->expect_message);
-				else if (strcmp(ek->s, "response") == 0)
-					(void)get_str(L, ev, "response", where,
-					    &sc->expect_response);
-				else
-					ERR(L, ek->loc, "unknown key '%.*s' in "
-					    "'expect' %s", NM(ek->s), where);
-			}
-		} else if (strcmp(kk->s, "faults") == 0) {
-			if (v->kind != Y_SEQ) {
-				ERR(L, v->loc, "expected a list for 'faults' %s",
-				    where);
-				continue;
-			}
-			if (v->n == 0) {
-				ERR(L, v->loc, "'faults' is empty %s", where);
-				continue;
-			}
-			if ((sc->faults = arena_array(a, v->n,
-			    sizeof(*sc->faults))) == NULL) {
-				L->oom = 1;
-				return;
-			}
-			for (it = v->first, n = 1; it != NULL;
-			    it = it->next, n++) {
-				snprintf(fwhere, sizeof(fwhere), "in fault %zu "
-				    "of scenario '%.80s'", n, k->s);
-				if (it->kind != Y_MAP) {
-					ERR(L, it->loc, "expected a mapping for "
-					    "fault %zu %s", n, where);
-					continue;
-				}
-				build_fault(L, it, &sc->faults[sc->nfaults++],
-				    fwhere);
-			}
-		} else
-			unknown_key(L, kk, where);
-	}
-	if (map_get(m, "description") == NULL)
-		missing(L, m, "description", where);
-	if (map_get(m, "faults") == NULL)
-		missing(L, m, "faults", where);
-}
-
-static void
-build_scenarios(struct loader *L, const struct ynode *m)
-{
-	struct ceremony *c = L->c;
-	const struct ynode *k, *v;
-
-	if (want_map(L, m, "scenarios", "at the top level") != 0)
-		return;
-	if ((c->scenarios = arena_array(c->arena, map_pairs(m),
-	    sizeof(*c->scenarios))) == NULL) {
-		L->oom = 1;
-		return;
-	}
-	FOREACH_PAIR(k, v, m)
-		build_scenario(L, k, v, &c->scenarios[c->nscenarios++]);
 }
 
 /* The top level */
@@ -838,20 +621,20 @@ build(struct loader *L, const struct ynode *root)
 		if (L->oom)
 			return;
 		if (strcmp(k->s, "keyrite") == 0) {
-			if (get_int(L, v, "keyrite", where, &c->schema) != 0)
+			if (cy_get_int(L, v, "keyrite", where, &c->schema) != 0)
 				continue;
 			if (c->schema != 1)
 				ERR(L, v->loc, "unsupported schema version %lld "
 				    "(this keyrite reads version 1)",
 				    c->schema);
 		} else if (strcmp(k->s, "id") == 0)
-			(void)get_str(L, v, "id", where, &c->id);
+			(void)cy_get_str(L, v, "id", where, &c->id);
 		else if (strcmp(k->s, "title") == 0)
-			(void)get_str(L, v, "title", where, &c->title);
+			(void)cy_get_str(L, v, "title", where, &c->title);
 		else if (strcmp(k->s, "version") == 0)
 			(void)get_scalar(L, v, "version", where, &c->version);
 		else if (strcmp(k->s, "description") == 0)
-			(void)get_str(L, v, "description", where,
+			(void)cy_get_str(L, v, "description", where,
 			    &c->description);
 		else if (strcmp(k->s, "stations") == 0)
 			build_stations(L, v);
@@ -868,18 +651,18 @@ build(struct loader *L, const struct ynode *root)
 		else if (strcmp(k->s, "steps") == 0)
 			build_steps(L, v);
 		else if (strcmp(k->s, "scenarios") == 0)
-			build_scenarios(L, v);
+			cy_build_scenarios(L, v);
 		else
-			unknown_key(L, k, where);
+			cy_unknown_key(L, k, where);
 	}
 	if (map_get(root, "keyrite") == NULL)
-		missing(L, root, "keyrite (the schema version, 1)", where);
+		cy_missing(L, root, "keyrite (the schema version, 1)", where);
 	if (map_get(root, "id") == NULL)
-		missing(L, root, "id", where);
+		cy_missing(L, root, "id", where);
 	if (map_get(root, "title") == NULL)
-		missing(L, root, "title", where);
+		cy_missing(L, root, "title", where);
 	if (map_get(root, "steps") == NULL)
-		missing(L, root, "steps", where);
+		cy_missing(L, root, "steps", where);
 	defaults(L);
 }
 
