@@ -15,7 +15,7 @@
 SCREENS="$top_srcdir/tests/screens"
 
 mask() {
-	sed -E "s#$TAP_TMP#<TMP>#g; s#$CER#<CEREMONIES>#g; s/[0-9a-f]{8,}/XXXXXXXX/g; s/[[:space:]]+\$//"
+	sed -E "s#$CER#<CEREMONIES>#g; s#$TAP_TMP#<TMP>#g; s/[0-9a-f]{8,}/XXXXXXXX/g; s/[[:space:]]+\$//"
 }
 
 # shot NAME: compares the settled screen with tests/screens/NAME.txt.
