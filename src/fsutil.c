@@ -46,6 +46,27 @@ kr_path_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+int
+kr_dir_missing_or_empty(const char *path)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int empty = 1;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 1 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while (empty && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
 static void
 dir_of(const char *path, char *dir, size_t dirsz)
 {

@@ -50,6 +50,10 @@ void	kr_unlock_dir(int fd);
 /* Joins a directory and a name into out; KR_EUSAGE when it does not fit. */
 int	kr_path_join(char *out, size_t outsz, const char *dir, const char *name);
 
+/* 1 when path is missing or an empty directory, 0 when it is anything
+ * else, -1 (errno set) when the directory cannot be read. */
+int	kr_dir_missing_or_empty(const char *path);
+
 /* 1 when path exists (any type), 0 otherwise. */
 int	kr_path_exists(const char *path);
 

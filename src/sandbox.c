@@ -126,26 +126,6 @@ set_paths(struct sandbox *sb, const struct ceremony *c, struct kr_err *e)
 	return 0;
 }
 
-/* 1 empty, 0 not empty, -1 cannot read. */
-static int
-dir_empty(const char *dir)
-{
-	DIR *d;
-	struct dirent *de;
-	int empty = 1;
-
-	if ((d = opendir(dir)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0) {
-			empty = 0;
-			break;
-		}
-	closedir(d);
-	return empty;
-}
-
 static int
 copy_file(const char *from, const char *dir, const char *name,
     struct kr_err *e)
@@ -450,7 +430,7 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 		}
 		if ((r = kr_mkdir_private(sb->dir, e)) != 0)
 			goto fail;
-		if ((empty = dir_empty(sb->dir)) != 1) {
+		if ((empty = kr_dir_missing_or_empty(sb->dir)) != 1) {
 			r = kr_errf(e, KR_ECANTCREAT, "%s: %s", sb->dir,
 			    empty < 0 ? strerror(errno) : "not empty and not "
 			    "a keyrite sandbox (no " SANDBOX_ENV ")");

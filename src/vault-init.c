@@ -69,26 +69,6 @@ mkdir_in(const char *dir, const char *sub, struct kr_err *e)
 	return kr_mkdir_private(d, e);
 }
 
-/* 1 when path is missing or an empty directory. */
-static int
-usable_dir(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int empty = 1;
-
-	if (lstat(path, &st) == -1)
-		return errno == ENOENT;
-	if (!S_ISDIR(st.st_mode) || (d = opendir(path)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			empty = 0;
-	closedir(d);
-	return empty;
-}
-
 /*
  * RSA key generation is nearly all of init's time, so the KEKs are made by
  * a few threads at once (OpenSSL 3 is thread-safe); each thread takes the
@@ -349,7 +329,7 @@ vault_init(const char *dir, const struct vault_init_opts *o,
 			    "%s", sel[i]->code);
 	}
 
-	if (!usable_dir(dir))
+	if (kr_dir_missing_or_empty(dir) != 1)
 		return kr_errf(e, KR_ECANTCREAT, "%s: exists and is not an empty "
 		    "directory", dir);
 	snprintf(parent, sizeof(parent), "%s", dir);

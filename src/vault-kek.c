@@ -23,26 +23,6 @@
 #include "keyio.h"
 #include "vault-int.h"
 
-/* 1 when path is missing or an empty directory. */
-static int
-missing_or_empty(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int empty = 1;
-
-	if (lstat(path, &st) == -1)
-		return errno == ENOENT;
-	if (!S_ISDIR(st.st_mode) || (d = opendir(path)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			empty = 0;
-	closedir(d);
-	return empty;
-}
-
 /* Reads the vault's metadata, making a bare vault in a missing or empty
  * directory. */
 static int
@@ -52,7 +32,7 @@ open_or_create(const char *dir, struct vault_meta *m, struct kr_err *e)
 
 	if ((r = vault_meta_read(dir, m, e)) != KR_ENOINPUT)
 		return r;
-	if (!missing_or_empty(dir))
+	if (kr_dir_missing_or_empty(dir) != 1)
 		return r;	/* not a vault, and not ours to take over */
 	if ((r = kr_mkdir_private(dir, e)) != 0)
 		return r;

@@ -123,6 +123,14 @@ test_atomic_write(void **state)
 	snprintf(path, sizeof(path), "%s/missing", dir);
 	assert_int_equal(kr_read_file(path, 5, &buf, &len, &e), KR_ENOINPUT);
 	assert_non_null(strstr(e.msg, "missing"));
+	snprintf(path, sizeof(path), "%s/sub/dir", dir);
+	assert_int_equal(kr_dir_missing_or_empty(path), 0);	/* holds file */
+	snprintf(path, sizeof(path), "%s/sub/dir/file", dir);
+	assert_int_equal(kr_dir_missing_or_empty(path), 0);	/* not a dir */
+	snprintf(path, sizeof(path), "%s/sub/nothing", dir);
+	assert_int_equal(kr_dir_missing_or_empty(path), 1);
+	assert_int_equal(kr_mkdir_private(path, &e), 0);
+	assert_int_equal(kr_dir_missing_or_empty(path), 1);
 	snprintf(path, sizeof(path), "%s/nodir/file", dir);
 	assert_int_equal(kr_write_atomic(path, "x", 1, 0600, &e), KR_ECANTCREAT);
 	assert_int_equal(kr_remove_tree(dir, &e), 0);
