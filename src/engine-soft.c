@@ -139,19 +139,7 @@ engine_ident_normalize(const char *in, char *out, size_t outsz,
 int
 engine_default_state_dir(char *buf, size_t sz, struct kr_err *e)
 {
-	const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	int n;
-
-	if (x != NULL && *x == '/')
-		n = snprintf(buf, sz, "%s/keyrite/module", x);
-	else if (home != NULL && *home != '\0')
-		n = snprintf(buf, sz, "%s/.local/share/keyrite/module", home);
-	else
-		return kr_errf(e, KR_EUSAGE,
-		    "no state directory: set HOME or use --state DIR");
-	if (n < 0 || (size_t)n >= sz)
-		return kr_errf(e, KR_EUSAGE, "state directory path too long");
-	return 0;
+	return kr_default_state_dir(buf, sz, e);
 }
 
 static void

@@ -39,6 +39,25 @@ kr_path_join(char *out, size_t outsz, const char *dir, const char *name)
 }
 
 int
+kr_default_state_dir(char *buf, size_t sz, struct kr_err *e)
+{
+	const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (x != NULL && *x == '/')
+		n = snprintf(buf, sz, "%s/keyrite/module", x);
+	else if (home != NULL && *home == '/')
+		n = snprintf(buf, sz, "%s/.local/share/keyrite/module", home);
+	else
+		return kr_errf(e, KR_EUSAGE, "neither XDG_DATA_HOME nor HOME "
+		    "is set: use --state DIR");
+	if (n < 0 || (size_t)n >= sz)
+		return kr_errf(e, KR_EUSAGE,
+		    "state directory path too long: use --state DIR");
+	return 0;
+}
+
+int
 kr_path_exists(const char *path)
 {
 	struct stat st;

@@ -47,6 +47,11 @@ int	kr_fsync_dir(const char *dir, struct kr_err *e);
 int	kr_lock_dir(const char *dir, int *fd, struct kr_err *e);
 void	kr_unlock_dir(int fd);
 
+/* The module's default state directory: $XDG_DATA_HOME/keyrite/module, or
+ * $HOME/.local/share/keyrite/module (both must be absolute).  0, or
+ * KR_EUSAGE with a message that points to --state. */
+int	kr_default_state_dir(char *buf, size_t sz, struct kr_err *e);
+
 /* Joins a directory and a name into out; KR_EUSAGE when it does not fit. */
 int	kr_path_join(char *out, size_t outsz, const char *dir, const char *name);
 

@@ -138,6 +138,27 @@ test_atomic_write(void **state)
 }
 
 static void
+test_default_state_dir(void **state)
+{
+	struct kr_err e;
+	char buf[256];
+
+	setenv("XDG_DATA_HOME", "/xdg", 1);
+	assert_int_equal(kr_default_state_dir(buf, sizeof(buf), &e), 0);
+	assert_string_equal(buf, "/xdg/keyrite/module");
+	setenv("XDG_DATA_HOME", "relative", 1);
+	setenv("HOME", "/home/u", 1);
+	assert_int_equal(kr_default_state_dir(buf, sizeof(buf), &e), 0);
+	assert_string_equal(buf, "/home/u/.local/share/keyrite/module");
+	unsetenv("XDG_DATA_HOME");
+	setenv("HOME", "relative", 1);
+	assert_int_equal(kr_default_state_dir(buf, sizeof(buf), &e), KR_EUSAGE);
+	assert_non_null(strstr(e.msg, "--state"));
+	setenv("HOME", "/home/u", 1);
+	assert_int_equal(kr_default_state_dir(buf, 8, &e), KR_EUSAGE);
+}
+
+static void
 test_lock(void **state)
 {
 	char dir[] = "/tmp/keyrite-lock.XXXXXX";
@@ -188,6 +209,7 @@ main(void)
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_default_state_dir),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_clock),
 	};

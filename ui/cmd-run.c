@@ -42,23 +42,10 @@ parse_fd(const char *arg, int *fd)
 static int
 default_state(char *out, size_t outsz)
 {
-	const char *xdg = getenv("XDG_DATA_HOME"), *home;
-	int n;
+	struct kr_err e;
 
-	if (xdg != NULL && xdg[0] == '/')
-		n = snprintf(out, outsz, "%s/keyrite/module", xdg);
-	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
-		n = snprintf(out, outsz, "%s/.local/share/keyrite/module",
-		    home);
-	else {
-		cli_warnx("neither XDG_DATA_HOME nor HOME is set: use --state "
-		    "DIR");
-		return 64;
-	}
-	if (n < 0 || (size_t)n >= outsz) {
-		cli_warnx("state directory path too long: use --state DIR");
-		return 64;
-	}
+	if (kr_default_state_dir(out, outsz, &e) != 0)
+		return cli_fail(&e);
 	return 0;
 }
 
