@@ -38,6 +38,7 @@ struct tr {
 	struct audit_buf	 resumes;
 	struct audit_buf	 checkpoints;
 	struct audit_buf	 faults;	/* a rehearsal's injected faults */
+	struct audit_buf	 choices;	/* alternatives chosen or not */
 	struct step_row		*steps;
 	size_t			 nsteps;
 	char			 signers[16][132];
@@ -123,6 +124,16 @@ static void
 bullet(struct tr *t, struct audit_buf *b)
 {
 	audit_buf_adds(b, t->md ? "- " : "  ");
+}
+
+/* A choice between alternative steps: "step upload-az: chosen: ...". */
+static void
+choice(struct tr *t, const char *step, const char *text)
+{
+	bullet(t, &t->choices);
+	audit_buf_addf(&t->choices, "step %s: ", step != NULL ? step : "-");
+	add_cell(t, &t->choices, text);
+	audit_buf_addc(&t->choices, '\n');
 }
 
 static void
@@ -215,6 +226,8 @@ take(struct tr *t, const struct audit_line *l)
 		snprintf(s->result, sizeof(s->result), "%s%s%s",
 		    str(d, "result"), json_object_get(d, "code") ? " " : "",
 		    str(d, "code"));
+		if (strncmp(str(d, "detail"), "not chosen: ", 12) == 0)
+			choice(t, l->step, str(d, "detail"));
 		snprintf(s->t, sizeof(s->t), "%s", l->t);
 		if (l->actor != NULL)
 			snprintf(s->actor, sizeof(s->actor), "%s", l->actor);
@@ -263,6 +276,10 @@ take(struct tr *t, const struct audit_line *l)
 		if (json_object_get(d, "code") != NULL)
 			audit_buf_addf(&t->exceptions, " [%s]", str(d, "code"));
 		audit_buf_addc(&t->exceptions, '\n');
+		break;
+	case AUDIT_EV_NOTE:
+		if (strncmp(str(d, "text"), "chosen: ", 8) == 0)
+			choice(t, l->step, str(d, "text"));
 		break;
 	case AUDIT_EV_CEREMONY_END:
 		snprintf(t->end, sizeof(t->end), "%s", str(d, "result"));
@@ -406,6 +423,8 @@ render(struct tr *t, const struct audit_verify_result *res, int rc)
 	section(t, "Exceptions", &t->exceptions, "none");
 	section(t, "Resumes", &t->resumes, "none");
 	section(t, "Checkpoints", &t->checkpoints, "none");
+	if (t->choices.len > 0)	/* ceremonies with `when:' steps only */
+		section(t, "Choices", &t->choices, "none");
 	if (t->faults.len > 0)	/* rehearsals with a scenario only */
 		section(t, "Injected faults (rehearsal, for the trainer)",
 		    &t->faults, "none");
@@ -481,6 +500,7 @@ out:
 	audit_buf_free(&t.params);
 	audit_buf_free(&t.world);
 	audit_buf_free(&t.faults);
+	audit_buf_free(&t.choices);
 	audit_buf_free(&t.artifacts);
 	audit_buf_free(&t.exceptions);
 	audit_buf_free(&t.resumes);

@@ -5,6 +5,7 @@
  * reference with a variable, a ceremony field or a caller's value.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,4 +188,89 @@ ceremony_expand(const struct ceremony *c, const char *tmpl,
 	}
 	*out = b.p;
 	return 0;
+}
+
+/* Where a parameter is first used */
+
+struct use_probe {
+	const char	*param;
+	size_t		 plen;
+	int		 hit;
+};
+
+static int
+use_lookup(void *arg, const char *name, const char **value)
+{
+	struct use_probe *u = arg;
+
+	if (strncmp(name, u->param, u->plen) == 0 &&
+	    (name[u->plen] == '\0' || name[u->plen] == '.'))
+		u->hit = 1;
+	*value = "";
+	return 0;
+}
+
+static int
+uses(const struct ceremony *c, const char *tmpl, struct use_probe *u)
+{
+	char *s;
+	struct kr_err e;
+
+	if (tmpl == NULL || u->hit)
+		return u->hit;
+	if (ceremony_expand(c, tmpl, use_lookup, u, &s, &e) == 0)
+		free(s);
+	return u->hit;
+}
+
+int
+ceremony_step_uses(const struct ceremony *c, const struct ceremony_step *s,
+    const char *param)
+{
+	struct use_probe u = { param, strlen(param), 0 };
+	size_t i, j;
+
+	for (i = 0; i < s->nwhen; i++)
+		if (s->when[i].param.s != NULL &&
+		    strcmp(s->when[i].param.s, param) == 0)
+			return 1;
+	if (uses(c, s->title.s, &u) || uses(c, s->instructions.s, &u) ||
+	    uses(c, s->help.s, &u))
+		return 1;
+	for (i = 0; i < s->nwith; i++) {
+		if (!s->with[i].is_list) {
+			if (uses(c, s->with[i].scalar.s, &u))
+				return 1;
+			continue;
+		}
+		for (j = 0; j < s->with[i].list.n; j++)
+			if (uses(c, s->with[i].list.v[j].s, &u))
+				return 1;
+	}
+	return 0;
+}
+
+size_t
+ceremony_param_first_step(const struct ceremony *c, const char *param)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsteps; i++)
+		if (ceremony_step_uses(c, &c->steps[i], param))
+			return i;
+	return KR_NIDX_NONE;
+}
+
+void
+ceremony_placeholder(const struct ceremony *c, const char *param,
+    size_t cur, char *buf, size_t bufsz)
+{
+	size_t i = ceremony_param_first_step(c, param);
+
+	if (i == KR_NIDX_NONE)
+		snprintf(buf, bufsz, "<%s, not asked>", param);
+	else if (i == cur)
+		snprintf(buf, bufsz, "<%s, asked at this step>", param);
+	else
+		snprintf(buf, bufsz, "<%s, asked at step %zu>", param, i + 1);
 }

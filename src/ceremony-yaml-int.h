@@ -63,6 +63,10 @@ void	cy_unknown_key(struct loader *L, const struct ynode *k,
 void	cy_missing(struct loader *L, const struct ynode *map, const char *key,
 	    const char *where);
 
+/* Builds s->when from a step's `when:' mapping m (ceremony-choice.c). */
+void	cy_build_when(struct loader *L, const struct ynode *m,
+	    struct ceremony_step *s, const char *where);
+
 /* Builds c->scenarios from the top-level `scenarios:' mapping m
  * (ceremony-scenario.c); errors go to L->dl, allocation failure to L->oom. */
 void	cy_build_scenarios(struct loader *L, const struct ynode *m);

@@ -376,6 +376,8 @@ build_step(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 			build_with(L, v, s, where);
 		else if (strcmp(k->s, "requires") == 0)
 			(void)cy_get_list(L, v, "requires", where, &s->requires);
+		else if (strcmp(k->s, "when") == 0)
+			cy_build_when(L, v, s, where);
 		else if (strcmp(k->s, "signoff") == 0)
 			(void)cy_get_list(L, v, "signoff", where, &s->signoff);
 		else if (strcmp(k->s, "instructions") == 0)

@@ -118,6 +118,13 @@ struct ceremony_value {
 	struct ceremony_list	list;		/* when is_list */
 };
 
+/* One condition of a step's `when:' (a choice): the step is one of the
+ * alternatives, done only when parameter `param' has one of `values'. */
+struct ceremony_when {
+	struct ceremony_str	param;
+	struct ceremony_list	values;
+};
+
 enum ceremony_on_failure {
 	CEREMONY_FAIL_STOP,
 	CEREMONY_FAIL_ABORT,
@@ -142,6 +149,9 @@ struct ceremony_step {
 	int			 checkpoint;
 	enum ceremony_on_failure on_failure;
 	struct ceremony_loc	 on_failure_loc;
+	struct ceremony_when	*when;		/* all must hold (ceremony-choice.c) */
+	size_t			 nwhen;
+	struct ceremony_loc	 when_loc;	/* line 0: no `when' */
 	struct ceremony_loc	 loc;
 };
 
@@ -245,6 +255,38 @@ const char *ceremony_row_cell(const struct ceremony_table *t,
 /* A step's `with:' entry by key, or NULL. */
 const struct ceremony_value *ceremony_step_with(const struct ceremony_step *s,
 	    const char *key);
+
+/*
+ * Choices (ceremony-choice.c).  A step with `when:' is one alternative of a
+ * choice: it is done only when every named parameter has one of the listed
+ * values, and otherwise recorded as not chosen.  value(arg, name) returns a
+ * parameter's value or NULL when it is not known yet.
+ *
+ * ceremony_step_chosen: 1 chosen (or no `when'), 0 not chosen, -1 a
+ * parameter it needs is not known yet (*missing names it).  why, when not
+ * NULL, receives the reason in words: "upload_tool is powershell (this
+ * alternative is for az)" or "upload_tool is az".
+ */
+int	ceremony_step_chosen(const struct ceremony_step *s,
+	    const char *(*value)(void *arg, const char *name), void *arg,
+	    const char **missing, char *why, size_t whysz);
+/* The condition in words, "upload_tool is az" ("key_type is RSA, and
+ * upload_tool is az or cli"), into buf; "" without `when'. */
+void	ceremony_when_text(const struct ceremony_step *s, char *buf,
+	    size_t bufsz);
+
+/* 1 when step s uses parameter param: in its `when', or through a
+ * reference in its title, instructions, help or `with:' (directly, as
+ * param.column, or through a var). */
+int	ceremony_step_uses(const struct ceremony *c,
+	    const struct ceremony_step *s, const char *param);
+/* The index of the first step that uses param, or (size_t)-1. */
+size_t	ceremony_param_first_step(const struct ceremony *c, const char *param);
+/* A visible placeholder for a value not known yet, never template syntax:
+ * "<kek_id, asked at step 5>" (1-based), "<kek_id, asked at this step>"
+ * when step index cur is the first to use it. */
+void	ceremony_placeholder(const struct ceremony *c, const char *param,
+	    size_t cur, char *buf, size_t bufsz);
 
 /* The name of a parameter type ("quorum"). */
 const char *ceremony_ptype_name(enum ceremony_ptype t);

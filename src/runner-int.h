@@ -57,6 +57,7 @@ struct runner {
 	char			**values;	/* per c->params; NULL: unset */
 	unsigned char		*logged;	/* parameter-set written */
 	int			 probe;		/* lookup: record, don't fail */
+	int			 display;	/* lookup: placeholders for unset */
 	const char		*missing;	/* probe: first unset parameter */
 	char			*scratch;	/* lookup result */
 
@@ -122,6 +123,10 @@ void	runner_params_free(struct runner *r);
 int	runner_lookup(void *arg, const char *name, const char **value);
 int	runner_expand(struct runner *r, const char *tmpl, char **out,
 	    struct kr_err *e);
+/* Expanded for showing: a parameter not known yet is a placeholder
+ * "<name, asked at step N>"; malloc'd, the template itself if it cannot
+ * be expanded, NULL for NULL or on OOM. */
+char	*runner_expand_display(struct runner *r, const char *tmpl);
 /* The first parameter step s uses that is not set yet, or NULL. */
 const struct ceremony_param *runner_step_missing(struct runner *r,
 	    const struct ceremony_step *s);
@@ -165,6 +170,18 @@ int	runner_card_of(struct runner *r, const char *path);
 
 /* runner-report.c: report.md in out_dir at the end of a rehearsal. */
 void	runner_report(struct runner *r);
+
+/* runner-choice.c: `when:' steps.  The parameter a step's `when' needs
+ * and is not set yet, or NULL; 1 when s is an alternative not chosen;
+ * logging a step that was not chosen (start and skipped, with the reason)
+ * and the note on a chosen one. */
+const struct ceremony_param *runner_when_missing(struct runner *r,
+	    const struct ceremony_step *s);
+int	runner_not_chosen(struct runner *r, const struct ceremony_step *s);
+int	runner_skip_not_chosen(struct runner *r, const struct ceremony_step *s,
+	    struct kr_err *e);
+int	runner_chosen_note(struct runner *r, const struct ceremony_step *s,
+	    struct kr_err *e);
 
 /* runner-step.c */
 void	runner_emit(struct runner *r, enum runner_event_kind kind,

@@ -85,10 +85,9 @@ param_value(struct runner *r, const char *name, int *known)
 	return NULL;
 }
 
-int
-runner_lookup(void *arg, const char *name, const char **value)
+static int
+lookup_value(struct runner *r, const char *name, const char **value)
 {
-	struct runner *r = arg;
 	const struct ceremony_param *p;
 	const struct ceremony_row *row;
 	const char *v, *dot, *cell;
@@ -136,11 +135,61 @@ runner_lookup(void *arg, const char *name, const char **value)
 	return 0;
 }
 
+/* For display: a parameter not known yet becomes a visible placeholder
+ * ("<kek_id, asked at step 5>"), never template syntax. */
+static int
+placeholder(struct runner *r, const char *name, const char **value)
+{
+	char pname[256], buf[400];
+	size_t n = strcspn(name, ".");
+
+	if (n >= sizeof(pname))
+		return -1;
+	memcpy(pname, name, n);
+	pname[n] = '\0';
+	if (ceremony_param_find(r->c, pname) == NULL)
+		return -1;
+	ceremony_placeholder(r->c, pname, r->cur, buf, sizeof(buf));
+	if (name[n] == '.')	/* "<region.display_name, asked at ...>" */
+		snprintf(buf + 1, sizeof(buf) - 1, "%s%s", name,
+		    strchr(buf, ','));
+	free(r->scratch);
+	if ((r->scratch = strdup(buf)) == NULL)
+		return -1;
+	*value = r->scratch;
+	return 0;
+}
+
+int
+runner_lookup(void *arg, const char *name, const char **value)
+{
+	struct runner *r = arg;
+
+	if (lookup_value(r, name, value) == 0)
+		return 0;
+	return r->display ? placeholder(r, name, value) : -1;
+}
+
 int
 runner_expand(struct runner *r, const char *tmpl, char **out,
     struct kr_err *e)
 {
 	return ceremony_expand(r->c, tmpl, runner_lookup, r, out, e);
+}
+
+char *
+runner_expand_display(struct runner *r, const char *tmpl)
+{
+	struct kr_err e;
+	char *s = NULL;
+	int rc;
+
+	if (tmpl == NULL)
+		return NULL;
+	r->display = 1;
+	rc = runner_expand(r, tmpl, &s, &e);
+	r->display = 0;
+	return rc == 0 ? s : strdup(tmpl);
 }
 
 static void

@@ -5,8 +5,9 @@
  * library's printable record of the verified log) and summary.txt: the
  * origin, the genesis fingerprint, the seal's size and root and the log
  * file's SHA-256, every artifact's SHA-256, all in groups of eight hex
- * digits to read aloud, and the commands still to run on the connected
- * workstation (the show-command steps after the last carry).  RUNNER_DONE
+ * digits to read aloud, and the commands that were marked done on the
+ * connected workstation (the show-command steps after the last carry that
+ * ran: an alternative not chosen is not listed).  RUNNER_DONE
  * carries the same summary text.
  */
 #include <stdarg.h>
@@ -96,7 +97,7 @@ grouped(struct sbuf *b, const char *label, const uint8_t *h)
 	sadd(b, "%-18s %s\n", label, g);
 }
 
-/* The show-command steps on the connected station after the last carry. */
+/* The show-command steps after the last carry that were done. */
 static void
 next_commands(struct runner *r, struct sbuf *b)
 {
@@ -109,7 +110,8 @@ next_commands(struct runner *r, struct sbuf *b)
 	for (i = 0; i < r->c->nsteps; i++)
 		if (r->c->steps[i].type == &step_carry_artifact)
 			from = i;
-	sadd(b, "\nNext, on the connected workstation:\n");
+	sadd(b, "\nDone on the connected workstation after the last carry "
+	    "(alternatives not chosen left out):\n");
 	for (i = from; i < r->c->nsteps; i++) {
 		s = &r->c->steps[i];
 		if (s->type != &step_show_command || r->status[i] != ST_OK ||

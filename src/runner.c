@@ -214,14 +214,7 @@ die(struct runner *r, int rc, struct kr_err *e)
 static char *
 expand_or_raw(struct runner *r, const char *tmpl)
 {
-	struct kr_err e;
-	char *s = NULL;
-
-	if (tmpl == NULL)
-		return NULL;
-	if (runner_expand(r, tmpl, &s, &e) != 0)
-		s = strdup(tmpl);
-	return s;
+	return runner_expand_display(r, tmpl);
 }
 
 static void
@@ -323,7 +316,8 @@ blocked(struct runner *r, const struct ceremony_step *s)
 		if ((q = ceremony_step_find(r->c, s->requires.v[i].s)) == NULL)
 			continue;
 		st = r->status[q->index];
-		if (st == ST_OK || st == ST_EXCEPTION)
+		if (st == ST_OK || st == ST_EXCEPTION ||
+		    runner_not_chosen(r, q))
 			continue;
 		snprintf(r->decision_msg, sizeof(r->decision_msg), "step '%s' "
 		    "requires step '%s', which %s", s->id.s, q->id.s,
@@ -418,7 +412,14 @@ advance(struct runner *r, struct runner_prompt *p, struct kr_err *e)
 	s = &r->c->steps[r->cur];
 	switch (r->phase) {
 	case PH_PARAMS:
-		if ((pm = runner_step_missing(r, s)) != NULL) {
+		if ((pm = runner_when_missing(r, s)) == NULL &&
+		    runner_not_chosen(r, s)) {
+			if ((rc = runner_skip_not_chosen(r, s, e)) != 0)
+				return die(r, rc, e);
+			r->phase = PH_NEXT;
+			return 0;
+		}
+		if (pm != NULL || (pm = runner_step_missing(r, s)) != NULL) {
 			prompt_step(r, p, s);
 			p->need = RUNNER_NEED_PARAM;
 			p->name = pm->name.s;
@@ -448,7 +449,8 @@ advance(struct runner *r, struct runner_prompt *p, struct kr_err *e)
 		return 0;
 	case PH_OPTIONAL:
 		prompt_step(r, p, s);
-		if (!r->started && (rc = step_begin(r, s, e)) != 0)
+		if (!r->started && ((rc = step_begin(r, s, e)) != 0 ||
+		    (rc = runner_chosen_note(r, s, e)) != 0))
 			return die(r, rc, e);
 		if (s->optional && !r->optional_ok && !(r->o.rehearsal &&
 		    s->type == &step_vault_import && r->o.vault_dir != NULL)) {

@@ -68,7 +68,7 @@ parameters:
   ident: testkey
   key_name: TestKey
 confirm: true
-skip: [generate-ec, import-az-ec, vault-import]
+skip: [vault-import]
 exceptions:
   check-offline: 'test machine: its network may be up'
 cards: [1, 2]

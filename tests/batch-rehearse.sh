@@ -37,7 +37,7 @@ S=$TAP_TMP/azure
 expect_status 0 "rehearse azure-byok from its example answers" \
     "$KEYRITE" rehearse "$CER/azure-byok.yaml" \
     --batch "$EX/azure-byok.answers.yaml" --keep "$S" $FAST
-output_has '^\[generate-ec\] skipped' "the EC generation step is skipped for an RSA key"
+output_has '^\[generate-ec\] not chosen: key_type is RSA' "the EC generation step is not chosen for an RSA key"
 output_has '^\[import-kek\] ' "the sandbox KEK is imported"
 for f in ContosoFirstHSMkey.byok ContosoFirstHSMkey.pub.pem summary.txt transcript.txt azure-byok.log; do
 	check "artifact $f" test -s "$S/out/$f"

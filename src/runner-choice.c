@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * runner-choice.c: the runner's side of choices (`when:' steps,
+ * ceremony-choice.c).  Before a step with `when:' the parameters it names
+ * are asked; a step whose condition does not hold is logged as started and
+ * skipped, with the reason in words ("not chosen: upload_tool is
+ * powershell (this alternative is for az)"), and the chosen one logs a note
+ * saying why it is the one.  A step that `requires' an alternative that was
+ * not chosen is not blocked by it: requiring every alternative of a choice
+ * means requiring the one that was chosen.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "ceremony.h"
+#include "err.h"
+#include "runner-int.h"
+#include "step.h"
+
+static const char *
+value(void *arg, const char *name)
+{
+	struct runner *r = arg;
+	const struct ceremony_param *p = ceremony_param_find(r->c, name);
+
+	return p == NULL ? NULL : r->values[p - r->c->params];
+}
+
+const struct ceremony_param *
+runner_when_missing(struct runner *r, const struct ceremony_step *s)
+{
+	const char *missing = NULL;
+
+	if (s->nwhen == 0 ||
+	    ceremony_step_chosen(s, value, r, &missing, NULL, 0) >= 0)
+		return NULL;
+	return ceremony_param_find(r->c, missing);
+}
+
+int
+runner_not_chosen(struct runner *r, const struct ceremony_step *s)
+{
+	return s->nwhen != 0 &&
+	    ceremony_step_chosen(s, value, r, NULL, NULL, 0) == 0;
+}
+
+int
+runner_skip_not_chosen(struct runner *r, const struct ceremony_step *s,
+    struct kr_err *e)
+{
+	char why[512], detail[600], *title;
+	int rc;
+
+	(void)ceremony_step_chosen(s, value, r, NULL, why, sizeof(why));
+	snprintf(detail, sizeof(detail), "not chosen: %s", why);
+	if ((rc = audit_step_start(r->w, s->id.s, s->type->name,
+	    s->station.s, runner_actor(r), e)) != 0 ||
+	    (rc = audit_step_result(r->w, s->id.s, "skipped", NULL, detail,
+	    runner_actor(r), e)) != 0)
+		return rc;
+	title = runner_expand_display(r, s->title.s);
+	runner_emit(r, RUNNER_EV_STEP_START, s->id.s, title != NULL ? title :
+	    s->title.s, NULL);
+	free(title);
+	runner_emit(r, RUNNER_EV_STEP_RESULT, s->id.s, detail, NULL);
+	r->status[s->index] = ST_SKIPPED;
+	return 0;
+}
+
+int
+runner_chosen_note(struct runner *r, const struct ceremony_step *s,
+    struct kr_err *e)
+{
+	char why[512], text[600];
+
+	if (s->nwhen == 0 ||
+	    ceremony_step_chosen(s, value, r, NULL, why, sizeof(why)) != 1)
+		return 0;
+	snprintf(text, sizeof(text), "chosen: %s", why);
+	runner_emit(r, RUNNER_EV_INFO, s->id.s, text, NULL);
+	return audit_note(r->w, s->id.s, text, runner_actor(r), e);
+}
