@@ -290,6 +290,7 @@ make_kek(struct sandbox *sb, const struct sandbox_opts *o, struct pairs *pp,
 	int r;
 
 	memset(&ko, 0, sizeof(ko));
+	ko.bits = 4096;		/* as the runbook's `az keyvault key create' */
 	if ((ko.name = param_value(o, "kek_name")) == NULL)
 		ko.name = "KEK";
 	/* The simulated vault's name: the vault_name parameter folded to

@@ -51,6 +51,11 @@ run(struct step_ctx *ctx)
 	kr_err_clear(&e);
 	if (ctx->ops->verify_packages(ctx->eng, &req, &res, &e) != 0)
 		return step_engine_fail(ctx, ENGINE_OP_VERIFY_PACKAGES, &e);
+	/* the pinned hash in the form the procedure publishes it (five
+	 * groups of eight for its SHA-1), for the witness to compare */
+	step_group(root, g, sizeof(g));
+	step_info(ctx, "root key hash %s (%s, as pinned): the packages chain "
+	    "to it", g, strlen(g) == 44 ? "SHA-1" : "SHA-256");
 	step_group(res.root_sha256, g, sizeof(g));
 	step_info(ctx, "root key SHA-256: %s", g);
 	step_group(res.kek_sha256, g, sizeof(g));

@@ -18,6 +18,7 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry cmd_lint_entry;
+extern const struct cmd_entry cmd_print_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_module_entry;
 extern const struct cmd_entry cmd_vault_entry;

@@ -13,6 +13,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_run_entry,
 	&cmd_rehearse_entry,
 	&cmd_lint_entry,
+	&cmd_print_entry,
 	&cmd_audit_entry,
 	&cmd_module_entry,
 	&cmd_vault_entry,

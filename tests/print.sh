@@ -1,0 +1,113 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# print.sh: `keyrite print': the printable runbook of each shipped ceremony
+# equals its golden file (text and Markdown), no text line is wider than 80
+# columns, no `${' is left anywhere, an alternative not chosen is listed as
+# such, bad options and values fail with the documented statuses, and for
+# every region of the legacy procedure's table (../shared/reference/
+# byok-regions.tsv, copied in tests/fixtures/byok-regions.tsv) the runbook
+# shows each derived name exactly as the procedure gives it.
+# The golden files embed the ceremony file's SHA-256 and keyrite's version:
+# after an intended change to a ceremony or to the layout, refresh with
+#   KEYRITE_GOLDEN_UPDATE=1 make check TESTS=tests/print.sh
+# and review the diff.
+. "${top_srcdir:-.}/tests/tap.sh"
+
+CER=$top_srcdir/ceremonies
+G=$top_srcdir/tests/golden
+SUB=0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b
+
+golden() { # NAME FILE
+	if [ -n "${KEYRITE_GOLDEN_UPDATE:-}" ]; then cp "$2" "$G/$1"; fi
+	if cmp -s "$2" "$G/$1"; then ok "$1 equals the golden file"; else
+		not_ok "$1 equals the golden file"
+		diag "$(diff -u "$G/$1" "$2" | head -40)"
+		diag "refresh: KEYRITE_GOLDEN_UPDATE=1 make check TESTS=tests/print.sh"
+	fi
+}
+
+width() { # FILE WHAT
+	n=$(awk '{ s = $0; gsub(/[\200-\277]/, "", s); if (length(s) > 80) c++ }
+	    END { print c + 0 }' "$1")
+	if [ "$n" -eq 0 ]; then ok "$2: no line over 80 columns"; else
+		not_ok "$2: no line over 80 columns"
+		diag "$(awk 'length > 80' "$1" | head -5)"; fi
+}
+
+no_template() { # FILE WHAT
+	if grep -q '\${' "$1"; then not_ok "$2: no \${ left"
+		diag "$(grep -n '\${' "$1" | head -5)"
+	else ok "$2: no \${ left"; fi
+}
+
+for id in azure-byok ncipher-byok-legacy; do
+	expect_status 0 "print $id" "$KEYRITE" print "$CER/$id.yaml"
+	cp "$TAP_TMP/out" "$TAP_TMP/$id.txt"
+	golden "print-$id.txt" "$TAP_TMP/$id.txt"
+	width "$TAP_TMP/$id.txt" "$id (text)"
+	no_template "$TAP_TMP/$id.txt" "$id (text)"
+	expect_status 0 "print $id --format markdown" \
+	    "$KEYRITE" print "$CER/$id.yaml" --format markdown
+	cp "$TAP_TMP/out" "$TAP_TMP/$id.md"
+	golden "print-$id.md" "$TAP_TMP/$id.md"
+	no_template "$TAP_TMP/$id.md" "$id (markdown)"
+done
+
+# Values not known are placeholders naming the step that asks them.
+expect_status 0 "print the legacy runbook without a subscription" \
+    "$KEYRITE" print "$CER/ncipher-byok-legacy.yaml"
+output_has '^  subscription_id  <subscription_id, asked at step 4>$' \
+    "a value not known yet is a visible placeholder"
+grep -q 'asked at step 5' "$TAP_TMP/azure-byok.txt" &&
+    ok "the KEK id is shown as asked at step 5" ||
+    not_ok "the KEK id is shown as asked at step 5"
+
+# Alternatives follow the printed parameters.
+expect_status 0 "print with --set upload_tool=powershell --set key_type=EC" \
+    "$KEYRITE" print "$CER/azure-byok.yaml" --set upload_tool=powershell \
+    --set key_type=EC --set curve=P-384
+output_has '^  Not chosen: key_type is EC \(this alternative is for RSA\)' \
+    "generate-rsa is listed as not chosen"
+output_has '^  Alternative: only when key_type is EC$' "generate-ec is spelled out"
+output_has "^    Add-AzKeyVaultKey -VaultName 'ContosoKeyVaultHSM'" \
+    "the PowerShell import command is shown"
+output_has 'curve P-384' "the curve set is used"
+
+# Errors.
+expect_status 65 "an unknown --set parameter" \
+    "$KEYRITE" print "$CER/azure-byok.yaml" --set colour=red
+output_has "no parameter 'colour'" "the unknown parameter is named"
+expect_status 65 "a --set value the parameter refuses" \
+    "$KEYRITE" print "$CER/azure-byok.yaml" --set key_size=1024
+output_has "key_size" "the parameter is named"
+expect_status 64 "an unknown --format" \
+    "$KEYRITE" print "$CER/azure-byok.yaml" --format pdf
+expect_status 66 "a missing ceremony file" "$KEYRITE" print "$TAP_TMP/nope.yaml"
+printf 'keyrite: 1\nid: x\n' >"$TAP_TMP/bad.yaml"
+expect_status 65 "an invalid ceremony" "$KEYRITE" print "$TAP_TMP/bad.yaml"
+
+# Every region of the procedure's table: each derived name exactly as the
+# procedure gives it (the toolset file, its SHA-256 in groups of eight,
+# both package names, the package code).
+tsv=$top_srcdir/tests/fixtures/byok-regions.tsv
+grep -v '^#' "$tsv" | while IFS='	' read -r region display zip sha code kek world; do
+	"$KEYRITE" print "$CER/ncipher-byok-legacy.yaml" --set region="$region" \
+	    --set subscription_id=$SUB >"$TAP_TMP/r.txt" 2>&1 || echo "exit $?" >>"$TAP_TMP/r.txt"
+	g=$(printf '%s' "$sha" | tr 'A-F' 'a-f' | sed 's/.\{8\}/& /g; s/ $//')
+	miss=
+	for want in "$zip" "    $g" "$kek" "$world" "region $code" \
+	    "Download the BYOK toolset for $display"; do
+		grep -qF -- "$want" "$TAP_TMP/r.txt" || miss="$miss [$want]"
+	done
+	if [ -z "$miss" ]; then echo "ok region $region"; else
+		echo "missing region $region:$miss"; fi
+done >"$TAP_TMP/regions"
+n=$(grep -c '^ok region' "$TAP_TMP/regions")
+if [ "$n" -eq "$(grep -vc '^#' "$tsv")" ] && [ "$n" -ge 18 ]; then
+	ok "all $n regions print every derived name exactly"
+else
+	not_ok "all regions print every derived name exactly"
+	diag "$(grep -v '^ok' "$TAP_TMP/regions")"
+fi
+
+done_testing
