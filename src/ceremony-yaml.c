@@ -86,7 +86,8 @@ build_stations(struct loader *L, const struct ynode *m)
 /* Parameters */
 
 static const char *const ptype_names[] = {
-	"string", "choice", "uuid", "integer", "quorum", "path", "url", NULL
+	"string", "choice", "uuid", "integer", "quorum", "path", "url", "bag",
+	NULL
 };
 
 static void
@@ -115,7 +116,8 @@ build_param(struct loader *L, const struct ynode *k, const struct ynode *m,
 			if (ptype_names[i] == NULL) {
 				ERR(L, v->loc, "unknown type '%.*s' %s "
 				    "(expected string, choice, uuid, integer, "
-				    "quorum, path or url)", NM(v->s), where);
+				    "quorum, path, url or bag)", NM(v->s),
+				    where);
 				p->type_name.s = NULL;
 			} else
 				p->type = (enum ceremony_ptype)i;

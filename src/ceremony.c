@@ -66,6 +66,7 @@ ceremony_ptype_name(enum ceremony_ptype t)
 	case CEREMONY_PT_QUORUM:	return "quorum";
 	case CEREMONY_PT_PATH:		return "path";
 	case CEREMONY_PT_URL:		return "url";
+	case CEREMONY_PT_BAG:		return "bag";
 	}
 	return "?";
 }
@@ -163,6 +164,21 @@ is_uuid(const char *s)
 }
 
 int
+ceremony_bag_check(const char *v, struct kr_err *e)
+{
+	size_t i, n = strlen(v);
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '-')
+			break;
+	if (n < 3 || n > 40 || i < n || v[0] == '-' || v[n - 1] == '-')
+		return kr_errf(e, KR_EDATA, "'%.80s' is not a bag number (3 "
+		    "to 40 letters, digits and dashes, as printed on the "
+		    "bag)", v);
+	return 0;
+}
+
+int
 ceremony_param_check(const struct ceremony_param *p, const char *v,
     struct kr_err *e)
 {
@@ -226,6 +242,8 @@ ceremony_param_check(const struct ceremony_param *p, const char *v,
 			return kr_errf(e, KR_EDATA, "'%.80s' is not an "
 			    "https:// URL", v);
 		return 0;
+	case CEREMONY_PT_BAG:
+		return ceremony_bag_check(v, e);
 	}
 	return kr_errf(e, KR_EDATA, "unknown parameter type");
 }

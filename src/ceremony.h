@@ -63,6 +63,7 @@ enum ceremony_ptype {
 	CEREMONY_PT_QUORUM,
 	CEREMONY_PT_PATH,
 	CEREMONY_PT_URL,
+	CEREMONY_PT_BAG,	/* a tamper-evident bag's number */
 };
 
 struct ceremony_table;
@@ -301,6 +302,10 @@ const char *ceremony_ptype_name(enum ceremony_ptype t);
  */
 int	ceremony_param_check(const struct ceremony_param *p, const char *value,
 	    struct kr_err *e);
+
+/* A tamper-evident bag's number as printed on it: 3 to 40 letters, digits
+ * and dashes (not at either end).  Returns 0 or KR_EDATA. */
+int	ceremony_bag_check(const char *v, struct kr_err *e);
 
 /* Parses "K/N" with 1 <= K <= N <= CEREMONY_QUORUM_MAX.  Returns 0 or
  * KR_EDATA ("quorum 3/2: K is greater than N"). */

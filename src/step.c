@@ -28,6 +28,8 @@ const struct step_type *const step_types[] = {
 	&step_show_command,
 	&step_vault_import,
 	&step_seal_log,
+	&step_seal_bag,
+	&step_open_bag,
 };
 const size_t step_ntypes = sizeof(step_types) / sizeof(step_types[0]);
 

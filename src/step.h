@@ -94,5 +94,7 @@ extern const struct step_type step_carry_artifact;
 extern const struct step_type step_show_command;
 extern const struct step_type step_vault_import;
 extern const struct step_type step_seal_log;
+extern const struct step_type step_seal_bag;
+extern const struct step_type step_open_bag;
 
 #endif

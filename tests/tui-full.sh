@@ -39,6 +39,10 @@ else
 	not_ok "legacy: the optional step was skipped by the s key"
 fi
 
+if grep -q '\${' "$TAP_TMP/screens"; then not_ok "legacy: no \${ on any screen"
+	diag "$(grep -n '\${' "$TAP_TMP/screens" | head -5)"
+else ok "legacy: no \${ on any screen"; fi
+
 # Current method at 120x40, LANG=C (ASCII marks and lines).
 : >"$TAP_TMP/screens"
 S=$TAP_TMP/azure
@@ -64,5 +68,9 @@ output_has '^PASS sealed' "azure: the log is sealed"
 check "azure: the .byok package" test -s "$S/out/ContosoFirstHSMkey.byok"
 expect_status 0 "azure: the sandbox vault imports the .byok" \
     "$KEYRITE" vault import "$S/vault" "$S/out/ContosoFirstHSMkey.byok" --name again
+
+if grep -q '\${' "$TAP_TMP/screens"; then not_ok "azure: no \${ on any screen"
+	diag "$(grep -n '\${' "$TAP_TMP/screens" | head -5)"
+else ok "azure: no \${ on any screen"; fi
 
 done_testing
