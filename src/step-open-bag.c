@@ -19,9 +19,6 @@
 #include "step.h"
 #include "step-ctx.h"
 
-void	step_bag_validate(const struct ceremony *c,
-	    const struct ceremony_step *s, struct diag_list *dl);
-
 static const struct step_key keys[] = {
 	{ "bag", STEP_STRING, 1, NULL, 0, 0 },
 	{ "read", STEP_STRING, 1, NULL, 0, 0 },

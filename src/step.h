@@ -75,6 +75,10 @@ void	step_check_with(const struct ceremony *c, const struct ceremony_step *s,
 /* Helpers for validate hooks. */
 /* The scalar value of a `with:' key when it holds no ${...}, else NULL. */
 const char *step_literal(const struct ceremony_step *s, const char *key);
+/* The shared validate hook of seal-bag and open-bag: a literal `bag' or
+ * `read' must be a bag number. */
+void	step_bag_validate(const struct ceremony *c,
+	    const struct ceremony_step *s, struct diag_list *dl);
 /* The position of a `with:' key's value (the step's if absent). */
 const struct ceremony_value *step_value(const struct ceremony_step *s,
 	    const char *key);
