@@ -2,7 +2,8 @@
  * step-instruction.c: the `instruction' step type.
  *
  * A manual step: the operator reads the instructions, works through the
- * checklist and, when `confirm' is set, types the phrase to confirm.
+ * checklist and, when `confirm' is set, types the phrase to confirm.  Each
+ * checklist item is then noted in the log, ticked.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -36,6 +37,10 @@ run(struct step_ctx *ctx)
 	}
 	if (confirm != NULL && (rc = step_need_confirm(ctx, confirm)) != 0)
 		return rc;
+	/* the room's paperwork in the log: each item ticked */
+	for (i = 0; i < n; i++)
+		if ((rc = step_note(ctx, "[x] %s", items[i])) != 0)
+			return rc;
 	if (n > 0)
 		snprintf(ctx->detail, sizeof(ctx->detail), "%zu checklist "
 		    "item%s confirmed", n, n == 1 ? "" : "s");

@@ -116,7 +116,7 @@ tui_restored "after SIGTERM the terminal is restored"
 
 # A failed step: retry, then an exception with a reason.
 S3=$TAP_TMP/tampered
-TUI_PARAMS="subscription_id=0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b"
+TUI_PARAMS="subscription_id=0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b toolset_bag=TEB-100231 toolset_bag_read=TEB-100231 backup_bag=TEB-100232"
 tui_start 80 24 C.UTF-8 "$KEYRITE" rehearse "$CER/ncipher-byok-legacy.yaml" \
     --scenario tampered-toolset --keep "$S3" $FAST
 tui_names

@@ -8,7 +8,7 @@
 
 # Legacy method at 80x24, UTF-8.
 S=$TAP_TMP/legacy
-TUI_PARAMS="subscription_id=0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b"
+TUI_PARAMS="subscription_id=0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b toolset_bag=TEB-100231 toolset_bag_read=TEB-100231 backup_bag=TEB-100232"
 tui_start 80 24 C.UTF-8 "$KEYRITE" rehearse "$CER/ncipher-byok-legacy.yaml" --keep "$S" $FAST
 if tui_names; then ok "legacy: the welcome screen takes the names"; else
 	not_ok "legacy: the welcome screen takes the names"; tui_diag; fi
