@@ -150,7 +150,6 @@ runner_open(const struct runner_opts *o, struct runner **out,
 		return kr_errf(e, KR_ENOMEM, "out of memory");
 	r->o = *o;
 	r->c = o->c;
-	r->ops = engine_soft();
 	r->phase = PH_PARAMS;
 	r->log_lock = -1;
 	if ((r->status = calloc(r->c->nsteps + 1, sizeof(*r->status))) ==
@@ -173,8 +172,8 @@ runner_open(const struct runner_opts *o, struct runner **out,
 	/* One writer per log: the lock is held until runner_close. */
 	if ((rc = kr_mkdir_private(o->out_dir, e)) != 0 ||
 	    (rc = audit_log_lock(o->log_path, &r->log_lock, e)) != 0 ||
-	    (rc = r->ops->open(o->state_dir, ENGINE_OPEN_CREATE, &r->eng,
-	    e)) != 0 ||
+	    (rc = engine_open(o->engine, o->state_dir, o->token,
+	    ENGINE_OPEN_CREATE, &r->ops, &r->eng, e)) != 0 ||
 	    (rc = kr_mkdir_private(r->key_dir, e)) != 0)
 		goto fail;
 	if (r->ops->world_info(r->eng, &wi, &we) == 0) {

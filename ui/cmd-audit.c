@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "audit-verify.h"
 #include "cli.h"
@@ -63,13 +64,13 @@ anchor_opt(int ch, const char *arg, struct audit_verify_opts *o)
 	return cli_usage(&cmd_audit_entry);
 }
 
-/* Flushes standard output; a write error is an error (exit 74). */
+/* Flushes standard output; a write error is an error (exit 74, EX_IOERR). */
 static int
 stdout_done(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_warnx("standard output: %s", strerror(errno));
-		return 74;
+		return EX_IOERR;
 	}
 	return 0;
 }
@@ -107,7 +108,7 @@ audit_verify(int argc, char **argv)
 		return cli_fail(&e);
 	if ((report = audit_verify_report(&res, json)) == NULL) {
 		cli_warnx("out of memory");
-		return 74;
+		return EX_IOERR;
 	}
 	fputs(report, stdout);
 	if (json)
@@ -116,7 +117,7 @@ audit_verify(int argc, char **argv)
 	if ((r2 = stdout_done()) != 0)
 		return r2;
 	if (r == 0)
-		return res.status;	/* 0 anchored, 3 unanchored */
+		return res.status == AUDIT_UNANCHORED ? KR_EXIT_UNANCHORED : 0;
 	return status_of(r, &e);
 }
 
@@ -148,7 +149,7 @@ audit_show(int argc, char **argv)
 	r = audit_show_file(argv[optind], json, emit_stdout, NULL, &e);
 	if (r == KR_EIO && e.msg[0] == '\0') {
 		cli_warnx("standard output: %s", strerror(errno));
-		return 74;
+		return EX_IOERR;
 	}
 	if ((r2 = stdout_done()) != 0)
 		return r2;
