@@ -164,6 +164,30 @@ is_uuid(const char *s)
 }
 
 int
+ceremony_hash_grouped(const char *v, char *out, size_t outsz)
+{
+	char clean[72];
+	size_t i, n = 0, g;
+
+	for (i = 0; v[i] != '\0'; i++) {
+		if (v[i] == ' ')
+			continue;
+		if (!isxdigit((unsigned char)v[i]) || n + 1 >= sizeof(clean))
+			return 0;
+		clean[n++] = (char)tolower((unsigned char)v[i]);
+	}
+	if ((n != 40 && n != 64) || outsz < n + n / 8)
+		return 0;
+	for (i = 0, g = 0; i < n; i++) {
+		if (i > 0 && i % 8 == 0)
+			out[g++] = ' ';
+		out[g++] = clean[i];
+	}
+	out[g] = '\0';
+	return 1;
+}
+
+int
 ceremony_bag_check(const char *v, struct kr_err *e)
 {
 	size_t i, n = strlen(v);

@@ -303,6 +303,10 @@ const char *ceremony_ptype_name(enum ceremony_ptype t);
 int	ceremony_param_check(const struct ceremony_param *p, const char *value,
 	    struct kr_err *e);
 
+/* When v is a hash (40 or 64 hex digits, spaces allowed), writes it in
+ * groups of eight lowercase digits to out and returns 1; else 0. */
+int	ceremony_hash_grouped(const char *v, char *out, size_t outsz);
+
 /* A tamper-evident bag's number as printed on it: 3 to 40 letters, digits
  * and dashes (not at either end).  Returns 0 or KR_EDATA. */
 int	ceremony_bag_check(const char *v, struct kr_err *e);

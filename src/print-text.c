@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "ceremony.h"
-#include "codec.h"
 #include "err.h"
 #include "print-int.h"
 #include "step.h"
@@ -458,18 +457,6 @@ print_signatures(struct printer *P)
 void
 print_group(const char *v, char *out, size_t outsz)
 {
-	char clean[160];
-	size_t i, n = 0;
-
-	for (i = 0; v[i] != '\0' && n + 1 < sizeof(clean); i++) {
-		if (v[i] == ' ')
-			continue;
-		if (!isxdigit((unsigned char)v[i]))
-			break;
-		clean[n++] = (char)tolower((unsigned char)v[i]);
-	}
-	clean[n] = '\0';
-	if (v[i] != '\0' || (n != 40 && n != 64) ||
-	    kr_hex_group(clean, 8, 0, out, outsz) < 0)
+	if (!ceremony_hash_grouped(v, out, outsz))
 		snprintf(out, outsz, "%s", v);
 }

@@ -83,6 +83,9 @@ lookup(void *arg, const char *name, const char **value)
 		v = p->table != NULL && (row = ceremony_row_find(p->table,
 		    v)) != NULL ? ceremony_row_cell(p->table, row, dot + 1) :
 		    NULL;
+	if (v != NULL && ceremony_hash_grouped(v, P->scratch,
+	    sizeof(P->scratch)))
+		v = P->scratch;
 	if (v == NULL) {
 		ceremony_placeholder(P->c, pname, P->cur, P->scratch,
 		    sizeof(P->scratch));

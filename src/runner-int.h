@@ -60,6 +60,8 @@ struct runner {
 	unsigned char		*logged;	/* parameter-set written */
 	int			 probe;		/* lookup: record, don't fail */
 	int			 display;	/* lookup: placeholders for unset */
+	int			 previewed;	/* runner_preview done this attempt */
+	char			 grouped[80];	/* display: a hash in groups */
 	const char		*missing;	/* probe: first unset parameter */
 	char			*scratch;	/* lookup result */
 
@@ -189,6 +191,9 @@ int	runner_chosen_note(struct runner *r, const struct ceremony_step *s,
 void	runner_emit(struct runner *r, enum runner_event_kind kind,
 	    const char *step, const char *text, const char *sha256);
 void	runner_attempt_end(struct runner *r);
+/* Shows the command of an optional show-command step before it is run or
+ * skipped (once per attempt). */
+void	runner_preview(struct runner *r, const struct ceremony_step *s);
 /* Keeps s (malloc'd) until the attempt ends: 0, or KR_ENOMEM (s freed). */
 int	runner_keep_arg(struct runner *r, char *s);
 const char *runner_actor(const struct runner *r);

@@ -165,8 +165,13 @@ runner_lookup(void *arg, const char *name, const char **value)
 {
 	struct runner *r = arg;
 
-	if (lookup_value(r, name, value) == 0)
+	if (lookup_value(r, name, value) == 0) {
+		/* shown to people: a hash in groups of eight */
+		if (r->display && ceremony_hash_grouped(*value, r->grouped,
+		    sizeof(r->grouped)))
+			*value = r->grouped;
 		return 0;
+	}
 	return r->display ? placeholder(r, name, value) : -1;
 }
 

@@ -6,10 +6,12 @@
  */
 #include <stdlib.h>
 
+#include "ceremony.h"
 #include "engine.h"
 #include "err.h"
 #include "runner-int.h"
 #include "secmem.h"
+#include "step.h"
 
 const char *
 runner_actor(const struct runner *r)
@@ -53,6 +55,7 @@ runner_attempt_end(struct runner *r)
 	r->args = NULL;
 	r->nargs = 0;
 	r->acked = r->confirmed = 0;
+	r->previewed = 0;
 	free(r->ask_expect);
 	r->ask_expect = NULL;
 	r->ask = 0;
@@ -71,4 +74,22 @@ runner_keep_arg(struct runner *r, char *s)
 	r->args = a;
 	a[r->nargs++] = s;
 	return 0;
+}
+
+/* An optional step that shows a command shows it before the operator
+ * decides to run or skip it (once per attempt). */
+void
+runner_preview(struct runner *r, const struct ceremony_step *s)
+{
+	const struct ceremony_value *v;
+	struct kr_err e;
+	char *cmd;
+
+	if (r->previewed || s->type != &step_show_command ||
+	    (v = ceremony_step_with(s, "command")) == NULL || v->is_list ||
+	    runner_expand(r, v->scalar.s, &cmd, &e) != 0)
+		return;
+	r->previewed = 1;
+	runner_emit(r, RUNNER_EV_INFO, s->id.s, cmd, NULL);
+	free(cmd);
 }

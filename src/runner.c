@@ -475,6 +475,8 @@ advance(struct runner *r, struct runner_prompt *p, struct kr_err *e)
 		if (!r->started && ((rc = step_begin(r, s, e)) != 0 ||
 		    (rc = runner_chosen_note(r, s, e)) != 0))
 			return die(r, rc, e);
+		if (r->optional_ok == 0 && s->optional)
+			runner_preview(r, s);
 		if (s->optional && !r->optional_ok && !(r->o.rehearsal &&
 		    s->type == &step_vault_import && r->o.vault_dir != NULL)) {
 			p->need = RUNNER_NEED_ACK;

@@ -108,8 +108,9 @@ run(struct step_ctx *ctx)
 		step_group(wi.cards[i].pub_hex, g, sizeof(g));
 		step_info(ctx, "card %d: %s", wi.cards[i].index, g);
 	}
+	step_group(wi.world_id, g, sizeof(g));
 	snprintf(ctx->detail, sizeof(ctx->detail), "world %s, %s, quorum "
-	    "%d/%d", wi.world_id, wi.suite, wi.k, wi.n);
+	    "%d/%d", g, wi.suite, wi.k, wi.n);
 	return 0;
 }
 

@@ -20,12 +20,41 @@ static const struct step_key keys[] = {
 };
 
 /* The quorum (CARD until K good cards), then -ModifyAcls. */
+/* The ACL in words with each hash (name=HEX) in groups of eight, the
+ * form the witness compares. */
+static void
+group_acl(const char *in, char *out, size_t outsz)
+{
+	char tok[160], g[160];
+	const char *eq;
+	size_t n, len = 0;
+
+	out[0] = '\0';
+	while (*in != '\0' && len + 1 < outsz) {
+		n = strcspn(in, " ");
+		snprintf(tok, sizeof(tok), "%.*s", (int)n, in);
+		if ((eq = strchr(tok, '=')) != NULL && strlen(eq + 1) == 64 &&
+		    strspn(eq + 1, "0123456789abcdefABCDEF") == 64) {
+			step_group(eq + 1, g, sizeof(g));
+			snprintf(out + len, outsz - len, "%s%.*s=%s", len ? " " :
+			    "", (int)(eq - tok), tok, g);
+		} else
+			snprintf(out + len, outsz - len, "%s%s", len ? " " : "",
+			    tok);
+		len = strlen(out);
+		in += n;
+		while (*in == ' ')
+			in++;
+	}
+}
+
 static int
 run(struct step_ctx *ctx)
 {
 	struct engine_quorum *q;
 	struct engine_acl_req req;
 	struct engine_key_info ki;
+	char acl[512];
 	struct kr_err e;
 	const char *ident, *kek, *world, *root, *region;
 	char id[ENGINE_IDENT_MAX], kp[ENGINE_PATH_MAX], wp[ENGINE_PATH_MAX];
@@ -64,9 +93,10 @@ run(struct step_ctx *ctx)
 	req.pkg.region = region;
 	if (ctx->ops->reduce_acl(ctx->eng, q, &req, &ki, &e) != 0)
 		return step_engine_fail(ctx, ENGINE_OP_REDUCE_ACL, &e);
-	step_info(ctx, "key_xferacld_%s: %s", id, ki.acl);
+	group_acl(ki.acl, acl, sizeof(acl));
+	step_info(ctx, "key_xferacld_%s: %s", id, acl);
 	snprintf(ctx->detail, sizeof(ctx->detail), "key_xferacld_%s: %s", id,
-	    ki.acl);
+	    acl);
 	return 0;
 }
 
