@@ -17,6 +17,8 @@
  *     public key PEM with its kid (the ceremony checks its SHA-256 when it
  *     carries it over; the result reports it for the log).  No manifest.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +39,7 @@
 #include "secmem.h"
 
 #define KEK_PEM_MAX	(16 * 1024)
-#define GENERATOR	"keyrite; source module: keyrite soft module"
+#define GENERATOR	"keyrite " PACKAGE_VERSION "; source module: keyrite soft module"
 
 int
 soft_verify_packages_info(const struct engine_pkg_req *req,

@@ -171,6 +171,8 @@ azure() {
 	else
 		not_ok "azure $1/$2: the summary lists the one import done"
 	fi
+	check "azure $1/$2: the .byok generator names the keyrite version" \
+	    grep -q '"generator": "keyrite [0-9][0-9.]*; ' "$S/out/ContosoFirstHSMkey.byok"
 	check "azure $1/$2 $3: the .byok unwraps with openssl to the exported key" \
 	    unwraps "$S/out/ContosoFirstHSMkey.byok" "$S/vault/keks/ContosoKEK.key" \
 	    "$S/out/ContosoFirstHSMkey.pub.pem"
