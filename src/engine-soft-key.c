@@ -36,8 +36,11 @@
 static const struct curve {
 	const char	*name;
 	int		 bits;
+	const char	*ossl;		/* OpenSSL's group name */
 } curves[] = {
-	{ "P-256", 256 }, { "P-384", 384 }, { "P-521", 521 },
+	{ "P-256", 256, "P-256" }, { "P-384", 384, "P-384" },
+	{ "P-521", 521, "P-521" },
+	{ "P-256K", 256, "secp256k1" },	/* Key Vault's name for secp256k1 */
 };
 
 static const struct curve *
@@ -49,6 +52,20 @@ curve_find(const char *name)
 		if (strcasecmp(curves[i].name, name) == 0)
 			return &curves[i];
 	return NULL;
+}
+
+/* The OpenSSL NID of a curve named as keyrite names it, or NID_undef. */
+static int
+curve_nid(const char *name)
+{
+	const struct curve *cv = curve_find(name);
+	int nid;
+
+	if (cv == NULL)
+		return NID_undef;
+	if ((nid = EC_curve_nist2nid(cv->ossl)) == NID_undef)
+		nid = OBJ_sn2nid(cv->ossl);
+	return nid;
 }
 
 void
@@ -106,7 +123,7 @@ check_pub(const char *name, struct soft_key *k, struct kr_err *e)
 		    EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME,
 		    group, sizeof(group), &glen) != 1 ||
 		    OBJ_sn2nid(group) == NID_undef ||
-		    OBJ_sn2nid(group) != EC_curve_nist2nid(k->info.curve)) {
+		    OBJ_sn2nid(group) != curve_nid(k->info.curve)) {
 			kr_errf(e, KR_EDATA, "%s: 'pub' is not on %s", name,
 			    k->info.curve);
 			goto out;
@@ -507,7 +524,7 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 	} else if (strcasecmp(req->type, "EC") == 0) {
 		if (req->curve == NULL || (cv = curve_find(req->curve)) == NULL)
 			return kr_errf(e, KR_EUSAGE, "generatekey: curve %s "
-			    "(P-256, P-384 or P-521)",
+			    "(P-256, P-384, P-521 or P-256K)",
 			    req->curve != NULL ? req->curve : "missing");
 		snprintf(in->type, sizeof(in->type), "EC");
 		snprintf(in->curve, sizeof(in->curve), "%s", cv->name);
@@ -528,7 +545,7 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 		    "already", path, in->ident);
 
 	if (cv != NULL)
-		r = ec_keygen(cv->name, &pk, e);
+		r = ec_keygen(cv->ossl, &pk, e);
 	else
 		r = rsa_keygen(in->size, in->pubexp, &pk, e);
 	if (r != 0)

@@ -19,7 +19,7 @@ static const char *const type_values[] = {
 	"RSA", "EC", NULL
 };
 static const char *const curve_values[] = {
-	"P-256", "P-384", "P-521", NULL
+	"P-256", "P-384", "P-521", "P-256K", NULL
 };
 static const char *const protect_values[] = {
 	"module", "token", NULL

@@ -184,5 +184,6 @@ azure az RSA 4096
 azure powershell EC P-256
 azure az EC P-384
 azure powershell EC P-521
+azure az EC P-256K
 
 done_testing

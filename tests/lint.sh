@@ -8,7 +8,7 @@ fix="$top_srcdir/tests/fixtures/ceremony"
 expect_status 0 "lint a minimal ceremony" "$KEYRITE" lint "$fix/minimal.yaml"
 output_has "^OK $fix/minimal.yaml: 1 steps, 0 parameters\$" "the OK line counts steps and parameters"
 expect_status 0 "lint the full-featured fixture" "$KEYRITE" lint "$fix/full.yaml"
-output_has "^OK .*/full.yaml: 19 steps, 8 parameters\$" "full fixture: 19 steps, 8 parameters"
+output_has "^OK .*/full.yaml: 21 steps, 9 parameters\$" "full fixture: 21 steps, 9 parameters"
 
 bad="$TAP_TMP/bad.yaml"
 cat >"$bad" <<'YAML'

@@ -58,9 +58,9 @@ expect_status 0 "print the legacy runbook without a subscription" \
     "$KEYRITE" print "$CER/ncipher-byok-legacy.yaml"
 output_has '^  subscription_id  <subscription_id, asked at step 4>$' \
     "a value not known yet is a visible placeholder"
-grep -q 'asked at step 5' "$TAP_TMP/azure-byok.txt" &&
-    ok "the KEK id is shown as asked at step 5" ||
-    not_ok "the KEK id is shown as asked at step 5"
+grep -q 'kek_id, asked at step 6' "$TAP_TMP/azure-byok.txt" &&
+    ok "the KEK id is shown as asked at step 6" ||
+    not_ok "the KEK id is shown as asked at step 6"
 
 # Alternatives follow the printed parameters.
 expect_status 0 "print with --set upload_tool=powershell --set key_type=EC" \

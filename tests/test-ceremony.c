@@ -513,7 +513,7 @@ static struct bad bad_docs[] = {
 	    "  - id: a\n"
 	    "    title: A\n"
 	    "    instructions: x\n",
-	    5, 13, "unknown type 'float' in parameter 'n' (expected string, choice, uuid, integer, quorum, path or url)" },
+	    5, 13, "unknown type 'float' in parameter 'n' (expected string, choice, uuid, integer, quorum, path, url or bag)" },
 	{ "secret",
 	    "keyrite: 1\n"
 	    "id: t\n"
@@ -1231,8 +1231,8 @@ test_full(void **state)
 	assert_non_null(buf = read_fixture("full.yaml", &len));
 	c = load_ok("full.yaml", buf, len, &dl);
 	assert_int_equal(dl.n, 0);
-	assert_int_equal(c->nsteps, 19);
-	assert_int_equal(c->nparams, 8);
+	assert_int_equal(c->nsteps, 21);
+	assert_int_equal(c->nparams, 9);
 	assert_string_equal(c->version.s, "2.1");
 	assert_int_equal(c->roles.n, 4);
 	assert_true(ceremony_has_role(c, "auditor"));
@@ -1250,7 +1250,7 @@ test_full(void **state)
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < c->nparams; i++)
 		seen[c->params[i].type] = 1;
-	for (i = CEREMONY_PT_STRING; i <= CEREMONY_PT_URL; i++)
+	for (i = CEREMONY_PT_STRING; i <= CEREMONY_PT_BAG; i++)
 		assert_true(seen[i]);
 
 	p = ceremony_param_find(c, "region");
@@ -1660,7 +1660,7 @@ test_registry(void **state)
 	const struct step_key *k;
 	size_t i, j;
 
-	assert_int_equal(step_ntypes, 15);
+	assert_int_equal(step_ntypes, 17);
 	for (i = 0; i < step_ntypes; i++) {
 		assert_ptr_equal(step_type_find(step_types[i]->name),
 		    step_types[i]);
