@@ -186,4 +186,18 @@ azure az EC P-384
 azure powershell EC P-521
 azure az EC P-256K
 
+# The Managed HSM forms: the same runbook, the service chosen by a table.
+S=$TAP_TMP/azure-mhsm
+expect_status 0 "azure, managed HSM, import by PowerShell: rehearsal completes" \
+    "$KEYRITE" rehearse "$CER/azure-byok.yaml" \
+    --batch "$EX/azure-byok.answers.yaml" --keep "$S" $FAST \
+    --set vault_kind=managed-hsm --set upload_tool=powershell
+output_has '^\[create-kek\] az keyvault key create .* --hsm-name ContosoKeyVaultHSM$' \
+    "the KEK is created with --hsm-name"
+output_has "^\\[import-powershell\\] Add-AzKeyVaultKey -HsmName 'ContosoKeyVaultHSM' -Name 'ContosoFirstHSMkey' -KeyFilePath 'ContosoFirstHSMkey.byok'\$" \
+    "the PowerShell import uses -HsmName"
+check "managed HSM: the .byok unwraps with openssl to the exported key" \
+    unwraps "$S/out/ContosoFirstHSMkey.byok" "$S/vault/keks/ContosoKEK.key" \
+    "$S/out/ContosoFirstHSMkey.pub.pem"
+
 done_testing
