@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,6 +186,43 @@ ceremony_hash_grouped(const char *v, char *out, size_t outsz)
 	}
 	out[g] = '\0';
 	return 1;
+}
+
+int
+ceremony_holders_count(const char *list)
+{
+	int n = 1;
+
+	if (list == NULL)
+		return 0;
+	for (; *list != '\0'; list++)
+		if (*list == ',')
+			n++;
+	return n;
+}
+
+int
+ceremony_holder(const char *list, int card, char *out, size_t outsz)
+{
+	const char *p, *end;
+	int i;
+
+	if (list == NULL || card < 1 || outsz == 0)
+		return -1;
+	for (p = list, i = 1; i < card; i++)
+		if ((p = strchr(p, ',')) == NULL)
+			return -1;
+		else
+			p++;
+	while (*p == ' ')
+		p++;
+	end = p + strcspn(p, ",");
+	while (end > p && end[-1] == ' ')
+		end--;
+	if (end == p)
+		return -1;
+	snprintf(out, outsz, "%.*s", (int)(end - p), p);
+	return 0;
 }
 
 int

@@ -307,6 +307,12 @@ int	ceremony_param_check(const struct ceremony_param *p, const char *value,
  * groups of eight lowercase digits to out and returns 1; else 0. */
 int	ceremony_hash_grouped(const char *v, char *out, size_t outsz);
 
+/* Card holders, named at new-world as "Ann Smith, Bob Jones, ..." in card
+ * order: the number of names (empty ones count), and the name of card
+ * `card' (1-based) into out, trimmed: 0, or -1 when there is none. */
+int	ceremony_holders_count(const char *list);
+int	ceremony_holder(const char *list, int card, char *out, size_t outsz);
+
 /* A tamper-evident bag's number as printed on it: 3 to 40 letters, digits
  * and dashes (not at either end).  Returns 0 or KR_EDATA. */
 int	ceremony_bag_check(const char *v, struct kr_err *e);

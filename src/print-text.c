@@ -412,6 +412,7 @@ print_cards(struct printer *P, const struct ceremony_step *s)
 	    step_literal(s, "quorum") : (ceremony_step_with(s, "quorum") !=
 	    NULL ? ceremony_step_with(s, "quorum")->scalar.s : NULL));
 	struct kr_err e;
+	char name[128], *h;
 	int k = 0, n = 0, i;
 
 	if (q == NULL || ceremony_quorum_parse(q, &k, &n, &e) != 0)
@@ -422,13 +423,20 @@ print_cards(struct printer *P, const struct ceremony_step *s)
 	else
 		add(P, "\n  Administrator cards (quorum %s): who holds each "
 		    "card\n", q != NULL ? q : "?");
+	h = print_expand(P, ceremony_step_with(s, "holders") != NULL ?
+	    ceremony_step_with(s, "holders")->scalar.s : NULL);
 	for (i = 1; i <= (n > 0 ? n : 3); i++) {
+		if (h == NULL || h[0] == '<' ||
+		    ceremony_holder(h, i, name, sizeof(name)) != 0)
+			snprintf(name, sizeof(name), "%s",
+			    "____________________________");
 		if (P->md)
-			add(P, "| %d | | |\n", i);
+			add(P, "| %d | %s | |\n", i, name[0] == '_' ? "" : name);
 		else
-			add(P, "    card %d  holder ____________________________"
-			    "  initials [      ]\n", i);
+			add(P, "    card %d  holder %-28.40s  initials [      ]\n",
+			    i, name);
 	}
+	free(h);
 	if (!P->md)
 		add(P, "\n");
 	free(q);

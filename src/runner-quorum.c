@@ -17,10 +17,12 @@
 #include <string.h>
 
 #include "audit.h"
+#include "ceremony.h"
 #include "err.h"
 #include "fsutil.h"
 #include "runner-int.h"
 #include "scenario.h"
+#include "step.h"
 
 void
 runner_quorum_end(struct runner *r)
@@ -121,7 +123,8 @@ runner_card_answer(struct runner *r, const char *step,
 	char path[ENGINE_PATH_MAX], text[KR_ERR_MSG_MAX + 32];
 	const char *oc;
 	unsigned cards[ENGINE_MAX_CARDS];
-	int idx = 0, rc, i, presented, needed, wrong;
+	char hname[128];
+	int idx = 0, rc, i, presented, needed, wrong, holder;
 	unsigned cn;
 
 	kr_err_clear(&ce);
@@ -162,13 +165,24 @@ runner_card_answer(struct runner *r, const char *step,
 	}
 	if (r->nq < ENGINE_MAX_CARDS)
 		r->qcards[r->nq++] = idx;
-	snprintf(text, sizeof(text), "card %d: accepted", idx);
+	holder = runner_card_holder(r, idx, hname, sizeof(hname));
+	if (holder)
+		snprintf(text, sizeof(text), "card %d (held by %s): accepted",
+		    idx, hname);
+	else
+		snprintf(text, sizeof(text), "card %d: accepted", idx);
 	runner_emit(r, RUNNER_EV_CARD, step, text, NULL);
 	if (r->w == NULL)
 		return 0;	/* cards for a resume: the resume entry names them */
 	if ((rc = audit_card_presented(r->w, step, (unsigned)idx, "accepted",
 	    runner_actor(r), e)) != 0)
 		return rc;
+	if (holder) {
+		snprintf(text, sizeof(text), "card %d presented by its holder %s",
+		    idx, hname);
+		if ((rc = audit_note(r->w, step, text, runner_actor(r), e)) != 0)
+			return rc;
+	}
 	if (r->ops->card_state(r->q, &presented, &needed) == 1) {
 		for (i = 0; i < r->nq; i++)
 			cards[i] = (unsigned)r->qcards[i];
@@ -201,5 +215,26 @@ runner_cosign(void *arg, const uint8_t *note, size_t len,
 		memcpy(out[i].sig, cs[i].sig, sizeof(out[i].sig));
 	}
 	*n = i;
+	return 0;
+}
+
+int
+runner_card_holder(struct runner *r, int card, char *out, size_t outsz)
+{
+	const struct ceremony_value *v;
+	struct kr_err e;
+	char *list;
+	size_t i;
+	int ok;
+
+	for (i = 0; i < r->c->nsteps; i++) {
+		if (r->c->steps[i].type != &step_new_world ||
+		    (v = ceremony_step_with(&r->c->steps[i], "holders")) == NULL ||
+		    v->is_list || runner_expand(r, v->scalar.s, &list, &e) != 0)
+			continue;
+		ok = ceremony_holder(list, card, out, outsz) == 0;
+		free(list);
+		return ok;
+	}
 	return 0;
 }

@@ -2,7 +2,10 @@
  * step-new-world.c: the `new-world' step type.
  *
  * Creates a Security World: the cipher suite, the Administrator Card Set
- * quorum K/N and the minimum PIN length.
+ * quorum K/N and the minimum PIN length.  `holders' names the person who
+ * takes each card, in card order ("Ann Smith, Bob Jones, Cy Doe"): one
+ * name per card, noted in the log with the world; each later presentation
+ * of a card names its holder too (runner-quorum.c).
  */
 #include <stddef.h>
 #include <string.h>
@@ -25,6 +28,7 @@ static const struct step_key keys[] = {
 	{ "cipher_suite", STEP_ENUM, 1, cipher_suite_values, 0, 0 },
 	{ "quorum", STEP_QUORUM, 1, NULL, 0, 0 },
 	{ "min_pin_length", STEP_INTEGER, 0, NULL, 4, 64 },
+	{ "holders", STEP_STRING, 0, NULL, 0, 0 },
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
@@ -42,6 +46,41 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 		    "DLf3072s256mRijndael");
 }
 
+/* One non-empty name per card, before anything is made. */
+static int
+check_holders(struct step_ctx *ctx, const char *holders, int n)
+{
+	char name[128];
+	int i;
+
+	if (holders == NULL)
+		return 0;
+	if (ceremony_holders_count(holders) != n)
+		return step_fail(ctx, KR_EDATA, "holders: %d names for %d cards "
+		    "(name one holder per card, in card order, separated by "
+		    "commas)", ceremony_holders_count(holders), n);
+	for (i = 1; i <= n; i++)
+		if (ceremony_holder(holders, i, name, sizeof(name)) != 0)
+			return step_fail(ctx, KR_EDATA, "holders: no name for "
+			    "card %d", i);
+	return 0;
+}
+
+static int
+note_holders(struct step_ctx *ctx, const char *holders, int n)
+{
+	char name[128];
+	int i, rc;
+
+	for (i = 1; holders != NULL && i <= n; i++) {
+		if (ceremony_holder(holders, i, name, sizeof(name)) != 0)
+			continue;
+		if ((rc = step_note(ctx, "card %d is held by %s", i, name)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* PINs for cards 1..N (one NEW_PIN prompt each), then one engine request;
  * world-created is logged with the cards' public keys.  On resume: a world
  * already logged is not made again; a world made by the interrupted
@@ -53,16 +92,19 @@ run(struct step_ctx *ctx)
 	struct engine_world_req req;
 	struct engine_world_info wi, cur;
 	struct kr_err e;
-	const char *suite, *quorum, *minlen, *before;
+	const char *suite, *quorum, *minlen, *before, *holders;
 	char g[100];
 	int k, n, min = ENGINE_MIN_PIN_DEFAULT, rc, i;
 
 	if ((rc = step_arg(ctx, "cipher_suite", &suite)) != 0 ||
 	    (rc = step_arg(ctx, "quorum", &quorum)) != 0 ||
-	    (rc = step_arg(ctx, "min_pin_length", &minlen)) != 0)
+	    (rc = step_arg(ctx, "min_pin_length", &minlen)) != 0 ||
+	    (rc = step_arg(ctx, "holders", &holders)) != 0)
 		return rc;
 	if (ceremony_quorum_parse(quorum, &k, &n, &ctx->err) != 0)
 		return ctx->err.code;
+	if ((rc = check_holders(ctx, holders, n)) != 0)
+		return rc;
 	if (minlen != NULL)
 		min = atoi(minlen);
 	kr_err_clear(&e);
@@ -100,7 +142,8 @@ run(struct step_ctx *ctx)
 		return step_engine_fail(ctx, ENGINE_OP_NEW_WORLD, &e);
 	if (wi.warning[0] != '\0')
 		step_warn(ctx, "%s", wi.warning);
-	if ((rc = step_world_created(ctx, &wi)) != 0)
+	if ((rc = step_world_created(ctx, &wi)) != 0 ||
+	    (rc = note_holders(ctx, holders, wi.n)) != 0)
 		return rc;
 	step_group(wi.world_id, g, sizeof(g));
 	step_info(ctx, "world %s", g);

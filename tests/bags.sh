@@ -20,6 +20,9 @@ check "the log records the bag number checked before opening" \
 check "the log records the backups bag" grep -q 'bag TEB-100232 sealed: the backups' "$L"
 check "the log records the what-to-bring list, ticked" \
     grep -q '\[x\] Tamper-evident bags' "$L"
+check "the log names each card's holder" grep -q 'card 3 is held by Cy Custodian' "$L"
+check "each presentation names the card's holder" \
+    grep -q 'card 2 presented by its holder Bob Custodian' "$L"
 n=$(grep -c '"signoff"' "$L")
 if [ "$n" -ge 17 ]; then ok "witness sign-offs on the steps that move or change things ($n)"
 else not_ok "witness sign-offs on the steps that move or change things ($n < 17)"; fi
@@ -33,6 +36,13 @@ output_has 'bag number TEB-999999 read on the bag is not TEB-100231, the number 
     "the mismatch names both numbers"
 check "the check-offline step did not run" \
     sh -c "! grep -q '\"step\":\"check-offline\"' '$S/out/ncipher-byok-legacy.log'"
+
+expect_status 1 "one holder name short: new-world refuses before making anything" \
+    "$KEYRITE" rehearse "$CER/ncipher-byok-legacy.yaml" \
+    --batch "$EX/ncipher-byok-legacy.answers.yaml" --keep "$TAP_TMP/h" $FAST \
+    --set card_holders='Ann, Bob'
+output_has 'holders: 2 names for 3 cards' "the count is named"
+check "no world was created" sh -c "! grep -q world-created '$TAP_TMP/h/out/ncipher-byok-legacy.log'"
 
 expect_status 65 "a bag number the type refuses" \
     "$KEYRITE" rehearse "$CER/ncipher-byok-legacy.yaml" \

@@ -65,6 +65,7 @@ parameters:
   kek_sha256: $(sha256 "$1/media/kek-public.pem")
   key_type: RSA
   key_size: 2048
+  card_holders: 'Ann, Bob, Cy'
   ident: testkey
   key_name: TestKey
 confirm: true

@@ -180,6 +180,8 @@ tui_drive() {
 		*"Parameter "*)
 			name=$(printf '%s\n' "$TUI_S" | sed -n 's/.*Parameter \([a-z0-9_]*\):.*/\1/p' | head -1)
 			v=
+			# the shipped ceremonies' card holders have no default
+			[ "$name" = card_holders ] && v=Ann,Bob,Cy
 			for kv in ${TUI_PARAMS:-}; do
 				case $kv in "$name="*) v=${kv#*=} ;; esac
 			done
