@@ -416,3 +416,17 @@ step_engine_fail(struct step_ctx *ctx, enum engine_op op,
 		return step_fail(ctx, e->code, "%s", e->msg);
 	return step_fail(ctx, e->code, "%s (step '%s')", e->msg, best->id.s);
 }
+
+int
+step_logged_sha256(struct step_ctx *ctx, const char *name, char out[65])
+{
+	const struct runner *r = ctx->r;
+	size_t i;
+
+	for (i = 0; i < r->narts; i++)
+		if (strcmp(r->arts[i].name, name) == 0) {
+			snprintf(out, 65, "%s", r->arts[i].sha256);
+			return 0;
+		}
+	return -1;
+}

@@ -99,6 +99,10 @@ void	step_warn(struct step_ctx *ctx, const char *fmt, ...)
 /* A file the step wrote or checked: SHA-256 and size logged, event shown,
  * listed in the summary.  kind is an id or NULL. */
 int	step_artifact(struct step_ctx *ctx, const char *path, const char *kind);
+/* The SHA-256 (hex) this run logged for an artifact named name (as
+ * step_artifact names it): 0 and out set, or -1 when there is none. */
+int	step_logged_sha256(struct step_ctx *ctx, const char *name,
+	    char out[65]);
 /* A note in the log (work found already done on resume, and the like). */
 int	step_note(struct step_ctx *ctx, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -23,6 +23,10 @@ check "the log records the what-to-bring list, ticked" \
 check "the log names each card's holder" grep -q 'card 3 is held by Cy Custodian' "$L"
 check "each presentation names the card's holder" \
     grep -q 'card 2 presented by its holder Bob Custodian' "$L"
+check "the toolset's SHA-256 is checked on arrival at the disconnected side" \
+    grep -q 'UnitedStates.zip carried from connected to disconnected, SHA-256 checked on arrival' "$L"
+check "the package's SHA-256 is checked on arrival at the connected side" \
+    grep -q 'ContosoFirstHSMkey.byok carried from disconnected to connected, SHA-256 checked on arrival' "$L"
 n=$(grep -c '"signoff"' "$L")
 if [ "$n" -ge 17 ]; then ok "witness sign-offs on the steps that move or change things ($n)"
 else not_ok "witness sign-offs on the steps that move or change things ($n < 17)"; fi
@@ -43,6 +47,16 @@ expect_status 1 "one holder name short: new-world refuses before making anything
     --set card_holders='Ann, Bob'
 output_has 'holders: 2 names for 3 cards' "the count is named"
 check "no world was created" sh -c "! grep -q world-created '$TAP_TMP/h/out/ncipher-byok-legacy.log'"
+
+# A toolset altered on the way: verify-toolset's exception lets the
+# ceremony go on, and the carry's check on arrival stops it again.
+{ cat "$EX/ncipher-byok-legacy.answers.yaml"
+  printf "exceptions:\n  verify-toolset: 'trainee goes on'\n"; } >"$TAP_TMP/t.yaml"
+expect_status 1 "a tampered toolset is caught again on arrival" \
+    "$KEYRITE" rehearse "$CER/ncipher-byok-legacy.yaml" --scenario tampered-toolset \
+    --batch "$TAP_TMP/t.yaml" --keep "$TAP_TMP/t" $FAST
+output_has 'KeyVault-BYOK-Tools-UnitedStates.zip: SHA-256 on arrival [0-9a-f ]* does not match' \
+    "the carry names the file and both hashes"
 
 expect_status 65 "a bag number the type refuses" \
     "$KEYRITE" rehearse "$CER/ncipher-byok-legacy.yaml" \
