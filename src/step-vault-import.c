@@ -17,6 +17,7 @@ static const struct step_key keys[] = {
 	{ "file", STEP_STRING, 1, NULL, 0, 0 },
 	{ "manifest", STEP_STRING, 0, NULL, 0, 0 },
 	{ "kek", STEP_STRING, 0, NULL, 0, 0 },
+	{ "name", STEP_STRING, 0, NULL, 0, 0 },
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
@@ -46,14 +47,15 @@ run(struct step_ctx *ctx)
 	struct vault_import_opts vo;
 	struct vault_import_info vi;
 	struct kr_err e;
-	const char *file, *manifest, *kek;
+	const char *file, *manifest, *kek, *name;
 	char path[ENGINE_PATH_MAX], mpath[ENGINE_PATH_MAX], g[100];
 	size_t n;
 	int rc;
 
 	if ((rc = step_arg(ctx, "file", &file)) != 0 ||
 	    (rc = step_arg(ctx, "manifest", &manifest)) != 0 ||
-	    (rc = step_arg(ctx, "kek", &kek)) != 0)
+	    (rc = step_arg(ctx, "kek", &kek)) != 0 ||
+	    (rc = step_arg(ctx, "name", &name)) != 0)
 		return rc;
 	if (ctx->vault_dir == NULL) {
 		ctx->result = "skipped";
@@ -76,6 +78,7 @@ run(struct step_ctx *ctx)
 	}
 	memset(&vo, 0, sizeof(vo));
 	vo.kek = kek;
+	vo.name = name;		/* the key's name in the vault (friendly name) */
 	vo.manifest = mpath[0] ? mpath : NULL;
 	kr_err_clear(&e);
 	rc = vault_import(ctx->vault_dir, path, &vo, &vi, &e);

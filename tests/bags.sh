@@ -12,6 +12,8 @@ S=$TAP_TMP/good
 expect_status 0 "legacy rehearsal with the bags of the example answers" \
     "$KEYRITE" rehearse "$CER/ncipher-byok-legacy.yaml" \
     --batch "$EX/ncipher-byok-legacy.answers.yaml" --keep "$S" $FAST
+output_has '^\[vault-import\] imported as ContosoFirstHSMkey with KEK' \
+    "the rehearsal vault stores the key under its friendly name"
 L=$S/out/ncipher-byok-legacy.log
 check "the log records the toolset bag sealed" \
     grep -q 'bag TEB-100231 sealed: the removable medium with KeyVault-BYOK-Tools-UnitedStates.zip' "$L"
