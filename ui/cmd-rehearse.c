@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "answers.h"
@@ -99,7 +100,7 @@ rehearse_args(struct rehearsal *h, int argc, char **argv)
 			if (*optarg == '\0' || *end != '\0' || h->log2n < 1 ||
 			    h->log2n > 30) {
 				cli_warnx("--test-scrypt-log2n: 1 to 30");
-				return 64;
+				return EX_USAGE;
 			}
 			break;
 		default:
@@ -128,7 +129,7 @@ rehearse_check(struct rehearsal *h, int argc, char **argv)
 		cli_warnx("ceremony '%s' has no scenario '%s' (see keyrite "
 		    "rehearse %s --list-scenarios)", h->x.c->id.s, h->scenario,
 		    h->x.path);
-		return 64;
+		return EX_USAGE;
 	}
 	if ((rc = run_check_terminal(&h->x)) != 0)
 		return rc;
@@ -156,7 +157,7 @@ rehearse_sandbox(struct rehearsal *h)
 	if (h->sb->npresets > 0 && (h->presets = calloc(h->sb->npresets,
 	    sizeof(*h->presets))) == NULL) {
 		cli_warnx("out of memory");
-		return 74;
+		return EX_IOERR;
 	}
 	for (i = 0; i < h->sb->npresets; i++) {
 		h->presets[i].name = h->sb->presets[i].name;
@@ -216,7 +217,7 @@ cmd_rehearse_exec(int argc, char **argv)
 		if (sandbox_destroy(h.sb, &e) != 0) {
 			cli_warnx("cannot remove the sandbox: %s", e.msg);
 			if (rc == 0)
-				rc = 74;
+				rc = EX_IOERR;
 		}
 	}
 	free(h.presets);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -29,11 +30,11 @@ parse_fd(const char *arg, int *fd)
 	v = strtol(arg, &end, 10);
 	if (*arg == '\0' || *end != '\0' || v < 0 || v > INT_MAX) {
 		cli_warnx("--pin-fd %s: expected a file descriptor number", arg);
-		return 64;
+		return EX_USAGE;
 	}
 	if (fcntl((int)v, F_GETFD) == -1) {
 		cli_warnx("--pin-fd %ld: not an open file descriptor", v);
-		return 64;
+		return EX_USAGE;
 	}
 	*fd = (int)v;
 	return 0;
@@ -71,7 +72,7 @@ run_paths(const struct run_ctx *x, const char **state_dir,
 		if ((size_t)snprintf(logp, sz, "%s/%s.log", *out_dir,
 		    x->c->id.s) >= sz) {
 			cli_warnx("%s: path too long", *out_dir);
-			return 64;
+			return EX_USAGE;
 		}
 		*log_path = logp;
 	}

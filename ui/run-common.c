@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "answers.h"
@@ -50,7 +51,7 @@ run_load_ceremony(struct run_ctx *x, const char *path)
 		return cli_fail(&e);
 	if (kr_sha256(x->buf, x->len, x->sha256) != 0) {
 		cli_warnx("%s: cannot hash the ceremony", path);
-		return 74;
+		return EX_IOERR;
 	}
 	diag_init(&dl, path);
 	r = ceremony_load_buffer(path, x->buf, x->len, &x->c, &dl);
@@ -58,9 +59,9 @@ run_load_ceremony(struct run_ctx *x, const char *path)
 	diag_free(&dl);
 	if (r == KR_ENOMEM) {
 		cli_warnx("%s: out of memory", path);
-		return 74;
+		return EX_IOERR;
 	}
-	return r == 0 ? 0 : 65;
+	return r == 0 ? 0 : EX_DATAERR;
 }
 
 int
@@ -71,11 +72,11 @@ run_add_set(struct run_ctx *x, char *arg)
 
 	if ((eq = strchr(arg, '=')) == NULL || eq == arg) {
 		cli_warnx("--set %s: expected NAME=VALUE", arg);
-		return 64;
+		return EX_USAGE;
 	}
 	if ((v = realloc(x->sets, (x->nsets + 1) * sizeof(*v))) == NULL) {
 		cli_warnx("out of memory");
-		return 74;
+		return EX_IOERR;
 	}
 	x->sets = v;
 	*eq = '\0';
@@ -96,7 +97,7 @@ run_check_sets(const struct run_ctx *x)
 			cli_warnx("--set %s: ceremony '%s' has no parameter "
 			    "'%s'", x->sets[i].name, x->c->id.s,
 			    x->sets[i].name);
-			r = 65;
+			r = EX_DATAERR;
 		}
 	return r;
 }
@@ -124,9 +125,9 @@ run_load_answers(struct run_ctx *x, const char *path, int rehearsal)
 	diag_free(&dl);
 	if (r == KR_ENOMEM) {
 		cli_warnx("%s: out of memory", path);
-		return 74;
+		return EX_IOERR;
 	}
-	return r == 0 ? 0 : 65;
+	return r == 0 ? 0 : EX_DATAERR;
 }
 
 int
@@ -205,7 +206,7 @@ run_check_terminal(const struct run_ctx *x)
 	if (x->batch == NULL && !(isatty(STDIN_FILENO) &&
 	    isatty(STDOUT_FILENO))) {
 		cli_warnx("no terminal: use --batch ANSWERS.yaml");
-		return 64;
+		return EX_USAGE;
 	}
 	return 0;
 }
