@@ -45,7 +45,8 @@ t_azure(void **state)
 	struct kr_err e;
 	uint8_t sha[32];
 	char path[PATH_MAX + 64];
-	const char *params[] = { "kek_id", NULL, "kek_sha256", NULL, NULL };
+	const char *params[] = { "kek_id", NULL, "kek_sha256", NULL,
+	    "card_holders", "Ann, Bob, Cy", NULL };
 
 	(void)state;
 	sandbox_make(&sb, 0);
@@ -86,7 +87,9 @@ static void
 t_legacy(void **state)
 {
 	static const char *const params[] = {
-	    "subscription_id", "0b1f6472-1b2d-4c4e-9e3b-6f1a2c3d4e5f", NULL };
+	    "subscription_id", "0b1f6472-1b2d-4c4e-9e3b-6f1a2c3d4e5f",
+	    "card_holders", "Ann, Bob, Cy", "toolset_bag", "TEB-1",
+	    "toolset_bag_read", "TEB-1", "backup_bag", "TEB-2", NULL };
 	static const char *const skip[] = { "inspect-acl", NULL };
 	struct sandbox sb;
 	struct script sc;
@@ -280,7 +283,8 @@ t_resume_azure(void **state)
 	struct ceremony *c;
 	struct kr_err e;
 	uint8_t sha[32];
-	const char *params[] = { "kek_id", NULL, "kek_sha256", NULL, NULL };
+	const char *params[] = { "kek_id", NULL, "kek_sha256", NULL,
+	    "card_holders", "Ann, Bob, Cy", NULL };
 	const char *stops[] = { "record-kek", "new-world", "generate-rsa",
 	    "package", NULL };
 	int i, resumes = 0;
