@@ -18,6 +18,7 @@
  *       process's argv and environment) holds either; prints no PIN
  * Each step prints one line; failures print the engine's message.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
