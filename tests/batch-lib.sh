@@ -66,6 +66,9 @@ parameters:
   key_type: RSA
   key_size: 2048
   card_holders: 'Ann, Bob, Cy'
+  kek_bag: TEB-1
+  kek_bag_read: TEB-1
+  backup_bag: TEB-2
   ident: testkey
   key_name: TestKey
 confirm: true

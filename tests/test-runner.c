@@ -46,7 +46,8 @@ t_azure(void **state)
 	uint8_t sha[32];
 	char path[PATH_MAX + 64];
 	const char *params[] = { "kek_id", NULL, "kek_sha256", NULL,
-	    "card_holders", "Ann, Bob, Cy", NULL };
+	    "card_holders", "Ann, Bob, Cy", "kek_bag", "TEB-1",
+	    "kek_bag_read", "TEB-1", "backup_bag", "TEB-2", NULL };
 
 	(void)state;
 	sandbox_make(&sb, 0);
@@ -284,7 +285,8 @@ t_resume_azure(void **state)
 	struct kr_err e;
 	uint8_t sha[32];
 	const char *params[] = { "kek_id", NULL, "kek_sha256", NULL,
-	    "card_holders", "Ann, Bob, Cy", NULL };
+	    "card_holders", "Ann, Bob, Cy", "kek_bag", "TEB-1",
+	    "kek_bag_read", "TEB-1", "backup_bag", "TEB-2", NULL };
 	const char *stops[] = { "record-kek", "new-world", "generate-rsa",
 	    "package", NULL };
 	int i, resumes = 0;

@@ -181,7 +181,9 @@ tui_drive() {
 			name=$(printf '%s\n' "$TUI_S" | sed -n 's/.*Parameter \([a-z0-9_]*\):.*/\1/p' | head -1)
 			v=
 			# the shipped ceremonies' card holders have no default
+			# nor have bag numbers (the same one read back)
 			[ "$name" = card_holders ] && v=Ann,Bob,Cy
+			case $name in *_bag|*_bag_read) v=TEB-1000 ;; esac
 			for kv in ${TUI_PARAMS:-}; do
 				case $kv in "$name="*) v=${kv#*=} ;; esac
 			done
