@@ -84,7 +84,9 @@ expect_status 1 "a tampered toolset stops the ceremony" \
 output_has "step 'verify-toolset' failed: " "the failure names verify-toolset"
 if grep -q '^\[carry-toolset\]' "$TAP_TMP/out"; then not_ok "no step after verify-toolset ran"; else ok "no step after verify-toolset ran"; fi
 { cat "$EX/ncipher-byok-legacy.answers.yaml"
-  echo "exceptions: {verify-toolset: 'test: the toolset was tampered with on purpose'}"; } >"$TAP_TMP/exc.yaml"
+  # the carry checks the toolset again on arrival: that needs one too
+  echo "exceptions: {verify-toolset: 'test: the toolset was tampered with on purpose'," \
+      "carry-toolset: 'test: the same tampered toolset, on arrival'}"; } >"$TAP_TMP/exc.yaml"
 expect_status 0 "with an exception recorded the ceremony goes on to the seal" \
     "$KEYRITE" rehearse "$CER/ncipher-byok-legacy.yaml" --batch "$TAP_TMP/exc.yaml" --keep "$S" $FAST
 output_has '^\[verify-toolset\] exception recorded: test: the toolset was tampered' \
