@@ -178,6 +178,8 @@ struct engine_package_req {
 	const char	*kek_pem;	/* SubjectPublicKeyInfo PEM, RSA 2048..4096 */
 	const char	*kid;		/* the KEK's key identifier */
 	const char	*out_name;	/* file name; NULL: <ident>.byok */
+	const char	*profile;	/* a wrapping profile (byok-profile.h);
+					 * NULL: "azure-byok" */
 };
 
 struct engine_package_result {

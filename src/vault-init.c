@@ -263,18 +263,6 @@ make_toolset(struct init_ctx *c, size_t idx, const struct vault_region *vr,
 	return r;
 }
 
-static int
-name_valid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return i > 0 && i < VAULT_NAME_MAX;
-}
-
 int
 vault_init(const char *dir, const struct vault_init_opts *o,
     struct vault_init_info *info, struct kr_err *e)
@@ -294,7 +282,7 @@ vault_init(const char *dir, const struct vault_init_opts *o,
 		return kr_errf(e, KR_EUSAGE, "KEK size %d: use 2048, 3072 or "
 		    "4096", c.bits);
 	if (o->name != NULL) {
-		if (!name_valid(o->name))
+		if (!vault_name_ok(o->name, 0, VAULT_NAME_MAX))
 			return kr_errf(e, KR_EUSAGE, "vault name '%.40s': "
 			    "lowercase letters, digits and dashes only", o->name);
 		snprintf(info->name, sizeof(info->name), "%s", o->name);

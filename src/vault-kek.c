@@ -43,18 +43,6 @@ open_or_create(const char *dir, struct vault_meta *m, struct kr_err *e)
 	return vault_meta_write(dir, m, e);
 }
 
-static int
-vault_name_valid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return i > 0 && i < VAULT_NAME_MAX;
-}
-
 int
 vault_kek_create(const char *dir, const struct vault_kek_opts *o,
     struct vault_kek_info *info, struct kr_err *e)
@@ -80,7 +68,7 @@ vault_kek_create(const char *dir, const struct vault_kek_opts *o,
 	    bits != 4096)
 		return kr_errf(e, KR_EUSAGE, "KEK size %d: use 2048, 3072 or "
 		    "4096", bits);
-	if (o->vault_name != NULL && !vault_name_valid(o->vault_name))
+	if (o->vault_name != NULL && !vault_name_ok(o->vault_name, 0, VAULT_NAME_MAX))
 		return kr_errf(e, KR_EUSAGE, "vault name '%.40s': lowercase "
 		    "letters, digits and dashes only", o->vault_name);
 	if (o->import_path != NULL) {

@@ -151,16 +151,22 @@ out:
 }
 
 int
-vault_kek_name_valid(const char *name)
+vault_name_ok(const char *s, int upper, size_t max)
 {
 	size_t i;
 
-	for (i = 0; name[i] != '\0'; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= '0' && name[i] <= '9') || name[i] == '-'))
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (upper && s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return 0;
-	return i > 0 && i < VAULT_KEK_NAME_MAX;
+	return i > 0 && i < max;
+}
+
+int
+vault_kek_name_valid(const char *name)
+{
+	return vault_name_ok(name, 1, VAULT_KEK_NAME_MAX);
 }
 
 int
