@@ -3,7 +3,8 @@
  * step-package-lint.c: the package step's wrapping-profile checks
  * (step-package-lint.h).  Values are what the file says: a literal, or
  * exactly one ${name} of a choice parameter, whose choices are each
- * checked where they are written; anything else (a var, a free string)
+ * checked where they are written, or one ${name.column} of a choice from
+ * a table, whose column is checked cell by cell; anything else (a var, a free string)
  * is checked when the ceremony runs, by the engine.
  */
 #include <stdio.h>
@@ -24,6 +25,35 @@ struct pval {
 	unsigned	 line, col;
 };
 
+/* The cells of a column of a choice parameter's table (${param.col}),
+ * empty cells and "-" left out. */
+static size_t
+table_values(const struct ceremony_table *t, const char *col,
+    struct pval *out)
+{
+	size_t i, j, n = 0;
+
+	if (t == NULL)
+		return 0;
+	for (j = 0; j < t->ncolumns; j++)
+		if (t->columns[j].s != NULL && strcmp(t->columns[j].s, col) == 0)
+			break;
+	if (j == t->ncolumns)
+		return 0;
+	for (i = 0; i < t->nrows && n < MAX_VALUES; i++) {
+		const struct ceremony_str *cell = &t->rows[i].cells[j];
+
+		if (cell->s == NULL || cell->s[0] == '\0' ||
+		    strcmp(cell->s, "-") == 0)
+			continue;
+		out[n].s = cell->s;
+		out[n].line = cell->loc.line;
+		out[n].col = cell->loc.col;
+		n++;
+	}
+	return n;
+}
+
 /* The possible values of a scalar: itself, or a choice parameter's
  * choices; 0 when they cannot be known before the run. */
 static size_t
@@ -31,7 +61,7 @@ values(const struct ceremony *c, const struct ceremony_str *v,
     struct pval *out)
 {
 	const struct ceremony_param *p;
-	char name[128];
+	char name[128], *col;
 	size_t n, i;
 
 	if (v->s == NULL)
@@ -48,8 +78,13 @@ values(const struct ceremony *c, const struct ceremony_str *v,
 		return 0;
 	memcpy(name, v->s + 2, n - 3);
 	name[n - 3] = '\0';
-	if ((p = ceremony_param_find(c, name)) == NULL ||
-	    p->choices.n == 0 || p->choices.n > MAX_VALUES)
+	if ((col = strchr(name, '.')) != NULL)
+		*col++ = '\0';
+	if ((p = ceremony_param_find(c, name)) == NULL)
+		return 0;
+	if (col != NULL || p->table != NULL)
+		return table_values(p->table, col != NULL ? col : "id", out);
+	if (p->choices.n == 0 || p->choices.n > MAX_VALUES)
 		return 0;
 	for (i = 0; i < p->choices.n; i++) {
 		out[i].s = p->choices.v[i].s;
