@@ -263,15 +263,115 @@ make_toolset(struct init_ctx *c, size_t idx, const struct vault_region *vr,
 	return r;
 }
 
+/* The regions, each once, in table order, and their package codes (a
+ * code shared by two regions once) in meta. */
+static int
+select_regions(const struct vault_init_opts *o,
+    const struct vault_region **sel, size_t *nsel, struct vault_meta *meta,
+    struct kr_err *e)
+{
+	const struct vault_region *vr;
+	size_t i, j;
+
+	*nsel = 0;
+	for (i = 0; i < VAULT_NREGIONS; i++) {
+		vr = vault_region_at(i);
+		if (o->regions == NULL || o->nregions == 0) {
+			sel[(*nsel)++] = vr;
+			continue;
+		}
+		for (j = 0; j < o->nregions; j++)
+			if (vault_region_find(o->regions[j]) == NULL)
+				return kr_errf(e, KR_EUSAGE, "unknown region "
+				    "'%.40s'", o->regions[j]);
+			else if (strcasecmp(o->regions[j], vr->id) == 0 ||
+			    (strcasecmp(o->regions[j], vr->code) == 0 &&
+			    vault_region_find(o->regions[j]) == vr))
+				break;
+		if (j < o->nregions)
+			sel[(*nsel)++] = vr;
+	}
+	for (i = 0; i < *nsel; i++) {
+		for (j = 0; j < meta->ncodes; j++)
+			if (strcmp(meta->codes[j], sel[i]->code) == 0)
+				break;
+		if (j == meta->ncodes)
+			snprintf(meta->codes[meta->ncodes++],
+			    sizeof(meta->codes[0]), "%s", sel[i]->code);
+	}
+	return 0;
+}
+
+/* The sibling temporary directory the vault is built in (tmp), after
+ * making sure dir's parent exists (parent). */
+static int
+make_staging(const char *dir, char *parent, size_t psz, char *tmp,
+    size_t tsz, struct kr_err *e)
+{
+	char *slash;
+	int r;
+
+	if (kr_dir_missing_or_empty(dir) != 1)
+		return kr_errf(e, KR_ECANTCREAT, "%s: exists and is not an empty "
+		    "directory", dir);
+	snprintf(parent, psz, "%s", dir);
+	while ((slash = strrchr(parent, '/')) != NULL && slash[1] == '\0' &&
+	    slash != parent)
+		*slash = '\0';
+	if ((slash = strrchr(parent, '/')) == NULL)
+		snprintf(parent, psz, ".");
+	else if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	if ((r = kr_mkdir_private(parent, e)) != 0)
+		return r;
+	if (snprintf(tmp, tsz, "%s.init-XXXXXX", dir) >= (int)tsz)
+		return kr_errf(e, KR_ECANTCREAT, "%s: path too long", dir);
+	if (mkdtemp(tmp) == NULL)
+		return kr_errf(e, KR_ECANTCREAT, "%s: %s", tmp, strerror(errno));
+	return 0;
+}
+
+/* Every selected region's toolset bundle and toolsets/SHA256SUMS. */
+static int
+write_toolsets(struct init_ctx *c, const struct vault_region **sel,
+    size_t nsel, const struct vault_meta *meta,
+    struct vault_init_info *info, struct kr_err *e)
+{
+	char *sums;
+	size_t i, codeidx, sumlen = 0;
+	int r = 0;
+
+	if ((sums = malloc(nsel * (64 + 2 + 64 + 1) + 1)) == NULL)
+		return kr_errf(e, KR_ENOMEM, "out of memory");
+	for (i = 0; i < nsel; i++) {
+		for (codeidx = 0; codeidx < meta->ncodes; codeidx++)
+			if (strcmp(meta->codes[codeidx], sel[i]->code) == 0)
+				break;
+		info->toolsets[i].region = sel[i];
+		if ((r = make_toolset(c, codeidx, sel[i],
+		    info->toolsets[i].sha256, e)) != 0)
+			goto out;
+		sumlen += (size_t)sprintf(sums + sumlen, "%s  %s\n",
+		    info->toolsets[i].sha256, sel[i]->toolset_zip);
+	}
+	info->ntoolsets = nsel;
+	r = write_in(c->tmp, "toolsets", "SHA256SUMS", sums, sumlen, e);
+out:
+	free(sums);
+	return r;
+}
+
 int
 vault_init(const char *dir, const struct vault_init_opts *o,
     struct vault_init_info *info, struct kr_err *e)
 {
-	const struct vault_region *sel[VAULT_NREGIONS], *vr;
+	const struct vault_region *sel[VAULT_NREGIONS];
 	struct vault_meta meta;
 	struct init_ctx c;
-	char tmp[PATH_MAX], parent[PATH_MAX], *slash, *sums = NULL;
-	size_t nsel = 0, i, j, codeidx, sumlen = 0;
+	char tmp[PATH_MAX], parent[PATH_MAX];
+	size_t nsel = 0, i;
 	int r, made = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -289,54 +389,10 @@ vault_init(const char *dir, const struct vault_init_opts *o,
 	} else
 		vault_name_from_dir(dir, info->name, sizeof(info->name));
 	c.vault_name = info->name;
-
-	/* The regions, each once, in table order. */
-	for (i = 0; i < VAULT_NREGIONS; i++) {
-		vr = vault_region_at(i);
-		if (o->regions == NULL || o->nregions == 0) {
-			sel[nsel++] = vr;
-			continue;
-		}
-		for (j = 0; j < o->nregions; j++)
-			if (vault_region_find(o->regions[j]) == NULL)
-				return kr_errf(e, KR_EUSAGE, "unknown region "
-				    "'%.40s'", o->regions[j]);
-			else if (strcasecmp(o->regions[j], vr->id) == 0 ||
-			    (strcasecmp(o->regions[j], vr->code) == 0 &&
-			    vault_region_find(o->regions[j]) == vr))
-				break;
-		if (j < o->nregions)
-			sel[nsel++] = vr;
-	}
-	for (i = 0; i < nsel; i++) {
-		for (j = 0; j < meta.ncodes; j++)
-			if (strcmp(meta.codes[j], sel[i]->code) == 0)
-				break;
-		if (j == meta.ncodes)
-			snprintf(meta.codes[meta.ncodes++], sizeof(meta.codes[0]),
-			    "%s", sel[i]->code);
-	}
-
-	if (kr_dir_missing_or_empty(dir) != 1)
-		return kr_errf(e, KR_ECANTCREAT, "%s: exists and is not an empty "
-		    "directory", dir);
-	snprintf(parent, sizeof(parent), "%s", dir);
-	while ((slash = strrchr(parent, '/')) != NULL && slash[1] == '\0' &&
-	    slash != parent)
-		*slash = '\0';
-	if ((slash = strrchr(parent, '/')) == NULL)
-		snprintf(parent, sizeof(parent), ".");
-	else if (slash == parent)
-		parent[1] = '\0';
-	else
-		*slash = '\0';
-	if ((r = kr_mkdir_private(parent, e)) != 0)
+	if ((r = select_regions(o, sel, &nsel, &meta, e)) != 0 ||
+	    (r = make_staging(dir, parent, sizeof(parent), tmp, sizeof(tmp),
+	    e)) != 0)
 		return r;
-	if (snprintf(tmp, sizeof(tmp), "%s.init-XXXXXX", dir) >=
-	    (int)sizeof(tmp))
-		return kr_errf(e, KR_ECANTCREAT, "%s: path too long", dir);
-	if (mkdtemp(tmp) == NULL)
-		return kr_errf(e, KR_ECANTCREAT, "%s: %s", tmp, strerror(errno));
 	made = 1;
 	c.tmp = tmp;
 
@@ -351,23 +407,7 @@ vault_init(const char *dir, const struct vault_init_opts *o,
 	for (i = 0; i < meta.ncodes; i++)
 		if ((r = make_code(&c, i, meta.codes[i], e)) != 0)
 			goto out;
-	if ((sums = malloc(nsel * (64 + 2 + 64 + 1) + 1)) == NULL) {
-		r = kr_errf(e, KR_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < nsel; i++) {
-		for (codeidx = 0; codeidx < meta.ncodes; codeidx++)
-			if (strcmp(meta.codes[codeidx], sel[i]->code) == 0)
-				break;
-		info->toolsets[i].region = sel[i];
-		if ((r = make_toolset(&c, codeidx, sel[i],
-		    info->toolsets[i].sha256, e)) != 0)
-			goto out;
-		sumlen += (size_t)sprintf(sums + sumlen, "%s  %s\n",
-		    info->toolsets[i].sha256, sel[i]->toolset_zip);
-	}
-	info->ntoolsets = nsel;
-	if ((r = write_in(tmp, "toolsets", "SHA256SUMS", sums, sumlen, e)) != 0)
+	if ((r = write_toolsets(&c, sel, nsel, &meta, info, e)) != 0)
 		goto out;
 	snprintf(meta.name, sizeof(meta.name), "%s", info->name);
 	kr_rfc3339(kr_now(), meta.created, sizeof(meta.created));
@@ -389,7 +429,6 @@ out:
 		EVP_PKEY_free(c.kek[i]);
 	}
 	EVP_PKEY_free(c.root);
-	free(sums);
 	if (r != 0)
 		memset(info, 0, sizeof(*info));
 	return r;

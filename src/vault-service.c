@@ -36,7 +36,8 @@
 #define SVC_REC_MAX	(8 * 1024)
 #define SVC_TOKEN_LEN	64
 #define SVC_PKG_MAX	(64 * 1024)
-#define GCP_PARENT	"projects/keyrite-rehearsal/locations/global/keyRings/keyrite"
+#define GCP_PARENT	"projects/keyrite-rehearsal/locations/global/" \
+			"keyRings/keyrite"
 
 /* What differs between the three services. */
 struct svc {

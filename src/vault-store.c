@@ -164,12 +164,6 @@ vault_name_ok(const char *s, int upper, size_t max)
 }
 
 int
-vault_kek_name_valid(const char *name)
-{
-	return vault_name_ok(name, 1, VAULT_KEK_NAME_MAX);
-}
-
-int
 vault_kid_make(const char *vault_name, const char *key_name,
     const char *version, char *out, size_t outsz, struct kr_err *e)
 {
@@ -205,7 +199,7 @@ kek_paths(const char *dir, const char *name, char *key, size_t keysz,
 {
 	char kdir[PATH_MAX], f[VAULT_KEK_NAME_MAX + 8];
 
-	if (!vault_kek_name_valid(name))
+	if (!vault_name_ok(name, 1, VAULT_KEK_NAME_MAX))
 		return kr_errf(e, KR_EUSAGE, "KEK name: letters, digits and "
 		    "dashes only, at most %d", VAULT_KEK_NAME_MAX - 1);
 	if (kr_path_join(kdir, sizeof(kdir), dir, "keks") != 0)
@@ -295,7 +289,7 @@ kek_read(const char *path, struct vault_kek_rec *rec, struct kr_err *e)
 	    (r = sjson_str(path, o, "name", sizeof(rec->name) - 1, 0, &s,
 	    e)) != 0)
 		goto out;
-	if (!vault_kek_name_valid(s)) {
+	if (!vault_name_ok(s, 1, VAULT_KEK_NAME_MAX)) {
 		r = kr_errf(e, KR_EDATA, "%s: bad KEK name", path);
 		goto out;
 	}
@@ -333,7 +327,7 @@ vault_kek_lookup(const char *dir, const char *name,
 	char recp[PATH_MAX];
 	int r;
 
-	if (!vault_kek_name_valid(name))
+	if (!vault_name_ok(name, 1, VAULT_KEK_NAME_MAX))
 		return kr_errf(e, KR_EFAIL, "no KEK named '%.40s' in %s", name,
 		    dir);
 	if ((r = kek_paths(dir, name, NULL, 0, recp, sizeof(recp), e)) != 0)
@@ -372,7 +366,7 @@ vault_kek_by_kid(const char *dir, const char *kid, struct vault_kek_rec *rec,
 			continue;
 		memcpy(name, de->d_name, n - 5);
 		name[n - 5] = '\0';
-		if (!vault_kek_name_valid(name))
+		if (!vault_name_ok(name, 1, VAULT_KEK_NAME_MAX))
 			continue;
 		if ((r = vault_kek_lookup(dir, name, rec, e)) != 0)
 			break;
