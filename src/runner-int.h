@@ -52,6 +52,8 @@ struct runner {
 	struct engine		*eng;
 	struct audit_writer	*w;
 	char			 progress_path[4096];
+	char			 key_dir[4096];	/* <state>/audit: the live chain key */
+	int			 log_lock;	/* audit_log_lock's fd, or -1 */
 
 	/* parameters */
 	char			**values;	/* per c->params; NULL: unset */
@@ -170,6 +172,8 @@ void	runner_report(struct runner *r);
 void	runner_emit(struct runner *r, enum runner_event_kind kind,
 	    const char *step, const char *text, const char *sha256);
 void	runner_attempt_end(struct runner *r);
+/* Keeps s (malloc'd) until the attempt ends: 0, or KR_ENOMEM (s freed). */
+int	runner_keep_arg(struct runner *r, char *s);
 const char *runner_actor(const struct runner *r);
 
 #endif
