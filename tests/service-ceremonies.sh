@@ -26,8 +26,9 @@ echo "$CEREMONIES" | while read -r c issued pkg md; do
 	expect_status 0 "$c: rehearses end to end in batch mode" \
 	    "$KEYRITE" rehearse "$y" --batch "$a" --keep "$T/$c" $fast
 	cp "$T/out" "$T/$c.rehearsal"
-	expect_status 0 "$c: the log is sealed and verifies" \
-	    "$KEYRITE" audit verify "$T/$c/out/$c.log"
+	expect_status 0 "$c: the log is sealed and verifies against the minutes" \
+	    "$KEYRITE" audit verify $(minutes_opts "$T/$c/out/summary.txt") \
+	    "$T/$c/out/$c.log"
 	output_has "^PASS sealed" "$c: audit verify says sealed"
 	if grep -q '"service key identifier: [^"]*' "$T/$c/out/$c.log"; then
 		ok "$c: the service's key identifier is in the log"
