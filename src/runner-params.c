@@ -160,7 +160,7 @@ placeholder(struct runner *r, const char *name, const char **value)
 	return 0;
 }
 
-int
+static int
 runner_lookup(void *arg, const char *name, const char **value)
 {
 	struct runner *r = arg;
