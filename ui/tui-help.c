@@ -86,8 +86,8 @@ help_text(struct tui *t)
 	    "  n            add a note to the step (logged)\n"
 	    "  l            the whole event log\n"
 	    "  F1, ?        this help\n"
-	    "  q, Ctrl-C    quit after a confirmation; the same command "
-	    "resumes\n"
+	    "  q, Ctrl-C    quit after a confirmation, which says how to "
+	    "resume\n"
 	    "\nA failed step offers: r retry, e exception (with a reason), "
 	    "a abort.\n");
 	return buf;
