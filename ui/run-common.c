@@ -130,6 +130,23 @@ run_load_answers(struct run_ctx *x, const char *path, int rehearsal)
 	return r == 0 ? 0 : EX_DATAERR;
 }
 
+/* The trainer's line: the responses that differ from the scenario's. */
+static void
+run_scenario_check(struct runner *r, const struct runner_opts *ro)
+{
+	int d = runner_write_report(r);
+
+	if (d > 0)
+		printf("REHEARSAL scenario %s: %d %s from the scenario's "
+		    "expected %s (see %s/report.md)\n", ro->scenario->name.s,
+		    d, d == 1 ? "response differs" : "responses differ",
+		    d == 1 ? "one" : "ones", ro->out_dir);
+	else if (d == 0)
+		printf("REHEARSAL scenario %s: every response as the scenario "
+		    "expects (see %s/report.md)\n", ro->scenario->name.s,
+		    ro->out_dir);
+}
+
 int
 run_batch(struct run_ctx *x, struct runner_opts *ro,
     const struct batch_value *presets, size_t npresets, int pin_fd)
@@ -161,6 +178,8 @@ run_batch(struct run_ctx *x, struct runner_opts *ro,
 		return kr_exit_status(rc);
 	}
 	rc = batch_run(r, &bo);
+	if (ro->rehearsal && ro->scenario != NULL)
+		run_scenario_check(r, ro);
 	runner_close(r);
 	return rc;
 }

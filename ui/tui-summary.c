@@ -19,9 +19,22 @@ with_files(const struct tui *t, const char *s)
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f;
+	int d = -1;
 
+	if (t->ro->rehearsal)
+		d = runner_write_report(t->r);
+	if (t->ro->scenario == NULL)
+		d = -1;
 	if ((f = open_memstream(&out, &len)) == NULL)
 		return NULL;
+	if (d > 0)
+		fprintf(f, "Trainer: %d of the trainee's %s from the "
+		    "scenario's expected %s; the report marks %s DIFFERS.\n\n",
+		    d, d == 1 ? "response differs" : "responses differ",
+		    d == 1 ? "one" : "ones", d == 1 ? "it" : "each");
+	else if (d == 0)
+		fprintf(f, "Trainer: every response is as the scenario "
+		    "expects (see the report).\n\n");
 	fputs(s, f);
 	if (t->to->kept) {
 		fprintf(f, "\nThe files of this run:\n");
@@ -30,8 +43,7 @@ with_files(const struct tui *t, const char *s)
 		fprintf(f, "  summary:    %s/summary.txt\n", t->ro->out_dir);
 		if (t->ro->rehearsal)
 			fprintf(f, "  report:     %s/report.md (the trainer's "
-			    "report, written as the wizard closes)\n",
-			    t->ro->out_dir);
+			    "report)\n", t->ro->out_dir);
 	} else
 		fprintf(f, "\nThis rehearsal's folder is removed when the "
 		    "wizard closes (--discard).\n");
