@@ -65,4 +65,27 @@ output_has "sandbox $d3 \\(resumed\\)" "the same folder is resumed"
 check "and its log is sealed" "$KEYRITE" audit verify \
     $(minutes_opts "$d3/out/summary.txt") "$d3/out/$id.log"
 
+# The trainer's report flags a response that differs from the scenario's
+# expected one: the tampered toolset is met with an exception where the
+# scenario expects the toolset fetched and checked again.
+L=$top_srcdir/ceremonies/ncipher-byok-legacy.yaml
+{ cat "$EX/ncipher-byok-legacy.answers.yaml"
+  echo "exceptions: {verify-toolset: 'test: going on regardless'}"; } >"$TAP_TMP/exc.yaml"
+expect_status 0 "a scenario rehearsal answered with an exception" \
+    "$KEYRITE" rehearse "$L" --scenario tampered-toolset --batch "$TAP_TMP/exc.yaml" \
+    --keep "$TAP_TMP/sc" $FAST
+output_has "^REHEARSAL: 1 response differs from the expected one \\(report: $TAP_TMP/sc/out/report.md\\)\$" \
+    "a line of its own says a response differs"
+if cat "$TAP_TMP/out" "$TAP_TMP/err" | grep -Fqiw -e tampered-toolset -e fault -e scenario; then
+	not_ok "that line names no fault"; else ok "that line names no fault"; fi
+check "report.md flags the response: DIFFERS" grep -q '^| response | .* | exception recorded: test: going on regardless | \*\*DIFFERS\*\* |$' "$TAP_TMP/sc/out/report.md"
+check "report.md: the step and message as expected" sh -c \
+    "grep -q '^| step | verify-toolset | verify-toolset | as expected |\$' '$TAP_TMP/sc/out/report.md' &&
+     grep -q '^| message | .* | as expected |\$' '$TAP_TMP/sc/out/report.md'"
+expect_status 0 "a scenario rehearsal answered as expected (PIN typed again)" \
+    "$KEYRITE" rehearse "$L" --scenario wrong-pin-card-2 \
+    --batch "$EX/ncipher-byok-legacy.answers.yaml" --keep "$TAP_TMP/sc2" $FAST
+output_has "^REHEARSAL: every response as expected" "the line says every response as expected"
+check "report.md: no DIFFERS" sh -c "! grep -q DIFFERS '$TAP_TMP/sc2/out/report.md'"
+
 done_testing

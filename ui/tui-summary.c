@@ -28,13 +28,13 @@ with_files(const struct tui *t, const char *s)
 	if ((f = open_memstream(&out, &len)) == NULL)
 		return NULL;
 	if (d > 0)
-		fprintf(f, "Trainer: %d of the trainee's %s from the "
-		    "scenario's expected %s; the report marks %s DIFFERS.\n\n",
-		    d, d == 1 ? "response differs" : "responses differ",
-		    d == 1 ? "one" : "ones", d == 1 ? "it" : "each");
+		fprintf(f, "Trainer: %d %s from the expected %s; the "
+		    "report marks %s DIFFERS.\n\n", d, d == 1 ?
+		    "response differs" : "responses differ", d == 1 ?
+		    "one" : "ones", d == 1 ? "it" : "each");
 	else if (d == 0)
-		fprintf(f, "Trainer: every response is as the scenario "
-		    "expects (see the report).\n\n");
+		fprintf(f, "Trainer: every response as expected (see the "
+		    "report).\n\n");
 	fputs(s, f);
 	if (t->to->kept) {
 		fprintf(f, "\nThe files of this run:\n");
