@@ -242,7 +242,8 @@ soft_key_parse(const char *name, const char *buf, size_t len,
 	}
 	k->ncosig = (int)json_array_size(cos);
 	in->ncosigners = k->ncosig;
-	if ((strcmp(in->appname, "simple") == 0) != (k->ncosig == 0)) {
+	if ((strcmp(in->appname, "xferacld") == 0 && k->ncosig == 0) ||
+	    (k->ncosig > 0) != soft_acl_grants_export(in->acl)) {
 		r = kr_errf(e, KR_EDATA, "%s: cosignatures do not fit the key", name);
 		goto out;
 	}
@@ -453,22 +454,16 @@ ec_keygen(const char *curve, EVP_PKEY **out, struct kr_err *e)
 	return 0;
 }
 
-int
-soft_generate_key(struct engine *eng, const struct engine_key_req *req,
-    struct engine_key_info *out, struct kr_err *e)
+/* Checks the request and fills k's header (ACL without a KEK). */
+static int
+keygen_header(struct engine *eng, const struct engine_key_req *req,
+    struct soft_key *k, const struct curve **cvp, struct kr_err *e)
 {
-	struct soft_key k;
-	struct engine_key_info *in = &k.info;
+	struct engine_key_info *in = &k->info;
 	const struct curve *cv = NULL;
-	EVP_PKEY *pk = NULL;
-	char rel[128], path[PATH_MAX], *pem = NULL;
-	size_t i, pemlen = 0;
+	size_t i;
 	int r;
 
-	memset(&k, 0, sizeof(k));
-	if ((r = soft_need_mode(eng, ENGINE_OP_GENERATE_KEY, e)) != 0 ||
-	    (r = soft_need_world(eng, e)) != 0)
-		return r;
 	if (req->protect != NULL && strcasecmp(req->protect, "module") != 0)
 		return kr_errf(e, KR_EUSAGE, "generatekey: protect=%s refused: the "
 		    "BYOK toolset does not support OCS-protected keys; use "
@@ -476,8 +471,8 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 		    strcasecmp(req->protect, "ocs") == 0 ||
 		    strcasecmp(req->protect, "softcard") == 0 ? req->protect :
 		    "(other)");
-	if ((r = engine_ident_normalize(req->ident, in->ident, sizeof(in->ident),
-	    e)) != 0)
+	if ((r = engine_ident_normalize(req->ident, in->ident,
+	    sizeof(in->ident), e)) != 0)
 		return r;
 	snprintf(in->plainname, sizeof(in->plainname), "%s",
 	    req->plainname != NULL ? req->plainname : in->ident);
@@ -503,7 +498,6 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 			    "(an odd number from 3 to 2^32-1)", in->pubexp);
 		snprintf(in->type, sizeof(in->type), "RSA");
 		in->size = req->size;
-		snprintf(in->acl, sizeof(in->acl), "%s", SOFT_ACL_SIMPLE);
 	} else if (strcasecmp(req->type, "EC") == 0) {
 		if (req->curve == NULL || (cv = curve_find(req->curve)) == NULL)
 			return kr_errf(e, KR_EUSAGE, "generatekey: curve %s "
@@ -512,14 +506,58 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 		snprintf(in->type, sizeof(in->type), "EC");
 		snprintf(in->curve, sizeof(in->curve), "%s", cv->name);
 		in->size = cv->bits;
-		snprintf(in->acl, sizeof(in->acl), "%s", SOFT_ACL_SIMPLE_EC);
 	} else
 		return kr_errf(e, KR_EUSAGE, "generatekey: type %s (RSA or EC)",
 		    req->type);
 	snprintf(in->appname, sizeof(in->appname), "simple");
 	snprintf(in->protect, sizeof(in->protect), "module");
-	snprintf(k.world_id, sizeof(k.world_id), "%s", eng->world->world_id);
+	snprintf(k->world_id, sizeof(k->world_id), "%s", eng->world->world_id);
 	kr_rfc3339(kr_now(), in->created, sizeof(in->created));
+	*cvp = cv;
+	return soft_acl_simple(in->acl, sizeof(in->acl), in->type, NULL);
+}
+
+/* A KEK named in the request: the ACL allows export to it, under the
+ * request's quorum (checked before any key is made). */
+static int
+keygen_kek(struct engine *eng, const struct engine_key_req *req,
+    struct soft_key *k, char spki[ENGINE_HEX256], struct kr_err *e)
+{
+	int r;
+
+	if (req->kek_pem == NULL)
+		return 0;
+	if ((r = soft_quorum_authorized(req->quorum, eng, e)) != 0) {
+		kr_err_prefix(e, "generatekey: a key exportable to a KEK is "
+		    "made under the quorum");
+		return r;
+	}
+	if ((r = soft_acl_kek_pem(req->kek_pem, NULL, NULL, spki, e)) != 0)
+		return r;
+	if (soft_acl_simple(k->info.acl, sizeof(k->info.acl), k->info.type,
+	    spki) != 0)
+		return kr_errf(e, KR_EUSAGE, "ACL too long");
+	return 0;
+}
+
+int
+soft_generate_key(struct engine *eng, const struct engine_key_req *req,
+    struct engine_key_info *out, struct kr_err *e)
+{
+	struct soft_key k;
+	struct engine_key_info *in = &k.info;
+	const struct curve *cv = NULL;
+	EVP_PKEY *pk = NULL;
+	char rel[128], path[PATH_MAX], spki[ENGINE_HEX256], *pem = NULL;
+	size_t pemlen = 0;
+	int r;
+
+	memset(&k, 0, sizeof(k));
+	if ((r = soft_need_mode(eng, ENGINE_OP_GENERATE_KEY, e)) != 0 ||
+	    (r = soft_need_world(eng, e)) != 0 ||
+	    (r = keygen_header(eng, req, &k, &cv, e)) != 0 ||
+	    (r = keygen_kek(eng, req, &k, spki, e)) != 0)
+		return r;
 	if (key_rel("simple", in->ident, rel, sizeof(rel)) != 0 ||
 	    soft_path(eng, rel, path, sizeof(path), e) != 0)
 		return kr_errf(e, KR_EUSAGE, "ident too long");
@@ -536,6 +574,9 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 	if ((r = soft_spki_der(pk, &k.pub, &k.pub_len, e)) != 0)
 		goto out;
 	soft_sha256_hex(k.pub, k.pub_len, in->pub_sha256);
+	if (req->kek_pem != NULL &&
+	    (r = soft_acl_cosign(eng, req->quorum, &k, e)) != 0)
+		goto out;
 	if ((r = pub_pem(pk, &pem, &pemlen, e)) != 0)
 		goto out;
 	snprintf(rel, sizeof(rel), "local/pub_simple_%s.pem", in->ident);

@@ -79,6 +79,11 @@ const char *step_override(struct step_ctx *ctx, const char *key);
 int	step_path(const char *dir, const char *rel, char *out, size_t outsz,
 	    struct kr_err *e);
 
+/* The KEK PEM a step names (generate-key, package): the copy import-kek
+ * made in STATE/kek/, else the file on the medium. */
+int	step_kek_path(struct step_ctx *ctx, const char *file, char *out,
+	    size_t outsz);
+
 /* Questions.  Each returns 0 when the answer is in, else STEP_ASK. */
 int	step_need_ack(struct step_ctx *ctx);
 int	step_need_confirm(struct step_ctx *ctx, const char *expect);
