@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "err.h"
 
@@ -55,22 +56,22 @@ kr_exit_status(int code)
 	case KR_OK:
 		return 0;
 	case KR_EUSAGE:
-		return 64;
+		return EX_USAGE;
 	case KR_EDATA:
-		return 65;
+		return EX_DATAERR;
 	case KR_ENOINPUT:
-		return 66;
+		return EX_NOINPUT;
 	case KR_ECANTCREAT:
-		return 73;
+		return EX_CANTCREAT;
 	case KR_EIO:
 	case KR_ENOMEM:
-		return 74;
+		return EX_IOERR;
 	case KR_ELOCKED:
-		return 75;
+		return EX_TEMPFAIL;
 	case KR_EUNSEALED:
-		return 2;
+		return KR_EXIT_UNSEALED;
 	default:
-		return 1;
+		return KR_EXIT_FAILED;
 	}
 }
 

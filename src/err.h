@@ -46,7 +46,15 @@ int	kr_err_prefix(struct kr_err *e, const char *fmt, ...)
 /* Clears an error record. */
 void	kr_err_clear(struct kr_err *e);
 
-/* The process exit status for a KR_E code (DESIGN section 7). */
+/*
+ * Exit statuses (DESIGN section 7): the <sysexits.h> names (EX_USAGE 64,
+ * EX_DATAERR 65, EX_NOINPUT 66, EX_CANTCREAT 73, EX_IOERR 74, EX_TEMPFAIL
+ * 75) and these two of our own.
+ */
+#define KR_EXIT_FAILED		1	/* a check or the ceremony failed */
+#define KR_EXIT_UNSEALED	2	/* a valid log that is not sealed */
+
+/* The process exit status for a KR_E code: the one mapping. */
 int	kr_exit_status(int code);
 
 /* A short name for a code, for tests and JSON ("EDATA"). */

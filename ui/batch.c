@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "answers.h"
@@ -220,7 +221,7 @@ get_pin(struct batch *b, const struct runner_prompt *p, int card,
 		if (read_pin_line(b, why, sizeof(why)) != 0) {
 			cli_warnx("step '%s' needs the PIN of %s: %s",
 			    step_id(p), what, why);
-			return 65;
+			return EX_DATAERR;
 		}
 		return 0;
 	}
@@ -228,7 +229,7 @@ get_pin(struct batch *b, const struct runner_prompt *p, int card,
 		cli_warnx("step '%s' needs the PIN of %s: not in the answers "
 		    "file (%zu PINs)%s", step_id(p), what, a->npins,
 		    p->rehearsal ? "" : "; give PINs on --pin-fd");
-		return 65;
+		return EX_DATAERR;
 	}
 	kr_cleanse(b->pin, ANSWERS_PIN_MAX + 1);
 	memcpy(b->pin, a->pins[card - 1].pin, a->pins[card - 1].len);
@@ -304,13 +305,13 @@ answer_param(struct batch *b, const struct runner_prompt *p,
 			msg += strlen(pfx);
 		cli_warnx("parameter '%s' needed by step '%s': %s (value from "
 		    "%s)", name, step_id(p), msg, param_source(b->o, name));
-		return 65;
+		return EX_DATAERR;
 	}
 	if ((v = batch_param_value(b->o, name)) == NULL && (v = p->def) ==
 	    NULL) {
 		cli_warnx("parameter '%s' needed by step '%s': not in the "
 		    "answers file", name, step_id(p));
-		return 65;
+		return EX_DATAERR;
 	}
 	fprintf(b->o->out, "[%s] parameter %s = ", step_id(p), name);
 	put_clean(b->o->out, v);
@@ -325,7 +326,7 @@ answer_ack(struct batch *b, const struct runner_prompt *p,
 {
 	if (refused(b, p)) {
 		cli_warnx("step '%s': %s", step_id(p), p->message);
-		return 65;
+		return EX_DATAERR;
 	}
 	if (p->step != NULL && p->step->optional &&
 	    answers_skips(b->o->answers, p->step->id.s)) {
@@ -345,7 +346,7 @@ answer_confirm(struct batch *b, const struct runner_prompt *p,
 	if (refused(b, p)) {
 		cli_warnx("step '%s': the confirmation was refused: %s",
 		    step_id(p), p->message);
-		return 65;
+		return EX_DATAERR;
 	}
 	if (p->step != NULL)
 		v = answers_confirm(b->o->answers, p->step->id.s);
@@ -356,7 +357,7 @@ answer_confirm(struct batch *b, const struct runner_prompt *p,
 		    "the answers file (confirm: true, or confirm: {%s: TEXT})",
 		    step_id(p), p->expect != NULL ? p->expect : "",
 		    step_id(p));
-		return 65;
+		return EX_DATAERR;
 	}
 	a->value = v;
 	return 0;
@@ -372,14 +373,14 @@ answer_signoff(struct batch *b, const struct runner_prompt *p,
 	if (refused(b, p)) {
 		cli_warnx("step '%s': the sign-off by role '%s' was refused: %s",
 		    step_id(p), role, p->message);
-		return 65;
+		return EX_DATAERR;
 	}
 	if ((v = answers_signoff(b->o->answers, role)) == NULL) {
 		cli_warnx("step '%s' needs a sign-off by role '%s': not in the "
 		    "answers file (signoff: {%s: NAME}%s)", step_id(p), role,
 		    role, strcmp(role, "witness") == 0 ? " or witnesses: "
 		    "[NAME]" : "");
-		return 65;
+		return EX_DATAERR;
 	}
 	fprintf(b->o->out, "[%s] signed off for %s by ", step_id(p), role);
 	put_clean(b->o->out, v);
@@ -398,7 +399,7 @@ answer_new_pin(struct batch *b, const struct runner_prompt *p,
 	if (refused(b, p) && b->o->pin_fd < 0) {
 		cli_warnx("step '%s': the PIN for new card %d was refused: %s",
 		    step_id(p), p->card, p->message);
-		return 65;
+		return EX_DATAERR;
 	}
 	snprintf(what, sizeof(what), "new card %d of %d", p->card,
 	    p->quorum_n);
@@ -427,7 +428,7 @@ answer_card(struct batch *b, const struct runner_prompt *p,
 		    ++b->retries >= CARD_RETRIES) {
 			cli_warnx("step '%s' failed: %s", step_id(p),
 			    p->message);
-			return 1;
+			return KR_EXIT_FAILED;
 		}
 	} else
 		b->retries = 0;
@@ -442,11 +443,11 @@ answer_card(struct batch *b, const struct runner_prompt *p,
 		cli_warnx("step '%s' needs %d cards: 'cards' in the answers "
 		    "file lists only %zu", step_id(p), p->cards_needed,
 		    ans->ncards);
-		return 65;
+		return EX_DATAERR;
 	}
 	if (card_path(p->def, card, path, pathsz) != 0) {
 		cli_warnx("step '%s': no path for card %d", step_id(p), card);
-		return 65;
+		return EX_DATAERR;
 	}
 	snprintf(what, sizeof(what), "card %d", card);
 	if ((rc = get_pin(b, p, card, what)) != 0)
@@ -472,7 +473,7 @@ answer_decision(struct batch *b, const struct runner_prompt *p,
 	if (reason == NULL || refused(b, p)) {
 		cli_warnx("step '%s' failed: %s", step_id(p),
 		    p->message != NULL ? p->message : "(no reason given)");
-		return 1;
+		return KR_EXIT_FAILED;
 	}
 	fprintf(b->o->out, "[%s] failed: ", step_id(p));
 	put_clean(b->o->out, p->message != NULL ? p->message : "");
@@ -499,7 +500,7 @@ batch_run(struct runner *r, const struct batch_opts *o)
 	b.r = r;
 	if ((b.pin = kr_secure_malloc(ANSWERS_PIN_MAX + 1)) == NULL) {
 		cli_warnx("out of secure memory");
-		return 74;
+		return EX_IOERR;
 	}
 	for (;;) {
 		kr_err_clear(&e);
@@ -547,12 +548,12 @@ batch_run(struct runner *r, const struct batch_opts *o)
 		case RUNNER_FAILED:
 			cli_warnx("the ceremony failed: %s", p.message != NULL ?
 			    p.message : "(no reason given)");
-			rc = 1;
+			rc = KR_EXIT_FAILED;
 			goto out;
 		default:
 			cli_warnx("unknown request %d from the runner",
 			    (int)p.need);
-			rc = 70;
+			rc = EX_SOFTWARE;
 			goto out;
 		}
 		if (rc != 0)

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "cli.h"
 #include "err.h"
@@ -26,7 +27,7 @@ cli_usage(const struct cmd_entry *cmd)
 {
 	fprintf(stderr, "usage: keyrite %s\n", cmd->usage);
 	fprintf(stderr, "Try 'keyrite %s --help' for more.\n", cmd->name);
-	return 64;
+	return EX_USAGE;
 }
 
 int

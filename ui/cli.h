@@ -26,7 +26,7 @@ extern const struct cmd_entry cmd_run_entry, cmd_rehearse_entry;
 /* "keyrite: message\n" on standard error. */
 void	cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Prints the verb's usage to standard error and returns 64. */
+/* Prints the verb's usage to standard error and returns EX_USAGE (64). */
 int	cli_usage(const struct cmd_entry *cmd);
 
 /* Prints the verb's usage and help to standard output and returns 0. */

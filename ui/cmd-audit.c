@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "audit-verify.h"
 #include "cli.h"
@@ -69,14 +70,14 @@ audit_verify(int argc, char **argv)
 		return cli_fail(&e);
 	if ((report = audit_verify_report(&res, json)) == NULL) {
 		cli_warnx("out of memory");
-		return 74;
+		return EX_IOERR;
 	}
 	fputs(report, stdout);
 	if (json)
 		putchar('\n');
 	free(report);
 	if (fflush(stdout) != 0)
-		return 74;
+		return EX_IOERR;
 	return status_of(r, &e);
 }
 
@@ -107,9 +108,9 @@ audit_show(int argc, char **argv)
 		return cli_usage(&cmd_audit_entry);
 	r = audit_show_file(argv[optind], json, emit_stdout, NULL, &e);
 	if (fflush(stdout) != 0 && r == 0)
-		return 74;
+		return EX_IOERR;
 	if (r == KR_EIO && e.msg[0] == '\0')
-		return 74;
+		return EX_IOERR;
 	return r == 0 ? 0 : cli_fail(&e);
 }
 
@@ -146,7 +147,7 @@ audit_transcript(int argc, char **argv)
 	fputs(out, stdout);
 	free(out);
 	if (fflush(stdout) != 0)
-		return 74;
+		return EX_IOERR;
 	return status_of(r, &e);
 }
 

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sysexits.h>
 
 #include "ceremony.h"
 #include "cli.h"
@@ -79,9 +80,9 @@ cmd_lint_exec(int argc, char **argv)
 	}
 	fflush(stdout);
 	if (invalid)
-		return 65;
+		return EX_DATAERR;
 	if (missing)
-		return 66;
+		return EX_NOINPUT;
 	return other;
 }
 

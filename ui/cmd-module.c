@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "cli.h"
 #include "codec.h"
@@ -150,7 +151,7 @@ cmd_module_exec(int argc, char **argv)
 	ops->close(eng);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_warnx("standard output: write error");
-		return 74;
+		return EX_IOERR;
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "answers.h"
@@ -106,7 +107,7 @@ cmd_rehearse_exec(int argc, char **argv)
 			if (*optarg == '\0' || *end != '\0' || log2n < 1 ||
 			    log2n > 30) {
 				cli_warnx("--test-scrypt-log2n: 1 to 30");
-				rc = 64;
+				rc = EX_USAGE;
 				goto out;
 			}
 			break;
@@ -133,13 +134,13 @@ cmd_rehearse_exec(int argc, char **argv)
 		cli_warnx("ceremony '%s' has no scenario '%s' (see keyrite "
 		    "rehearse %s --list-scenarios)", x.c->id.s, scenario,
 		    argv[optind]);
-		rc = 64;
+		rc = EX_USAGE;
 		goto out;
 	}
 	if (batch == NULL && !(isatty(STDIN_FILENO) &&
 	    isatty(STDOUT_FILENO))) {
 		cli_warnx("no terminal: use --batch ANSWERS.yaml");
-		rc = 64;
+		rc = EX_USAGE;
 		goto out;
 	}
 	if ((rc = run_check_sets(&x)) != 0 || (batch != NULL &&
@@ -162,7 +163,7 @@ cmd_rehearse_exec(int argc, char **argv)
 	if (sb->npresets > 0 && (presets = calloc(sb->npresets,
 	    sizeof(*presets))) == NULL) {
 		cli_warnx("out of memory");
-		rc = 74;
+		rc = EX_IOERR;
 		goto out;
 	}
 	for (i = 0; i < sb->npresets; i++) {
@@ -205,7 +206,7 @@ out:
 		if (sandbox_destroy(sb, &e) != 0) {
 			cli_warnx("cannot remove the sandbox: %s", e.msg);
 			if (rc == 0)
-				rc = 74;
+				rc = EX_IOERR;
 		}
 	}
 	free(presets);

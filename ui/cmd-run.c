@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -29,11 +30,11 @@ parse_fd(const char *arg, int *fd)
 	v = strtol(arg, &end, 10);
 	if (*arg == '\0' || *end != '\0' || v < 0 || v > INT_MAX) {
 		cli_warnx("--pin-fd %s: expected a file descriptor number", arg);
-		return 64;
+		return EX_USAGE;
 	}
 	if (fcntl((int)v, F_GETFD) == -1) {
 		cli_warnx("--pin-fd %ld: not an open file descriptor", v);
-		return 64;
+		return EX_USAGE;
 	}
 	*fd = (int)v;
 	return 0;
@@ -116,7 +117,7 @@ cmd_run_exec(int argc, char **argv)
 	if (batch == NULL && !(isatty(STDIN_FILENO) &&
 	    isatty(STDOUT_FILENO))) {
 		cli_warnx("no terminal: use --batch ANSWERS.yaml");
-		rc = 64;
+		rc = EX_USAGE;
 		goto out;
 	}
 	if ((rc = run_load_ceremony(&x, argv[optind])) != 0 ||
@@ -136,7 +137,7 @@ cmd_run_exec(int argc, char **argv)
 		if ((size_t)snprintf(logp, sizeof(logp), "%s/%s.log", out_dir,
 		    x.c->id.s) >= sizeof(logp)) {
 			cli_warnx("%s: path too long", out_dir);
-			rc = 64;
+			rc = EX_USAGE;
 			goto out;
 		}
 		log_path = logp;

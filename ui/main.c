@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "config.h"
 #include "cli.h"
@@ -43,7 +44,7 @@ main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage_all(stderr);
-		return 64;
+		return EX_USAGE;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
@@ -63,5 +64,5 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr, "keyrite: unknown verb '%s'\n", argv[1]);
 	usage_all(stderr);
-	return 64;
+	return EX_USAGE;
 }

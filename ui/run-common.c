@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "answers.h"
 #include "batch.h"
@@ -47,7 +48,7 @@ run_load_ceremony(struct run_ctx *x, const char *path)
 		return cli_fail(&e);
 	if (kr_sha256(x->buf, x->len, x->sha256) != 0) {
 		cli_warnx("%s: cannot hash the ceremony", path);
-		return 74;
+		return EX_IOERR;
 	}
 	diag_init(&dl, path);
 	r = ceremony_load_buffer(path, x->buf, x->len, &x->c, &dl);
@@ -55,9 +56,9 @@ run_load_ceremony(struct run_ctx *x, const char *path)
 	diag_free(&dl);
 	if (r == KR_ENOMEM) {
 		cli_warnx("%s: out of memory", path);
-		return 74;
+		return EX_IOERR;
 	}
-	return r == 0 ? 0 : 65;
+	return r == 0 ? 0 : EX_DATAERR;
 }
 
 int
@@ -68,11 +69,11 @@ run_add_set(struct run_ctx *x, char *arg)
 
 	if ((eq = strchr(arg, '=')) == NULL || eq == arg) {
 		cli_warnx("--set %s: expected NAME=VALUE", arg);
-		return 64;
+		return EX_USAGE;
 	}
 	if ((v = realloc(x->sets, (x->nsets + 1) * sizeof(*v))) == NULL) {
 		cli_warnx("out of memory");
-		return 74;
+		return EX_IOERR;
 	}
 	x->sets = v;
 	*eq = '\0';
@@ -93,7 +94,7 @@ run_check_sets(const struct run_ctx *x)
 			cli_warnx("--set %s: ceremony '%s' has no parameter "
 			    "'%s'", x->sets[i].name, x->c->id.s,
 			    x->sets[i].name);
-			r = 65;
+			r = EX_DATAERR;
 		}
 	return r;
 }
@@ -121,9 +122,9 @@ run_load_answers(struct run_ctx *x, const char *path, int rehearsal)
 	diag_free(&dl);
 	if (r == KR_ENOMEM) {
 		cli_warnx("%s: out of memory", path);
-		return 74;
+		return EX_IOERR;
 	}
-	return r == 0 ? 0 : 65;
+	return r == 0 ? 0 : EX_DATAERR;
 }
 
 int

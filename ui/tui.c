@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -645,7 +646,7 @@ tui_run(struct runner_opts *ro, const struct tui_opts *to)
 	    (t.pin = kr_secure_malloc(TUI_PIN_MAX)) == NULL ||
 	    (t.pin2 = kr_secure_malloc(TUI_PIN_MAX)) == NULL) {
 		cli_warnx("out of memory");
-		rc = 74;
+		rc = EX_IOERR;
 		goto out;
 	}
 	kr_cleanse(t.pin, TUI_PIN_MAX);
