@@ -613,6 +613,7 @@ ceremony_check(struct ceremony *c, const char *buf, size_t len,
 	check_dups(&K, &c->index->steps, step_loc, "step id");
 	for (i = 0; i < c->nsteps; i++)
 		check_step(&K, &c->steps[i]);
+	step_paths_check(c, dl);
 	for (i = 0; i < c->nscenarios; i++)
 		check_scenario(&K, &c->scenarios[i]);
 	if (K.oom)

@@ -76,6 +76,10 @@ void	step_check_with(const struct ceremony *c, const struct ceremony_step *s,
 void	step_acl_check(const struct ceremony *c, const struct ceremony_step *s,
 	    struct diag_list *dl);
 
+/* Every path a step names (and a path parameter's default) is relative to
+ * its folder, without ".." (step-paths.c, path.h). */
+void	step_paths_check(const struct ceremony *c, struct diag_list *dl);
+
 /* Helpers for validate hooks. */
 /* The scalar value of a `with:' key when it holds no ${...}, else NULL. */
 const char *step_literal(const struct ceremony_step *s, const char *key);
