@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "answers.h"
+#include "arena.h"
 #include "ceremony.h"
 #include "ceremony-int.h"
 #include "diag.h"
@@ -53,7 +54,7 @@ build_names(struct aloader *L, const struct ynode *v, const char *key,
 		ERR(L, v->loc, "expected a list of names for '%s'", key);
 		return;
 	}
-	if ((*out = arena_array(L->a->arena, v->n + 1, sizeof(**out))) ==
+	if ((*out = kr_arena_array(L->a->arena, v->n + 1, sizeof(**out))) ==
 	    NULL) {
 		L->oom = 1;
 		return;
@@ -76,7 +77,7 @@ build_map(struct aloader *L, const struct ynode *v, const char *key,
 		ERR(L, v->loc, "expected a mapping for '%s' (%s)", key, of);
 		return;
 	}
-	if ((*out = arena_array(L->a->arena, ynode_pairs(v) + 1,
+	if ((*out = kr_arena_array(L->a->arena, ynode_pairs(v) + 1,
 	    sizeof(**out))) == NULL) {
 		L->oom = 1;
 		return;
@@ -244,7 +245,7 @@ build(struct aloader *L, const struct ynode *root)
 			build_names(L, v, "skip", &ids, &n);
 			if (n == 0 || ids == NULL)
 				continue;
-			if ((a->skip = arena_array(a->arena, n,
+			if ((a->skip = kr_arena_array(a->arena, n,
 			    sizeof(*a->skip))) == NULL) {
 				L->oom = 1;
 				return;
@@ -300,7 +301,7 @@ answers_load_buffer(const char *name, const char *buf, size_t len,
     int allow_pins, struct answers **out, struct diag_list *dl)
 {
 	struct aloader L;
-	struct ceremony_arena *arena, *nodes = NULL;
+	struct kr_arena *arena, *nodes = NULL;
 	struct answers *a;
 	struct ynode *root = NULL;
 	size_t errors = dl->nerrors;
@@ -311,10 +312,10 @@ answers_load_buffer(const char *name, const char *buf, size_t len,
 		    len, ANSWERS_MAX_SIZE);
 		return KR_EDATA;
 	}
-	if ((arena = arena_new()) == NULL)
+	if ((arena = kr_arena_new()) == NULL)
 		return KR_ENOMEM;
-	if ((a = arena_alloc(arena, sizeof(*a))) == NULL) {
-		arena_free(arena);
+	if ((a = kr_arena_alloc(arena, sizeof(*a))) == NULL) {
+		kr_arena_free(arena);
 		return KR_ENOMEM;
 	}
 	a->arena = arena;
@@ -324,8 +325,8 @@ answers_load_buffer(const char *name, const char *buf, size_t len,
 	L.allow_pins = allow_pins;
 	if (name == NULL)
 		name = "-";
-	if ((a->file = arena_strndup(arena, name, strlen(name))) == NULL ||
-	    (nodes = arena_new()) == NULL) {
+	if ((a->file = kr_arena_strndup(arena, name, strlen(name))) == NULL ||
+	    (nodes = kr_arena_new()) == NULL) {
 		L.oom = 1;
 		goto out;
 	}
@@ -349,7 +350,7 @@ answers_load_buffer(const char *name, const char *buf, size_t len,
 	build(&L, root);
 out:
 	wipe_pins(root);
-	arena_free(nodes);
+	kr_arena_free(nodes);
 	diag_sort(dl);
 	if (L.oom)
 		r = KR_ENOMEM;
@@ -374,7 +375,7 @@ answers_free(struct answers *a)
 		return;
 	for (i = 0; i < a->npins; i++)
 		kr_secure_free(a->pins[i].pin, ANSWERS_PIN_MAX);
-	arena_free(a->arena);	/* a lives in its own arena */
+	kr_arena_free(a->arena);	/* a lives in its own arena */
 }
 
 static const char *

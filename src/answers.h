@@ -31,7 +31,7 @@
 #include "ceremony.h"		/* struct ceremony_loc */
 
 struct ceremony;
-struct ceremony_arena;
+struct kr_arena;
 struct diag_list;
 
 #define ANSWERS_MAX_SIZE	(256 * 1024)
@@ -67,7 +67,7 @@ struct answers {
 	size_t			 npins;
 	struct ceremony_loc	 pins_loc;
 
-	struct ceremony_arena	*arena;		/* private */
+	struct kr_arena	*arena;		/* private */
 };
 
 /*

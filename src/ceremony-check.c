@@ -129,7 +129,7 @@ is_reserved(const char *s)
 
 /* Reports duplicates in a sorted index: every later occurrence. */
 static void
-check_dups(struct checker *K, const struct nidx *ix,
+check_dups(struct checker *K, const struct kr_nidx *ix,
     const struct ceremony_loc *(*loc_of)(const struct ceremony *, size_t),
     const char *what)
 {
@@ -229,7 +229,7 @@ resolve(struct checker *K, const char *name, size_t var_limit, char *buf,
 			return NULL;
 		if ((v = ceremony_var_find(c, name)) != NULL) {
 			i = (size_t)(v - c->vars);
-			if (var_limit == NIDX_NONE || i < var_limit)
+			if (var_limit == KR_NIDX_NONE || i < var_limit)
 				return NULL;
 			if (i == var_limit)
 				snprintf(buf, bufsz, "'${%.80s}' refers to "
@@ -259,7 +259,7 @@ resolve(struct checker *K, const char *name, size_t var_limit, char *buf,
 			return buf;
 		}
 		if (p->table->index != NULL &&
-		    nidx_find(&p->table->index->cols, dot + 1) != NIDX_NONE)
+		    kr_nidx_find(&p->table->index->cols, dot + 1) != KR_NIDX_NONE)
 			return NULL;
 		snprintf(buf, bufsz, "'${%.80s}': table '%.80s' has no column "
 		    "'%.80s'", name, p->table->name.s, dot + 1);
@@ -284,7 +284,7 @@ check_refs(struct checker *K, const struct ceremony_str *str,
 	ts.s = str->s;
 	ts.i = 0;
 	for (;;) {
-		switch (tmpl_next(&ts, &t, &len, &err)) {
+		switch (ceremony_tmpl_next(&ts, &t, &len, &err)) {
 		case TMPL_END:
 			return;
 		case TMPL_TEXT:
@@ -328,7 +328,7 @@ check_param(struct checker *K, struct ceremony_param *p)
 {
 	struct kr_err e;
 	char where[128], rebuf[160];
-	struct nidx ix;
+	struct kr_nidx ix;
 	regex_t *re;
 	size_t i;
 	int rc;
@@ -410,7 +410,7 @@ check_param(struct checker *K, struct ceremony_param *p)
 			ERR(K, p->choices.loc, "'choices' is empty %s", where);
 			break;
 		}
-		if (nidx_alloc(K->c->arena, &ix, p->choices.n) != 0) {
+		if (kr_nidx_alloc(K->c->arena, &ix, p->choices.n) != 0) {
 			K->oom = 1;
 			return;
 		}
@@ -418,7 +418,7 @@ check_param(struct checker *K, struct ceremony_param *p)
 			ix.v[ix.n].name = p->choices.v[i].s;
 			ix.v[ix.n++].pos = i;
 		}
-		nidx_sort(&ix);
+		kr_nidx_sort(&ix);
 		for (i = 1; i < ix.n; i++)
 			if (strcmp(ix.v[i].name, ix.v[i - 1].name) == 0)
 				ERR(K, p->choices.v[ix.v[i].pos].loc, "duplicate "
@@ -452,8 +452,8 @@ check_param_refs(struct checker *K, const struct ceremony_param *p)
 	if (p->name.s == NULL)
 		return;
 	snprintf(where, sizeof(where), "in parameter '%.80s'", p->name.s);
-	check_refs(K, &p->prompt, where, NIDX_NONE);
-	check_refs(K, &p->help, where, NIDX_NONE);
+	check_refs(K, &p->prompt, where, KR_NIDX_NONE);
+	check_refs(K, &p->help, where, KR_NIDX_NONE);
 }
 
 /* Tables and vars */
@@ -461,7 +461,7 @@ check_param_refs(struct checker *K, const struct ceremony_param *p)
 static void
 check_table(struct checker *K, const struct ceremony_table *t)
 {
-	const struct nidx *ix;
+	const struct kr_nidx *ix;
 	size_t i;
 
 	if (t->name.s == NULL)
@@ -543,18 +543,18 @@ check_step(struct checker *K, const struct ceremony_step *s)
 	if (s->on_failure == CEREMONY_FAIL_CONTINUE && !s->optional)
 		ERR(K, s->on_failure_loc, "'on_failure: continue' needs "
 		    "'optional: true' %s", where);
-	check_refs(K, &s->title, where, NIDX_NONE);
-	check_refs(K, &s->instructions, where, NIDX_NONE);
-	check_refs(K, &s->help, where, NIDX_NONE);
+	check_refs(K, &s->title, where, KR_NIDX_NONE);
+	check_refs(K, &s->instructions, where, KR_NIDX_NONE);
+	check_refs(K, &s->help, where, KR_NIDX_NONE);
 	for (i = 0; i < s->nwith; i++) {
 		w = &s->with[i];
 		if (w->key.s == NULL)
 			continue;
 		if (!w->is_list)
-			check_refs(K, &w->scalar, where, NIDX_NONE);
+			check_refs(K, &w->scalar, where, KR_NIDX_NONE);
 		else
 			for (j = 0; j < w->list.n; j++)
-				check_refs(K, &w->list.v[j], where, NIDX_NONE);
+				check_refs(K, &w->list.v[j], where, KR_NIDX_NONE);
 	}
 	step_check_with(c, s, K->dl);
 }
@@ -595,7 +595,7 @@ ceremony_check(struct ceremony *c, const char *buf, size_t len,
 	K.oom = 0;
 
 	check_name(&K, &c->id, N_ID, "ceremony id");
-	check_refs(&K, &c->title, top, NIDX_NONE);
+	check_refs(&K, &c->title, top, KR_NIDX_NONE);
 	for (i = 0; i < c->nstations; i++)
 		check_name(&K, &c->stations[i].name, N_STATION,
 		    "station name");

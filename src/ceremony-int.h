@@ -1,8 +1,9 @@
 /*
- * ceremony-int.h: what ceremony.c, ceremony-yaml.c, ceremony-scenario.c,
- * ceremony-check.c and the step types share and nobody else needs: the arena
- * the model lives in, the name indexes behind the lookups, and the template
- * tokenizer.
+ * ceremony-int.h: what the ceremony files (ceremony*.c) and the step types
+ * share and nobody else needs: the name indexes behind the lookups
+ * (ceremony-index.c), the template tokenizer (ceremony-expand.c), text
+ * positions (ceremony-pos.c) and the validation pass (ceremony-check.c).
+ * The arena the model lives in is arena.h's.
  */
 #ifndef KR_CEREMONY_INT_H
 #define KR_CEREMONY_INT_H
@@ -12,40 +13,35 @@
 struct ceremony;
 struct ceremony_table;
 struct diag_list;
-
-/* An arena: zeroed allocations freed all at once.  NULL on OOM. */
-struct ceremony_arena *arena_new(void);
-void	arena_free(struct ceremony_arena *a);
-void	*arena_alloc(struct ceremony_arena *a, size_t n);
-void	*arena_array(struct ceremony_arena *a, size_t n, size_t size);
-char	*arena_strndup(struct ceremony_arena *a, const char *s, size_t len);
+struct kr_arena;
 
 /* A sorted index of names to positions.  Duplicates keep every position;
- * nidx_find returns the lowest. */
-struct nidx_ent {
+ * kr_nidx_find returns the lowest (ceremony-index.c). */
+struct kr_nidx_ent {
 	const char	*name;
 	size_t		 pos;
 };
-struct nidx {
-	struct nidx_ent	*v;
-	size_t		 n;
+struct kr_nidx {
+	struct kr_nidx_ent	*v;
+	size_t			 n;
 };
-#define NIDX_NONE	((size_t)-1)
+#define KR_NIDX_NONE	((size_t)-1)
 /* Allocates room for n entries (ix->n = 0); the caller appends
- * ix->v[ix->n++] = (struct nidx_ent){ name, pos } and calls nidx_sort. */
-int	nidx_alloc(struct ceremony_arena *a, struct nidx *ix, size_t n);
-void	nidx_sort(struct nidx *ix);
-size_t	nidx_find(const struct nidx *ix, const char *name);
+ * ix->v[ix->n++] = (struct kr_nidx_ent){ name, pos } and calls
+ * kr_nidx_sort. */
+int	kr_nidx_alloc(struct kr_arena *a, struct kr_nidx *ix, size_t n);
+void	kr_nidx_sort(struct kr_nidx *ix);
+size_t	kr_nidx_find(const struct kr_nidx *ix, const char *name);
 
 struct ceremony_index {
-	struct nidx	params, vars, steps, tables, stations, scenarios, roles;
-	struct nidx	rows, cols;	/* for a table's own index */
+	struct kr_nidx	params, vars, steps, tables, stations, scenarios, roles;
+	struct kr_nidx	rows, cols;	/* for a table's own index */
 };
 
 /* Builds c->index and every table's index.  Returns 0 or KR_ENOMEM. */
 int	ceremony_index_build(struct ceremony *c);
 
-/* Template tokens: a literal run or a reference. */
+/* Template tokens (ceremony-expand.c): a literal run or a reference. */
 enum tmpl_tok {
 	TMPL_END,
 	TMPL_TEXT,	/* text[0..len) literal */
@@ -57,16 +53,16 @@ struct tmpl_state {
 	size_t		 i;
 	size_t		 tok_off;	/* byte offset where the token starts */
 };
-enum tmpl_tok tmpl_next(struct tmpl_state *ts, const char **text,
+enum tmpl_tok ceremony_tmpl_next(struct tmpl_state *ts, const char **text,
 	    size_t *len, const char **err);
 
 /* Parses a decimal integer (optional sign, no spaces): 0 or -1. */
 int	ceremony_parse_int(const char *s, long long *v);
 
 /* 1 when s is exactly one ${ref}, 0 otherwise. */
-int	tmpl_is_single_ref(const char *s);
+int	ceremony_tmpl_is_single_ref(const char *s);
 /* 1 when s contains a ${ reference start. */
-int	tmpl_has_ref(const char *s);
+int	ceremony_tmpl_has_ref(const char *s);
 
 /* The validation pass (ceremony-check.c): 0 when no error was added. */
 int	ceremony_check(struct ceremony *c, const char *buf, size_t len,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arena.h"
 #include "ceremony.h"
 #include "ceremony-int.h"
 #include "ceremony-yaml-int.h"
@@ -131,7 +132,7 @@ static void
 build_scenario(struct loader *L, const struct ynode *k, const struct ynode *m,
     struct ceremony_scenario *sc)
 {
-	struct ceremony_arena *a = L->c->arena;
+	struct kr_arena *a = L->c->arena;
 	const struct ynode *kk, *v, *ek, *ev, *it;
 	char where[128], fwhere[160];
 	size_t n;
@@ -173,7 +174,7 @@ build_scenario(struct loader *L, const struct ynode *k, const struct ynode *m,
 				ERR(L, v->loc, "'faults' is empty %s", where);
 				continue;
 			}
-			if ((sc->faults = arena_array(a, v->n,
+			if ((sc->faults = kr_arena_array(a, v->n,
 			    sizeof(*sc->faults))) == NULL) {
 				L->oom = 1;
 				return;
@@ -207,7 +208,7 @@ cy_build_scenarios(struct loader *L, const struct ynode *m)
 
 	if (cy_want_map(L, m, "scenarios", "at the top level") != 0)
 		return;
-	if ((c->scenarios = arena_array(c->arena, map_pairs(m),
+	if ((c->scenarios = kr_arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->scenarios))) == NULL) {
 		L->oom = 1;
 		return;

@@ -2,7 +2,8 @@
  * ceremony-yaml-int.h: what the loader's build stage shares between
  * ceremony-yaml.c (the top level, stations, parameters, tables, vars,
  * steps) and ceremony-scenario.c (the `scenarios:' section): the loader
- * state, the error macros and the typed getters.  Nobody else needs it.
+ * state, the error macros and the typed getters (ceremony-yaml-get.c).
+ * Nobody else needs it.
  */
 #ifndef KR_CEREMONY_YAML_INT_H
 #define KR_CEREMONY_YAML_INT_H
@@ -17,7 +18,7 @@ struct loader {
 	const char		*buf;
 	size_t			 len;
 	struct ceremony		*c;
-	struct ceremony_arena	*tmp;		/* the node tree */
+	struct kr_arena		*tmp;		/* the node tree */
 	struct diag_list	*dl;
 	int			 oom;
 };
@@ -38,6 +39,17 @@ void	cy_set_str(struct ceremony_str *out, const struct ynode *v);
  * an error "expected a string for 'key' where" at v. */
 int	cy_get_str(struct loader *L, const struct ynode *v, const char *key,
 	    const char *where, struct ceremony_str *out);
+/* Any non-null scalar, as text (a parameter default): 0, or -1 after an
+ * error "expected a single value for 'key' where" at v. */
+int	cy_get_scalar(struct loader *L, const struct ynode *v, const char *key,
+	    const char *where, struct ceremony_str *out);
+/* true or false for key into out: 0, or -1 after an error at v. */
+int	cy_get_bool(struct loader *L, const struct ynode *v, const char *key,
+	    const char *where, int *out);
+/* A sequence of strings for key into out (in the model's arena): 0, or -1
+ * after an error at v (L->oom set when allocation failed). */
+int	cy_get_list(struct loader *L, const struct ynode *v, const char *key,
+	    const char *where, struct ceremony_list *out);
 /* An integer scalar for key into out: 0, or -1 after an error at v. */
 int	cy_get_int(struct loader *L, const struct ynode *v, const char *key,
 	    const char *where, long long *out);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "ceremony.h"
 #include "ceremony-int.h"
 #include "ceremony-yaml-int.h"
@@ -53,132 +54,8 @@ parse(struct loader *L)
 	return root;
 }
 
-/* Stage 2: nodes to the model.  The getters shared with
- * ceremony-scenario.c have their contracts in ceremony-yaml-int.h. */
-
-void
-cy_set_str(struct ceremony_str *out, const struct ynode *v)
-{
-	out->s = v->s;
-	out->loc = v->loc;
-}
-
-int
-cy_get_str(struct loader *L, const struct ynode *v, const char *key,
-    const char *where, struct ceremony_str *out)
-{
-	if (v->kind != Y_SCALAR || v->null || v->tag == YT_INT ||
-	    v->tag == YT_BOOL) {
-		ERR(L, v->loc, "expected a string for '%s' %s", key, where);
-		return -1;
-	}
-	cy_set_str(out, v);
-	return 0;
-}
-
-/* Any non-null scalar, as text (a parameter default). */
-static int
-get_scalar(struct loader *L, const struct ynode *v, const char *key,
-    const char *where, struct ceremony_str *out)
-{
-	if (v->kind != Y_SCALAR || v->null) {
-		ERR(L, v->loc, "expected a single value for '%s' %s", key,
-		    where);
-		return -1;
-	}
-	cy_set_str(out, v);
-	return 0;
-}
-
-int
-cy_get_int(struct loader *L, const struct ynode *v, const char *key,
-    const char *where, long long *out)
-{
-	if (v->kind != Y_SCALAR || (!v->plain && v->tag != YT_INT) ||
-	    (v->tag != YT_NONE && v->tag != YT_INT) ||
-	    ceremony_parse_int(v->s, out) != 0) {
-		ERR(L, v->loc, "expected an integer for '%s' %s", key, where);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-get_bool(struct loader *L, const struct ynode *v, const char *key,
-    const char *where, int *out)
-{
-	static const char *const t[] = { "true", "True", "TRUE", NULL };
-	static const char *const f[] = { "false", "False", "FALSE", NULL };
-	size_t i;
-
-	if (v->kind == Y_SCALAR && (v->plain || v->tag == YT_BOOL) &&
-	    (v->tag == YT_NONE || v->tag == YT_BOOL)) {
-		for (i = 0; t[i] != NULL; i++) {
-			if (strcmp(v->s, t[i]) == 0) {
-				*out = 1;
-				return 0;
-			}
-			if (strcmp(v->s, f[i]) == 0) {
-				*out = 0;
-				return 0;
-			}
-		}
-	}
-	ERR(L, v->loc, "expected true or false for '%s' %s", key, where);
-	return -1;
-}
-
-static int
-get_list(struct loader *L, const struct ynode *v, const char *key,
-    const char *where, struct ceremony_list *out)
-{
-	const struct ynode *it;
-	size_t i = 0;
-
-	if (v->kind != Y_SEQ) {
-		ERR(L, v->loc, "expected a list for '%s' %s", key, where);
-		return -1;
-	}
-	out->loc = v->loc;
-	if ((out->v = arena_array(L->c->arena, v->n, sizeof(*out->v))) ==
-	    NULL) {
-		L->oom = 1;
-		return -1;
-	}
-	for (it = v->first; it != NULL; it = it->next) {
-		if (it->kind != Y_SCALAR || it->null) {
-			ERR(L, it->loc, "expected a string in '%s' %s", key,
-			    where);
-			continue;
-		}
-		cy_set_str(&out->v[i++], it);
-	}
-	out->n = i;
-	return 0;
-}
-
-int
-cy_want_map(struct loader *L, const struct ynode *v, const char *key,
-    const char *where)
-{
-	if (v->kind == Y_MAP)
-		return 0;
-	ERR(L, v->loc, "expected a mapping for '%s' %s", key, where);
-	return -1;
-}
-
-void
-cy_unknown_key(struct loader *L, const struct ynode *k, const char *where)
-{
-	ERR(L, k->loc, "unknown key '%.*s' %s", NM(k->s), where);
-}
-
-void
-cy_missing(struct loader *L, const struct ynode *map, const char *key,
-    const char *where)
-{
-	ERR(L, map->loc, "missing required key '%s' %s", key, where);
-}
+/* Stage 2: nodes to the model, with the typed getters of
+ * ceremony-yaml-get.c. */
 
 /* Stations */
 
@@ -191,7 +68,7 @@ build_stations(struct loader *L, const struct ynode *m)
 
 	if (cy_want_map(L, m, "stations", "at the top level") != 0)
 		return;
-	if ((c->stations = arena_array(c->arena, map_pairs(m),
+	if ((c->stations = kr_arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->stations))) == NULL) {
 		L->oom = 1;
 		return;
@@ -247,7 +124,7 @@ build_param(struct loader *L, const struct ynode *k, const struct ynode *m,
 		else if (strcmp(kk->s, "help") == 0)
 			(void)cy_get_str(L, v, "help", where, &p->help);
 		else if (strcmp(kk->s, "default") == 0)
-			(void)get_scalar(L, v, "default", where, &p->def);
+			(void)cy_get_scalar(L, v, "default", where, &p->def);
 		else if (strcmp(kk->s, "pattern") == 0)
 			(void)cy_get_str(L, v, "pattern", where, &p->pattern);
 		else if (strcmp(kk->s, "min_length") == 0) {
@@ -259,7 +136,7 @@ build_param(struct loader *L, const struct ynode *k, const struct ynode *m,
 			    &p->max_length) == 0)
 				p->max_length_loc = kk->loc;
 		} else if (strcmp(kk->s, "choices") == 0)
-			(void)get_list(L, v, "choices", where, &p->choices);
+			(void)cy_get_list(L, v, "choices", where, &p->choices);
 		else if (strcmp(kk->s, "from") == 0)
 			(void)cy_get_str(L, v, "from", where, &p->from);
 		else if (strcmp(kk->s, "min") == 0) {
@@ -286,7 +163,7 @@ build_params(struct loader *L, const struct ynode *m)
 
 	if (cy_want_map(L, m, "parameters", "at the top level") != 0)
 		return;
-	if ((c->params = arena_array(c->arena, map_pairs(m),
+	if ((c->params = kr_arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->params))) == NULL) {
 		L->oom = 1;
 		return;
@@ -301,10 +178,10 @@ static void
 build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
     struct ceremony_table *t)
 {
-	struct ceremony_arena *a = L->c->arena;
+	struct kr_arena *a = L->c->arena;
 	const struct ynode *row, *ck, *cv;
 	struct ceremony_row *r;
-	struct nidx cols;
+	struct kr_nidx cols;
 	char where[200];
 	size_t i, n, pos;
 
@@ -326,14 +203,14 @@ build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
 		return;
 	}
 	/* the first row's keys are the columns */
-	t->columns = arena_array(a, map_pairs(row), sizeof(*t->columns));
-	t->rows = arena_array(a, seq->n, sizeof(*t->rows));
+	t->columns = kr_arena_array(a, map_pairs(row), sizeof(*t->columns));
+	t->rows = kr_arena_array(a, seq->n, sizeof(*t->rows));
 	if (t->columns == NULL || t->rows == NULL ||
-	    nidx_alloc(a, &cols, map_pairs(row)) != 0) {
+	    kr_nidx_alloc(a, &cols, map_pairs(row)) != 0) {
 		L->oom = 1;
 		return;
 	}
-	t->id_col = NIDX_NONE;
+	t->id_col = KR_NIDX_NONE;
 	FOREACH_PAIR(ck, cv, row) {
 		if (strcmp(ck->s, "id") == 0)
 			t->id_col = t->ncolumns;
@@ -341,8 +218,8 @@ build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
 		cols.v[cols.n++].pos = t->ncolumns;
 		cy_set_str(&t->columns[t->ncolumns++], ck);
 	}
-	nidx_sort(&cols);
-	if (t->id_col == NIDX_NONE) {
+	kr_nidx_sort(&cols);
+	if (t->id_col == KR_NIDX_NONE) {
 		ERR(L, row->loc, "row 1 of table '%.*s' has no 'id'", NM(k->s));
 		t->id_col = 0;
 	}
@@ -354,7 +231,7 @@ build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
 		}
 		r = &t->rows[t->nrows++];
 		r->loc = row->loc;
-		if ((r->cells = arena_array(a, t->ncolumns,
+		if ((r->cells = kr_arena_array(a, t->ncolumns,
 		    sizeof(*r->cells))) == NULL) {
 			L->oom = 1;
 			return;
@@ -367,7 +244,7 @@ build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
 			snprintf(where, sizeof(where), "row %zu of table "
 			    "'%.80s'", n, k->s);
 		FOREACH_PAIR(ck, cv, row) {
-			if ((pos = nidx_find(&cols, ck->s)) == NIDX_NONE) {
+			if ((pos = kr_nidx_find(&cols, ck->s)) == KR_NIDX_NONE) {
 				ERR(L, ck->loc, "%s has an extra column '%.*s' "
 				    "(not in the first row)", where, NM(ck->s));
 				continue;
@@ -395,7 +272,7 @@ build_tables(struct loader *L, const struct ynode *m)
 
 	if (cy_want_map(L, m, "tables", "at the top level") != 0)
 		return;
-	if ((c->tables = arena_array(c->arena, map_pairs(m),
+	if ((c->tables = kr_arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->tables))) == NULL) {
 		L->oom = 1;
 		return;
@@ -412,7 +289,7 @@ build_vars(struct loader *L, const struct ynode *m)
 	struct ceremony_var *var;
 	if (cy_want_map(L, m, "vars", "at the top level") != 0)
 		return;
-	if ((c->vars = arena_array(c->arena, map_pairs(m),
+	if ((c->vars = kr_arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->vars))) == NULL) {
 		L->oom = 1;
 		return;
@@ -435,7 +312,7 @@ static void
 build_with(struct loader *L, const struct ynode *m, struct ceremony_step *s,
     const char *where)
 {
-	struct ceremony_arena *a = L->c->arena;
+	struct kr_arena *a = L->c->arena;
 	const struct ynode *k, *v;
 	struct ceremony_value *w;
 
@@ -444,7 +321,7 @@ build_with(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 		return;		/* `with:' with nothing */
 	if (cy_want_map(L, m, "with", where) != 0)
 		return;
-	if ((s->with = arena_array(a, map_pairs(m), sizeof(*s->with))) ==
+	if ((s->with = kr_arena_array(a, map_pairs(m), sizeof(*s->with))) ==
 	    NULL) {
 		L->oom = 1;
 		return;
@@ -458,7 +335,7 @@ build_with(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 				w->scalar.s = v->s;
 		} else if (v->kind == Y_SEQ) {
 			w->is_list = 1;
-			(void)get_list(L, v, k->s, where, &w->list);
+			(void)cy_get_list(L, v, k->s, where, &w->list);
 		} else {
 			ERR(L, v->loc, "expected a string or a list of strings "
 			    "for '%.*s' %s", NM(k->s), where);
@@ -498,18 +375,18 @@ build_step(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 		else if (strcmp(k->s, "with") == 0)
 			build_with(L, v, s, where);
 		else if (strcmp(k->s, "requires") == 0)
-			(void)get_list(L, v, "requires", where, &s->requires);
+			(void)cy_get_list(L, v, "requires", where, &s->requires);
 		else if (strcmp(k->s, "signoff") == 0)
-			(void)get_list(L, v, "signoff", where, &s->signoff);
+			(void)cy_get_list(L, v, "signoff", where, &s->signoff);
 		else if (strcmp(k->s, "instructions") == 0)
 			(void)cy_get_str(L, v, "instructions", where,
 			    &s->instructions);
 		else if (strcmp(k->s, "help") == 0)
 			(void)cy_get_str(L, v, "help", where, &s->help);
 		else if (strcmp(k->s, "optional") == 0)
-			(void)get_bool(L, v, "optional", where, &s->optional);
+			(void)cy_get_bool(L, v, "optional", where, &s->optional);
 		else if (strcmp(k->s, "checkpoint") == 0)
-			(void)get_bool(L, v, "checkpoint", where,
+			(void)cy_get_bool(L, v, "checkpoint", where,
 			    &s->checkpoint);
 		else if (strcmp(k->s, "on_failure") == 0) {
 			if (cy_get_str(L, v, "on_failure", where, &of) != 0)
@@ -554,7 +431,7 @@ build_steps(struct loader *L, const struct ynode *seq)
 		    "one step)");
 		return;
 	}
-	if ((c->steps = arena_array(c->arena, seq->n, sizeof(*c->steps))) ==
+	if ((c->steps = kr_arena_array(c->arena, seq->n, sizeof(*c->steps))) ==
 	    NULL) {
 		L->oom = 1;
 		return;
@@ -585,7 +462,7 @@ defaults(struct loader *L)
 	if (c->version.s == NULL)
 		c->version.s = "1";
 	if (c->stations == NULL) {
-		if ((c->stations = arena_array(c->arena, 2,
+		if ((c->stations = kr_arena_array(c->arena, 2,
 		    sizeof(*c->stations))) == NULL) {
 			L->oom = 1;
 			return;
@@ -598,7 +475,7 @@ defaults(struct loader *L)
 		c->nstations = 2;
 	}
 	if (c->roles.v == NULL) {
-		if ((c->roles.v = arena_array(c->arena, 3,
+		if ((c->roles.v = kr_arena_array(c->arena, 3,
 		    sizeof(*c->roles.v))) == NULL) {
 			L->oom = 1;
 			return;
@@ -632,14 +509,14 @@ build(struct loader *L, const struct ynode *root)
 		else if (strcmp(k->s, "title") == 0)
 			(void)cy_get_str(L, v, "title", where, &c->title);
 		else if (strcmp(k->s, "version") == 0)
-			(void)get_scalar(L, v, "version", where, &c->version);
+			(void)cy_get_scalar(L, v, "version", where, &c->version);
 		else if (strcmp(k->s, "description") == 0)
 			(void)cy_get_str(L, v, "description", where,
 			    &c->description);
 		else if (strcmp(k->s, "stations") == 0)
 			build_stations(L, v);
 		else if (strcmp(k->s, "roles") == 0) {
-			if (get_list(L, v, "roles", where, &c->roles) == 0 &&
+			if (cy_get_list(L, v, "roles", where, &c->roles) == 0 &&
 			    c->roles.n == 0)
 				ERR(L, v->loc, "'roles' is empty");
 		} else if (strcmp(k->s, "parameters") == 0)
@@ -671,7 +548,7 @@ ceremony_load_buffer(const char *name, const char *buf, size_t len,
     struct ceremony **out, struct diag_list *dl)
 {
 	struct loader L;
-	struct ceremony_arena *arena;
+	struct kr_arena *arena;
 	struct ceremony *c;
 	const struct ynode *root;
 	size_t errors = dl->nerrors;
@@ -682,10 +559,10 @@ ceremony_load_buffer(const char *name, const char *buf, size_t len,
 		    len, CEREMONY_MAX_SIZE);
 		return KR_EDATA;
 	}
-	if ((arena = arena_new()) == NULL)
+	if ((arena = kr_arena_new()) == NULL)
 		return KR_ENOMEM;
-	if ((c = arena_alloc(arena, sizeof(*c))) == NULL) {
-		arena_free(arena);
+	if ((c = kr_arena_alloc(arena, sizeof(*c))) == NULL) {
+		kr_arena_free(arena);
 		return KR_ENOMEM;
 	}
 	c->arena = arena;
@@ -694,9 +571,9 @@ ceremony_load_buffer(const char *name, const char *buf, size_t len,
 	L.len = len;
 	L.c = c;
 	L.dl = dl;
-	if ((c->file = arena_strndup(arena, name != NULL ? name : "-",
+	if ((c->file = kr_arena_strndup(arena, name != NULL ? name : "-",
 	    strlen(name != NULL ? name : "-"))) == NULL ||
-	    (L.tmp = arena_new()) == NULL) {
+	    (L.tmp = kr_arena_new()) == NULL) {
 		L.oom = 1;
 		goto out;
 	}
@@ -712,7 +589,7 @@ ceremony_load_buffer(const char *name, const char *buf, size_t len,
 	if (ceremony_check(c, buf, len, dl) == KR_ENOMEM)
 		L.oom = 1;
 out:
-	arena_free(L.tmp);
+	kr_arena_free(L.tmp);
 	diag_sort(dl);
 	if (L.oom)
 		r = KR_ENOMEM;

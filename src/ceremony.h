@@ -23,7 +23,7 @@ struct diag_list;
 struct kr_err;
 struct step_type;
 struct ceremony_index;
-struct ceremony_arena;
+struct kr_arena;
 
 #define CEREMONY_MAX_SIZE	(1024 * 1024)	/* bytes of YAML */
 #define CEREMONY_MAX_DEPTH	64		/* nesting levels */
@@ -205,7 +205,7 @@ struct ceremony {
 	struct ceremony_loc	 loc;
 
 	/* private to ceremony*.c */
-	struct ceremony_arena	*arena;
+	struct kr_arena	*arena;
 	struct ceremony_index	*index;
 };
 

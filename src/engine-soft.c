@@ -1,6 +1,7 @@
 /*
  * engine-soft.c: the software module's ops table, its state directory and
- * lock, and the checks every operation starts with (mode, world).
+ * lock, and the checks every operation starts with (mode, world).  What
+ * every engine shares (modes, idents, engine_open) is in engine.c.
  *
  * Invariant: while a struct engine is open, this process holds the flock
  * on DIR/lock; the world (when there is one) has been parsed and its MAC
@@ -8,7 +9,6 @@
  */
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,74 +20,10 @@
 #include "fsutil.h"
 #include "secmem.h"
 
-const char *
-engine_mode_name(int mode)
-{
-	switch (mode) {
-	case ENGINE_MODE_INIT:
-		return "initialization";
-	case ENGINE_MODE_OPERATIONAL:
-		return "operational";
-	case ENGINE_MODE_MAINTENANCE:
-		return "maintenance";
-	default:
-		return "unknown";
-	}
-}
-
-int
-engine_mode_parse(const char *s, int *mode)
-{
-	static const struct {
-		const char *name;
-		int mode;
-	} names[] = {
-		{ "I", ENGINE_MODE_INIT }, { "init", ENGINE_MODE_INIT },
-		{ "initialization", ENGINE_MODE_INIT },
-		{ "O", ENGINE_MODE_OPERATIONAL }, { "operational", ENGINE_MODE_OPERATIONAL },
-		{ "M", ENGINE_MODE_MAINTENANCE }, { "maintenance", ENGINE_MODE_MAINTENANCE },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcasecmp(s, names[i].name) == 0) {
-			*mode = names[i].mode;
-			return 0;
-		}
-	}
-	return KR_EUSAGE;
-}
-
-int
-engine_needed_mode(enum engine_op op)
-{
-	return op == ENGINE_OP_NEW_WORLD ? ENGINE_MODE_INIT :
-	    ENGINE_MODE_OPERATIONAL;
-}
-
-static const char *
-op_name(enum engine_op op)
-{
-	switch (op) {
-	case ENGINE_OP_NEW_WORLD:	return "new-world";
-	case ENGINE_OP_GENERATE_KEY:	return "generatekey";
-	case ENGINE_OP_REDUCE_ACL:	return "reduce-acl";
-	case ENGINE_OP_VERIFY_PACKAGES:	return "verify-packages";
-	case ENGINE_OP_PACKAGE:		return "package";
-	case ENGINE_OP_EXPORT_PUBLIC:	return "export-public";
-	}
-	return "this operation";
-}
-
 int
 soft_need_mode(const struct engine *eng, enum engine_op op, struct kr_err *e)
 {
-	int want = engine_needed_mode(op);
-
-	if (eng->mode == want)
-		return 0;
-	return kr_errf(e, KR_EMODE, "module is in %s mode; %s needs %s",
-	    engine_mode_name(eng->mode), op_name(op), engine_mode_name(want));
+	return engine_mode_check(eng->mode, op, e);
 }
 
 int
@@ -107,39 +43,6 @@ soft_path(const struct engine *eng, const char *rel, char *out, size_t outsz,
 	if (kr_path_join(out, outsz, eng->dir, rel) != 0)
 		return kr_errf(e, KR_EUSAGE, "%s: path too long", eng->dir);
 	return 0;
-}
-
-int
-engine_ident_normalize(const char *in, char *out, size_t outsz,
-    struct kr_err *e)
-{
-	size_t i, n;
-
-	if (in == NULL || (n = strlen(in)) == 0)
-		return kr_errf(e, KR_EUSAGE, "ident: empty");
-	if (n >= outsz || n >= ENGINE_IDENT_MAX)
-		return kr_errf(e, KR_EUSAGE, "ident: longer than %d characters",
-		    ENGINE_IDENT_MAX - 1);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-'))
-			return kr_errf(e, KR_EUSAGE, "ident '%s': character %zu "
-			    "is not a lowercase letter, digit or dash",
-			    isprint(c) && c < 0x80 ? in : "(unprintable)", i + 1);
-		out[i] = (char)c;
-	}
-	out[n] = '\0';
-	return 0;
-}
-
-int
-engine_default_state_dir(char *buf, size_t sz, struct kr_err *e)
-{
-	return kr_default_state_dir(buf, sz, e);
 }
 
 static void

@@ -1,6 +1,7 @@
 /*
  * engine.h: the security module as the runner sees it: one ops table per
- * back end (the built-in software module, engine_soft(); later PKCS#11).
+ * back end (the built-in software module, engine_soft(); PKCS#11), chosen
+ * by name with engine_open().
  *
  * Everything that crosses this interface is plain data: paths, strings,
  * fixed-size records.  Secrets enter only as caller-owned buffers (PINs,
@@ -279,6 +280,22 @@ struct engine_ops {
 
 /* The built-in software module. */
 const struct engine_ops *engine_soft(void);
+
+/* The engine called name ("soft"; NULL means "soft"), or NULL. */
+const struct engine_ops *engine_by_name(const char *name);
+
+/* Opens engine name (NULL: "soft") on state directory dir; token is the
+ * PKCS#11 token URI, NULL for the software module.  Sets *ops and *out;
+ * KR_EUSAGE naming the engine when it is unknown or takes no token. */
+int		 engine_open(const char *name, const char *dir,
+		    const char *token, int flags, const struct engine_ops **ops,
+		    struct engine **out, struct kr_err *e);
+
+/* 0 when mode have is the one op needs, else KR_EMODE with "module is in
+ * operational mode; new-world needs initialization". */
+int		 engine_mode_check(int have, enum engine_op op, struct kr_err *e);
+/* "new-world", "generatekey", ... */
+const char	*engine_op_name(enum engine_op op);
 
 /* "initialization", "operational", "maintenance" (or "unknown"). */
 const char	*engine_mode_name(int mode);

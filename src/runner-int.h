@@ -170,6 +170,8 @@ void	runner_report(struct runner *r);
 void	runner_emit(struct runner *r, enum runner_event_kind kind,
 	    const char *step, const char *text, const char *sha256);
 void	runner_attempt_end(struct runner *r);
+/* Keeps s (malloc'd) until the attempt ends: 0, or KR_ENOMEM (s freed). */
+int	runner_keep_arg(struct runner *r, char *s);
 const char *runner_actor(const struct runner *r);
 
 #endif

@@ -142,7 +142,6 @@ runner_open(const struct runner_opts *o, struct runner **out,
 		return kr_errf(e, KR_ENOMEM, "out of memory");
 	r->o = *o;
 	r->c = o->c;
-	r->ops = engine_soft();
 	r->phase = PH_PARAMS;
 	if ((r->status = calloc(r->c->nsteps + 1, sizeof(*r->status))) ==
 	    NULL) {
@@ -157,8 +156,8 @@ runner_open(const struct runner_opts *o, struct runner **out,
 		goto fail;
 	}
 	if ((rc = kr_mkdir_private(o->out_dir, e)) != 0 ||
-	    (rc = r->ops->open(o->state_dir, ENGINE_OPEN_CREATE, &r->eng,
-	    e)) != 0)
+	    (rc = engine_open(o->engine, o->state_dir, o->token,
+	    ENGINE_OPEN_CREATE, &r->ops, &r->eng, e)) != 0)
 		goto fail;
 	if (r->ops->world_info(r->eng, &wi, &we) == 0) {
 		r->k = wi.k;

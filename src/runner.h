@@ -123,6 +123,8 @@ struct runner_opts {
 	const char		*ceremony_path;
 	uint8_t			 ceremony_sha256[32];
 	const char		*state_dir;	/* the module's state (engine) */
+	const char		*engine;	/* engine_open() name; NULL: "soft" */
+	const char		*token;		/* PKCS#11 token URI, or NULL */
 	const char		*log_path;	/* the audit log; resumed if it exists */
 	const char		*out_dir;	/* artifacts, transcript, summary */
 	const char		*media_dir;	/* relative paths in `with:' resolve here */

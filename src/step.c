@@ -69,7 +69,7 @@ step_literal(const struct ceremony_step *s, const char *key)
 	const struct ceremony_value *v = ceremony_step_with(s, key);
 
 	if (v == NULL || v->is_list || v->scalar.s == NULL ||
-	    tmpl_has_ref(v->scalar.s))
+	    ceremony_tmpl_has_ref(v->scalar.s))
 		return NULL;
 	return v->scalar.s;
 }
@@ -135,7 +135,7 @@ check_scalar(const struct ceremony *c, const struct ceremony_step *s,
 	}
 	if (k->kind == STEP_STRING)
 		return;
-	if (tmpl_has_ref(v->s)) {
+	if (ceremony_tmpl_has_ref(v->s)) {
 		switch (k->kind) {
 		case STEP_HASH:
 		case STEP_STATION:
@@ -144,7 +144,7 @@ check_scalar(const struct ceremony *c, const struct ceremony_step *s,
 		default:
 			break;
 		}
-		if (!tmpl_is_single_ref(v->s))
+		if (!ceremony_tmpl_is_single_ref(v->s))
 			diag_add(dl, DIAG_ERROR, l, col, "expected %s or a "
 			    "single ${...} reference for '%s' in step '%s'",
 			    k->kind == STEP_INTEGER ? "an integer" :

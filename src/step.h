@@ -9,9 +9,9 @@
  * step_check_with() applies both during `keyrite lint' and every load.
  *
  * The `run' member is the entry point the ceremony runner calls to perform
- * the step.  It is NULL in every type today: the runner (a later issue)
- * defines struct step_ctx and fills it in.  This is not a stub: loading and
- * linting never call it.
+ * the step, pull style, with the struct step_ctx of step-ctx.h (whose
+ * helpers, in step-ctx.c, ask the room and log for it).  Every registered
+ * type has one; loading and linting never call it.
  */
 #ifndef KR_STEP_H
 #define KR_STEP_H
@@ -51,7 +51,8 @@ struct step_type {
 	void			(*validate)(const struct ceremony *c,
 				    const struct ceremony_step *s,
 				    struct diag_list *dl);
-	/* Performs the step: filled in by the runner's issue, NULL now. */
+	/* Performs one attempt of the step (step-ctx.h): 0 done, STEP_ASK,
+	 * or a negative KR_E code. */
 	int			(*run)(struct step_ctx *ctx);
 };
 

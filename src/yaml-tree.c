@@ -10,6 +10,7 @@
 
 #include <yaml.h>
 
+#include "arena.h"
 #include "ceremony.h"
 #include "ceremony-int.h"
 #include "diag.h"
@@ -19,8 +20,8 @@
 struct loader {
 	const char		*buf;
 	size_t			 len;
-	struct ceremony_arena	*tmp;		/* the nodes */
-	struct ceremony_arena	*strings;	/* the scalars */
+	struct kr_arena	*tmp;		/* the nodes */
+	struct kr_arena	*strings;	/* the scalars */
 	struct diag_list	*dl;
 	int			 oom;
 };
@@ -68,7 +69,7 @@ new_node(struct loader *L, enum ykind kind, const yaml_event_t *ev)
 {
 	struct ynode *n;
 
-	if ((n = arena_alloc(L->tmp, sizeof(*n))) == NULL) {
+	if ((n = kr_arena_alloc(L->tmp, sizeof(*n))) == NULL) {
 		L->oom = 1;
 		return NULL;
 	}
@@ -277,7 +278,7 @@ parse(struct loader *L, int *empty)
 			    ev.data.scalar.length) != NULL)
 				ERR(L, loc, "a string may not contain a NUL "
 				    "character");
-			n->s = arena_strndup(L->strings,
+			n->s = kr_arena_strndup(L->strings,
 			    (const char *)ev.data.scalar.value,
 			    ev.data.scalar.length);
 			if (n->s == NULL) {
@@ -310,8 +311,8 @@ parse(struct loader *L, int *empty)
 }
 
 int
-yaml_tree_parse(const char *buf, size_t len, struct ceremony_arena *nodes,
-    struct ceremony_arena *strings, struct diag_list *dl, struct ynode **root)
+yaml_tree_parse(const char *buf, size_t len, struct kr_arena *nodes,
+    struct kr_arena *strings, struct diag_list *dl, struct ynode **root)
 {
 	struct loader L;
 	struct ynode *n;

@@ -19,7 +19,7 @@
 
 #include "ceremony.h"		/* struct ceremony_loc */
 
-struct ceremony_arena;
+struct kr_arena;
 struct diag_list;
 
 #define YAML_TREE_MAX_DEPTH	CEREMONY_MAX_DEPTH
@@ -46,8 +46,8 @@ struct ynode {
  * (duplicate keys, a non-scalar key, a NUL) are added to dl and the tree is
  * still returned: the caller decides from dl->nerrors.
  */
-int	yaml_tree_parse(const char *buf, size_t len, struct ceremony_arena *nodes,
-	    struct ceremony_arena *strings, struct diag_list *dl,
+int	yaml_tree_parse(const char *buf, size_t len, struct kr_arena *nodes,
+	    struct kr_arena *strings, struct diag_list *dl,
 	    struct ynode **root);
 
 /* The value of key in a mapping (duplicates skipped), or NULL. */

@@ -107,7 +107,7 @@ cmd_module_exec(int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct engine_ops *ops = engine_soft();
+	const struct engine_ops *ops = NULL;
 	struct engine_status st;
 	struct engine *eng = NULL;
 	struct kr_err e;
@@ -140,7 +140,7 @@ cmd_module_exec(int argc, char **argv)
 			return cli_fail(&e);
 		state = dir;
 	}
-	if (ops->open(state, 0, &eng, &e) != 0)
+	if (engine_open(NULL, state, NULL, 0, &ops, &eng, &e) != 0)
 		return cli_fail(&e);
 	if (ops->status(eng, &st, &e) != 0) {
 		ops->close(eng);
