@@ -93,9 +93,11 @@ struct engine_world_info {
 
 #define ENGINE_SUITE_DEFAULT	"DLf3072s256mRijndael"
 #define ENGINE_MIN_PIN_DEFAULT	4
-#define ENGINE_SCRYPT_LOG2N_DEFAULT 16		/* 64 MiB with r = 8 */
+#define ENGINE_MIN_PIN_LIVE	8		/* live runs: no retry counter in software */
+#define ENGINE_SCRYPT_LOG2N_DEFAULT 18		/* 256 MiB with r = 8, >= 0.5 s */
+#define ENGINE_SCRYPT_LOG2N_REHEARSAL 14	/* 16 MiB: rehearsals, logged */
 #define ENGINE_SCRYPT_LOG2N_MIN	10		/* tests only */
-#define ENGINE_SCRYPT_LOG2N_MAX	17
+#define ENGINE_SCRYPT_LOG2N_MAX	20
 
 struct engine_world_req {
 	const char	*suite;		/* NULL: ENGINE_SUITE_DEFAULT */
