@@ -233,6 +233,12 @@ int	audit_quorum_check(const struct audit_policy *p, const char *note,
 /* "[acs-1, acs-3]" */
 void	audit_quorum_cards(const struct audit_quorum *q, char *out, size_t outsz);
 
+/* Checks world-created's cards against --expect-cards / --world
+ * (audit-anchor.c): E_ANCHOR when they differ. */
+struct audit_verify_opts;
+int	audit_anchor_cards(const struct audit_policy *p,
+	    const struct audit_verify_opts *o, struct audit_fail *f);
+
 /* Builds a full line from e (canonical) signed with k: used by the writer,
  * and by the tests to forge lines. */
 int	audit_line_build(json_t *e, const char *origin, EVP_PKEY *k,

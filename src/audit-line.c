@@ -19,13 +19,6 @@
 #define SIG_TAIL_LEN	(sizeof(",\"sig\":\"") - 1 + 88 + 2)
 #define E_HEAD		"{\"e\":"
 
-static const char *const code_names[] = {
-	"OK", "E_PARSE", "E_SCHEMA", "E_NONCANON", "E_SEQ", "E_CHAIN",
-	"E_ORIGIN", "E_SIG", "E_CKPT_SIZE", "E_CKPT_ROOT", "E_COSIG",
-	"E_QUORUM", "E_AFTER_SEAL", "E_RESUME_AUTH", "E_PARTIAL_LINE",
-	"E_LIMIT", "E_ANCHOR",
-};
-
 static const char *const type_names[] = {
 	"genesis", "event", "checkpoint", "resume", "seal",
 };
@@ -61,31 +54,11 @@ static const struct {
 };
 
 const char *
-audit_code_name(int code)
-{
-	if (code < 0 || (size_t)code >= sizeof(code_names) / sizeof(code_names[0]))
-		return "E_UNKNOWN";
-	return code_names[code];
-}
-
-const char *
 audit_type_name(int type)
 {
 	if (type < 0 || (size_t)type >= sizeof(type_names) / sizeof(type_names[0]))
 		return "unknown";
 	return type_names[type];
-}
-
-int
-audit_failf(struct audit_fail *f, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	f->code = code;
-	va_start(ap, fmt);
-	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 static int

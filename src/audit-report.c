@@ -40,11 +40,53 @@ text_ckpt(struct audit_buf *b, const struct audit_ckpt_info *ci)
 	    (unsigned long long)ci->size, hex, ci->cosigned, ci->n, ci->cards);
 }
 
+/* What pins the log, or that nothing does. */
+static void
+text_anchors(struct audit_buf *b, const struct audit_verify_result *r)
+{
+	audit_buf_adds(b, "  anchors:");
+	if (r->anchored_genesis)
+		audit_buf_adds(b, " genesis");
+	if (r->anchored_cards)
+		audit_buf_adds(b, " cards");
+	if (r->anchored_seal)
+		audit_buf_adds(b, " seal");
+	if (!r->anchored_genesis && !r->anchored_cards && !r->anchored_seal)
+		audit_buf_adds(b, " none");
+	audit_buf_adds(b, "\n");
+	if (r->status != AUDIT_UNANCHORED)
+		return;
+	if (r->seal.quorum)
+		audit_buf_adds(b, "  the card keys are unanchored: the log "
+		    "names its own cards; give --expect-cards\n  or --world "
+		    "(or --expect-seal) from the paper minutes\n");
+	else
+		audit_buf_adds(b, "  the seal carries no quorum: only "
+		    "--expect-seal from the paper minutes\n  anchors it\n");
+}
+
+static void
+text_sealed(struct audit_buf *b, const struct audit_verify_result *r)
+{
+	audit_buf_addf(b, "%s sealed: %llu entries, %llu checkpoints, ",
+	    r->status == AUDIT_SEALED ? "PASS" : "UNANCHORED",
+	    (unsigned long long)r->entries,
+	    (unsigned long long)r->checkpoints);
+	if (r->seal.quorum)
+		audit_buf_addf(b, "seal cosigned %u/%u %s (policy %u of %u)\n",
+		    r->seal.cosigned, r->seal.n, r->seal.cards, r->k, r->n);
+	else
+		audit_buf_adds(b, "seal without quorum (the ceremony made no "
+		    "cards)\n");
+	text_anchors(b, r);
+}
+
 static char *
 text_report(const struct audit_verify_result *r)
 {
 	struct audit_buf b = { 0 };
 	char hex[65];
+	unsigned i;
 
 	if (r->status == AUDIT_INVALID) {
 		audit_buf_addf(&b, "FAIL line %llu (", (unsigned long long)r->line);
@@ -66,18 +108,9 @@ text_report(const struct audit_verify_result *r)
 		audit_buf_adds(&b, "\n");
 		return b.p;
 	}
-	if (r->status == AUDIT_SEALED) {
-		audit_buf_addf(&b, "PASS sealed: %llu entries, %llu checkpoints, ",
-		    (unsigned long long)r->entries,
-		    (unsigned long long)r->checkpoints);
-		if (r->seal.quorum)
-			audit_buf_addf(&b, "seal cosigned %u/%u %s (policy %u "
-			    "of %u)\n", r->seal.cosigned, r->seal.n,
-			    r->seal.cards, r->k, r->n);
-		else
-			audit_buf_adds(&b, "seal without cosignatures "
-			    "(no world-created: no quorum yet)\n");
-	} else {
+	if (r->status == AUDIT_SEALED || r->status == AUDIT_UNANCHORED)
+		text_sealed(&b, r);
+	else {
 		audit_buf_addf(&b, "UNSEALED valid prefix: %llu entries, "
 		    "%llu checkpoints, not sealed\n",
 		    (unsigned long long)r->entries,
@@ -107,6 +140,10 @@ text_report(const struct audit_verify_result *r)
 		    r->rehearsal ? "  (REHEARSAL)" : "");
 		hex32(r->genesis, hex);
 		audit_buf_addf(&b, "  genesis: %s\n", hex);
+	}
+	for (i = 0; i < r->ncards; i++) {
+		hex32(r->card_fp[i], hex);
+		audit_buf_addf(&b, "  card %u: %s\n", i + 1, hex);
 	}
 	if (r->resumes > 0)
 		audit_buf_addf(&b, "  resumes: %llu (%llu without quorum)\n",
@@ -165,10 +202,23 @@ json_ckpt(const struct audit_ckpt_info *ci)
 	return o;
 }
 
+/* The card fingerprints world-created names, card 1 first. */
+static json_t *
+json_cards(const struct audit_verify_result *r)
+{
+	json_t *a = json_array();
+	unsigned i;
+
+	for (i = 0; i < r->ncards; i++)
+		json_array_append_new(a, json_hex(r->card_fp[i]));
+	return a;
+}
+
 static char *
 json_report(const struct audit_verify_result *r)
 {
-	static const char *const status[] = { "sealed", "invalid", "unsealed" };
+	static const char *const status[] = { "sealed", "invalid", "unsealed",
+	    "unanchored" };
 	json_t *o = json_object(), *f;
 	char *s;
 
@@ -225,6 +275,13 @@ json_report(const struct audit_verify_result *r)
 			json_object_set_new(o, "partial", f);
 		} else
 			json_object_set_new(o, "partial", json_null());
+		f = json_object();
+		json_object_set_new(f, "genesis",
+		    json_boolean(r->anchored_genesis));
+		json_object_set_new(f, "cards", json_boolean(r->anchored_cards));
+		json_object_set_new(f, "seal", json_boolean(r->anchored_seal));
+		json_object_set_new(o, "anchors", f);
+		json_object_set_new(o, "cards", json_cards(r));
 		if (r->sealed) {
 			f = json_ckpt(&r->seal);
 			json_object_set_new(f, "line_hash", json_hex(r->seal_lh));

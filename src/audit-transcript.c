@@ -312,6 +312,47 @@ field(struct tr *t, const char *name, const char *value)
 		audit_buf_addf(&t->out, "  %-18s %s\n", name, value);
 }
 
+/* One anchor: its label with the option that takes it, then the hash in
+ * groups of eight on a line of its own. */
+static void
+anchor(struct tr *t, const char *label, const uint8_t h[32])
+{
+	char g[80];
+
+	grouped(h, g, sizeof(g));
+	if (t->md)
+		audit_buf_addf(&t->out, "- %s: `%s`\n", label, g);
+	else
+		audit_buf_addf(&t->out, "  %s\n    %s\n", label, g);
+}
+
+/* The anchors for the paper minutes, in the form keyrite audit verify
+ * takes them (keyrite-audit(5), "Anchors"). */
+static void
+anchors(struct tr *t, const struct audit_verify_result *res)
+{
+	char label[80];
+	unsigned i;
+
+	audit_buf_adds(&t->out, t->md ? "\n## Anchors for the paper minutes\n\n" :
+	    "\nAnchors for the paper minutes\n-----------------------------\n");
+	if (res->have_genesis)
+		anchor(t, "genesis fingerprint (--expect-genesis)", res->genesis);
+	for (i = 0; i < res->ncards; i++) {
+		snprintf(label, sizeof(label), "card %u fingerprint "
+		    "(--expect-cards, card 1 first)", i + 1);
+		anchor(t, label, res->card_fp[i]);
+	}
+	if (res->sealed)
+		anchor(t, "seal fingerprint (--expect-seal)", res->seal_lh);
+	else
+		audit_buf_addf(&t->out, "%sno seal fingerprint: the log is not "
+		    "sealed\n", t->md ? "- " : "  ");
+	if (res->have_genesis && res->ncards == 0)
+		audit_buf_addf(&t->out, "%sno cards: the seal carries no quorum; "
+		    "only --expect-seal anchors it\n", t->md ? "- " : "  ");
+}
+
 static void
 render(struct tr *t, const struct audit_verify_result *res, int rc)
 {
@@ -335,21 +376,16 @@ render(struct tr *t, const struct audit_verify_result *res, int rc)
 		    "entries before line %llu are shown.%s\n", t->md ? "\n**" :
 		    "\n", (unsigned long long)res->entries,
 		    (unsigned long long)res->line, t->md ? "**" : "");
+	anchors(t, res);
 	audit_buf_adds(&t->out, t->md ? "\n## Fingerprints\n\n| | |\n|---|---|\n" :
 	    "\nFingerprints\n------------\n");
 	field(t, "origin", res->origin);
-	if (res->have_genesis) {
-		grouped(res->genesis, g, sizeof(g));
-		field(t, "genesis", g);
-	}
 	if (res->sealed) {
 		snprintf(line, sizeof(line), "%llu entries before the seal",
 		    (unsigned long long)res->seal.size);
 		field(t, "seal size", line);
 		grouped(res->seal.root, g, sizeof(g));
 		field(t, "seal root", g);
-		grouped(res->seal_lh, g, sizeof(g));
-		field(t, "seal line", g);
 		grouped(res->file_sha256, g, sizeof(g));
 		field(t, "file SHA-256", g);
 	} else

@@ -349,18 +349,166 @@ out:
 	return r;
 }
 
+/* Position, origin and chain; *signer is the key that must sign l. */
+static int
+check_place(struct verifier *v, const struct audit_line *l, uint64_t idx,
+    const uint8_t **signer, struct audit_fail *f)
+{
+	if (idx == 0 && l->type != AUDIT_T_GENESIS)
+		return audit_failf(f, AUDIT_E_SCHEMA,
+		    "the first line is not genesis");
+	if (idx > 0 && l->type == AUDIT_T_GENESIS)
+		return audit_failf(f, AUDIT_E_SCHEMA,
+		    "genesis after the first line");
+	if (l->seq != idx)
+		return audit_failf(f, AUDIT_E_SEQ, "seq %llu on line %llu",
+		    (unsigned long long)l->seq, (unsigned long long)v->lineno);
+	if (idx == 0) {
+		snprintf(v->res->origin, sizeof(v->res->origin), "%s",
+		    l->origin);
+		v->res->rehearsal = l->rehearsal;
+		*signer = l->pk;
+		return 0;
+	}
+	if (strcmp(l->origin, v->res->origin) != 0)
+		return audit_failf(f, AUDIT_E_ORIGIN,
+		    "origin '%.100s' is not the log's", l->origin);
+	if (l->rehearsal != v->res->rehearsal)
+		return audit_failf(f, AUDIT_E_SCHEMA, "rehearsal flag %s",
+		    l->rehearsal ? "in a live log" : "missing in a rehearsal");
+	if (memcmp(l->prev, v->tail.last_lh, 32) != 0)
+		return audit_failf(f, AUDIT_E_CHAIN,
+		    "prev is not the hash of seq %llu",
+		    (unsigned long long)(idx - 1));
+	*signer = v->tail.next_pk;
+	return 0;
+}
+
+/* What the entry's type asks: checkpoints, the world and its anchors. */
+static int
+check_type(struct verifier *v, const struct audit_line *l,
+    struct audit_ckpt_info *ci, int *have_ci, struct audit_fail *f)
+{
+	switch (l->type) {
+	case AUDIT_T_CHECKPOINT:
+	case AUDIT_T_RESUME:
+	case AUDIT_T_SEAL:
+		if (check_ckpt(v, l, ci, f) != 0)
+			return -1;
+		*have_ci = 1;
+		return 0;
+	case AUDIT_T_EVENT:
+		if (l->event == AUDIT_EV_FAULT_INJECTED && !l->rehearsal)
+			return audit_failf(f, AUDIT_E_SCHEMA,
+			    "fault-injected in a live log");
+		if (l->event != AUDIT_EV_WORLD_CREATED)
+			return 0;
+		if (v->tail.policy.have)
+			return audit_failf(f, AUDIT_E_SCHEMA,
+			    "a second world-created");
+		if (audit_policy_from_data(&v->tail.policy, l->data, f) != 0)
+			return -1;
+		if (v->o->ncards > 0 &&
+		    audit_anchor_cards(&v->tail.policy, v->o, f) != 0)
+			return -1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* --expect-genesis and --expect-seal. */
+static int
+check_anchors(struct verifier *v, const struct audit_line *l, uint64_t idx,
+    const uint8_t lh[32], struct audit_fail *f)
+{
+	if (idx == 0 && v->o->have_genesis &&
+	    memcmp(lh, v->o->expect_genesis, 32) != 0)
+		return audit_failf(f, AUDIT_E_ANCHOR,
+		    "genesis fingerprint differs from --expect-genesis");
+	if (l->type == AUDIT_T_SEAL && v->o->have_seal &&
+	    memcmp(lh, v->o->expect_seal, 32) != 0)
+		return audit_failf(f, AUDIT_E_ANCHOR,
+		    "seal fingerprint differs from --expect-seal");
+	return 0;
+}
+
+/* Queues the entry signature for a worker. */
+static int
+queue_sig(struct verifier *v, const struct audit_line *l, uint64_t idx,
+    uint64_t byte, const uint8_t *signer, struct audit_fail *f)
+{
+	struct batch *b;
+	struct job *j;
+
+	if ((b = get_batch(v)) == NULL)
+		return audit_failf(f, AUDIT_E_LIMIT, "out of memory");
+	j = &b->jobs[b->n];
+	j->line = v->lineno;
+	j->seq = l->seq;
+	j->byte = byte;
+	j->signer = idx > 0 ? idx - 1 : 0;
+	memcpy(j->pk, signer, 32);
+	memcpy(j->sig, l->sig, 64);
+	j->off = b->arena.len;
+	if (audit_buf_adds(&b->arena, AUDIT_ENTRY_DOMAIN) != 0 ||
+	    audit_buf_adds(&b->arena, l->origin) != 0 ||
+	    audit_buf_addc(&b->arena, '\n') != 0 ||
+	    audit_buf_add(&b->arena, l->e_text, l->e_len) != 0)
+		return audit_failf(f, AUDIT_E_LIMIT, "out of memory");
+	j->len = b->arena.len - j->off;
+	j->have_last_good = v->have_last_good;
+	j->last_good = v->last_good;
+	j->have_last_quorum = v->have_last_quorum;
+	j->last_quorum = v->last_quorum;
+	b->n++;
+	return 0;
+}
+
+/* The line is good (but for its signature, queued): advance the state. */
+static void
+advance(struct verifier *v, const struct audit_line *l, uint64_t idx,
+    const uint8_t lh[32], const struct audit_ckpt_info *ci, int have_ci)
+{
+	audit_merkle_add(&v->tail.tree, lh);
+	memcpy(v->tail.last_lh, lh, 32);
+	if (l->has_next_pk)
+		memcpy(v->tail.next_pk, l->next_pk, 32);
+	if (idx == 0) {
+		memcpy(v->res->genesis, lh, 32);
+		v->res->have_genesis = 1;
+	}
+	if (have_ci) {
+		v->res->checkpoints++;
+		if (ci->quorum) {
+			v->have_last_quorum = 1;
+			v->last_quorum = *ci;
+		}
+		if (l->type == AUDIT_T_RESUME) {
+			v->res->resumes++;
+			if (!ci->quorum)
+				v->res->resumes_without_quorum++;
+		}
+		if (l->type == AUDIT_T_SEAL) {
+			v->res->sealed = 1;
+			v->res->seal = *ci;
+			memcpy(v->res->seal_lh, lh, 32);
+		}
+	}
+	entry_info(l, &v->last_good);
+	v->have_last_good = 1;
+	v->res->entries++;
+}
+
 static void
 do_line(struct verifier *v, const char *p, size_t len, uint64_t byte)
 {
 	struct audit_line l;
 	struct audit_fail f = { 0, "" };
 	struct audit_ckpt_info ci;
-	struct audit_entry_info ei;
-	struct batch *b;
-	struct job *j;
 	uint64_t idx = v->lineno - 1;
 	uint8_t lh[32];
-	const uint8_t *signer;
+	const uint8_t *signer = NULL;
 	int have_ci = 0;
 
 	if (v->res->sealed) {
@@ -372,150 +520,20 @@ do_line(struct verifier *v, const char *p, size_t len, uint64_t byte)
 		fail_at(v, f.code, f.msg, 0, 0, byte);
 		return;
 	}
-	if (idx == 0 && l.type != AUDIT_T_GENESIS) {
-		audit_failf(&f, AUDIT_E_SCHEMA, "the first line is not genesis");
-		goto fail;
-	}
-	if (idx > 0 && l.type == AUDIT_T_GENESIS) {
-		audit_failf(&f, AUDIT_E_SCHEMA, "genesis after the first line");
-		goto fail;
-	}
-	if (l.seq != idx) {
-		audit_failf(&f, AUDIT_E_SEQ, "seq %llu on line %llu",
-		    (unsigned long long)l.seq, (unsigned long long)v->lineno);
-		goto fail;
-	}
-	if (idx == 0) {
-		snprintf(v->res->origin, sizeof(v->res->origin), "%s", l.origin);
-		v->res->rehearsal = l.rehearsal;
-		signer = l.pk;
-	} else {
-		if (strcmp(l.origin, v->res->origin) != 0) {
-			audit_failf(&f, AUDIT_E_ORIGIN,
-			    "origin '%.100s' is not the log's", l.origin);
-			goto fail;
-		}
-		if (l.rehearsal != v->res->rehearsal) {
-			audit_failf(&f, AUDIT_E_SCHEMA, "rehearsal flag %s",
-			    l.rehearsal ? "in a live log" :
-			    "missing in a rehearsal");
-			goto fail;
-		}
-		if (memcmp(l.prev, v->tail.last_lh, 32) != 0) {
-			audit_failf(&f, AUDIT_E_CHAIN,
-			    "prev is not the hash of seq %llu",
-			    (unsigned long long)(idx - 1));
-			goto fail;
-		}
-		signer = v->tail.next_pk;
-	}
-	switch (l.type) {
-	case AUDIT_T_CHECKPOINT:
-	case AUDIT_T_RESUME:
-	case AUDIT_T_SEAL:
-		if (check_ckpt(v, &l, &ci, &f) != 0)
-			goto fail;
-		have_ci = 1;
-		break;
-	case AUDIT_T_EVENT:
-		if (l.event == AUDIT_EV_FAULT_INJECTED && !l.rehearsal) {
-			audit_failf(&f, AUDIT_E_SCHEMA,
-			    "fault-injected in a live log");
-			goto fail;
-		}
-		if (l.event == AUDIT_EV_WORLD_CREATED) {
-			if (v->tail.policy.have) {
-				audit_failf(&f, AUDIT_E_SCHEMA,
-				    "a second world-created");
-				goto fail;
-			}
-			if (audit_policy_from_data(&v->tail.policy, l.data,
-			    &f) != 0)
-				goto fail;
-		}
-		break;
-	default:
-		break;
-	}
 	audit_leaf_hash(p, len, lh);
-	if (idx == 0 && v->o->have_genesis &&
-	    memcmp(lh, v->o->expect_genesis, 32) != 0) {
-		audit_failf(&f, AUDIT_E_ANCHOR,
-		    "genesis fingerprint differs from --expect-genesis");
-		goto fail;
+	if (check_place(v, &l, idx, &signer, &f) != 0 ||
+	    check_type(v, &l, &ci, &have_ci, &f) != 0 ||
+	    check_anchors(v, &l, idx, lh, &f) != 0 ||
+	    queue_sig(v, &l, idx, byte, signer, &f) != 0) {
+		fail_at(v, f.code, f.msg, 1, l.seq, byte);
+		audit_line_clear(&l);
+		return;
 	}
-	if (l.type == AUDIT_T_SEAL && v->o->have_seal &&
-	    memcmp(lh, v->o->expect_seal, 32) != 0) {
-		audit_failf(&f, AUDIT_E_ANCHOR,
-		    "seal fingerprint differs from --expect-seal");
-		goto fail;
-	}
-
-	/* Queue the entry signature. */
-	if ((b = get_batch(v)) == NULL) {
-		audit_failf(&f, AUDIT_E_LIMIT, "out of memory");
-		goto fail;
-	}
-	j = &b->jobs[b->n];
-	j->line = v->lineno;
-	j->seq = l.seq;
-	j->byte = byte;
-	j->signer = idx > 0 ? idx - 1 : 0;
-	memcpy(j->pk, signer, 32);
-	memcpy(j->sig, l.sig, 64);
-	j->off = b->arena.len;
-	if (audit_buf_adds(&b->arena, AUDIT_ENTRY_DOMAIN) != 0 ||
-	    audit_buf_adds(&b->arena, l.origin) != 0 ||
-	    audit_buf_addc(&b->arena, '\n') != 0 ||
-	    audit_buf_add(&b->arena, l.e_text, l.e_len) != 0) {
-		audit_failf(&f, AUDIT_E_LIMIT, "out of memory");
-		goto fail;
-	}
-	j->len = b->arena.len - j->off;
-	j->have_last_good = v->have_last_good;
-	j->last_good = v->last_good;
-	j->have_last_quorum = v->have_last_quorum;
-	j->last_quorum = v->last_quorum;
-	b->n++;
-
-	/* Advance the state. */
-	audit_merkle_add(&v->tail.tree, lh);
-	memcpy(v->tail.last_lh, lh, 32);
-	if (l.has_next_pk)
-		memcpy(v->tail.next_pk, l.next_pk, 32);
-	if (idx == 0) {
-		memcpy(v->res->genesis, lh, 32);
-		v->res->have_genesis = 1;
-	}
-	if (have_ci) {
-		v->res->checkpoints++;
-		if (ci.quorum) {
-			v->have_last_quorum = 1;
-			v->last_quorum = ci;
-		}
-		if (l.type == AUDIT_T_RESUME) {
-			v->res->resumes++;
-			if (!ci.quorum)
-				v->res->resumes_without_quorum++;
-		}
-		if (l.type == AUDIT_T_SEAL) {
-			v->res->sealed = 1;
-			v->res->seal = ci;
-			memcpy(v->res->seal_lh, lh, 32);
-		}
-	}
-	entry_info(&l, &ei);
-	v->have_last_good = 1;
-	v->last_good = ei;
-	v->res->entries++;
+	advance(v, &l, idx, lh, &ci, have_ci);
 	v->tail.good_bytes = byte + len + 1;
 	audit_line_clear(&l);
-	if (b->n == BATCH_JOBS || b->arena.len >= BATCH_BYTES)
+	if (v->cur->n == BATCH_JOBS || v->cur->arena.len >= BATCH_BYTES)
 		submit(v);
-	return;
-fail:
-	fail_at(v, f.code, f.msg, 1, l.seq, byte);
-	audit_line_clear(&l);
 }
 
 /* Feeds bytes; complete lines go to do_line. */
@@ -630,6 +648,26 @@ finish_threads(struct verifier *v)
 	pthread_cond_destroy(&v->done_cv);
 }
 
+/* What the options pinned (mismatches have failed already). */
+static void
+set_anchors(struct verifier *v)
+{
+	struct audit_verify_result *res = v->res;
+	unsigned i;
+
+	if (v->tail.policy.have) {
+		res->ncards = v->tail.policy.n;
+		for (i = 1; i <= res->ncards && i <= AUDIT_ANCHOR_CARDS_MAX; i++)
+			audit_card_fingerprint(v->tail.policy.pk[i],
+			    res->card_fp[i - 1]);
+	}
+	res->anchored_genesis = v->o->have_genesis && res->have_genesis;
+	res->anchored_seal = v->o->have_seal && res->sealed;
+	/* Pinned cards anchor a seal only when the quorum cosigned it. */
+	res->anchored_cards = v->o->ncards > 0 && v->tail.policy.have &&
+	    (!res->sealed || res->seal.quorum);
+}
+
 static int
 end(struct verifier *v, struct audit_tail *tail)
 {
@@ -661,6 +699,13 @@ end(struct verifier *v, struct audit_tail *tail)
 		v->lineno = res->entries + 1;
 		fail_at(v, AUDIT_E_ANCHOR, "the log is not sealed; "
 		    "--expect-seal cannot match", 0, 0, v->tail.good_bytes);
+	}
+	if (!v->fail.have && v->o->ncards > 0 && res->sealed &&
+	    !v->tail.policy.have) {
+		v->lineno = res->entries;
+		fail_at(v, AUDIT_E_ANCHOR, "the log names no cards (no "
+		    "world-created); the cards of the minutes cannot match", 0,
+		    0, v->tail.good_bytes);
 	}
 	if (v->hash_ok && EVP_DigestFinal_ex(v->filehash, res->file_sha256,
 	    &hl) != 1)
@@ -703,8 +748,10 @@ end(struct verifier *v, struct audit_tail *tail)
 		    "partial last line of %llu bytes (a crash artifact)",
 		    (unsigned long long)res->partial_bytes);
 	}
+	set_anchors(v);
 	if (res->sealed) {
-		res->status = AUDIT_SEALED;
+		res->status = res->anchored_seal || res->anchored_cards ?
+		    AUDIT_SEALED : AUDIT_UNANCHORED;
 		return 0;
 	}
 	res->status = AUDIT_UNSEALED;

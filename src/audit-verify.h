@@ -16,17 +16,33 @@
 
 struct kr_err;
 
+/*
+ * The verdict, and the exit status of `keyrite audit verify'.  A sealed,
+ * valid log is AUDIT_SEALED only when something from outside the log pins
+ * it: the seal fingerprint (--expect-seal), or the cards' keys
+ * (--expect-cards, --world) when the seal is cosigned by the quorum.
+ * Otherwise it is AUDIT_UNANCHORED: whoever held a chain key from before
+ * the world was made could have written its tail with cards of their own.
+ */
 enum audit_status {
-	AUDIT_SEALED = 0,	/* sealed and valid: exit 0 */
+	AUDIT_SEALED = 0,	/* sealed, valid and anchored: exit 0 */
 	AUDIT_INVALID = 1,	/* tampered or invalid: exit 1 */
 	AUDIT_UNSEALED = 2,	/* a valid but unsealed prefix: exit 2 */
+	AUDIT_UNANCHORED = 3,	/* sealed and valid, nothing pins it: exit 3 */
 };
+
+#define AUDIT_ANCHOR_CARDS_MAX	16
 
 struct audit_verify_opts {
 	int		have_genesis;		/* --expect-genesis */
 	uint8_t		expect_genesis[32];	/* lh_0 from the paper minutes */
 	int		have_seal;		/* --expect-seal */
 	uint8_t		expect_seal[32];	/* lh of the seal line */
+	/* --expect-cards or --world: the card fingerprints (SHA-256 of each
+	 * card's Ed25519 public key), card 1 first; all N of them. */
+	unsigned	ncards;			/* 0: not given */
+	uint8_t		expect_cards[AUDIT_ANCHOR_CARDS_MAX][32];
+	char		expect_world[132];	/* --world: its id, or "" */
 	int		threads;		/* 0: one per CPU we may run on (up to 4) */
 };
 
@@ -80,6 +96,11 @@ struct audit_verify_result {
 	int		sealed;
 	struct audit_ckpt_info seal;
 	uint8_t		seal_lh[32];	/* the seal line's hash */
+	unsigned	ncards;		/* world-created's cards (n), 0 when none */
+	uint8_t		card_fp[AUDIT_ANCHOR_CARDS_MAX][32];	/* by index - 1 */
+	int		anchored_genesis;	/* --expect-genesis matched */
+	int		anchored_cards;		/* the cards matched the minutes */
+	int		anchored_seal;		/* --expect-seal matched */
 	uint64_t	file_bytes;
 	uint8_t		file_sha256[32];	/* of the whole file (when read to the end) */
 	int		partial;	/* a partial last line was found */
@@ -141,5 +162,22 @@ int	audit_transcript_file(const char *path, int markdown, char **out,
 /* Parses a 64-digit hex fingerprint, ignoring spaces and colons (as
  * written on the paper minutes).  Returns 0 or KR_EUSAGE. */
 int	audit_parse_fingerprint(const char *s, uint8_t out[32]);
+
+/* A card's fingerprint for the minutes: SHA-256 of its 32-byte Ed25519
+ * public key. */
+void	audit_card_fingerprint(const uint8_t pk[32], uint8_t fp[32]);
+
+/* --expect-cards: "HEX,HEX,..." (card 1 first; each 64 hex digits, spaces
+ * and colons ignored) into o.  Returns 0 or KR_EUSAGE with e naming the
+ * card. */
+int	audit_parse_cards(const char *s, struct audit_verify_opts *o,
+	    struct kr_err *e);
+
+/* --world FILE: the world's public description (the module's world file,
+ * JSON with "world_id" and "cards": [{"index":I,"pub":"hex"}...]) into o:
+ * its card fingerprints and id.  Returns 0, KR_ENOINPUT, KR_EIO or
+ * KR_EDATA naming the file. */
+int	audit_load_world(const char *path, struct audit_verify_opts *o,
+	    struct kr_err *e);
 
 #endif

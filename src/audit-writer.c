@@ -14,6 +14,7 @@
  *      gone; nothing more can be appended.
  * After any failure the writer refuses further entries.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -37,7 +38,8 @@
 struct audit_writer {
 	int			 fd;
 	char			*path;
-	char			*keypath;
+	char			*keypath;	/* the live key (set_keypath) */
+	char			*keydir;	/* NULL: beside the log */
 	char			 origin[AUDIT_ORIGIN_MAX + 1];
 	int			 rehearsal;
 	uint64_t		 seq;		/* of the next entry */
@@ -51,6 +53,7 @@ struct audit_writer {
 	struct audit_test_hooks	 hooks;
 	int			 have_hooks;
 	int			 broken;
+	struct kr_err		 broken_err;	/* the first I/O error */
 	int			 sealed;
 	uint64_t		 ckpt_size;
 	uint8_t			 ckpt_root[32];
@@ -83,6 +86,20 @@ static int
 persist(const struct audit_writer *w)
 {
 	return !(w->have_hooks && w->hooks.no_sync);
+}
+
+/* Marks the writer broken by the error in err (code rc) and keeps that
+ * first error: every later call reports it again, with its code. */
+static int
+broken(struct audit_writer *w, int rc, struct kr_err *err)
+{
+	if (!w->broken) {
+		w->broken = 1;
+		w->broken_err.code = rc;
+		snprintf(w->broken_err.msg, sizeof(w->broken_err.msg), "%s",
+		    err != NULL ? err->msg : "audit: write failed");
+	}
+	return rc;
 }
 
 static int
@@ -179,31 +196,17 @@ out:
 	return r;
 }
 
-/* Signs, checks, writes and syncs one entry; takes e. */
+/* The members every entry has, and the genesis key; *next is made here. */
 static int
-append(struct audit_writer *w, json_t *e, int type, struct kr_err *err)
+fill_common(struct audit_writer *w, json_t *e, int type, EVP_PKEY **next,
+    struct kr_err *err)
 {
-	struct audit_keyslot slots[2];
-	struct audit_line l;
-	struct audit_fail f = { 0, "" };
-	EVP_PKEY *next = NULL;
-	uint8_t pk[32], root[32], lh[32];
+	uint8_t pk[32];
 	char t[32];
-	size_t half;
 	int r;
 
-	if (w->broken || w->sealed) {
-		json_decref(e);
-		return kr_errf(err, KR_EUSAGE, "audit: %s: %s", w->path,
-		    w->sealed ? "the log is sealed" : "an earlier write failed");
-	}
-	if (e == NULL)
-		return kr_errf(err, KR_EUSAGE, "audit: a field is not valid "
-		    "UTF-8 or memory ran out");
-	if (kr_rfc3339(kr_now(), t, sizeof(t)) != 0) {
-		r = kr_errf(err, KR_EIO, "audit: cannot read the clock");
-		goto out;
-	}
+	if (kr_rfc3339(kr_now(), t, sizeof(t)) != 0)
+		return kr_errf(err, KR_EIO, "audit: cannot read the clock");
 	if (set_int(e, "v", 1) != 0 || set_str(e, "origin", w->origin) != 0 ||
 	    set_int(e, "seq", w->seq) != 0 ||
 	    set_str(e, "type", audit_type_name(type)) != 0 ||
@@ -211,49 +214,34 @@ append(struct audit_writer *w, json_t *e, int type, struct kr_err *err)
 	    (w->rehearsal && json_object_set_new(e, "rehearsal",
 	    json_true()) != 0) ||
 	    (w->seq > 0 && set_b64(e, "prev", w->prev, 32) != 0))
-		goto nomem;
-	if (type == AUDIT_T_GENESIS) {
-		if (audit_key_public(w->cur, pk) != 0 ||
-		    set_b64(e, "pk", pk, 32) != 0)
-			goto nomem;
-	}
-	if (type != AUDIT_T_SEAL) {
-		if ((r = audit_key_new(hooks(w), w->seq + 1, &next, err)) != 0)
-			goto out;
-		if (audit_key_public(next, pk) != 0 ||
-		    set_b64(e, "next_pk", pk, 32) != 0)
-			goto nomem;
-	}
-	if (type == AUDIT_T_CHECKPOINT || type == AUDIT_T_RESUME ||
-	    type == AUDIT_T_SEAL) {
-		audit_merkle_root(&w->tree, root);
-		if (set_int(e, "size", w->seq) != 0 ||
-		    set_b64(e, "root", root, 32) != 0)
-			goto nomem;
-		if (w->policy.have && (r = cosign(w, e, type, root, err)) != 0)
-			goto out;
-	}
-	if ((r = audit_line_build(e, w->origin, w->cur, &w->line, err)) != 0)
-		goto out;
-	if (audit_line_parse(w->line.p, w->line.len, &l, &f) != 0) {
-		r = kr_errf(err, KR_EUSAGE, "audit: refused entry: %s %s",
-		    audit_code_name(f.code), f.msg);
-		goto out;
-	}
-	audit_line_clear(&l);
-	audit_leaf_hash(w->line.p, w->line.len, lh);
+		return kr_errf(err, KR_ENOMEM, "audit: out of memory");
+	if (type == AUDIT_T_GENESIS && (audit_key_public(w->cur, pk) != 0 ||
+	    set_b64(e, "pk", pk, 32) != 0))
+		return kr_errf(err, KR_ENOMEM, "audit: out of memory");
+	if (type == AUDIT_T_SEAL)
+		return 0;
+	if ((r = audit_key_new(hooks(w), w->seq + 1, next, err)) != 0)
+		return r;
+	if (audit_key_public(*next, pk) != 0 || set_b64(e, "next_pk", pk,
+	    32) != 0)
+		return kr_errf(err, KR_ENOMEM, "audit: out of memory");
+	return 0;
+}
 
-	if (persist(w) && next != NULL) {
-		slots[0].seq = w->seq;
-		slots[0].key = w->cur;
-		slots[1].seq = w->seq + 1;
-		slots[1].key = next;
-		if ((r = audit_keyfile_write(w->keypath, w->origin, slots, 2,
-		    err)) != 0)
-			goto out;
-	}
-	if (audit_buf_addc(&w->line, '\n') != 0)
-		goto nomem;
+static int
+is_ckpt(int type)
+{
+	return type == AUDIT_T_CHECKPOINT || type == AUDIT_T_RESUME ||
+	    type == AUDIT_T_SEAL;
+}
+
+/* Writes line (with its '\n') in one write(2) and syncs it.  The first
+ * I/O error breaks the writer and is kept for every later call. */
+static int
+write_line(struct audit_writer *w, struct kr_err *err)
+{
+	size_t half;
+
 	half = w->have_hooks && w->hooks.split_write_us > 0 ?
 	    w->line.len / 2 : 0;
 	if (kr_write_all(w->fd, w->line.p, half) != 0)
@@ -263,44 +251,113 @@ append(struct audit_writer *w, json_t *e, int type, struct kr_err *err)
 	if (kr_write_all(w->fd, w->line.p + half, w->line.len - half) != 0 ||
 	    (persist(w) && fdatasync(w->fd) != 0))
 		goto ioerr;
+	return 0;
+ioerr:
+	return broken(w, kr_errf(err, KR_EIO, "%s: %s", w->path,
+	    strerror(errno)), err);
+}
 
-	/* Entry seq is on disk: advance, then drop sk_seq. */
+/* Entry seq is on disk: advance, drop sk_seq, keep sk_(seq+1) only. */
+static int
+advance(struct audit_writer *w, int type, const uint8_t lh[32],
+    const uint8_t root[32], EVP_PKEY *next, struct kr_err *err)
+{
+	struct audit_keyslot slot;
+	int r;
+
 	audit_merkle_add(&w->tree, lh);
 	memcpy(w->prev, lh, 32);
 	if (w->seq == 0)
 		memcpy(w->genesis, lh, 32);
-	if (type == AUDIT_T_CHECKPOINT || type == AUDIT_T_RESUME ||
-	    type == AUDIT_T_SEAL) {
+	if (is_ckpt(type)) {
 		w->ckpt_size = w->seq;
 		memcpy(w->ckpt_root, root, 32);
 	}
 	w->seq++;
 	EVP_PKEY_free(w->cur);
 	w->cur = next;
-	next = NULL;
 	steal(w);
 	if (type == AUDIT_T_SEAL) {
 		w->sealed = 1;
-		r = audit_keyfile_remove(w->keypath, 0, err);
+		if ((r = audit_keyfile_remove(w->keypath, 0, err)) != 0)
+			return broken(w, r, err);
+		return 0;
+	}
+	if (!persist(w))
+		return 0;
+	slot.seq = w->seq;
+	slot.key = w->cur;
+	if ((r = audit_keyfile_write(w->keypath, w->origin, &slot, 1,
+	    err)) != 0)
+		return broken(w, r, err);
+	return 0;
+}
+
+/* Signs, checks, writes and syncs one entry; takes e. */
+static int
+append(struct audit_writer *w, json_t *e, int type, struct kr_err *err)
+{
+	struct audit_keyslot slots[2];
+	struct audit_line l;
+	struct audit_fail f = { 0, "" };
+	EVP_PKEY *next = NULL;
+	uint8_t root[32] = { 0 }, lh[32];
+	int r;
+
+	if (w->broken || w->sealed) {
+		json_decref(e);
+		if (w->broken)
+			return kr_errf(err, w->broken_err.code, "%s",
+			    w->broken_err.msg);
+		return kr_errf(err, KR_EUSAGE, "audit: %s: the log is sealed",
+		    w->path);
+	}
+	if (e == NULL)
+		return kr_errf(err, KR_EUSAGE, "audit: a field is not valid "
+		    "UTF-8 or memory ran out");
+	if ((r = fill_common(w, e, type, &next, err)) != 0)
+		goto out;
+	/* Checkpoints, resumes and the seal: size, root, cosignatures. */
+	if (is_ckpt(type)) {
+		audit_merkle_root(&w->tree, root);
+		if (set_int(e, "size", w->seq) != 0 ||
+		    set_b64(e, "root", root, 32) != 0) {
+			r = kr_errf(err, KR_ENOMEM, "audit: out of memory");
+			goto out;
+		}
+		if (w->policy.have && (r = cosign(w, e, type, root, err)) != 0)
+			goto out;
+	}
+	/* Sign, and parse back: never write what the verifier refuses. */
+	if ((r = audit_line_build(e, w->origin, w->cur, &w->line, err)) != 0)
+		goto out;
+	if (audit_line_parse(w->line.p, w->line.len, &l, &f) != 0) {
+		r = kr_errf(err, KR_EUSAGE, "audit: refused entry: %s %s",
+		    audit_code_name(f.code), f.msg);
 		goto out;
 	}
-	if (persist(w)) {
+	audit_line_clear(&l);
+	audit_leaf_hash(w->line.p, w->line.len, lh);
+	/* The key file holds {sk_seq, sk_(seq+1)} while the line is written. */
+	if (persist(w) && next != NULL) {
 		slots[0].seq = w->seq;
 		slots[0].key = w->cur;
-		if ((r = audit_keyfile_write(w->keypath, w->origin, slots, 1,
+		slots[1].seq = w->seq + 1;
+		slots[1].key = next;
+		if ((r = audit_keyfile_write(w->keypath, w->origin, slots, 2,
 		    err)) != 0) {
-			w->broken = 1;
+			r = broken(w, r, err);
 			goto out;
 		}
 	}
-	r = 0;
-	goto out;
-ioerr:
-	w->broken = 1;
-	r = kr_errf(err, KR_EIO, "%s: %s", w->path, strerror(errno));
-	goto out;
-nomem:
-	r = kr_errf(err, KR_ENOMEM, "audit: out of memory");
+	if (audit_buf_addc(&w->line, '\n') != 0) {
+		r = kr_errf(err, KR_ENOMEM, "audit: out of memory");
+		goto out;
+	}
+	if ((r = write_line(w, err)) != 0)
+		goto out;
+	r = advance(w, type, lh, root, next, err);
+	next = NULL;
 out:
 	EVP_PKEY_free(next);
 	json_decref(e);
@@ -336,18 +393,18 @@ writer_new(const char *path, const struct audit_writer_opts *o,
     struct audit_writer **out, struct kr_err *e)
 {
 	struct audit_writer *w;
-	size_t plen = strlen(path);
 
 	*out = NULL;
 	if ((w = calloc(1, sizeof(*w))) == NULL ||
 	    (w->path = strdup(path)) == NULL ||
-	    (w->keypath = malloc(plen + 5)) == NULL) {
-		if (w != NULL)
+	    (o->key_dir != NULL && (w->keydir = strdup(o->key_dir)) == NULL)) {
+		if (w != NULL) {
 			free(w->path);
+			free(w->keydir);
+		}
 		free(w);
 		return kr_errf(e, KR_ENOMEM, "audit: out of memory");
 	}
-	snprintf(w->keypath, plen + 5, "%s.key", path);
 	w->fd = -1;
 	w->rehearsal = o->rehearsal;
 	w->cosign = o->cosign;
@@ -358,6 +415,58 @@ writer_new(const char *path, const struct audit_writer_opts *o,
 	}
 	audit_merkle_init(&w->tree);
 	*out = w;
+	return 0;
+}
+
+/*
+ * Where the live key goes once the origin is known: "<key_dir>/<origin,
+ * '/' as '_'>.key", or "<log>.key" without a key directory (unit tests).
+ */
+static int
+set_keypath(struct audit_writer *w, struct kr_err *e)
+{
+	size_t len, i, dl;
+
+	free(w->keypath);
+	if (w->keydir == NULL) {
+		len = strlen(w->path) + 5;
+		if ((w->keypath = malloc(len)) == NULL)
+			return kr_errf(e, KR_ENOMEM, "audit: out of memory");
+		snprintf(w->keypath, len, "%s.key", w->path);
+		return 0;
+	}
+	dl = strlen(w->keydir);
+	len = dl + 1 + strlen(w->origin) + 5;
+	if ((w->keypath = malloc(len)) == NULL)
+		return kr_errf(e, KR_ENOMEM, "audit: out of memory");
+	snprintf(w->keypath, len, "%s/%s.key", w->keydir, w->origin);
+	for (i = dl + 1; w->keypath[i] != '\0'; i++)
+		if (w->keypath[i] == '/')
+			w->keypath[i] = '_';
+	return 0;
+}
+
+int
+audit_log_lock(const char *path, int *fdp, struct kr_err *e)
+{
+	int fd;
+
+	*fdp = -1;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1)
+		return kr_errf(e, errno == ENOENT ? KR_ECANTCREAT : KR_EIO,
+		    "%s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		int saved = errno;
+
+		close(fd);
+		if (saved == EWOULDBLOCK)
+			return kr_errf(e, KR_ELOCKED, "%s: the log is being "
+			    "written by another run", path);
+		return kr_errf(e, KR_EIO, "%s: lock: %s", path,
+		    strerror(saved));
+	}
+	*fdp = fd;
 	return 0;
 }
 
@@ -387,6 +496,7 @@ audit_writer_create(const char *path, const struct audit_writer_opts *o,
     struct audit_writer **out, struct kr_err *e)
 {
 	struct audit_writer *w = NULL;
+	struct stat st;
 	int r;
 
 	*out = NULL;
@@ -398,9 +508,17 @@ audit_writer_create(const char *path, const struct audit_writer_opts *o,
 	if ((r = writer_new(path, o, &w, e)) != 0)
 		return r;
 	snprintf(w->origin, sizeof(w->origin), "%s", o->origin);
-	if ((w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_APPEND | O_CLOEXEC, 0600)) == -1) {
+	if ((r = set_keypath(w, e)) != 0)
+		goto fail;
+	/* A new file, or the empty one audit_log_lock made. */
+	if ((w->fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_APPEND |
+	    O_CLOEXEC, 0600)) == -1) {
 		r = kr_errf(e, KR_ECANTCREAT, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (fstat(w->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size != 0) {
+		r = kr_errf(e, KR_ECANTCREAT, "%s: exists", path);
 		goto fail;
 	}
 	if ((r = dir_sync(path, e)) != 0)
@@ -414,7 +532,8 @@ audit_writer_create(const char *path, const struct audit_writer_opts *o,
 	return 0;
 fail_unlink:
 	unlink(path);
-	unlink(w->keypath);
+	if (w->keypath != NULL)
+		unlink(w->keypath);
 fail:
 	audit_writer_free(w);
 	return r;
@@ -453,7 +572,9 @@ audit_writer_resume(const char *path, const struct audit_writer_opts *o,
 	memset(&vo, 0, sizeof(vo));
 	r = audit_verify_fd_tail(w->fd, &vo, res, tail, e);
 	if (r == 0) {
-		if ((r = audit_keyfile_remove(w->keypath, 0, e)) == 0)
+		snprintf(w->origin, sizeof(w->origin), "%.128s", res->origin);
+		if ((r = set_keypath(w, e)) == 0 &&
+		    (r = audit_keyfile_remove(w->keypath, 0, e)) == 0)
 			r = kr_errf(e, KR_EDATA, "%s: the log is sealed", path);
 		goto out;
 	}
@@ -475,6 +596,8 @@ audit_writer_resume(const char *path, const struct audit_writer_opts *o,
 		goto out;
 	}
 	snprintf(w->origin, sizeof(w->origin), "%.128s", res->origin);
+	if ((r = set_keypath(w, e)) != 0)
+		goto out;
 	if (res->rehearsal != (o->rehearsal != 0)) {
 		r = kr_errf(e, KR_EDATA, "%s: %s log", path, res->rehearsal ?
 		    "a rehearsal" : "a live");
@@ -535,6 +658,7 @@ audit_writer_free(struct audit_writer *w)
 	audit_buf_free(&w->line);
 	free(w->path);
 	free(w->keypath);
+	free(w->keydir);
 	free(w);
 }
 
@@ -544,12 +668,6 @@ audit_writer_set_cosigner(struct audit_writer *w, audit_cosign_fn fn,
 {
 	w->cosign = fn;
 	w->cosign_arg = arg;
-}
-
-uint64_t
-audit_writer_seq(const struct audit_writer *w)
-{
-	return w->seq;
 }
 
 int

@@ -94,6 +94,11 @@ struct audit_test_hooks {
 
 struct audit_writer_opts {
 	const char		*origin;	/* audit_make_origin(); required */
+	/* The directory that keeps the live next key, "<dir>/<origin with
+	 * '/' as '_'>.key": the offline state directory, never a folder that
+	 * is carried away (keyrite-audit(5)).  NULL: "<log>.key" beside the
+	 * log (unit tests only). */
+	const char		*key_dir;
 	int			 rehearsal;	/* "rehearsal": true on every entry */
 	audit_cosign_fn		 cosign;	/* NULL until cards exist */
 	void			*cosign_arg;
@@ -129,17 +134,25 @@ int	audit_make_origin(const char *ceremony, char *out, size_t outsz,
 	    struct kr_err *e);
 
 /*
- * Creates a new log at path (must not exist; mode 0600) and writes the
- * genesis entry.  The live next key is kept in "<path>.key" (0600),
- * replaced atomically at every entry and removed at the seal.  Returns 0
- * and *out, or a negative KR_E code.
+ * Takes the log's lock: opens (creating it empty, mode 0600, when missing)
+ * and flocks path for the caller's lifetime, so that one process writes
+ * one log.  Returns 0 and the lock's descriptor in *fd (close it to
+ * release), or KR_ELOCKED naming the log when another run holds it.
+ */
+int	audit_log_lock(const char *path, int *fd, struct kr_err *e);
+
+/*
+ * Creates a new log at path (missing or empty; mode 0600) and writes the
+ * genesis entry.  The live next key is kept in the key directory (see
+ * key_dir; 0600), replaced atomically at every entry and removed at the
+ * seal.  Returns 0 and *out, or a negative KR_E code.
  */
 int	audit_writer_create(const char *path, const struct audit_writer_opts *o,
 	    struct audit_writer **out, struct kr_err *e);
 
 /*
  * Reopens a log after a crash: verifies the complete lines, cuts a partial
- * last line, loads the live key from "<path>.key" and writes a `resume`
+ * last line, loads the live key from the key directory and writes a `resume`
  * entry recording the bytes removed (count and SHA-256), cosigned by the
  * quorum once cards exist (o->cosign; KR_EUSAGE without one, KR_EAUTH
  * with fewer than K).  KR_EFAIL when the log does not verify, KR_EDATA
@@ -158,9 +171,6 @@ void	audit_writer_free(struct audit_writer *w);
 /* Sets the cosigner once the cards exist (after audit_world_created). */
 void	audit_writer_set_cosigner(struct audit_writer *w, audit_cosign_fn fn,
 	    void *arg);
-
-/* The seq the next entry will have. */
-uint64_t audit_writer_seq(const struct audit_writer *w);
 
 /* Number of private keys the writer holds: 1 while open, 0 after the seal. */
 int	audit_writer_keys_held(const struct audit_writer *w);

@@ -51,10 +51,12 @@ void	kr_err_clear(struct kr_err *e);
 /*
  * Exit statuses (DESIGN section 7): the <sysexits.h> names (EX_USAGE 64,
  * EX_DATAERR 65, EX_NOINPUT 66, EX_CANTCREAT 73, EX_IOERR 74, EX_TEMPFAIL
- * 75) and these two of our own.
+ * 75) and these of our own.
  */
 #define KR_EXIT_FAILED		1	/* a check or the ceremony failed */
 #define KR_EXIT_UNSEALED	2	/* a valid log that is not sealed */
+#define KR_EXIT_UNANCHORED	3	/* audit verify: sealed, valid, nothing
+					 * given pins its cards or seal */
 
 /* The process exit status for a KR_E code: the one mapping. */
 int	kr_exit_status(int code);

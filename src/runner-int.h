@@ -52,6 +52,8 @@ struct runner {
 	struct engine		*eng;
 	struct audit_writer	*w;
 	char			 progress_path[4096];
+	char			 key_dir[4096];	/* <state>/audit: the live chain key */
+	int			 log_lock;	/* audit_log_lock's fd, or -1 */
 
 	/* parameters */
 	char			**values;	/* per c->params; NULL: unset */

@@ -3,11 +3,12 @@
  *
  * After the seal the runner writes, in out_dir, transcript.txt (the audit
  * library's printable record of the verified log) and summary.txt: the
- * origin, the genesis fingerprint, the seal's size and root and the log
- * file's SHA-256, every artifact's SHA-256, all in groups of eight hex
- * digits to read aloud, and the commands still to run on the connected
- * workstation (the show-command steps after the last carry).  RUNNER_DONE
- * carries the same summary text.
+ * origin, the anchors for the paper minutes as `keyrite audit verify'
+ * takes them (genesis fingerprint, card fingerprints, seal fingerprint:
+ * the seal line's hash), the log file's SHA-256, every artifact's
+ * SHA-256, all in groups of eight hex digits to read aloud, and the
+ * commands still to run on the connected workstation (the show-command
+ * steps after the last carry).  RUNNER_DONE carries the same summary text.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,6 +87,7 @@ sadd(struct sbuf *b, const char *fmt, ...)
 	}
 }
 
+/* A label, then the hash on its own line in groups of eight (80 columns). */
 static void
 grouped(struct sbuf *b, const char *label, const uint8_t *h)
 {
@@ -93,7 +95,44 @@ grouped(struct sbuf *b, const char *label, const uint8_t *h)
 
 	kr_hex_encode(h, 32, hex, sizeof(hex));
 	kr_hex_group(hex, 8, 0, g, sizeof(g));
-	sadd(b, "%-18s %s\n", label, g);
+	sadd(b, "%s\n  %s\n", label, g);
+}
+
+/*
+ * The anchors for the paper minutes, each under the option of `keyrite
+ * audit verify' that takes it, in the form it takes (keyrite-audit(5)).
+ * They are read back from the verified log, not from the writer's memory.
+ */
+static int
+anchors(struct runner *r, struct sbuf *b, struct kr_err *e)
+{
+	struct audit_verify_opts vo;
+	struct audit_verify_result res;
+	char label[80];
+	unsigned i;
+	int rc;
+
+	memset(&vo, 0, sizeof(vo));
+	vo.threads = 1;
+	if ((rc = audit_verify_file(r->o.log_path, &vo, &res, e)) != 0)
+		return rc == KR_EUNSEALED ? kr_errf(e, KR_EFAIL, "%s: not "
+		    "sealed", r->o.log_path) : rc;
+	sadd(b, "\nFor the paper minutes (each under the option of keyrite "
+	    "audit verify\nthat takes it):\n\n");
+	grouped(b, "genesis fingerprint (--expect-genesis)", res.genesis);
+	for (i = 0; i < res.ncards; i++) {
+		snprintf(label, sizeof(label), "card %u fingerprint "
+		    "(--expect-cards, card 1 first, comma-separated)", i + 1);
+		grouped(b, label, res.card_fp[i]);
+	}
+	grouped(b, "seal fingerprint (--expect-seal)", res.seal_lh);
+	if (res.ncards == 0)
+		sadd(b, "(no cards: the seal carries no quorum; only "
+		    "--expect-seal anchors it)\n");
+	sadd(b, "\nCheck: keyrite audit verify LOG --expect-genesis G%s "
+	    "--expect-seal S\n", res.ncards > 0 ? " --expect-cards C1,C2,..." :
+	    "");
+	return 0;
 }
 
 /* The show-command steps on the connected station after the last carry. */
@@ -137,9 +176,8 @@ runner_finish(struct runner *r, const struct audit_fingerprints *fp,
 	sadd(&b, "%-18s %s\n", "origin", fp->origin);
 	sadd(&b, "%-18s %s\n", "log", r->o.log_path);
 	sadd(&b, "%-18s %llu\n", "entries", (unsigned long long)fp->entries);
-	grouped(&b, "genesis", fp->genesis);
-	sadd(&b, "%-18s %llu\n", "seal size", (unsigned long long)fp->size);
-	grouped(&b, "seal root", fp->root);
+	if ((rc = anchors(r, &b, e)) != 0)
+		goto out;
 	grouped(&b, "log file SHA-256", fp->file_sha256);
 	sadd(&b, "\nArtifacts (SHA-256):\n");
 	for (i = 0; i < r->narts; i++) {

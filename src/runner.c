@@ -10,6 +10,9 @@
  * logs what they record: parameters, sign-offs, exceptions, notes, cards),
  * so every step runs from runner_next().
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,7 @@ writer_opts(struct runner *r, struct audit_writer_opts *wo, char *origin,
 	    e)) != 0)
 		return rc;
 	wo->origin = origin;
+	wo->key_dir = r->key_dir;
 	wo->rehearsal = r->o.rehearsal;
 	if (r->have_policy) {
 		wo->cosign = runner_cosign;
@@ -90,9 +94,13 @@ open_log(struct runner *r, struct kr_err *e)
 	struct audit_verify_opts vo;
 	struct audit_verify_result res;
 	char origin[129];
+	struct stat st;
 	int rc;
 
-	if (kr_path_exists(r->o.log_path)) {
+	if (fstat(r->log_lock, &st) != 0)
+		return kr_errf(e, KR_EIO, "%s: %s", r->o.log_path,
+		    strerror(errno));
+	if (st.st_size > 0) {
 		memset(&vo, 0, sizeof(vo));
 		vo.threads = 1;
 		rc = audit_verify_file(r->o.log_path, &vo, &res, e);
@@ -158,6 +166,7 @@ runner_open(const struct runner_opts *o, struct runner **out,
 	r->o = *o;
 	r->c = o->c;
 	r->phase = PH_PARAMS;
+	r->log_lock = -1;
 	if ((r->status = calloc(r->c->nsteps + 1, sizeof(*r->status))) ==
 	    NULL) {
 		free(r);
@@ -170,9 +179,17 @@ runner_open(const struct runner_opts *o, struct runner **out,
 		rc = kr_errf(e, KR_EUSAGE, "%s: path too long", o->log_path);
 		goto fail;
 	}
+	if (kr_path_join(r->key_dir, sizeof(r->key_dir), o->state_dir,
+	    "audit") != 0) {
+		rc = kr_errf(e, KR_EUSAGE, "%s: path too long", o->state_dir);
+		goto fail;
+	}
+	/* One writer per log: the lock is held until runner_close. */
 	if ((rc = kr_mkdir_private(o->out_dir, e)) != 0 ||
+	    (rc = audit_log_lock(o->log_path, &r->log_lock, e)) != 0 ||
 	    (rc = engine_open(o->engine, o->state_dir, o->token,
-	    ENGINE_OPEN_CREATE, &r->ops, &r->eng, e)) != 0)
+	    ENGINE_OPEN_CREATE, &r->ops, &r->eng, e)) != 0 ||
+	    (rc = kr_mkdir_private(r->key_dir, e)) != 0)
 		goto fail;
 	if (r->ops->world_info(r->eng, &wi, &we) == 0) {
 		r->k = wi.k;
@@ -192,6 +209,7 @@ fail:
 void
 runner_close(struct runner *r)
 {
+	struct stat st;
 	size_t i;
 
 	if (r == NULL)
@@ -200,7 +218,13 @@ runner_close(struct runner *r)
 		runner_report(r);
 	runner_attempt_end(r);
 	runner_quorum_end(r);
+	/* A log this run locked (and so made) but never wrote goes away. */
+	if (r->w == NULL && r->log_lock != -1 && fstat(r->log_lock, &st) == 0 &&
+	    st.st_size == 0)
+		unlink(r->o.log_path);
 	audit_writer_free(r->w);
+	if (r->log_lock != -1)
+		close(r->log_lock);
 	if (r->eng != NULL)
 		r->ops->close(r->eng);
 	runner_params_free(r);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "audit-verify.h"
 #include "ceremony.h"
 #include "codec.h"
 #include "engine.h"
@@ -320,6 +321,8 @@ step_world_created(struct step_ctx *ctx, const struct engine_world_info *wi)
 {
 	struct runner *r = ctx->r;
 	struct audit_card cards[AUDIT_CARDS_MAX];
+	uint8_t fp[32];
+	char hex[65], g[80], text[160];
 	int i, rc;
 
 	for (i = 0; i < wi->n && i < AUDIT_CARDS_MAX; i++) {
@@ -332,6 +335,15 @@ step_world_created(struct step_ctx *ctx, const struct engine_world_info *wi)
 		return rc;
 	audit_writer_set_cosigner(r->w, runner_cosign, r);
 	r->have_policy = 1;
+	/* The witness reads the card fingerprints aloud for the minutes. */
+	for (i = 0; i < wi->n && i < AUDIT_CARDS_MAX; i++) {
+		audit_card_fingerprint(cards[i].pk, fp);
+		kr_hex_encode(fp, 32, hex, sizeof(hex));
+		kr_hex_group(hex, 8, 0, g, sizeof(g));
+		snprintf(text, sizeof(text), "card %u fingerprint "
+		    "(--expect-cards): %s", cards[i].index, g);
+		runner_emit(r, RUNNER_EV_INFO, ctx->s->id.s, text, NULL);
+	}
 	r->k = wi->k;
 	r->n = wi->n;
 	return 0;

@@ -52,7 +52,10 @@ for d in $delays; do
 		continue
 	fi
 	resumed=$((resumed + 1))
-	if ! "$KEYRITE" audit verify "$log" >"$TAP_TMP/v.out" 2>&1; then
+	"$KEYRITE" audit verify "$log" >"$TAP_TMP/v.out" 2>&1
+	st=$?
+	# sealed and valid: 0, or 3 as nothing here anchors it
+	if [ "$st" -ne 0 ] && [ "$st" -ne 3 ]; then
 		bad_seal=$((bad_seal + 1))
 		diag "trial $i: resumed log does not verify" "$(cat "$TAP_TMP/v.out")"
 	fi

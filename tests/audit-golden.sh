@@ -20,7 +20,17 @@ genesis=$(head -n 1 "$GOLDEN" | tr -d '\n' | { printf '\000'; cat; } | $OPENSSL 
 seal=$(tail -n 1 "$GOLDEN" | tr -d '\n' | { printf '\000'; cat; } | $OPENSSL dgst -sha256 -r | cut -c1-64)
 fsha=$($OPENSSL dgst -sha256 -r "$GOLDEN" | cut -c1-64)
 
-expect_status 0 "sealed log verifies" "$KEYRITE" audit verify "$GOLDEN"
+# The card fingerprints: SHA-256 of each raw public key in world-created.
+cards=$(grep '"event":"world-created"' "$GOLDEN" | grep -o '"pk":"[^"]*"' | cut -d'"' -f4 |
+    while read -r pk; do printf '%s' "$pk" | $OPENSSL base64 -d -A | $OPENSSL dgst -sha256 -r | cut -c1-64; done |
+    paste -sd, -)
+expect_status 3 "sealed, valid, nothing anchors it: exit 3" "$KEYRITE" audit verify "$GOLDEN"
+output_has "^UNANCHORED sealed: 22 entries" "not a PASS without anchors"
+output_has "the card keys are unanchored" "it says the card keys are unanchored"
+expect_status 3 "--expect-genesis alone does not pin the cards" "$KEYRITE" audit verify \
+	--expect-genesis "$genesis" "$GOLDEN"
+expect_status 0 "the cards from the minutes anchor it" "$KEYRITE" audit verify \
+	--expect-cards "$cards" "$GOLDEN"
 output_has "^PASS sealed: 22 entries, 4 checkpoints, seal cosigned 2/3 \[acs-1, acs-3\] \(policy 2 of 3\)" "PASS line"
 output_has "genesis: $genesis" "genesis fingerprint is SHA-256(0x00 || line 1), as openssl computes it"
 output_has "seal line: $seal" "seal fingerprint is the seal line's hash"
@@ -30,8 +40,17 @@ expect_status 0 "anchors from the minutes (grouped hex)" "$KEYRITE" audit verify
 expect_status 1 "wrong --expect-genesis" "$KEYRITE" audit verify \
 	--expect-genesis "$fsha" "$GOLDEN"
 output_has "^FAIL line 1 \(seq 0, byte 0\): E_ANCHOR" "E_ANCHOR at line 1"
-expect_status 0 "--json" "$KEYRITE" audit verify --json "$GOLDEN"
+expect_status 0 "--json" "$KEYRITE" audit verify --json --expect-seal "$seal" "$GOLDEN"
 output_has '"status": "sealed"' "JSON status"
+expect_status 3 "--json without anchors" "$KEYRITE" audit verify --json "$GOLDEN"
+output_has '"status": "unanchored"' "JSON status unanchored"
+wrong=$(echo "$cards" | sed 's/^0/X/;s/^[^X]/0/;s/^X/1/')
+expect_status 1 "a card that is not the minutes' fails" "$KEYRITE" audit verify --expect-cards "$wrong" "$GOLDEN"
+output_has "E_ANCHOR card 1's key" "E_ANCHOR names the card"
+expect_status 1 "fewer cards than the world's fails" "$KEYRITE" audit verify \
+	--expect-cards "$(echo "$cards" | cut -d, -f1-2)" "$GOLDEN"
+output_has "E_ANCHOR world-created lists 3 cards" "E_ANCHOR names the count"
+expect_status 64 "a bad card fingerprint is a usage error" "$KEYRITE" audit verify --expect-cards "12,34" "$GOLDEN"
 
 head -n 12 "$GOLDEN" >"$TAP_TMP/prefix.log"
 expect_status 2 "unsealed prefix exits 2" "$KEYRITE" audit verify "$TAP_TMP/prefix.log"
@@ -63,7 +82,10 @@ output_has '^\{"byte":0,"e":\{"next_pk"' "JSON Lines"
 expect_status 65 "show of a tampered file names the bad line" "$KEYRITE" audit show "$TAP_TMP/partial.log"
 
 expect_status 0 "transcript" "$KEYRITE" audit transcript "$GOLDEN"
-output_has "genesis +$(echo "$genesis" | sed 's/\(........\)/\1 /g;s/ $//')" "genesis fingerprint grouped"
+output_has "genesis fingerprint \(--expect-genesis\)" "the genesis anchor under its option"
+output_has "^    $(echo "$genesis" | sed 's/\(........\)/\1 /g;s/ $//')\$" "genesis fingerprint grouped, as --expect-genesis takes it"
+output_has "^    $(echo "$seal" | sed 's/\(........\)/\1 /g;s/ $//')\$" "seal fingerprint grouped, as --expect-seal takes it"
+output_has "^    $(echo "$cards" | cut -d, -f2 | sed 's/\(........\)/\1 /g;s/ $//')\$" "card 2's fingerprint grouped, as --expect-cards takes it"
 output_has "SHA-256 c7c5c1d7 0c5dec44 16ab6158 afd0b223 ef40c29b 1dc1f97e d9428b94 d4cadb1c" "artifact SHA-256 in groups of 8"
 output_has "^  package +- +ok +2026-11-27T09:00:16Z operator +witness witness-2" "steps table"
 output_has "Wi-Fi adapter up; disabled in BIOS \(checked\) \[interface-up\]" "exceptions"

@@ -35,7 +35,9 @@ finish() { # DIR DESC
 	rc=$?
 	if [ $rc -eq 0 ]; then ok "$2: the rerun completes"; else
 		not_ok "$2: the rerun completes (exit $rc)"; diag "$(tail -20 "$1/rerun.out")"; fi
-	if "$KEYRITE" audit verify "$1/out/azure-byok.log" >"$1/verify.out" 2>&1 &&
+	# shellcheck disable=SC2046
+	if "$KEYRITE" audit verify $(minutes_opts "$1/out/summary.txt") \
+	    "$1/out/azure-byok.log" >"$1/verify.out" 2>&1 &&
 	    grep -q '^PASS sealed' "$1/verify.out"; then ok "$2: the log verifies sealed"; else
 		not_ok "$2: the log verifies sealed"; diag "$(cat "$1/verify.out")"; fi
 	if grep -q '"type":"resume"' "$1/out/azure-byok.log"; then ok "$2: the log has a resume entry"; else

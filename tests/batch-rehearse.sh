@@ -28,7 +28,8 @@ done
 expect_status 0 "keyrite vault import accepts the package with its manifest" \
     "$KEYRITE" vault import "$S/vault" "$P.byok" --manifest "$P.manifest" --name again
 output_has 'NA|BYOK-KEK-NA' "imported with the region's KEK"
-expect_status 0 "audit verify: the legacy log" "$KEYRITE" audit verify "$S/out/ncipher-byok-legacy.log"
+# shellcheck disable=SC2046
+expect_status 0 "audit verify: the legacy log" "$KEYRITE" audit verify $(minutes_opts "$S/out/summary.txt") "$S/out/ncipher-byok-legacy.log"
 output_has '^PASS sealed' "the legacy log is sealed"
 output_has 'REHEARSAL' "the legacy log is marked REHEARSAL"
 
@@ -44,7 +45,8 @@ for f in ContosoFirstHSMkey.byok ContosoFirstHSMkey.pub.pem summary.txt transcri
 done
 expect_status 0 "keyrite vault import accepts the .byok" \
     "$KEYRITE" vault import "$S/vault" "$S/out/ContosoFirstHSMkey.byok" --name again
-expect_status 0 "audit verify: the current-method log" "$KEYRITE" audit verify "$S/out/azure-byok.log"
+# shellcheck disable=SC2046
+expect_status 0 "audit verify: the current-method log" "$KEYRITE" audit verify $(minutes_opts "$S/out/summary.txt") "$S/out/azure-byok.log"
 output_has '^PASS sealed' "the current-method log is sealed"
 
 # Without --keep the sandbox goes away.

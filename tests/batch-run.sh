@@ -25,8 +25,13 @@ fi
 check "out has TestKey.byok" test -s "$D/out/TestKey.byok"
 check "out has TestKey.pub.pem" test -s "$D/out/TestKey.pub.pem"
 check "out has the summary" test -s "$D/out/summary.txt"
-expect_status 0 "the log verifies" "$KEYRITE" audit verify "$D/out/azure-byok.log"
+expect_status 3 "the log verifies, but nothing anchors it" "$KEYRITE" audit verify "$D/out/azure-byok.log"
+output_has '^UNANCHORED sealed' "without the minutes' anchors it is not a PASS"
+output_has 'card keys are unanchored' "it says the card keys are unanchored"
+# shellcheck disable=SC2046
+expect_status 0 "the log verifies with the anchors of summary.txt" "$KEYRITE" audit verify $(minutes_opts "$D/out/summary.txt") "$D/out/azure-byok.log"
 output_has '^PASS sealed' "the log is sealed"
+output_has 'anchors: genesis cards seal' "genesis, cards and seal anchored"
 
 b64url "$D/out/TestKey.byok" "$TAP_TMP/ct.bin"
 check "the .byok unwraps with openssl alone" \

@@ -44,6 +44,7 @@ for id in ncipher-byok-legacy azure-byok; do
 	else
 		not_ok "$id: transcript equals the golden file"; diag "$(head -40 "$TAP_TMP/$id.diff")"
 	fi
-	check "$id: the transcript says sealed" grep -q '^PASS sealed' "$sb/out/transcript.txt"
+	# without the minutes' anchors a log is sealed and valid, never PASS
+	check "$id: the transcript says sealed" grep -q '^UNANCHORED sealed' "$sb/out/transcript.txt"
 done
 done_testing

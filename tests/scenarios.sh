@@ -41,7 +41,9 @@ rehearse() {
 }
 
 sealed() {
-	"$KEYRITE" audit verify "$1/out/$2.log" >/dev/null 2>&1
+	# shellcheck disable=SC2046
+	"$KEYRITE" audit verify $(minutes_opts "$1/out/summary.txt") \
+	    "$1/out/$2.log" >/dev/null 2>&1
 }
 
 for c in ncipher-byok-legacy azure-byok; do

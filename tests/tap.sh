@@ -34,3 +34,26 @@ done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
 
 TAP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/keyrite-test.XXXXXX")
 trap 'rm -rf "$TAP_TMP"' EXIT
+
+# The anchors of a summary.txt as `keyrite audit verify' options, the way a
+# witness copies them from the minutes (groups joined, cards card 1 first):
+#   "$KEYRITE" audit verify $(minutes_opts DIR/summary.txt) LOG
+minutes_opts() {
+	awk '
+	/^genesis fingerprint \(--expect-genesis\)/ { want = "g"; next }
+	/^card [0-9]+ fingerprint \(--expect-cards/ { want = "c"; next }
+	/^seal fingerprint \(--expect-seal\)/ { want = "s"; next }
+	want != "" {
+		v = $0; gsub(/ /, "", v)
+		if (want == "g") g = v
+		else if (want == "s") s = v
+		else c = (c == "" ? v : c "," v)
+		want = ""
+	}
+	END {
+		if (g != "") printf "--expect-genesis %s ", g
+		if (c != "") printf "--expect-cards %s ", c
+		if (s != "") printf "--expect-seal %s", s
+		print ""
+	}' "$1"
+}

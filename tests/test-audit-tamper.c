@@ -169,7 +169,7 @@ test_every_bit_flip(void **state)
 	unsigned long flips = 0;
 
 	buf = tl_log_join(&fx->tiny, &len);
-	assert_int_equal(tl_verify(buf, len, 1, &res), AUDIT_SEALED);
+	assert_int_equal(tl_verify(buf, len, 1, &res), AUDIT_UNANCHORED);
 	for (i = 0, line = 1, start = 0; i < len; i++) {
 		for (bit = 0; bit < 8; bit++) {
 			buf[i] ^= (char)(1 << bit);
@@ -179,13 +179,13 @@ test_every_bit_flip(void **state)
 			/* Never sealed; reported at the line that holds byte
 			 * i: a failure there, or (the final '\n' flipped) a
 			 * partial last line there. */
-			if (st == AUDIT_SEALED || (st == AUDIT_INVALID ?
+			if (st == AUDIT_UNANCHORED || (st == AUDIT_INVALID ?
 			    res.line : res.partial_line) != line)
 				print_error("flip byte %zu bit %d (line %zu): "
 				    "status %d line %llu %s %s\n", i, bit, line,
 				    st, (unsigned long long)res.line,
 				    res.code_name, res.msg);
-			assert_int_not_equal(st, AUDIT_SEALED);
+			assert_int_not_equal(st, AUDIT_UNANCHORED);
 			if (st == AUDIT_INVALID) {
 				assert_int_equal(res.line, line);
 				assert_int_equal(res.byte, start);
@@ -444,7 +444,7 @@ test_old_checkpoint_as_seal(void **state)
 	{
 		struct audit_verify_result res;
 
-		assert_int_equal(tl_verify_log(&log, 1, &res), AUDIT_SEALED);
+		assert_int_equal(tl_verify_log(&log, 1, &res), AUDIT_UNANCHORED);
 	}
 	tl_log_free(&log);
 }
@@ -534,7 +534,7 @@ test_threads_many_batches(void **state)
 	audit_writer_free(w);
 	assert_int_equal(tl_log_load(&log, name), 0);
 	unlink(name);
-	assert_int_equal(tl_verify_log(&log, 4, &r4), AUDIT_SEALED);
+	assert_int_equal(tl_verify_log(&log, 4, &r4), AUDIT_UNANCHORED);
 	assert_int_equal(r4.entries, 410);
 
 	/* a bad signature at line 150 and a broken chain at line 300 */

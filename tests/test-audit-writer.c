@@ -173,7 +173,7 @@ test_no_key_after_seal(void **state)
 	assert_int_equal(CRYPTO_secure_used(), before);
 	assert_int_equal(fp.entries, 4);
 	assert_true(fp.sealed);
-	assert_int_equal(verify_path(tmp("seal.log"), &res), AUDIT_SEALED);
+	assert_int_equal(verify_path(tmp("seal.log"), &res), AUDIT_UNANCHORED);
 	assert_memory_equal(fp.genesis, res.genesis, 32);
 	assert_memory_equal(fp.last, res.seal_lh, 32);
 	assert_memory_equal(fp.root, res.seal.root, 32);
@@ -250,7 +250,7 @@ test_resume(void **state)
 	assert_int_equal(info.cosigned, 1);
 	assert_int_equal(audit_seal(w, NULL, &e), 0);
 	audit_writer_free(w);
-	assert_int_equal(verify_path(tmp("r.log"), &res), AUDIT_SEALED);
+	assert_int_equal(verify_path(tmp("r.log"), &res), AUDIT_UNANCHORED);
 	assert_int_equal(res.resumes, 2);
 	assert_int_equal(res.resumes_without_quorum, 1);
 
@@ -444,7 +444,7 @@ test_quorum_3_of_5_every_subset(void **state)
 		audit_writer_free(w);
 		verify_path(tmp("q.log"), &res);
 		if (n >= 3) {
-			assert_int_equal(res.status, AUDIT_SEALED);
+			assert_int_equal(res.status, AUDIT_UNANCHORED);
 			assert_int_equal(res.seal.cosigned, n);
 		} else {
 			assert_int_equal(res.status, AUDIT_INVALID);
@@ -514,7 +514,7 @@ test_cosig_faults(void **state)
 	cs.stranger = &stranger;
 	cosig_case(&cs, AUDIT_E_QUORUM, AUDIT_INVALID);
 	cs.mask = (1u << 1) | (1u << 2);
-	cosig_case(&cs, 0, AUDIT_SEALED);
+	cosig_case(&cs, 0, AUDIT_UNANCHORED);
 	tl_cards_free(&cards);
 	tl_cards_free(&stranger);
 }
@@ -539,11 +539,200 @@ test_rehearsal_flag(void **state)
 	assert_int_equal(tl_log_load(&log, tmp("h.log")), 0);
 	for (i = 0; i < log.n; i++)
 		assert_non_null(strstr(log.line[i], "\"rehearsal\":true"));
-	assert_int_equal(tl_verify_log(&log, 1, &res), AUDIT_SEALED);
+	assert_int_equal(tl_verify_log(&log, 1, &res), AUDIT_UNANCHORED);
 	assert_true(res.rehearsal);
 	tl_log_free(&log);
 	tl_cards_free(&cards);
 	rm("h.log");
+}
+
+/* Keeps every chain key the writer uses (the thief of the issue: a chain
+ * key from before new-world). */
+struct keyring {
+	uint8_t	sk[64][32];
+	int	have[64];
+};
+
+static void
+keep_all(void *arg, uint64_t seq, const uint8_t sk[32])
+{
+	struct keyring *kr = arg;
+
+	if (seq < 64) {
+		memcpy(kr->sk[seq], sk, 32);
+		kr->have[seq] = 1;
+	}
+}
+
+static int
+verify_with(const char *path, const struct audit_verify_opts *o,
+    struct audit_verify_result *res)
+{
+	struct kr_err e;
+
+	audit_verify_file(path, o, res, &e);
+	return res->status;
+}
+
+/*
+ * The forgery of issue 11: keep the genuine lines up to before
+ * world-created, continue the chain with a stolen key, make a world with
+ * the attacker's cards and seal it cosigned by them.  The forged log is
+ * consistent in itself, and --expect-genesis matches; only the cards (or
+ * the seal) from the minutes catch it, and without them the verifier does
+ * not say PASS.
+ */
+static void
+test_forged_tail_with_attacker_cards(void **state)
+{
+	struct tl_cards mine, theirs;
+	struct tl_cosigner cs = { 0 }, cs2 = { 0 };
+	struct audit_test_hooks hooks = { 0 };
+	struct audit_writer_opts o;
+	struct audit_writer *w = NULL;
+	struct audit_verify_opts vo;
+	struct audit_verify_result res;
+	struct audit_keyslot slot;
+	struct keyring *ring;
+	struct tl_log log;
+	struct kr_err e;
+	char keypath[300], *text;
+	size_t wc, i, len;
+	FILE *f;
+	unsigned j;
+
+	(void)state;
+	ring = calloc(1, sizeof(*ring));
+	assert_non_null(ring);
+	tl_cards_init(&mine, 3, 1);
+	tl_cards_init(&theirs, 3, 77);
+	cs.cards = &mine;
+	cs.mask = (1u << 1) | (1u << 3);
+	hooks.steal = keep_all;
+	hooks.steal_arg = ring;
+	rm("genuine.log");
+	assert_int_equal(tl_write_demo(tmp("genuine.log"), &hooks, &cs, 2, 1,
+	    0), 0);
+	assert_int_equal(tl_log_load(&log, tmp("genuine.log")), 0);
+	for (wc = 0; wc < log.n; wc++)
+		if (strstr(log.line[wc], "\"world-created\"") != NULL)
+			break;
+	assert_true(wc > 0 && wc < log.n && ring->have[wc]);
+
+	/* The attacker's log: the genuine lines before the world... */
+	rm("forged.log");
+	assert_non_null(f = fopen(tmp("forged.log"), "w"));
+	for (i = 0; i < wc; i++)
+		fprintf(f, "%.*s\n", (int)log.len[i], log.line[i]);
+	assert_int_equal(fclose(f), 0);
+	/* ...the stolen key that signs line wc... */
+	snprintf(keypath, sizeof(keypath), "%s.key", tmp("forged.log"));
+	slot.seq = wc;
+	assert_int_equal(audit_key_from_raw(ring->sk[wc], &slot.key, &e), 0);
+	assert_int_equal(audit_keyfile_write(keypath, TL_ORIGIN, &slot, 1,
+	    &e), 0);
+	EVP_PKEY_free(slot.key);
+	/* ...and a tail of their own, cosigned by their cards. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(audit_writer_resume(tmp("forged.log"), &o, NULL, &w,
+	    &e), 0);
+	assert_int_equal(audit_world_created(w, "new-world", "0badc0de",
+	    NULL, 2, 3, theirs.card, "operator", &e), 0);
+	cs2.cards = &theirs;
+	cs2.mask = (1u << 1) | (1u << 2);
+	audit_writer_set_cosigner(w, tl_cosign, &cs2);
+	assert_int_equal(audit_checkpoint(w, &e), 0);
+	assert_int_equal(audit_seal(w, NULL, &e), 0);
+	audit_writer_free(w);
+
+	/* Without anchors: valid, sealed, cosigned, and still no PASS. */
+	memset(&vo, 0, sizeof(vo));
+	assert_int_equal(verify_with(tmp("forged.log"), &vo, &res),
+	    AUDIT_UNANCHORED);
+	assert_non_null(text = audit_verify_report(&res, 0));
+	assert_null(strstr(text, "PASS"));
+	assert_non_null(strstr(text, "card keys are unanchored"));
+	free(text);
+	/* The genuine genesis from the minutes matches, and is not enough. */
+	vo.have_genesis = 1;
+	audit_leaf_hash(log.line[0], log.len[0], vo.expect_genesis);
+	assert_int_equal(verify_with(tmp("forged.log"), &vo, &res),
+	    AUDIT_UNANCHORED);
+	/* The cards from the minutes: E_ANCHOR at world-created. */
+	vo.ncards = mine.n;
+	for (j = 0; j < mine.n; j++)
+		audit_card_fingerprint(mine.card[j].pk, vo.expect_cards[j]);
+	assert_int_equal(verify_with(tmp("forged.log"), &vo, &res),
+	    AUDIT_INVALID);
+	assert_int_equal(res.code, AUDIT_E_ANCHOR);
+	assert_int_equal(res.line, wc + 2);	/* after the resume entry */
+	/* The genuine seal from the minutes: E_ANCHOR at the seal. */
+	memset(&vo, 0, sizeof(vo));
+	vo.have_seal = 1;
+	audit_leaf_hash(log.line[log.n - 1], log.len[log.n - 1],
+	    vo.expect_seal);
+	assert_int_equal(verify_with(tmp("forged.log"), &vo, &res),
+	    AUDIT_INVALID);
+	assert_int_equal(res.code, AUDIT_E_ANCHOR);
+	/* The genuine log passes with the same minutes. */
+	vo.ncards = mine.n;
+	for (j = 0; j < mine.n; j++)
+		audit_card_fingerprint(mine.card[j].pk, vo.expect_cards[j]);
+	assert_int_equal(verify_with(tmp("genuine.log"), &vo, &res),
+	    AUDIT_SEALED);
+	assert_true(res.anchored_cards && res.anchored_seal);
+	vo.have_seal = 0;
+	assert_int_equal(verify_with(tmp("genuine.log"), &vo, &res),
+	    AUDIT_SEALED);
+	assert_non_null(text = audit_verify_report(&res, 0));
+	assert_non_null(strstr(text, "PASS sealed"));
+	free(text);
+	(void)len;
+	tl_log_free(&log);
+	tl_cards_free(&mine);
+	tl_cards_free(&theirs);
+	OPENSSL_cleanse(ring, sizeof(*ring));
+	free(ring);
+	rm("genuine.log");
+	rm("forged.log");
+}
+
+/* A log whose ceremony made no cards: its seal has no quorum, and only
+ * --expect-seal anchors it. */
+static void
+test_seal_without_quorum(void **state)
+{
+	struct audit_writer *w;
+	struct audit_verify_opts vo;
+	struct audit_verify_result res;
+	struct audit_fingerprints fp;
+	struct kr_err e;
+	char *text;
+
+	(void)state;
+	w = open_log("nq.log", NULL, NULL, 0);
+	assert_int_equal(audit_note(w, NULL, "no cards here", "operator", &e),
+	    0);
+	assert_int_equal(audit_seal(w, &fp, &e), 0);
+	audit_writer_free(w);
+	memset(&vo, 0, sizeof(vo));
+	assert_int_equal(verify_with(tmp("nq.log"), &vo, &res),
+	    AUDIT_UNANCHORED);
+	assert_false(res.seal.quorum);
+	assert_non_null(text = audit_verify_report(&res, 0));
+	assert_non_null(strstr(text, "seal without quorum"));
+	assert_null(strstr(text, "cosigned"));
+	free(text);
+	/* cards from minutes cannot match a log without cards */
+	vo.ncards = 1;
+	assert_int_equal(verify_with(tmp("nq.log"), &vo, &res),
+	    AUDIT_INVALID);
+	assert_int_equal(res.code, AUDIT_E_ANCHOR);
+	memset(&vo, 0, sizeof(vo));
+	vo.have_seal = 1;
+	memcpy(vo.expect_seal, fp.last, 32);
+	assert_int_equal(verify_with(tmp("nq.log"), &vo, &res), AUDIT_SEALED);
+	rm("nq.log");
 }
 
 static int
@@ -572,6 +761,8 @@ main(void)
 		cmocka_unit_test(test_quorum_3_of_5_every_subset),
 		cmocka_unit_test(test_cosig_faults),
 		cmocka_unit_test(test_rehearsal_flag),
+		cmocka_unit_test(test_forged_tail_with_attacker_cards),
+		cmocka_unit_test(test_seal_without_quorum),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

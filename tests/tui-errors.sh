@@ -99,7 +99,8 @@ if [ "$r" -eq 0 ]; then ok "the resumed ceremony runs to the summary"; else
 tui_keys Enter
 st=$(tui_exit_status 20)
 if [ "$st" = 0 ]; then ok "the wizard exits 0"; else not_ok "the wizard exits 0 (got $st)"; fi
-expect_status 0 "audit verify: the resumed log" "$KEYRITE" audit verify "$S/out/azure-byok.log"
+# shellcheck disable=SC2046
+expect_status 0 "audit verify: the resumed log" "$KEYRITE" audit verify $(minutes_opts "$S/out/summary.txt") "$S/out/azure-byok.log"
 output_has '^PASS sealed' "the resumed log is sealed"
 check "the package" test -s "$S/out/ContosoFirstHSMkey.byok"
 

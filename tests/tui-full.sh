@@ -24,7 +24,8 @@ tui_keys Enter
 st=$(tui_exit_status 20)
 if [ "$st" = 0 ]; then ok "legacy: the wizard exits 0"; else not_ok "legacy: the wizard exits 0 (got $st)"; tui_diag; fi
 tui_restored "legacy: the terminal is restored (icanon, echo, isig)"
-expect_status 0 "legacy: audit verify" "$KEYRITE" audit verify "$S/out/ncipher-byok-legacy.log"
+# shellcheck disable=SC2046
+expect_status 0 "legacy: audit verify" "$KEYRITE" audit verify $(minutes_opts "$S/out/summary.txt") "$S/out/ncipher-byok-legacy.log"
 output_has '^PASS sealed' "legacy: the log is sealed"
 output_has 'REHEARSAL' "legacy: the log is marked REHEARSAL"
 P=$S/out/KeyTransferPackage-ContosoFirstHSMkey
@@ -59,7 +60,8 @@ tui_keys Enter
 st=$(tui_exit_status 20)
 if [ "$st" = 0 ]; then ok "azure: the wizard exits 0"; else not_ok "azure: the wizard exits 0 (got $st)"; tui_diag; fi
 tui_restored "azure: the terminal is restored"
-expect_status 0 "azure: audit verify" "$KEYRITE" audit verify "$S/out/azure-byok.log"
+# shellcheck disable=SC2046
+expect_status 0 "azure: audit verify" "$KEYRITE" audit verify $(minutes_opts "$S/out/summary.txt") "$S/out/azure-byok.log"
 output_has '^PASS sealed' "azure: the log is sealed"
 check "azure: the .byok package" test -s "$S/out/ContosoFirstHSMkey.byok"
 expect_status 0 "azure: the sandbox vault imports the .byok" \

@@ -33,6 +33,7 @@ if [ "$st" = 0 ]; then ok "valgrind: exit 0, no memory error"; else
 # own notes (it does not know mlock2, which OpenSSL's secure heap uses).
 if grep -q '^==' "$VG"; then not_ok "valgrind: nothing reported"; sed 's/^/# /' "$VG" | head -80; else
 	ok "valgrind: nothing reported"; fi
-expect_status 0 "valgrind: the log is sealed" "$KEYRITE" audit verify "$S/out/azure-byok.log"
+# shellcheck disable=SC2046
+expect_status 0 "valgrind: the log is sealed" "$KEYRITE" audit verify $(minutes_opts "$S/out/summary.txt") "$S/out/azure-byok.log"
 
 done_testing
