@@ -111,6 +111,8 @@ open_log(struct runner *r, struct kr_err *e)
 			return rc;
 		if ((rc = runner_progress_load(r, e)) != 0)
 			return rc;
+		memcpy(r->genesis, res.genesis, sizeof(r->genesis));
+		r->have_genesis = res.have_genesis;
 		if (res.have_policy) {
 			r->have_policy = 1;
 			r->k = (int)res.k;
