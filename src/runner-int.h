@@ -128,7 +128,6 @@ struct runner {
 /* runner-params.c */
 int	runner_params_init(struct runner *r, struct kr_err *e);
 void	runner_params_free(struct runner *r);
-int	runner_lookup(void *arg, const char *name, const char **value);
 int	runner_expand(struct runner *r, const char *tmpl, char **out,
 	    struct kr_err *e);
 /* The first parameter step s uses that is not set yet, or NULL. */
@@ -175,8 +174,9 @@ int	runner_clock_back(struct runner *r, const struct ceremony_step *s,
 /* The number (1..n) of the card whose file is path, or 0. */
 int	runner_card_of(struct runner *r, const char *path);
 
-/* runner-report.c: report.md in out_dir at the end of a rehearsal. */
-void	runner_report(struct runner *r);
+/* runner-report.c: report.md in out_dir at the end of a rehearsal;
+ * returns as runner_write_report(). */
+int	runner_report(struct runner *r);
 
 /* runner-step.c */
 void	runner_emit(struct runner *r, enum runner_event_kind kind,

@@ -196,6 +196,12 @@ struct runner_state {
  * runner_next(), not for every frame drawn. */
 void	runner_state(struct runner *r, struct runner_state *st);
 
+/* A rehearsal: writes the trainer's report (out_dir/report.md) now, as
+ * runner_close() will again.  Returns the number of the trainee's
+ * responses that differ from the scenario's expected ones (0 without a
+ * scenario), or -1 when no report was written (not a rehearsal). */
+int	runner_write_report(struct runner *r);
+
 /* Closes the runner: unlocks, frees the log writer (an unsealed log can be
  * resumed), cleanses what it held.  NULL is fine. */
 void	runner_close(struct runner *r);
