@@ -130,7 +130,8 @@ draw_card(struct tui *t, int y, int x, int w)
 	tui_secret_draw(t, y + 2, x + 18, w - 18 < 30 ? w - 18 : 30,
 	    t->pinlen, 0);
 	if (err != NULL && err[0] != '\0') {
-		if (p->tries_left > 0 && p->def_card > 0)
+		if (p->tries_left > 0 && p->def_card > 0 &&
+		    strstr(err, " left for card ") == NULL)
 			snprintf(msg, sizeof(msg), "%s (%d %s left for card "
 			    "%d)", err, p->tries_left, p->tries_left == 1 ?
 			    "try" : "tries", p->def_card);
