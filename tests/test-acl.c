@@ -111,7 +111,9 @@ refused(struct sandbox *sb, const char *text, const char *const *params,
 }
 
 static const char *const legacy_params[] = {
-	"subscription_id", "0b1f6472-1b2d-4c4e-9e3b-6f1a2c3d4e5f", NULL };
+	"subscription_id", "0b1f6472-1b2d-4c4e-9e3b-6f1a2c3d4e5f",
+	"card_holders", "Ann, Bob, Cy", "toolset_bag", "TEB-1",
+	"toolset_bag_read", "TEB-1", "backup_bag", "TEB-2", NULL };
 static const char *const legacy_skip[] = { "inspect-acl", NULL };
 
 /* The runbook: a .byok of the legacy key to the attacker's PEM. */
@@ -189,7 +191,9 @@ t_other_kek(void **state)
 	static const char *const skip[] = { "generate-ec", "import-az-ec",
 	    NULL };
 	struct sandbox sb;
-	const char *params[] = { "kek_id", NULL, "kek_sha256", NULL, NULL };
+	const char *params[] = { "kek_id", NULL, "kek_sha256", NULL,
+	    "card_holders", "Ann, Bob, Cy", "kek_bag", "TEB-3",
+	    "kek_bag_read", "TEB-3", "backup_bag", "TEB-4", NULL };
 	char *text;
 
 	(void)state;
