@@ -143,7 +143,8 @@ int	runner_card_def(struct runner *r, int *index);
 
 /* runner-resume.c */
 int	runner_progress_save(struct runner *r, struct kr_err *e);
-int	runner_progress_load(struct runner *r, struct kr_err *e);
+int	runner_progress_load(struct runner *r, uint64_t entries,
+	    struct kr_err *e);
 
 /* runner-summary.c */
 int	runner_add_artifact(struct runner *r, const char *name,

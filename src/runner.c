@@ -109,7 +109,7 @@ open_log(struct runner *r, struct kr_err *e)
 			    "start a new log", r->o.log_path);
 		if (rc != KR_EUNSEALED)
 			return rc;
-		if ((rc = runner_progress_load(r, e)) != 0)
+		if ((rc = runner_progress_load(r, res.entries, e)) != 0)
 			return rc;
 		if (res.have_policy) {
 			r->have_policy = 1;
