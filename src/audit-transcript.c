@@ -50,6 +50,7 @@ struct tr {
 	char			 end[32];
 	char			 first_t[24];
 	char			 last_t[24];
+	int			 stopped;	/* the last event was "stopped" */
 };
 
 /* One cell or line: control characters become spaces; '|' is escaped in
@@ -141,19 +142,15 @@ cosigners(const json_t *cosigs, struct audit_buf *b)
 		    (long long)json_integer_value(json_object_get(c, "card")));
 }
 
+/* A checkpoint or the seal, or a resume. */
 static void
-take(struct tr *t, const struct audit_line *l)
+take_ckpt(struct tr *t, const struct audit_line *l)
 {
-	struct step_row *s = NULL;
-	const json_t *d = l->data, *c;
+	const json_t *d = l->data;
 	char g[80];
 	uint8_t h[32];
 	struct audit_fail f;
-	size_t i;
 
-	if (t->first_t[0] == '\0')
-		snprintf(t->first_t, sizeof(t->first_t), "%s", l->t);
-	snprintf(t->last_t, sizeof(t->last_t), "%s", l->t);
 	if (l->type == AUDIT_T_CHECKPOINT || l->type == AUDIT_T_SEAL) {
 		grouped(l->root_hash, g, sizeof(g));
 		bullet(t, &t->checkpoints);
@@ -169,9 +166,10 @@ take(struct tr *t, const struct audit_line *l)
 		    "removed_sha256");
 		grouped(h, g, sizeof(g));
 		bullet(t, &t->resumes);
-		audit_buf_addf(&t->resumes, "%s seq %llu: resumed after a "
-		    "crash; %lld bytes of a partial line removed (SHA-256 %s); ",
-		    l->t, (unsigned long long)l->seq,
+		audit_buf_addf(&t->resumes, "%s seq %llu: resumed after %s; "
+		    "%lld bytes of a partial line removed (SHA-256 %s); ",
+		    l->t, (unsigned long long)l->seq, t->stopped ?
+		    "the operator stopped the run" : "a crash",
 		    (long long)json_integer_value(json_object_get(d,
 		    "removed_bytes")), g);
 		if (l->cosigs == NULL)
@@ -180,30 +178,43 @@ take(struct tr *t, const struct audit_line *l)
 		else
 			cosigners(l->cosigs, &t->resumes);
 		audit_buf_addc(&t->resumes, '\n');
-		return;
 	}
-	if (l->type != AUDIT_T_EVENT)
-		return;
-	if (l->step != NULL && (s = step_get(t, l->step)) == NULL)
-		return;
+}
+
+/* The world and its cards' keys. */
+static void
+take_world(struct tr *t, const struct audit_line *l)
+{
+	const json_t *d = l->data, *c;
+	struct audit_fail f;
+	uint8_t h[32];
+	char g[80];
+	size_t i;
+
+	bullet(t, &t->world);
+	audit_buf_addf(&t->world, "world %s, quorum %lld of %lld%s%s (%s)\n",
+	    str(d, "world_id"),
+	    (long long)json_integer_value(json_object_get(d, "k")),
+	    (long long)json_integer_value(json_object_get(d, "n")),
+	    json_object_get(d, "cipher_suite") ? ", " : "",
+	    str(d, "cipher_suite"), l->t);
+	json_array_foreach(json_object_get(d, "cards"), i, c) {
+		audit_get_b64(json_object_get(c, "pk"), h, 32, &f, "pk");
+		grouped(h, g, sizeof(g));
+		bullet(t, &t->world);
+		audit_buf_addf(&t->world, "card acs-%lld key %s\n",
+		    (long long)json_integer_value(json_object_get(c, "index")),
+		    g);
+	}
+}
+
+/* Events that fill the steps table. */
+static void
+take_step(struct tr *t, struct step_row *s, const struct audit_line *l)
+{
+	const json_t *d = l->data;
+
 	switch (l->event) {
-	case AUDIT_EV_CEREMONY_START:
-		t->have_ceremony = 1;
-		snprintf(t->ceremony, sizeof(t->ceremony), "%s",
-		    str(d, "ceremony"));
-		snprintf(t->title, sizeof(t->title), "%s", str(d, "title"));
-		snprintf(t->scenario, sizeof(t->scenario), "%s",
-		    str(d, "scenario"));
-		audit_get_b64(json_object_get(d, "ceremony_sha256"),
-		    t->ceremony_sha, 32, &f, "ceremony_sha256");
-		break;
-	case AUDIT_EV_PARAMETER_SET:
-		bullet(t, &t->params);
-		add_cell(t, &t->params, str(d, "name"));
-		audit_buf_adds(&t->params, " = ");
-		add_cell(t, &t->params, str(d, "value"));
-		audit_buf_addc(&t->params, '\n');
-		break;
 	case AUDIT_EV_STEP_START:
 		snprintf(s->action, sizeof(s->action), "%s", str(d, "action"));
 		if (s->t[0] == '\0')
@@ -225,22 +236,56 @@ take(struct tr *t, const struct audit_line *l)
 		audit_buf_addf(&s->signoffs, "%s %s", str(d, "role"), l->actor);
 		add_signer(t, l->actor);
 		break;
+	default:
+		break;
+	}
+}
+
+static void
+take(struct tr *t, const struct audit_line *l)
+{
+	struct step_row *s = NULL;
+	const json_t *d = l->data;
+	char g[80];
+	uint8_t h[32];
+	struct audit_fail f;
+
+	if (t->first_t[0] == '\0')
+		snprintf(t->first_t, sizeof(t->first_t), "%s", l->t);
+	snprintf(t->last_t, sizeof(t->last_t), "%s", l->t);
+	if (l->type != AUDIT_T_EVENT) {
+		take_ckpt(t, l);
+		t->stopped = 0;
+		return;
+	}
+	t->stopped = l->event == AUDIT_EV_STOPPED;
+	if (l->step != NULL && (s = step_get(t, l->step)) == NULL)
+		return;
+	switch (l->event) {
+	case AUDIT_EV_CEREMONY_START:
+		t->have_ceremony = 1;
+		snprintf(t->ceremony, sizeof(t->ceremony), "%s",
+		    str(d, "ceremony"));
+		snprintf(t->title, sizeof(t->title), "%s", str(d, "title"));
+		snprintf(t->scenario, sizeof(t->scenario), "%s",
+		    str(d, "scenario"));
+		audit_get_b64(json_object_get(d, "ceremony_sha256"),
+		    t->ceremony_sha, 32, &f, "ceremony_sha256");
+		break;
+	case AUDIT_EV_PARAMETER_SET:
+		bullet(t, &t->params);
+		add_cell(t, &t->params, str(d, "name"));
+		audit_buf_adds(&t->params, " = ");
+		add_cell(t, &t->params, str(d, "value"));
+		audit_buf_addc(&t->params, '\n');
+		break;
+	case AUDIT_EV_STEP_START:
+	case AUDIT_EV_STEP_RESULT:
+	case AUDIT_EV_SIGNOFF:
+		take_step(t, s, l);
+		break;
 	case AUDIT_EV_WORLD_CREATED:
-		bullet(t, &t->world);
-		audit_buf_addf(&t->world, "world %s, quorum %lld of %lld%s%s "
-		    "(%s)\n", str(d, "world_id"),
-		    (long long)json_integer_value(json_object_get(d, "k")),
-		    (long long)json_integer_value(json_object_get(d, "n")),
-		    json_object_get(d, "cipher_suite") ? ", " : "",
-		    str(d, "cipher_suite"), l->t);
-		json_array_foreach(json_object_get(d, "cards"), i, c) {
-			audit_get_b64(json_object_get(c, "pk"), h, 32, &f, "pk");
-			grouped(h, g, sizeof(g));
-			bullet(t, &t->world);
-			audit_buf_addf(&t->world, "card acs-%lld key %s\n",
-			    (long long)json_integer_value(json_object_get(c,
-			    "index")), g);
-		}
+		take_world(t, l);
 		break;
 	case AUDIT_EV_ARTIFACT_WRITTEN:
 		audit_get_b64(json_object_get(d, "sha256"), h, 32, &f, "sha256");

@@ -255,6 +255,34 @@ check_against_log(struct runner *r, json_t *o, uint64_t entries,
 	return rc;
 }
 
+static int
+take_end(void *arg, const struct audit_walk_entry *we, struct kr_err *e)
+{
+	const char *res;
+
+	if (we->event == NULL || strcmp(we->event, "ceremony-end") != 0)
+		return 0;
+	res = json_string_value(json_object_get(we->data, "result"));
+	snprintf(arg, 32, "%s", res != NULL ? res : "");
+	return 0;
+}
+
+int
+runner_log_final(struct runner *r, uint64_t entries, struct kr_err *e)
+{
+	char end[32] = "";
+	int rc;
+
+	if ((rc = audit_walk_file(r->o.log_path, entries, take_end, end,
+	    e)) != 0)
+		return rc;
+	if (strcmp(end, "aborted") == 0)
+		return kr_errf(e, KR_EFAIL, "%s: the log ended aborted (the "
+		    "ceremony was aborted); an aborted ceremony is final and "
+		    "is not resumed: start a new log", r->o.log_path);
+	return 0;
+}
+
 int
 runner_progress_load(struct runner *r, uint64_t entries, struct kr_err *e)
 {

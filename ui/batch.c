@@ -473,7 +473,10 @@ answer_decision(struct batch *b, const struct runner_prompt *p,
 	if (reason == NULL || refused(b, p)) {
 		cli_warnx("step '%s' failed: %s", step_id(p),
 		    p->message != NULL ? p->message : "(no reason given)");
-		return KR_EXIT_FAILED;
+		/* an I/O error keeps its status (74): the same command
+		 * resumes once the disk is fixed */
+		return p->code == KR_EIO || p->code == KR_ENOMEM ?
+		    kr_exit_status(p->code) : KR_EXIT_FAILED;
 	}
 	fprintf(b->o->out, "[%s] failed: ", step_id(p));
 	put_clean(b->o->out, p->message != NULL ? p->message : "");
@@ -548,7 +551,9 @@ batch_run(struct runner *r, const struct batch_opts *o)
 		case RUNNER_FAILED:
 			cli_warnx("the ceremony failed: %s", p.message != NULL ?
 			    p.message : "(no reason given)");
-			rc = KR_EXIT_FAILED;
+			/* an error (I/O 74...) keeps its own status */
+			rc = p.code != 0 ? kr_exit_status(p.code) :
+			    KR_EXIT_FAILED;
 			goto out;
 		default:
 			cli_warnx("unknown request %d from the runner",
@@ -574,7 +579,11 @@ batch_run(struct runner *r, const struct batch_opts *o)
 		}
 	}
 out:
-	fflush(o->out);
+	/* a write error on the output is an error (74), never a success */
+	if ((fflush(o->out) != 0 || ferror(o->out)) && rc == 0) {
+		cli_warnx("standard output: %s", strerror(errno));
+		rc = EX_IOERR;
+	}
 	kr_secure_free(b.pin, ANSWERS_PIN_MAX + 1);
 	return rc;
 }

@@ -707,6 +707,12 @@ tui_run(struct runner_opts *ro, const struct tui_opts *to)
 	rc = loop(&t);
 end:
 	restore_terminal();
+	/* a deliberate quit is recorded as such, not left to look like a
+	 * crash */
+	if (t.quit && rc == 1 && t.r != NULL && runner_stop(t.r, &e) != 0) {
+		fprintf(stderr, "keyrite: %s\n", e.msg);
+		rc = kr_exit_status(e.code);
+	}
 	if (t.quit && rc == 1) {
 		if (t.have_p && t.p.step != NULL)
 			fprintf(stderr, "keyrite: stopped at step '%s'; the log "
