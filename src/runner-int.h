@@ -105,6 +105,10 @@ struct runner {
 	char			 interrupted[128]; /* the step started but not
 						   finished before the crash */
 
+	/* the genesis fingerprint of a log being resumed (from its check) */
+	uint8_t			 genesis[32];
+	int			 have_genesis;
+
 	/* rehearsal: the clock seen at the last step's start (0: none) */
 	long long		 clock_seen;
 

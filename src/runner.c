@@ -112,6 +112,8 @@ open_log(struct runner *r, struct kr_err *e)
 		if ((rc = runner_log_final(r, res.entries, e)) != 0 ||
 		    (rc = runner_progress_load(r, res.entries, e)) != 0)
 			return rc;
+		memcpy(r->genesis, res.genesis, sizeof(r->genesis));
+		r->have_genesis = res.have_genesis;
 		if (res.have_policy) {
 			r->have_policy = 1;
 			r->k = (int)res.k;

@@ -170,6 +170,37 @@ int	runner_answer(struct runner *r, const struct runner_answer *a,
  * a crash.  The ceremony stays resumable.  Returns 0 or a KR_E code. */
 int	runner_stop(struct runner *r, struct kr_err *e);
 
+/* How a step stands, for display. */
+enum runner_step_status {
+	RUNNER_STEP_TODO = 0,		/* not run yet (or running now) */
+	RUNNER_STEP_DONE,		/* succeeded (or warned) */
+	RUNNER_STEP_SKIPPED,
+	RUNNER_STEP_EXCEPTION,		/* failed, exception recorded */
+	RUNNER_STEP_FAILED,		/* failed, on_failure: continue */
+};
+
+/* A read-only view of the runner for drawing: what the log and the
+ * progress file say, not a guess.  Strings stay valid until the next call
+ * into the runner. */
+struct runner_state {
+	/* in: an array of c->nsteps entries to fill, or NULL */
+	enum runner_step_status	*steps;
+	size_t			 cur;		/* the step the runner is at
+						   (c->nsteps at the end) */
+	int			 mode;		/* the module's mode: 'I', 'O',
+						   'M', or 0 when unknown */
+	char			 genesis[65];	/* the log's genesis fingerprint
+						   (hex), or "" */
+	const char		*station;	/* the current step's station, or
+						   NULL */
+	int			 resume_pending; /* cards needed to resume */
+	int			 rehearsal;
+};
+
+/* Fills st (st->steps in).  Asks the module its status: call it after
+ * runner_next(), not for every frame drawn. */
+void	runner_state(struct runner *r, struct runner_state *st);
+
 /* Closes the runner: unlocks, frees the log writer (an unsealed log can be
  * resumed), cleanses what it held.  NULL is fine. */
 void	runner_close(struct runner *r);

@@ -50,168 +50,179 @@ list_scenarios(const struct ceremony *c)
 	return 0;
 }
 
+/* One rehearsal: its options, its sandbox, what the front end is given. */
+struct rehearsal {
+	struct run_ctx		 x;
+	const char		*keep, *scenario;
+	int			 list;
+	long			 log2n;
+	const struct ceremony_scenario *sc;
+	struct sandbox		*sb;
+	struct batch_value	*presets;
+};
+
 static int
-cmd_rehearse_exec(int argc, char **argv)
+rehearse_args(struct rehearsal *h, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "batch", required_argument, NULL, 'b' },
-		{ "set", required_argument, NULL, 'S' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "scenario", required_argument, NULL, 'c' },
 		{ "list-scenarios", no_argument, NULL, 'L' },
 		/* Test only: a cheap PIN KDF so the test suite stays fast.
 		 * Deliberately not in the usage or the manual. */
 		{ "test-scrypt-log2n", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
+		RUN_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_ctx x;
-	struct runner_opts ro;
-	struct sandbox_opts so;
-	struct tui_opts to;
-	char hint[PATH_MAX * 2 + 64];
-	struct sandbox *sb = NULL;
-	struct batch_value *presets = NULL;
-	const struct ceremony_scenario *sc = NULL;
-	struct kr_err e;
-	const char *batch = NULL, *keep = NULL, *scenario = NULL;
 	char *end;
-	long log2n = 0;
-	size_t i;
-	int ch, rc, list = 0;
+	int ch, rc;
 
-	memset(&x, 0, sizeof(x));
-	if ((rc = cli_harden()) != 0)
-		return rc;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (run_common_option(&h->x, &cmd_rehearse_entry, ch, optarg,
+		    &rc)) {
+			if (rc != 0)
+				return rc;
+			continue;
+		}
 		switch (ch) {
-		case 'b':
-			batch = optarg;
-			break;
-		case 'S':
-			if ((rc = run_add_set(&x, optarg)) != 0)
-				goto out;
-			break;
 		case 'k':
-			keep = optarg;
+			h->keep = optarg;
 			break;
 		case 'c':
-			scenario = optarg;
+			h->scenario = optarg;
 			break;
 		case 'L':
-			list = 1;
+			h->list = 1;
 			break;
 		case 'T':
-			log2n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || log2n < 1 ||
-			    log2n > 30) {
+			h->log2n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || h->log2n < 1 ||
+			    h->log2n > 30) {
 				cli_warnx("--test-scrypt-log2n: 1 to 30");
-				rc = EX_USAGE;
-				goto out;
+				return EX_USAGE;
 			}
 			break;
-		case 'h':
-			rc = cli_help(&cmd_rehearse_entry);
-			goto out;
 		default:
-			rc = cli_usage(&cmd_rehearse_entry);
-			goto out;
+			return cli_usage(&cmd_rehearse_entry);
 		}
 	}
-	if (optind != argc - 1 || (list && scenario != NULL)) {
-		rc = cli_usage(&cmd_rehearse_entry);
-		goto out;
+	if (optind != argc - 1 || (h->list && h->scenario != NULL))
+		return cli_usage(&cmd_rehearse_entry);
+	return 0;
+}
+
+/* The ceremony, the scenario, the terminal, the answers.  -1: listed. */
+static int
+rehearse_check(struct rehearsal *h, int argc, char **argv)
+{
+	int rc;
+
+	if ((rc = run_prepare(&h->x, &cmd_rehearse_entry, argc, argv)) != 0)
+		return rc;
+	if (h->list) {
+		list_scenarios(h->x.c);
+		return -1;
 	}
-	if ((rc = run_load_ceremony(&x, argv[optind])) != 0)
-		goto out;
-	if (list) {
-		rc = list_scenarios(x.c);
-		goto out;
-	}
-	if (scenario != NULL &&
-	    (sc = ceremony_scenario_find(x.c, scenario)) == NULL) {
+	if (h->scenario != NULL && (h->sc = ceremony_scenario_find(h->x.c,
+	    h->scenario)) == NULL) {
 		cli_warnx("ceremony '%s' has no scenario '%s' (see keyrite "
-		    "rehearse %s --list-scenarios)", x.c->id.s, scenario,
-		    argv[optind]);
-		rc = EX_USAGE;
-		goto out;
+		    "rehearse %s --list-scenarios)", h->x.c->id.s, h->scenario,
+		    h->x.path);
+		return EX_USAGE;
 	}
-	if (batch == NULL && !(isatty(STDIN_FILENO) &&
-	    isatty(STDOUT_FILENO))) {
-		cli_warnx("no terminal: use --batch ANSWERS.yaml");
-		rc = EX_USAGE;
-		goto out;
-	}
-	if ((rc = run_check_sets(&x)) != 0 || (batch != NULL &&
-	    (rc = run_load_answers(&x, batch, 1)) != 0))
-		goto out;
+	if ((rc = run_check_terminal(&h->x)) != 0)
+		return rc;
+	return run_setup(&h->x, 1);
+}
+
+static int
+rehearse_sandbox(struct rehearsal *h)
+{
+	struct sandbox_opts so;
+	struct kr_err e;
+	size_t i;
 
 	kr_err_clear(&e);
 	memset(&so, 0, sizeof(so));
-	so.c = x.c;
-	so.keep_dir = keep;
+	so.c = h->x.c;
+	so.keep_dir = h->keep;
 	so.param = known_param;
-	so.param_arg = &x;
-	so.scenario = sc;
-	if ((rc = sandbox_create(&so, &sb, &e)) != 0) {
-		rc = cli_fail(&e);
-		goto out;
-	}
-	printf("REHEARSAL of %s in sandbox %s%s\n", x.c->id.s, sb->dir,
-	    sb->resumed ? " (resumed)" : "");
-	if (sb->npresets > 0 && (presets = calloc(sb->npresets,
-	    sizeof(*presets))) == NULL) {
+	so.param_arg = &h->x;
+	so.scenario = h->sc;
+	if (sandbox_create(&so, &h->sb, &e) != 0)
+		return cli_fail(&e);
+	printf("REHEARSAL of %s in sandbox %s%s\n", h->x.c->id.s,
+	    h->sb->dir, h->sb->resumed ? " (resumed)" : "");
+	if (h->sb->npresets > 0 && (h->presets = calloc(h->sb->npresets,
+	    sizeof(*h->presets))) == NULL) {
 		cli_warnx("out of memory");
-		rc = EX_IOERR;
-		goto out;
+		return EX_IOERR;
 	}
-	for (i = 0; i < sb->npresets; i++) {
-		presets[i].name = sb->presets[i].name;
-		presets[i].value = sb->presets[i].value;
+	for (i = 0; i < h->sb->npresets; i++) {
+		h->presets[i].name = h->sb->presets[i].name;
+		h->presets[i].value = h->sb->presets[i].value;
 	}
-	memset(&ro, 0, sizeof(ro));
-	ro.c = x.c;
-	ro.ceremony_path = x.path;
-	memcpy(ro.ceremony_sha256, x.sha256, sizeof(ro.ceremony_sha256));
+	return 0;
+}
+
+static int
+rehearse_run(struct rehearsal *h)
+{
+	struct runner_opts ro;
+	struct tui_opts to;
+	char hint[PATH_MAX * 2 + 64];
+	struct sandbox *sb = h->sb;
+	int rc;
+
+	run_opts_init(&h->x, &ro);
 	ro.state_dir = sb->state_dir;
 	ro.log_path = sb->log_path;
 	ro.out_dir = sb->out_dir;
 	ro.media_dir = sb->media_dir;
 	ro.rehearsal = 1;
-	ro.scenario = sc;
+	ro.scenario = h->sc;
 	ro.faults = sb->faults;	/* the trainee is not told of them */
 	ro.vault_dir = sb->vault_dir;
 	ro.overrides = sb->overrides;
 	ro.noverrides = sb->noverrides;
-	ro.scrypt_log2n = (int)log2n;
-	if (batch == NULL) {
-		memset(&to, 0, sizeof(to));
-		to.sets = x.sets;
-		to.nsets = x.nsets;
-		to.presets = presets;
-		to.npresets = sb->npresets;
-		to.scenario = sc != NULL ? sc->name.s : NULL;
-		if (sb->keep && (size_t)snprintf(hint, sizeof(hint), "keyrite "
-		    "rehearse %s --keep %s", x.path, sb->dir) < sizeof(hint))
-			to.resume_hint = hint;
-		rc = tui_run(&ro, &to);
-	} else
-		rc = run_batch(&x, &ro, presets, sb->npresets, -1);
+	ro.scrypt_log2n = (int)h->log2n;
+	memset(&to, 0, sizeof(to));
+	to.scenario = h->sc != NULL ? h->sc->name.s : NULL;
+	if (sb->keep && (size_t)snprintf(hint, sizeof(hint), "keyrite "
+	    "rehearse %s --keep %s", h->x.path, sb->dir) < sizeof(hint))
+		to.resume_hint = hint;
+	rc = run_front(&h->x, &ro, &to, h->presets, sb->npresets, -1);
 	if (sb->keep)
 		printf("REHEARSAL sandbox kept in %s\n", sb->dir);
-out:
-	if (sb != NULL) {
+	return rc;
+}
+
+static int
+cmd_rehearse_exec(int argc, char **argv)
+{
+	struct rehearsal h;
+	struct kr_err e;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	if ((rc = cli_harden()) != 0)
+		return rc;
+	if ((rc = rehearse_args(&h, argc, argv)) == 0 &&
+	    (rc = rehearse_check(&h, argc, argv)) == 0 &&
+	    (rc = rehearse_sandbox(&h)) == 0)
+		rc = rehearse_run(&h);
+	if (h.sb != NULL) {
 		kr_err_clear(&e);
-		if (sandbox_destroy(sb, &e) != 0) {
+		if (sandbox_destroy(h.sb, &e) != 0) {
 			cli_warnx("cannot remove the sandbox: %s", e.msg);
 			if (rc == 0)
 				rc = EX_IOERR;
 		}
 	}
-	free(presets);
-	run_ctx_free(&x);
-	return rc;
+	free(h.presets);
+	run_ctx_free(&h.x);
+	return rc < 0 ? 0 : rc;
 }
 
 const struct cmd_entry cmd_rehearse_entry = {

@@ -50,6 +50,39 @@ default_state(char *out, size_t outsz)
 	return 0;
 }
 
+/* The defaults: the state directory, OUT and OUT/<id>.log. */
+static int
+run_paths(const struct run_ctx *x, const char **state_dir,
+    const char **out_dir, const char **log_path, char *state, char *out,
+    char *logp, size_t sz)
+{
+	struct kr_err e;
+	int rc;
+
+	if (*state_dir == NULL) {
+		if ((rc = default_state(state, sz)) != 0)
+			return rc;
+		*state_dir = state;
+	}
+	if (*out_dir == NULL) {
+		snprintf(out, sz, "./keyrite-out-%s", x->c->id.s);
+		*out_dir = out;
+	}
+	if (*log_path == NULL) {
+		if ((size_t)snprintf(logp, sz, "%s/%s.log", *out_dir,
+		    x->c->id.s) >= sz) {
+			cli_warnx("%s: path too long", *out_dir);
+			return EX_USAGE;
+		}
+		*log_path = logp;
+	}
+	kr_err_clear(&e);
+	if (kr_mkdir_private(*state_dir, &e) != 0 ||
+	    kr_mkdir_private(*out_dir, &e) != 0)
+		return cli_fail(&e);
+	return 0;
+}
+
 static int
 cmd_run_exec(int argc, char **argv)
 {
@@ -58,19 +91,16 @@ cmd_run_exec(int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "media", required_argument, NULL, 'm' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "set", required_argument, NULL, 'S' },
 		{ "pin-fd", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
+		RUN_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_ctx x;
 	struct runner_opts ro;
 	struct tui_opts to;
-	struct kr_err e;
 	char state[PATH_MAX], out[PATH_MAX], logp[PATH_MAX];
 	const char *state_dir = NULL, *log_path = NULL, *out_dir = NULL;
-	const char *media_dir = ".", *batch = NULL;
+	const char *media_dir = ".";
 	int ch, rc, pin_fd = -1;
 
 	memset(&x, 0, sizeof(x));
@@ -78,6 +108,11 @@ cmd_run_exec(int argc, char **argv)
 		return rc;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (run_common_option(&x, &cmd_run_entry, ch, optarg, &rc)) {
+			if (rc != 0)
+				goto out;
+			continue;
+		}
 		switch (ch) {
 		case 's':
 			state_dir = optarg;
@@ -91,20 +126,10 @@ cmd_run_exec(int argc, char **argv)
 		case 'm':
 			media_dir = optarg;
 			break;
-		case 'b':
-			batch = optarg;
-			break;
-		case 'S':
-			if ((rc = run_add_set(&x, optarg)) != 0)
-				goto out;
-			break;
 		case 'p':
 			if ((rc = parse_fd(optarg, &pin_fd)) != 0)
 				goto out;
 			break;
-		case 'h':
-			rc = cli_help(&cmd_run_entry);
-			goto out;
 		default:
 			rc = cli_usage(&cmd_run_entry);
 			goto out;
@@ -114,61 +139,23 @@ cmd_run_exec(int argc, char **argv)
 		rc = cli_usage(&cmd_run_entry);
 		goto out;
 	}
-	if (batch == NULL && !(isatty(STDIN_FILENO) &&
-	    isatty(STDOUT_FILENO))) {
-		cli_warnx("no terminal: use --batch ANSWERS.yaml");
-		rc = EX_USAGE;
+	if ((rc = run_check_terminal(&x)) != 0 ||
+	    (rc = run_prepare(&x, &cmd_run_entry, argc, argv)) != 0 ||
+	    (rc = run_setup(&x, 0)) != 0 ||
+	    (rc = run_paths(&x, &state_dir, &out_dir, &log_path, state, out,
+	    logp, PATH_MAX)) != 0)
 		goto out;
-	}
-	if ((rc = run_load_ceremony(&x, argv[optind])) != 0 ||
-	    (rc = run_check_sets(&x)) != 0 || (batch != NULL &&
-	    (rc = run_load_answers(&x, batch, 0)) != 0))
-		goto out;
-	if (state_dir == NULL) {
-		if ((rc = default_state(state, sizeof(state))) != 0)
-			goto out;
-		state_dir = state;
-	}
-	if (out_dir == NULL) {
-		snprintf(out, sizeof(out), "./keyrite-out-%s", x.c->id.s);
-		out_dir = out;
-	}
-	if (log_path == NULL) {
-		if ((size_t)snprintf(logp, sizeof(logp), "%s/%s.log", out_dir,
-		    x.c->id.s) >= sizeof(logp)) {
-			cli_warnx("%s: path too long", out_dir);
-			rc = EX_USAGE;
-			goto out;
-		}
-		log_path = logp;
-	}
-	kr_err_clear(&e);
-	if (kr_mkdir_private(state_dir, &e) != 0 ||
-	    kr_mkdir_private(out_dir, &e) != 0) {
-		rc = cli_fail(&e);
-		goto out;
-	}
-	memset(&ro, 0, sizeof(ro));
-	ro.c = x.c;
-	ro.ceremony_path = x.path;
-	memcpy(ro.ceremony_sha256, x.sha256, sizeof(ro.ceremony_sha256));
+	run_opts_init(&x, &ro);
 	ro.state_dir = state_dir;
 	ro.log_path = log_path;
 	ro.out_dir = out_dir;
 	ro.media_dir = media_dir;
-	ro.rehearsal = 0;
-	ro.vault_dir = NULL;
-	if (batch == NULL) {
-		memset(&to, 0, sizeof(to));
-		to.sets = x.sets;
-		to.nsets = x.nsets;
-		to.resume_hint = "the same keyrite run command";
-		rc = tui_run(&ro, &to);
-	} else
-		rc = run_batch(&x, &ro, NULL, 0, pin_fd);
+	memset(&to, 0, sizeof(to));
+	to.resume_hint = "the same keyrite run command";
+	rc = run_front(&x, &ro, &to, NULL, 0, pin_fd);
 out:
 	run_ctx_free(&x);
-	return rc;
+	return rc < 0 ? 0 : rc;
 }
 
 const struct cmd_entry cmd_run_entry = {

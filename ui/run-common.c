@@ -2,10 +2,12 @@
  * run-common.c: the parts of `keyrite run' and `keyrite rehearse' that
  * are the same (run-common.h).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "answers.h"
 #include "batch.h"
@@ -18,6 +20,7 @@
 #include "run-common.h"
 #include "runner.h"
 #include "secmem.h"
+#include "tui.h"
 
 static void
 print_diags(const struct diag_list *dl, const char *path)
@@ -160,6 +163,86 @@ run_batch(struct run_ctx *x, struct runner_opts *ro,
 	rc = batch_run(r, &bo);
 	runner_close(r);
 	return rc;
+}
+
+int
+run_common_option(struct run_ctx *x, const struct cmd_entry *cmd, int ch,
+    char *arg, int *rc)
+{
+	*rc = 0;
+	switch (ch) {
+	case 'b':
+		x->batch = arg;
+		return 1;
+	case 'S':
+		*rc = run_add_set(x, arg);
+		return 1;
+	case 'h':
+		*rc = cli_help(cmd);
+		if (*rc == 0)
+			*rc = -1;	/* done: exit 0 */
+		return 1;
+	case '?':
+	case ':':
+		*rc = cli_usage(cmd);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+run_prepare(struct run_ctx *x, const struct cmd_entry *cmd, int argc,
+    char **argv)
+{
+	if (optind != argc - 1)
+		return cli_usage(cmd);
+	return run_load_ceremony(x, argv[optind]);
+}
+
+int
+run_check_terminal(const struct run_ctx *x)
+{
+	if (x->batch == NULL && !(isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO))) {
+		cli_warnx("no terminal: use --batch ANSWERS.yaml");
+		return EX_USAGE;
+	}
+	return 0;
+}
+
+int
+run_setup(struct run_ctx *x, int rehearsal)
+{
+	int rc;
+
+	if ((rc = run_check_sets(x)) != 0)
+		return rc;
+	if (x->batch != NULL)
+		return run_load_answers(x, x->batch, rehearsal);
+	return 0;
+}
+
+void
+run_opts_init(const struct run_ctx *x, struct runner_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->c = x->c;
+	ro->ceremony_path = x->path;
+	memcpy(ro->ceremony_sha256, x->sha256, sizeof(ro->ceremony_sha256));
+}
+
+int
+run_front(struct run_ctx *x, struct runner_opts *ro, struct tui_opts *to,
+    const struct batch_value *presets, size_t npresets, int pin_fd)
+{
+	if (x->batch != NULL)
+		return run_batch(x, ro, presets, npresets, pin_fd);
+	to->sets = x->sets;
+	to->nsets = x->nsets;
+	to->presets = presets;
+	to->npresets = npresets;
+	return tui_run(ro, to);
 }
 
 void

@@ -14,7 +14,9 @@
 
 struct answers;
 struct ceremony;
+struct cmd_entry;
 struct runner_opts;
+struct tui_opts;
 
 struct run_ctx {
 	const char		*path;		/* the ceremony file */
@@ -22,11 +24,46 @@ struct run_ctx {
 	size_t			 len;
 	struct ceremony		*c;
 	uint8_t			 sha256[32];
+	const char		*batch;		/* --batch FILE, or NULL */
 	const char		*answers_path;
 	struct answers		*answers;
 	struct batch_value	*sets;
 	size_t			 nsets;
 };
+
+/* The options both verbs take, for their getopt_long tables. */
+#define RUN_COMMON_OPTIONS \
+	{ "batch", required_argument, NULL, 'b' }, \
+	{ "set", required_argument, NULL, 'S' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+/* Handles one of RUN_COMMON_OPTIONS (and getopt's '?'): returns 1 and
+ * *rc (0: go on; else the command ends with that status: --help, a bad
+ * --set, a bad option), or 0 when ch is the verb's own. */
+int	run_common_option(struct run_ctx *x, const struct cmd_entry *cmd,
+	    int ch, char *arg, int *rc);
+
+/* After the options: one ceremony operand (else usage, 64), read, loaded
+ * and checked.  0, 64, 65, 66 or 74. */
+int	run_prepare(struct run_ctx *x, const struct cmd_entry *cmd, int argc,
+	    char **argv);
+
+/* Without --batch, standard input and output must be a terminal: 0 or
+ * 64 (said). */
+int	run_check_terminal(const struct run_ctx *x);
+
+/* Before running: the --set names (65), the answers file (rehearsal:
+ * PINs allowed).  0 or an exit status. */
+int	run_setup(struct run_ctx *x, int rehearsal);
+
+/* Fills the ceremony part of ro (zeroing the rest). */
+void	run_opts_init(const struct run_ctx *x, struct runner_opts *ro);
+
+/* Runs the ceremony: the wizard (to: its options, sets filled in here)
+ * or, with --batch, the batch loop.  Returns the exit status. */
+int	run_front(struct run_ctx *x, struct runner_opts *ro,
+	    struct tui_opts *to, const struct batch_value *presets,
+	    size_t npresets, int pin_fd);
 
 /* Reads, loads and checks the ceremony (1 MiB at most); prints every
  * diagnostic as `keyrite lint' does.  0, 65, 66 or 74. */

@@ -1,8 +1,9 @@
 /*
  * tui-int.h: what the wizard's files share.  struct tui holds everything
- * the screens draw from: the ceremony, the runner's current prompt, what
- * was typed, the step marks and the event log.  tui.c owns the terminal
- * and the loop; each screen file draws one screen (or the prompt panel of
+ * the screens draw from: the ceremony, the runner's current prompt and
+ * state (runner_state), what was typed, the step marks and the event log.
+ * tui.c owns the terminal and the loop, tui-draw.c the drawing
+ * primitives, tui-field.c the fields; each screen file draws one screen (or the prompt panel of
  * the main screen) and turns keys into edits or an answer.
  *
  * Invariant: the PIN buffers are secure memory, cleansed after every
@@ -90,7 +91,10 @@ struct tui {
 	attr_t			 attrs[TC_MAX];
 
 	enum tui_mark		*marks;
-	const char		*mode;		/* I, O, M or NULL: not known */
+	enum runner_step_status	*steps;		/* runner_state()'s */
+	int			 mode;		/* 'I', 'O', 'M' or 0: not known */
+	size_t			 cur;		/* the runner's step */
+	char			 station[64];	/* its station, or "" */
 	char			 operator_name[128], witness[128];
 	char			 genesis[96], file_sha[96];
 
@@ -125,7 +129,8 @@ struct tui {
 	int			 sig;		/* a terminating signal */
 };
 
-/* tui.c: drawing helpers. */
+/* tui-draw.c: drawing primitives. */
+void	tui_colors_init(struct tui *t);
 attr_t	tui_attr(const struct tui *t, enum tui_color c);
 int	tui_put(int y, int x, int w, attr_t a, const char *s);
 int	tui_putn(int y, int x, int w, attr_t a, const char *s, size_t n);
@@ -139,6 +144,8 @@ void	tui_keys(struct tui *t, const char *keys);
 void	tui_layout(struct tui_layout *l);
 int	tui_too_small(struct tui *t);
 const char *tui_mark_str(const struct tui *t, enum tui_mark m);
+
+/* tui-field.c: field editing. */
 void	tui_field_draw(struct tui *t, int y, int x, int w,
 	    const struct tui_field *f, int focused);
 void	tui_secret_draw(struct tui *t, int y, int x, int w, size_t len,
@@ -147,8 +154,10 @@ int	tui_field_key(struct tui_field *f, int ch);
 int	tui_secret_key(uint8_t *buf, size_t *len, int ch);
 void	tui_field_set(struct tui_field *f, const char *s);
 int	tui_is_enter(int ch);
-int	tui_submit(struct tui *t, struct runner_answer *a);
 void	tui_pins_clear(struct tui *t);
+
+/* tui.c: the loop. */
+int	tui_submit(struct tui *t, struct runner_answer *a);
 const char *tui_step_id(const struct tui *t);
 
 /* Wrapped text: up to max lines of at most w columns; returns the count

@@ -2,8 +2,8 @@
  * tui-log.c: the runner's events as a live pane under the main screen and
  * as a full-screen view (l).  Every event is kept (up to TUI_LOG_MAX
  * lines) with its step, so the main screen can show a step's own output
- * (tui-result.c).  The events also keep the step marks and the module's
- * mode up to date.  Nothing secret reaches an event (runner.h).
+ * (tui-result.c).  The events also keep the step marks up to date while
+ * the runner works (the loop then takes them from runner_state).  Nothing secret reaches an event (runner.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,18 +53,12 @@ add(struct tui *t, enum runner_event_kind kind, size_t step,
 static void
 note_result(struct tui *t, size_t i, const char *text)
 {
-	const struct ceremony_step *s = &t->c->steps[i];
-	const struct ceremony_value *v;
-
 	if (strcmp(text, "skipped") == 0) {
 		t->marks[i] = TM_SKIPPED;
 		return;
 	}
 	/* a failure is marked when the decision is asked (tui.c) */
 	t->marks[i] = TM_DONE;
-	if (s->action.s != NULL && strcmp(s->action.s, "set-mode") == 0 &&
-	    (v = ceremony_step_with(s, "mode")) != NULL && !v->is_list)
-		t->mode = v->scalar.s;
 }
 
 void

@@ -25,17 +25,18 @@
 #include "tui-int.h"
 
 static const char *
-mode_name(const char *m)
+mode_name(int m)
 {
-	if (m == NULL)
-		return "- (not set by this ceremony yet)";
-	if (strcmp(m, "I") == 0)
+	switch (m) {
+	case 'I':
 		return "I (initialization)";
-	if (strcmp(m, "O") == 0)
+	case 'O':
 		return "O (operational)";
-	if (strcmp(m, "M") == 0)
+	case 'M':
 		return "M (maintenance)";
-	return m;
+	default:
+		return "- (not known)";
+	}
 }
 
 static const char *
@@ -424,14 +425,15 @@ tui_main_draw(struct tui *t)
 	if (t->have_p && p->step != NULL)
 		snprintf(right, sizeof(right), "step %zu/%zu",
 		    p->step_index + 1, t->c->nsteps);
+	else if (t->cur < t->c->nsteps)
+		snprintf(right, sizeof(right), "step %zu/%zu", t->cur + 1,
+		    t->c->nsteps);
 	tui_header(t, right);
 	station[0] = '\0';
-	if (t->have_p && p->station != NULL) {
-		for (i = 0; p->station[i] != '\0' && i + 1 < sizeof(station);
-		    i++)
-			station[i] = (char)toupper((unsigned char)p->station[i]);
-		station[i] = '\0';
-	}
+	m = t->have_p && p->station != NULL ? p->station : t->station;
+	for (i = 0; m[i] != '\0' && i + 1 < sizeof(station); i++)
+		station[i] = (char)toupper((unsigned char)m[i]);
+	station[i] = '\0';
 	tui_putf(1, 1, COLS - 2, tui_attr(t, TC_TITLE), "Station: %-14s "
 	    "Module: %s", station[0] != '\0' ? station : "-",
 	    mode_name(t->mode));

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tui-draw.c: the wizard's drawing primitives: attributes and colours,
+ * UTF-8 text clipped to a width, word wrap, lines, the header, the keys
+ * row, the main layout and the too-small screen.
+ *
+ * Drawing goes through tui_put(), which decodes UTF-8 (an invalid byte or
+ * a control character shows as '?') and clips to a width, so text from
+ * the ceremony or the log never moves the cursor.  Under LANG=C the marks
+ * and lines are ASCII; NO_COLOR or a monochrome terminal uses bold and
+ * reverse video only.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "tui-int.h"
+
+attr_t
+tui_attr(const struct tui *t, enum tui_color c)
+{
+	return t->attrs[c];
+}
+
+/* Attributes: colours unless NO_COLOR or a monochrome terminal. */
+void
+tui_colors_init(struct tui *t)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	t->attrs[TC_NORMAL] = A_NORMAL;
+	t->attrs[TC_HEADER] = A_REVERSE;
+	t->attrs[TC_REHEARSAL] = A_REVERSE | A_BOLD;
+	t->attrs[TC_OK] = A_BOLD;
+	t->attrs[TC_ERR] = A_BOLD;
+	t->attrs[TC_WARN] = A_BOLD;
+	t->attrs[TC_CURRENT] = A_REVERSE;
+	t->attrs[TC_DIM] = A_NORMAL;
+	t->attrs[TC_FIELD] = A_UNDERLINE;
+	t->attrs[TC_TITLE] = A_BOLD;
+	if ((nc != NULL && nc[0] != '\0') || !has_colors() ||
+	    start_color() == ERR || COLORS < 8)
+		return;
+	use_default_colors();
+	init_pair(1, COLOR_WHITE, COLOR_BLUE);
+	init_pair(2, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(3, COLOR_GREEN, -1);
+	init_pair(4, COLOR_RED, -1);
+	init_pair(5, COLOR_YELLOW, -1);
+	init_pair(6, COLOR_CYAN, -1);
+	t->color = 1;
+	t->attrs[TC_HEADER] = COLOR_PAIR(1) | A_BOLD;
+	t->attrs[TC_REHEARSAL] = COLOR_PAIR(2) | A_BOLD;
+	t->attrs[TC_OK] = COLOR_PAIR(3) | A_BOLD;
+	t->attrs[TC_ERR] = COLOR_PAIR(4) | A_BOLD;
+	t->attrs[TC_WARN] = COLOR_PAIR(5) | A_BOLD;
+	t->attrs[TC_CURRENT] = COLOR_PAIR(6) | A_BOLD | A_REVERSE;
+}
+
+const char *
+tui_mark_str(const struct tui *t, enum tui_mark m)
+{
+	static const char *const u[] = { "\xc2\xb7", "\xe2\x96\xb6",
+	    "\xe2\x9c\x93", "\xe2\x9c\x97", "-", "!" };
+	static const char *const a[] = { ".", ">", "+", "x", "-", "!" };
+
+	if ((unsigned)m > TM_EXCEPTION)
+		m = TM_PENDING;
+	return t->utf8 ? u[m] : a[m];
+}
+
+/* Decodes one character: its width (0 for a combining one), or -1 with
+ * a '?' to show. */
+static size_t
+decode(const char *s, size_t n, mbstate_t *st, wchar_t *wc, int *w)
+{
+	size_t k;
+
+	k = mbrtowc(wc, s, n, st);
+	if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+		memset(st, 0, sizeof(*st));
+		*wc = L'?';
+		*w = 1;
+		return 1;
+	}
+	if (*wc < 0x20 || *wc == 0x7f || (*wc >= 0x80 && *wc < 0xa0)) {
+		*wc = L'?';
+		*w = 1;
+		return k;
+	}
+	if ((*w = wcwidth(*wc)) < 0) {
+		*wc = L'?';
+		*w = 1;
+	}
+	return k;
+}
+
+int
+tui_textw(const char *s, size_t n)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t k;
+	int w, total = 0;
+
+	memset(&st, 0, sizeof(st));
+	while (n > 0 && *s != '\0') {
+		k = decode(s, n, &st, &wc, &w);
+		total += w;
+		s += k;
+		n -= k;
+	}
+	return total;
+}
+
+/* Draws at most n bytes of s in w columns; returns the columns used. */
+int
+tui_putn(int y, int x, int w, attr_t a, const char *s, size_t n)
+{
+	wchar_t buf[256];
+	mbstate_t st;
+	wchar_t wc;
+	size_t k, nb = 0;
+	int cw, used = 0;
+
+	if (w <= 0)
+		return 0;
+	memset(&st, 0, sizeof(st));
+	attrset(a);
+	move(y, x);
+	while (n > 0 && *s != '\0') {
+		k = decode(s, n, &st, &wc, &cw);
+		if (used + cw > w)
+			break;
+		buf[nb++] = wc;
+		used += cw;
+		s += k;
+		n -= k;
+		if (nb == sizeof(buf) / sizeof(buf[0]) - 1) {
+			buf[nb] = L'\0';
+			addnwstr(buf, (int)nb);
+			nb = 0;
+		}
+	}
+	buf[nb] = L'\0';
+	if (nb > 0)
+		addnwstr(buf, (int)nb);
+	attrset(A_NORMAL);
+	return used;
+}
+
+int
+tui_put(int y, int x, int w, attr_t a, const char *s)
+{
+	return tui_putn(y, x, w, a, s, strlen(s));
+}
+
+int
+tui_putf(int y, int x, int w, attr_t a, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return tui_put(y, x, w, a, buf);
+}
+
+size_t
+tui_wrap(const char *s, int w, struct tui_line *lines, size_t max)
+{
+	mbstate_t st;
+	wchar_t wc;
+	const char *p, *start, *brk;
+	size_t count = 0, k;
+	int cw, used;
+
+	if (w < 1)
+		w = 1;
+	p = s;
+	while (*p != '\0') {
+		start = p;
+		brk = NULL;
+		used = 0;
+		memset(&st, 0, sizeof(st));
+		while (*p != '\0' && *p != '\n') {
+			k = decode(p, strlen(p), &st, &wc, &cw);
+			if (used + cw > w)
+				break;
+			if (*p == ' ')
+				brk = p;
+			used += cw;
+			p += k;
+		}
+		if (*p != '\0' && *p != '\n' && brk != NULL && brk > start) {
+			if (count < max) {
+				lines[count].s = start;
+				lines[count].n = (size_t)(brk - start);
+			}
+			count++;
+			p = brk + 1;
+			continue;
+		}
+		if (count < max) {
+			lines[count].s = start;
+			lines[count].n = (size_t)(p - start);
+		}
+		count++;
+		if (*p == '\n')
+			p++;
+	}
+	return count;
+}
+
+void
+tui_hline(const struct tui *t, int y, int x, int w)
+{
+	int i;
+
+	move(y, x);
+	for (i = 0; i < w; i++)
+		addstr(t->utf8 ? "\xe2\x94\x80" : "-");
+}
+
+void
+tui_vline(const struct tui *t, int y, int x, int h)
+{
+	int i;
+
+	for (i = 0; i < h; i++)
+		mvaddstr(y + i, x, t->utf8 ? "\xe2\x94\x82" : "|");
+}
+
+/* Row 0: keyrite, the ceremony, LIVE or REHEARSAL on the right. */
+void
+tui_header(struct tui *t, const char *right)
+{
+	const char *mark = t->ro->rehearsal ? " REHEARSAL " : " LIVE ";
+	int cols = COLS, mw = (int)strlen(mark), rw;
+
+	attrset(tui_attr(t, TC_HEADER));
+	mvhline(0, 0, ' ', cols);
+	rw = right != NULL ? tui_textw(right, strlen(right)) : 0;
+	tui_putf(0, 1, cols - mw - rw - 4, tui_attr(t, TC_HEADER),
+	    "keyrite: %s", t->c->title.s != NULL ? t->c->title.s :
+	    t->c->id.s);
+	if (right != NULL)
+		tui_put(0, cols - mw - rw - 2, rw, tui_attr(t, TC_HEADER),
+		    right);
+	tui_put(0, cols - mw, mw, t->ro->rehearsal ?
+	    tui_attr(t, TC_REHEARSAL) : tui_attr(t, TC_HEADER), mark);
+}
+
+/* The last row: what the keys do now. */
+void
+tui_keys(struct tui *t, const char *keys)
+{
+	move(LINES - 1, 0);
+	clrtoeol();
+	tui_put(LINES - 1, 1, COLS - 2, tui_attr(t, TC_DIM), t->busy ?
+	    "working..." : keys);
+}
+
+void
+tui_layout(struct tui_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->rows = LINES;
+	l->cols = COLS;
+	l->list_w = COLS >= 120 ? 30 : 24;
+	l->log_h = LINES >= 40 ? 9 : 5;		/* title row + lines */
+	l->body_y = 2;
+	l->log_y = LINES - 2 - l->log_h;
+	l->body_h = l->log_y - l->body_y;
+	l->right_x = l->list_w + 2;
+	l->right_w = COLS - l->right_x - 1;
+}
+
+int
+tui_too_small(struct tui *t)
+{
+	if (COLS >= TUI_MIN_COLS && LINES >= TUI_MIN_LINES)
+		return 0;
+	erase();
+	tui_put(0, 0, COLS, tui_attr(t, TC_REHEARSAL),
+	    t->ro->rehearsal ? "REHEARSAL" : "LIVE");
+	tui_putf(LINES / 2, 0, COLS, tui_attr(t, TC_ERR),
+	    "terminal too small (need %dx%d, have %dx%d)", TUI_MIN_COLS,
+	    TUI_MIN_LINES, COLS, LINES);
+	refresh();
+	return 1;
+}
