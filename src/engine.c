@@ -121,6 +121,8 @@ engine_by_name(const char *name)
 {
 	if (name == NULL || strcmp(name, "soft") == 0)
 		return engine_soft();
+	if (strcmp(name, "pkcs11") == 0)
+		return engine_pkcs11();
 	return NULL;
 }
 
@@ -129,14 +131,21 @@ engine_open(const char *name, const char *dir, const char *token, int flags,
     const struct engine_ops **ops, struct engine **out, struct kr_err *e)
 {
 	const struct engine_ops *o;
+	int r;
 
 	*out = NULL;
 	if ((o = engine_by_name(name)) == NULL)
-		return kr_errf(e, KR_EUSAGE, "engine '%s': unknown (known: soft)",
-		    name);
-	if (token != NULL)
+		return kr_errf(e, KR_EUSAGE, "engine '%s': unknown (known: soft, "
+		    "pkcs11)", name);
+	if (token != NULL && o->open_token == NULL)
 		return kr_errf(e, KR_EUSAGE, "engine '%s' takes no token "
-		    "(the PKCS#11 engine does)", o->name);
-	*ops = o;
-	return o->open(dir, flags, out, e);
+		    "(the pkcs11 engine does)", o->name);
+	if (token == NULL && o->open_token != NULL)
+		return kr_errf(e, KR_EUSAGE, "engine '%s' needs a token URI "
+		    "(--token 'pkcs11:token=...;...?module-path=...')", o->name);
+	r = token != NULL ? o->open_token(dir, token, flags, out, e) :
+	    o->open(dir, flags, out, e);
+	if (r == 0)
+		*ops = o;
+	return r;
 }

@@ -132,12 +132,43 @@ struct engine_key_info {
 	int		cosigners[ENGINE_MAX_CARDS];
 };
 
+/* A PKCS#11 token as 'module status --token' shows it (engine-pkcs11*.c). */
+struct engine_mech {
+	unsigned long	type;
+	char		name[40];			/* "CKM_AES_KEY_WRAP_PAD" */
+	char		flags[80];			/* "wrap unwrap encrypt" */
+	unsigned long	min_bits, max_bits;		/* as the token says */
+};
+
+struct engine_object {
+	char		cls[16];			/* "private-key", ... */
+	char		label[ENGINE_NAME_MAX];
+	char		id_hex[ENGINE_HEX256];		/* CKA_ID, up to 32 bytes */
+	char		type[8];			/* "RSA", "EC", "AES" */
+	char		attrs[160];			/* "sensitive !extractable ..." */
+};
+
+struct engine_token {
+	char		module_path[ENGINE_PATH_MAX];
+	char		library[80];			/* description and version */
+	char		label[33], manufacturer[33], model[17], serial[17];
+	char		flags[160];			/* "initialized login-required ..." */
+	size_t		nmechs;
+	struct engine_mech *mechs;
+	size_t		nobjects;
+	struct engine_object *objects;			/* keyrite's public objects */
+	int		wrap_ok;			/* 1: packaging allowed */
+	char		wrap_mech[48];			/* the KWP mechanism used */
+	char		wrap_check[512];		/* why not, or what passed */
+};
+
 struct engine_status {
 	int		 mode;				/* enum engine_mode */
 	int		 has_world;
 	struct engine_world_info world;
 	size_t		 nkeys;
 	struct engine_key_info *keys;			/* sorted by ident, appname */
+	struct engine_token *token;			/* PKCS#11 only, else NULL */
 };
 
 /* The legacy toolset's two packages, checked against a pinned root hash. */
@@ -179,6 +210,9 @@ struct engine_package_req {
 	const char	*kek_pem;	/* SubjectPublicKeyInfo PEM, RSA 2048..4096 */
 	const char	*kid;		/* the KEK's key identifier */
 	const char	*out_name;	/* file name; NULL: <ident>.byok */
+	int		 destroy_after;	/* PKCS#11: destroy the key after
+					   packaging instead of making it
+					   non-extractable */
 };
 
 struct engine_package_result {
@@ -204,6 +238,10 @@ struct engine_ops {
 	 * process holds it; KR_ENOINPUT when missing and not creating). */
 	int	(*open)(const char *dir, int flags, struct engine **out,
 		    struct kr_err *e);
+	/* The same for an engine that drives a token named by an RFC 7512
+	 * URI (dir may be NULL to look only); NULL in the software module. */
+	int	(*open_token)(const char *dir, const char *uri, int flags,
+		    struct engine **out, struct kr_err *e);
 	void	(*close)(struct engine *);
 
 	/* Mode, world, cards and keys with their ACLs; free with status_free. */
@@ -268,12 +306,22 @@ struct engine_ops {
 	int	(*cosign)(struct engine_quorum *, const uint8_t *msg, size_t len,
 		    struct engine_cosig *out, size_t max, size_t *n,
 		    struct kr_err *e);
+	/* PKCS#11 only (NULL in the software module): the SO, logged in by
+	 * the authorized quorum, creates the KEK in pem_path on the token as
+	 * a trusted, wrap-only, non-modifiable public key for ident;
+	 * sha256 is its SPKI's, for the log. */
+	int	(*import_kek)(struct engine *, struct engine_quorum *,
+		    const char *pem_path, const char *ident,
+		    char sha256[ENGINE_HEX256], struct kr_err *e);
 };
 
 /* The built-in software module. */
 const struct engine_ops *engine_soft(void);
 
-/* The engine called name ("soft"; NULL means "soft"), or NULL. */
+/* The PKCS#11 engine (engine-pkcs11*.c): a token named by an RFC 7512 URI. */
+const struct engine_ops *engine_pkcs11(void);
+
+/* The engine called name ("soft", "pkcs11"; NULL means "soft"), or NULL. */
 const struct engine_ops *engine_by_name(const char *name);
 
 /* Opens engine name (NULL: "soft") on state directory dir; token is the

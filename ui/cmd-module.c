@@ -18,16 +18,22 @@ static int cmd_module_exec(int argc, char **argv);
 
 const struct cmd_entry cmd_module_entry = {
 	"module",
-	"module status [--state DIR]",
-	"show the built-in software module: mode, world, cards, keys",
+	"module status [--state DIR] [--token URI]",
+	"show the software module (mode, world, cards, keys) or a PKCS#11 token",
 	"  --state DIR   the module's state directory (default\n"
 	"                $XDG_DATA_HOME/keyrite/module, else\n"
 	"                ~/.local/share/keyrite/module)\n"
+	"  --token URI   a PKCS#11 token by its RFC 7512 URI with its module:\n"
+	"                'pkcs11:token=LABEL?module-path=/path/module.so'\n"
 	"\n"
 	"Prints the mode, the world (id, cipher suite, K/N quorum, cards and\n"
-	"their public keys) and every key with its ACL.  Exit status 66 when\n"
-	"the state directory is missing, 65 when a file in it is damaged, 75\n"
-	"when another keyrite process holds it.\n",
+	"their public keys) and every key with its ACL.  With --token: the\n"
+	"token, its mechanisms, keyrite's objects visible without logging in,\n"
+	"and whether the token may package (RFC 5649 known answers through its\n"
+	"key wrap with padding and a test wrap checked in software).  Exit\n"
+	"status 66 when the state directory or token is missing, 65 when a\n"
+	"file in it is damaged, 75 when another keyrite process holds it, 64\n"
+	"for a URI with a slot, a PIN or an unknown attribute.\n",
 	cmd_module_exec,
 };
 
@@ -100,11 +106,49 @@ print_status(const char *dir, const struct engine_status *st)
 		printf("\nNo keys.\n");
 }
 
+static void
+print_token(const struct engine_token *t)
+{
+	const struct engine_mech *m;
+	const struct engine_object *o;
+	size_t i;
+
+	printf("Token (pkcs11)\n");
+	printf(" %-14s %s\n", "module", t->module_path);
+	printf(" %-14s %s\n", "library", t->library);
+	printf(" %-14s %s\n", "label", t->label);
+	printf(" %-14s %s\n", "manufacturer", t->manufacturer);
+	printf(" %-14s %s\n", "model", t->model);
+	printf(" %-14s %s\n", "serial", t->serial);
+	printf(" %-14s %s\n", "flags", t->flags);
+	printf("\nPackaging\n");
+	printf(" %-14s %s\n", "key wrap", t->wrap_mech[0] != '\0' ?
+	    t->wrap_mech : "none");
+	printf(" %-14s %s: %s\n", "check", t->wrap_ok ? "passed" : "refused",
+	    t->wrap_check);
+	printf("\nMechanisms\n");
+	for (i = 0; i < t->nmechs; i++) {
+		m = &t->mechs[i];
+		printf(" %-28s %-6lu %-6lu %s\n", m->name, m->min_bits,
+		    m->max_bits, m->flags);
+	}
+	for (i = 0; i < t->nobjects; i++) {
+		o = &t->objects[i];
+		printf("\nObject %s \"%s\"\n", o->cls, o->label);
+		printf(" %-14s %s\n", "type", o->type);
+		printf(" %-14s %s\n", "id", o->id_hex);
+		printf(" %-14s %s\n", "attributes", o->attrs);
+	}
+	if (t->nobjects == 0)
+		printf("\nNo keyrite objects visible without logging in.\n");
+}
+
 static int
 cmd_module_exec(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "state", required_argument, NULL, 's' },
+		{ "token", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct engine_ops *ops = NULL;
@@ -112,7 +156,7 @@ cmd_module_exec(int argc, char **argv)
 	struct engine *eng = NULL;
 	struct kr_err e;
 	char dir[PATH_MAX];
-	const char *state = NULL;
+	const char *state = NULL, *token = NULL;
 	int c, rc;
 
 	kr_err_clear(&e);
@@ -122,31 +166,38 @@ cmd_module_exec(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:t:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			state = optarg;
+			break;
+		case 't':
+			token = optarg;
 			break;
 		default:
 			return cli_usage(&cmd_module_entry);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (state != NULL && token != NULL))
 		return cli_usage(&cmd_module_entry);
 	if ((rc = cli_harden()) != 0)
 		return rc;
-	if (state == NULL) {
+	if (state == NULL && token == NULL) {
 		if (engine_default_state_dir(dir, sizeof(dir), &e) != 0)
 			return cli_fail(&e);
 		state = dir;
 	}
-	if (engine_open(NULL, state, NULL, 0, &ops, &eng, &e) != 0)
+	if (engine_open(token != NULL ? "pkcs11" : NULL, state, token, 0, &ops,
+	    &eng, &e) != 0)
 		return cli_fail(&e);
 	if (ops->status(eng, &st, &e) != 0) {
 		ops->close(eng);
 		return cli_fail(&e);
 	}
-	print_status(state, &st);
+	if (st.token != NULL)
+		print_token(st.token);
+	else
+		print_status(state, &st);
 	ops->status_free(&st);
 	ops->close(eng);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

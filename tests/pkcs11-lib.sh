@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: ISC
+# pkcs11-lib.sh: sourced by the PKCS#11 tests after tap.sh.  Finds the
+# conforming token (tests/pkcs11-softhsm.sh builds it once and caches it)
+# and the stock Debian SoftHSM, and makes a token directory of this test's
+# own.  Skips the whole test, saying why, when there is no conforming token.
+#   P11_LIB     the conforming module (SoftHSM 2.6.1 with our KWP patch)
+#   P11_STOCK   Debian's SoftHSM 2.6.1 module, or "" when not installed
+#   p11_init LABEL [MODULE]   initialises a token (SO PIN and user PIN of
+#                             this test's own: test tokens only)
+: "${P11_STOCK:=/usr/lib/softhsm/libsofthsm2.so}"
+[ -f "$P11_STOCK" ] || P11_STOCK=
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+command -v pkcs11-tool >/dev/null 2>&1 || skip_all "no pkcs11-tool (Debian package opensc)"
+P11_LIB=$(sh "$top_srcdir/tests/pkcs11-softhsm.sh" 2>"$TAP_TMP/softhsm.err")
+case $? in
+0) ;;
+*) skip_all "no conforming token: $(echo "$P11_LIB" | tail -1)" ;;
+esac
+
+mkdir -p "$TAP_TMP/tokens"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
+	"$TAP_TMP/tokens" >"$TAP_TMP/softhsm2.conf"
+SOFTHSM2_CONF=$TAP_TMP/softhsm2.conf
+export SOFTHSM2_CONF
+
+p11_init() {
+	pkcs11-tool --module "${2:-$P11_LIB}" --init-token --label "$1" \
+		--so-pin 87654321 >/dev/null 2>&1 &&
+	pkcs11-tool --module "${2:-$P11_LIB}" --token-label "$1" --init-pin \
+		--login --so-pin 87654321 --pin 123456 >/dev/null 2>&1
+}
