@@ -40,8 +40,10 @@ struct tr {
 	struct audit_buf	 faults;	/* a rehearsal's injected faults */
 	struct step_row		*steps;
 	size_t			 nsteps;
-	char			 signers[16][132];
+	char			 signers[16][132];	/* escaped */
 	size_t			 nsigners;
+	char			 operator[132];		/* escaped */
+	struct audit_buf	 notes;
 	char			 ceremony[132];
 	char			 title[1100];
 	char			 scenario[132];
@@ -53,22 +55,21 @@ struct tr {
 	int			 stopped;	/* the last event was "stopped" */
 };
 
-/* One cell or line: control characters become spaces; '|' is escaped in
- * markdown. */
+/* One cell or line: C0, C1 and bidirectional controls escaped
+ * (audit-escape.c); markdown's own characters escaped in markdown. */
 static void
 add_cell(struct tr *t, struct audit_buf *b, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	struct audit_buf esc = { 0 };
+	const char *p;
 
-		if (c < 0x20 || c == 0x7f)
-			audit_buf_addc(b, ' ');
-		else if (t->md && strchr("|\\*_`<>[]", c) != NULL) {
+	audit_add_escaped(&esc, s);
+	for (p = esc.p != NULL ? esc.p : ""; *p != '\0'; p++) {
+		if (t->md && strchr("|\\*_`<>[]", *p) != NULL)
 			audit_buf_addc(b, '\\');
-			audit_buf_addc(b, (char)c);
-		} else
-			audit_buf_addc(b, (char)c);
+		audit_buf_addc(b, *p);
 	}
+	audit_buf_free(&esc);
 }
 
 static void
@@ -79,6 +80,17 @@ grouped(const uint8_t *h, char *out, size_t outsz)
 	kr_hex_encode(h, 32, hex, sizeof(hex));
 	if (kr_hex_group(hex, 8, 0, out, outsz) < 0)
 		snprintf(out, outsz, "%s", hex);
+}
+
+/* A name from the log into a fixed buffer, its controls escaped. */
+static void
+esc_copy(char *dst, size_t sz, const char *s)
+{
+	struct audit_buf b = { 0 };
+
+	audit_add_escaped(&b, s != NULL ? s : "");
+	snprintf(dst, sz, "%s", b.p != NULL ? b.p : "");
+	audit_buf_free(&b);
 }
 
 static const char *
@@ -115,6 +127,8 @@ add_signer(struct tr *t, const char *actor)
 	for (i = 0; i < t->nsigners; i++)
 		if (strcmp(t->signers[i], actor) == 0)
 			return;
+	if (strcmp(t->operator, actor) == 0)
+		return;
 	if (t->nsigners < sizeof(t->signers) / sizeof(t->signers[0]))
 		snprintf(t->signers[t->nsigners++], sizeof(t->signers[0]), "%s",
 		    actor);
@@ -213,6 +227,7 @@ static void
 take_step(struct tr *t, struct step_row *s, const struct audit_line *l)
 {
 	const json_t *d = l->data;
+	char who[132];
 
 	switch (l->event) {
 	case AUDIT_EV_STEP_START:
@@ -220,7 +235,7 @@ take_step(struct tr *t, struct step_row *s, const struct audit_line *l)
 		if (s->t[0] == '\0')
 			snprintf(s->t, sizeof(s->t), "%s", l->t);
 		if (l->actor != NULL)
-			snprintf(s->actor, sizeof(s->actor), "%s", l->actor);
+			esc_copy(s->actor, sizeof(s->actor), l->actor);
 		break;
 	case AUDIT_EV_STEP_RESULT:
 		snprintf(s->result, sizeof(s->result), "%s%s%s",
@@ -228,13 +243,14 @@ take_step(struct tr *t, struct step_row *s, const struct audit_line *l)
 		    str(d, "code"));
 		snprintf(s->t, sizeof(s->t), "%s", l->t);
 		if (l->actor != NULL)
-			snprintf(s->actor, sizeof(s->actor), "%s", l->actor);
+			esc_copy(s->actor, sizeof(s->actor), l->actor);
 		break;
 	case AUDIT_EV_SIGNOFF:
 		if (s->signoffs.len > 0)
 			audit_buf_adds(&s->signoffs, ", ");
-		audit_buf_addf(&s->signoffs, "%s %s", str(d, "role"), l->actor);
-		add_signer(t, l->actor);
+		esc_copy(who, sizeof(who), l->actor);
+		audit_buf_addf(&s->signoffs, "%s %s", str(d, "role"), who);
+		add_signer(t, who);
 		break;
 	default:
 		break;
@@ -264,6 +280,8 @@ take(struct tr *t, const struct audit_line *l)
 	switch (l->event) {
 	case AUDIT_EV_CEREMONY_START:
 		t->have_ceremony = 1;
+		if (l->actor != NULL)
+			esc_copy(t->operator, sizeof(t->operator), l->actor);
 		snprintf(t->ceremony, sizeof(t->ceremony), "%s",
 		    str(d, "ceremony"));
 		snprintf(t->title, sizeof(t->title), "%s", str(d, "title"));
@@ -292,22 +310,34 @@ take(struct tr *t, const struct audit_line *l)
 		grouped(h, g, sizeof(g));
 		bullet(t, &t->artifacts);
 		add_cell(t, &t->artifacts, str(d, "name"));
-		audit_buf_addf(&t->artifacts, " (%lld bytes%s%s, step %s, %s)\n",
+		audit_buf_addf(&t->artifacts, " (%lld bytes%s%s, step %s, %s)%s\n",
 		    (long long)json_integer_value(json_object_get(d, "size")),
 		    json_object_get(d, "kind") ? ", " : "", str(d, "kind"),
-		    l->step != NULL ? l->step : "-", l->t);
+		    l->step != NULL ? l->step : "-", l->t, t->md ? "" :
+		    ", SHA-256:");
+		/* the hash alone on its line: 80 columns, groups whole */
 		audit_buf_addf(&t->artifacts, t->md ? "  SHA-256 `%s`\n" :
-		    "    SHA-256 %s\n", g);
+		    "    %s\n", g);
 		break;
 	case AUDIT_EV_EXCEPTION:
 		bullet(t, &t->exceptions);
-		audit_buf_addf(&t->exceptions, "%s step %s, %s: ", l->t,
-		    l->step != NULL ? l->step : "-",
-		    l->actor != NULL ? l->actor : "-");
+		audit_buf_addf(&t->exceptions, "%s step %s, ", l->t,
+		    l->step != NULL ? l->step : "-");
+		add_cell(t, &t->exceptions, l->actor != NULL ? l->actor : "-");
+		audit_buf_adds(&t->exceptions, ": ");
 		add_cell(t, &t->exceptions, str(d, "reason"));
 		if (json_object_get(d, "code") != NULL)
 			audit_buf_addf(&t->exceptions, " [%s]", str(d, "code"));
 		audit_buf_addc(&t->exceptions, '\n');
+		break;
+	case AUDIT_EV_NOTE:
+		bullet(t, &t->notes);
+		audit_buf_addf(&t->notes, "%s step %s, ", l->t,
+		    l->step != NULL ? l->step : "-");
+		add_cell(t, &t->notes, l->actor != NULL ? l->actor : "-");
+		audit_buf_adds(&t->notes, ": ");
+		add_cell(t, &t->notes, str(d, "text"));
+		audit_buf_addc(&t->notes, '\n');
 		break;
 	case AUDIT_EV_CEREMONY_END:
 		snprintf(t->end, sizeof(t->end), "%s", str(d, "result"));
@@ -396,30 +426,53 @@ anchors(struct tr *t, const struct audit_verify_result *res)
 		    "only --expect-seal anchors it\n", t->md ? "- " : "  ");
 }
 
+/* The first lines: whether the log verifies, before anything else. */
 static void
-render(struct tr *t, const struct audit_verify_result *res, int rc)
+render_head(struct tr *t, const struct audit_verify_result *res, int rc)
 {
-	struct audit_buf b = { 0 };
-	char g[80], line[256], *verdict;
-	size_t i;
+	const char *b = t->md ? "**" : "";
 
 	audit_buf_addf(&t->out, t->md ? "# Ceremony transcript%s\n\n" :
 	    "CEREMONY TRANSCRIPT%s\n===================\n\n",
-	    res->rehearsal ? (t->md ? " (REHEARSAL)" : " (REHEARSAL)") : "");
+	    res->rehearsal ? " (REHEARSAL)" : "");
+	if (rc == KR_EFAIL)
+		audit_buf_addf(&t->out, "%sTHE LOG DOES NOT VERIFY: %s at line "
+		    "%llu. Only the %llu entries before it are shown; they "
+		    "prove nothing about the rest.%s\n", b, res->code_name,
+		    (unsigned long long)res->line,
+		    (unsigned long long)res->entries, b);
+	else if (!res->sealed)
+		audit_buf_addf(&t->out, "%sThe log is NOT SEALED: a valid prefix "
+		    "of %llu entries.%s\n", b, (unsigned long long)res->entries,
+		    b);
+	else
+		audit_buf_addf(&t->out, "The log is sealed and valid in itself. "
+		    "It is anchored only when the anchors below match the "
+		    "paper minutes: keyrite audit verify LOG --expect-genesis G "
+		    "--expect-cards C1,C2,... --expect-seal S.\n");
+}
+
+static void
+render_verdict(struct tr *t, const struct audit_verify_result *res)
+{
+	char *verdict;
+
+	audit_buf_adds(&t->out, t->md ? "\n## Verification\n\n```\n" :
+	    "\nVerification\n------------\n");
 	if ((verdict = audit_verify_report(res, 0)) != NULL) {
-		if (t->md)
-			audit_buf_adds(&t->out, "```\n");
 		audit_buf_adds(&t->out, verdict);
-		if (t->md)
-			audit_buf_adds(&t->out, "```\n");
 		free(verdict);
 	}
-	if (rc == KR_EFAIL)
-		audit_buf_addf(&t->out, "%sThe log does not verify: only the %llu "
-		    "entries before line %llu are shown.%s\n", t->md ? "\n**" :
-		    "\n", (unsigned long long)res->entries,
-		    (unsigned long long)res->line, t->md ? "**" : "");
-	anchors(t, res);
+	if (t->md)
+		audit_buf_adds(&t->out, "```\n");
+}
+
+static void
+render_facts(struct tr *t, const struct audit_verify_result *res)
+{
+	struct audit_buf b = { 0 };
+	char g[80], line[256];
+
 	audit_buf_adds(&t->out, t->md ? "\n## Fingerprints\n\n| | |\n|---|---|\n" :
 	    "\nFingerprints\n------------\n");
 	field(t, "origin", res->origin);
@@ -433,34 +486,40 @@ render(struct tr *t, const struct audit_verify_result *res, int rc)
 		field(t, "file SHA-256", g);
 	} else
 		field(t, "seal", "NOT SEALED");
-	if (t->have_ceremony) {
-		audit_buf_adds(&t->out, t->md ? "\n## Ceremony\n\n| | |\n|---|---|\n" :
-		    "\nCeremony\n--------\n");
-		field(t, "ceremony", t->ceremony);
-		audit_buf_reset(&b);
-		add_cell(t, &b, t->title);
-		field(t, "title", b.p != NULL ? b.p : "");
-		grouped(t->ceremony_sha, g, sizeof(g));
-		field(t, "file SHA-256", g);
-		if (t->scenario[0] != '\0')
-			field(t, "scenario", t->scenario);
-		snprintf(line, sizeof(line), "%s .. %s", t->first_t, t->last_t);
-		field(t, "time", line);
-		field(t, "outcome", t->end[0] != '\0' ? t->end : "(no end)");
-	}
-	section(t, "Parameters", &t->params, "none");
-	section(t, "World and cards", &t->world, "no world created");
+	if (!t->have_ceremony)
+		return;
+	audit_buf_adds(&t->out, t->md ? "\n## Ceremony\n\n| | |\n|---|---|\n" :
+	    "\nCeremony\n--------\n");
+	field(t, "ceremony", t->ceremony);
+	add_cell(t, &b, t->title);
+	field(t, "title", b.p != NULL ? b.p : "");
+	grouped(t->ceremony_sha, g, sizeof(g));
+	field(t, "file SHA-256", g);
+	if (t->scenario[0] != '\0')
+		field(t, "scenario", t->scenario);
+	field(t, "operator", t->operator[0] != '\0' ? t->operator : "-");
+	snprintf(line, sizeof(line), "%s .. %s", t->first_t, t->last_t);
+	field(t, "time", line);
+	field(t, "outcome", t->end[0] != '\0' ? t->end : "(no end)");
+	audit_buf_free(&b);
+}
 
-	audit_buf_adds(&t->out, t->md ? "\n## Steps\n\n| step | activity | result | "
-	    "time | actor | sign-offs |\n|---|---|---|---|---|---|\n" :
+/* The steps: a table in markdown; two lines a step in text (80 columns). */
+static void
+render_steps(struct tr *t)
+{
+	size_t i;
+	int j;
+
+	audit_buf_adds(&t->out, t->md ? "\n## Steps\n\n| step | activity | "
+	    "result | time | actor | sign-offs |\n|---|---|---|---|---|---|\n" :
 	    "\nSteps\n-----\n");
 	if (!t->md)
-		audit_buf_addf(&t->out, "  %-18s %-16s %-10s %-20s %-14s %s\n",
-		    "STEP", "ACTIVITY", "RESULT", "TIME", "ACTOR", "SIGN-OFFS");
+		audit_buf_addf(&t->out, "  %-24s %-20s %-9s %s\n    %s\n", "STEP",
+		    "ACTIVITY", "RESULT", "TIME", "by ACTOR; SIGN-OFFS");
 	for (i = 0; i < t->nsteps; i++) {
 		struct step_row *s = &t->steps[i];
 		const char *cells[6];
-		int j;
 
 		cells[0] = s->id;
 		cells[1] = s->action[0] != '\0' ? s->action : "-";
@@ -477,34 +536,98 @@ render(struct tr *t, const struct audit_verify_result *res, int rc)
 			}
 			audit_buf_addc(&t->out, '\n');
 		} else
-			audit_buf_addf(&t->out, "  %-18s %-16s %-10s %-20s "
-			    "%-14s %s\n", cells[0], cells[1], cells[2],
-			    cells[3], cells[4], cells[5]);
+			audit_buf_addf(&t->out, "  %-24s %-20s %-9s %s\n"
+			    "    by %s; sign-offs: %s\n", cells[0], cells[1],
+			    cells[2], cells[3], cells[4], cells[5]);
 	}
 	if (t->nsteps == 0)
 		audit_buf_adds(&t->out, t->md ? "| - | | | | | |\n" : "  none\n");
+}
+
+/* A signature line for the operator and one for each witness. */
+static void
+render_signatures(struct tr *t)
+{
+	size_t i;
+
+	audit_buf_adds(&t->out, t->md ? "\n## Signatures\n\n" :
+	    "\nSignatures\n----------\n");
+	audit_buf_adds(&t->out, t->md ? "We took part in or witnessed this "
+	    "ceremony and checked the anchors above against the paper "
+	    "minutes.\n\n" : "  We took part in or witnessed this ceremony "
+	    "and checked the anchors above\n  against the paper minutes.\n\n");
+	audit_buf_addf(&t->out, "%soperator: %s\n%s  signature: "
+	    "______________________________  date: ____________%s\n\n",
+	    t->md ? "" : "  ", t->operator[0] != '\0' ? t->operator :
+	    "____________________", t->md ? "" : "  ", t->md ? "  " : "");
+	for (i = 0; i < t->nsigners || i < 2; i++)
+		audit_buf_addf(&t->out, "%switness: %s\n%s  signature: "
+		    "______________________________  date: ____________%s\n\n",
+		    t->md ? "" : "  ", i < t->nsigners ? t->signers[i] :
+		    "____________________", t->md ? "" : "  ",
+		    t->md ? "  " : "");
+}
+
+static void
+render(struct tr *t, const struct audit_verify_result *res, int rc)
+{
+	render_head(t, res, rc);
+	anchors(t, res);
+	render_verdict(t, res);
+	render_facts(t, res);
+	section(t, "Parameters", &t->params, "none");
+	section(t, "World and cards", &t->world, "no world created");
+	render_steps(t);
 	section(t, "Artifacts", &t->artifacts, "none");
-	section(t, "Exceptions", &t->exceptions, "none");
+	section(t, "Exceptions (with their reasons)", &t->exceptions, "none");
+	section(t, "Operator's notes", &t->notes, "none");
 	section(t, "Resumes", &t->resumes, "none");
 	section(t, "Checkpoints", &t->checkpoints, "none");
 	if (t->faults.len > 0)	/* rehearsals with a scenario only */
 		section(t, "Injected faults (rehearsal, for the trainer)",
 		    &t->faults, "none");
+	render_signatures(t);
+}
 
-	audit_buf_adds(&t->out, t->md ? "\n## Signatures\n\n" :
-	    "\nSignatures\n----------\n");
-	audit_buf_adds(&t->out, t->md ? "I witnessed this ceremony and checked "
-	    "the fingerprints above.\n\n" : "  I witnessed this ceremony and "
-	    "checked the fingerprints above.\n\n");
-	for (i = 0; i < t->nsigners || i < 2; i++) {
-		const char *who = i < t->nsigners ? t->signers[i] :
-		    "witness";
+/* Folds every text line over 80 columns (counted in characters) at a
+ * space, going on under the line's indent plus four; a word longer than
+ * that is cut. */
+static int
+fold80(struct audit_buf *in, struct audit_buf *out)
+{
+	const char *p = in->p != NULL ? in->p : "", *nl, *brk, *q;
+	size_t ind, col, cont, start;
 
-		audit_buf_addf(&t->out, "%s%-14s signature: ______________________"
-		    "  date: ____________%s\n\n", t->md ? "" : "  ", who,
-		    t->md ? "  " : "");
+	for (; *p != '\0'; p = nl + (*nl != '\0')) {
+		nl = p + strcspn(p, "\n");
+		for (ind = 0; p + ind < nl && p[ind] == ' '; ind++)
+			;
+		cont = ind + 4 < 40 ? ind + 4 : 4;
+		for (start = 0;; start = cont) {
+			for (q = p, col = start, brk = NULL; q < nl; q++) {
+				if ((*q & 0xc0) != 0x80 && ++col > 80)
+					break;
+				if (*q == ' ' && q > p + ind)
+					brk = q;
+			}
+			if (q >= nl)
+				break;
+			if (brk == NULL)
+				brk = q;
+			audit_buf_add(out, p, (size_t)(brk - p));
+			audit_buf_addc(out, '\n');
+			while (brk < nl && *brk == ' ')
+				brk++;
+			p = brk;
+			for (col = 0; col < cont; col++)
+				audit_buf_addc(out, ' ');
+			ind = 0;
+		}
+		audit_buf_add(out, p, (size_t)(nl - p));
+		if (*nl == '\n')
+			audit_buf_addc(out, '\n');
 	}
-	audit_buf_free(&b);
+	return out->p == NULL && in->len > 0 ? -1 : 0;
 }
 
 int
@@ -549,6 +672,16 @@ audit_transcript_file(const char *path, int markdown, char **out,
 		audit_line_clear(&l);
 	}
 	render(&t, res, rc);
+	if (!t.md) {
+		struct audit_buf folded = { 0 };
+
+		if (fold80(&t.out, &folded) != 0) {
+			rc = kr_errf(e, KR_ENOMEM, "audit: out of memory");
+			goto out;
+		}
+		audit_buf_free(&t.out);
+		t.out = folded;
+	}
 	*out = t.out.p;
 	t.out.p = NULL;
 out:
@@ -564,6 +697,7 @@ out:
 	audit_buf_free(&t.faults);
 	audit_buf_free(&t.artifacts);
 	audit_buf_free(&t.exceptions);
+	audit_buf_free(&t.notes);
 	audit_buf_free(&t.resumes);
 	audit_buf_free(&t.checkpoints);
 	free(res);

@@ -48,9 +48,26 @@ struct batch {
 static void
 put_clean(FILE *f, const char *s)
 {
-	for (; *s != '\0'; s++)
-		fputc(((unsigned char)*s < 0x20 && *s != '\n') ||
-		    *s == 0x7f ? '?' : *s, f);
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		/* C1 (U+0080-009F) and the bidirectional controls (U+200E/F,
+		 * U+202A-202E, U+2066-2069, U+061C) show as '?' too */
+		if ((p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+		    (p[0] == 0xd8 && p[1] == 0x9c)) {
+			fputc('?', f);
+			p += 2;
+		} else if (p[0] == 0xe2 && ((p[1] == 0x80 && ((p[2] >= 0xaa &&
+		    p[2] <= 0xae) || p[2] == 0x8e || p[2] == 0x8f)) ||
+		    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+			fputc('?', f);
+			p += 3;
+		} else {
+			fputc((*p < 0x20 && *p != '\n') || *p == 0x7f ? '?' :
+			    *p, f);
+			p++;
+		}
+	}
 }
 
 /* "[step] text", one prefixed line per line of text. */

@@ -216,6 +216,23 @@ loop(struct tui *t)
 	}
 }
 
+/* A deliberate quit is recorded as such (runner_stop), not left to look
+ * like a crash; returns the exit status. */
+static int
+record_quit(struct tui *t, int rc)
+{
+	struct kr_err e;
+
+	if (!t->quit || rc != 1 || t->r == NULL)
+		return rc;
+	kr_err_clear(&e);
+	if (runner_stop(t->r, &e) != 0) {
+		fprintf(stderr, "keyrite: %s\n", e.msg);
+		return kr_exit_status(e.code);
+	}
+	return rc;
+}
+
 int
 tui_run(struct runner_opts *ro, const struct tui_opts *to)
 {
@@ -296,12 +313,7 @@ tui_run(struct runner_opts *ro, const struct tui_opts *to)
 	rc = loop(&t);
 end:
 	restore_terminal();
-	/* a deliberate quit is recorded as such, not left to look like a
-	 * crash */
-	if (t.quit && rc == 1 && t.r != NULL && runner_stop(t.r, &e) != 0) {
-		fprintf(stderr, "keyrite: %s\n", e.msg);
-		rc = kr_exit_status(e.code);
-	}
+	rc = record_quit(&t, rc);
 	if (t.quit && rc == 1) {
 		if (t.have_p && t.p.step != NULL)
 			fprintf(stderr, "keyrite: stopped at step '%s'; the log "
