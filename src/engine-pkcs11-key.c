@@ -78,11 +78,12 @@ keypair(struct p11_engine *eng, const struct engine_key_req *req,
 	CK_BYTE e3[] = { 0x01, 0x00, 0x01 };
 	uint8_t params[16];
 	CK_OBJECT_HANDLE pub, priv;
-	CK_ATTRIBUTE pt[7] = {
+	CK_ATTRIBUTE pt[9] = {
 		{ CKA_TOKEN, &yes, sizeof(yes) }, { CKA_PRIVATE, &no, sizeof(no) },
 		{ CKA_LABEL, (void *)(uintptr_t)label, strlen(label) },
 		{ CKA_ID, (void *)(uintptr_t)id, 16 },
 		{ CKA_VERIFY, &yes, sizeof(yes) },
+		{ CKA_WRAP, &no, sizeof(no) }, { CKA_ENCRYPT, &no, sizeof(no) },
 		{ CKA_MODULUS_BITS, &bits, sizeof(bits) },
 		{ CKA_PUBLIC_EXPONENT, e3, sizeof(e3) },
 	};
@@ -102,7 +103,7 @@ keypair(struct p11_engine *eng, const struct engine_key_req *req,
 		if (bits != 2048 && bits != 3072 && bits != 4096)
 			return kr_errf(e, KR_EUSAGE, "RSA %d: sizes 2048, 3072, 4096",
 			    req->size);
-		if ((rv = eng->f->C_GenerateKeyPair(eng->s, &m, pt, 7, kt,
+		if ((rv = eng->f->C_GenerateKeyPair(eng->s, &m, pt, 9, kt,
 		    sizeof(kt) / sizeof(kt[0]), &pub, &priv)) != CKR_OK)
 			return p11_fail(e, KR_EFAIL, "C_GenerateKeyPair (RSA)", rv);
 		return 0;
@@ -112,10 +113,10 @@ keypair(struct p11_engine *eng, const struct engine_key_req *req,
 		return kr_errf(e, KR_EUSAGE, "key type %s %s: RSA or EC P-256, "
 		    "P-384, P-521", req->type, req->curve ? req->curve : "");
 	m.mechanism = CKM_EC_KEY_PAIR_GEN;
-	pt[5].type = CKA_EC_PARAMS;
-	pt[5].pValue = params;
-	pt[5].ulValueLen = plen;
-	if ((rv = eng->f->C_GenerateKeyPair(eng->s, &m, pt, 6, kt,
+	pt[7].type = CKA_EC_PARAMS;
+	pt[7].pValue = params;
+	pt[7].ulValueLen = plen;
+	if ((rv = eng->f->C_GenerateKeyPair(eng->s, &m, pt, 8, kt,
 	    sizeof(kt) / sizeof(kt[0]), &pub, &priv)) != CKR_OK)
 		return p11_fail(e, KR_EFAIL, "C_GenerateKeyPair (EC)", rv);
 	return 0;

@@ -101,6 +101,14 @@ pkcs11-tool --module "$P11_LIB" --token-label ceremony -O >"$TAP_TMP/objs" 2>&1
 check "pkcs11-tool: the KEK is wrap-only" \
 	grep -A3 'label: *keyrite-kek:contosokey' "$TAP_TMP/objs" | grep -q 'Usage: *wrap$'
 
+expect_status 0 "module status --token after the ceremony" \
+	"$KEYRITE" module status --token "$URI"
+output_has '^Object public-key "keyrite-kek:contosokey"$' "lists the KEK"
+output_has '^ attributes +token trusted wrap !modifiable$' "trusted, wrap-only, not modifiable"
+output_has '^Object public-key "keyrite:contosokey"$' "lists the key's public half"
+output_has '^ attributes +token$' "which neither wraps nor encrypts"
+if grep -q 'private-key' "$TAP_TMP/out"; then not_ok "no private object without login"; else ok "no private object without login"; fi
+
 # destroy instead of locking
 "$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek.pem" "$KID" eckey EC P-256 "$O" destroy \
 	<"$TAP_TMP/cards" >"$TAP_TMP/out" 2>"$TAP_TMP/err"
