@@ -168,11 +168,13 @@ take_ckpt(struct tr *t, const struct audit_line *l)
 	if (l->type == AUDIT_T_CHECKPOINT || l->type == AUDIT_T_SEAL) {
 		grouped(l->root_hash, g, sizeof(g));
 		bullet(t, &t->checkpoints);
-		audit_buf_addf(&t->checkpoints, "%s %s seq %llu: size %llu, "
-		    "root %s, ", l->t, audit_type_name(l->type),
-		    (unsigned long long)l->seq, (unsigned long long)l->size, g);
+		audit_buf_addf(&t->checkpoints, "%s %s seq %llu: size %llu, ",
+		    l->t, audit_type_name(l->type), (unsigned long long)l->seq,
+		    (unsigned long long)l->size);
 		cosigners(l->cosigs, &t->checkpoints);
-		audit_buf_addc(&t->checkpoints, '\n');
+		/* hashes whole on lines of their own (80 columns) */
+		audit_buf_addf(&t->checkpoints, t->md ? ", root `%s`\n" :
+		    "\n    root %s\n", g);
 		return;
 	}
 	if (l->type == AUDIT_T_RESUME) {
@@ -181,17 +183,18 @@ take_ckpt(struct tr *t, const struct audit_line *l)
 		grouped(h, g, sizeof(g));
 		bullet(t, &t->resumes);
 		audit_buf_addf(&t->resumes, "%s seq %llu: resumed after %s; "
-		    "%lld bytes of a partial line removed (SHA-256 %s); ",
+		    "%lld bytes of a partial line removed; ",
 		    l->t, (unsigned long long)l->seq, t->stopped ?
 		    "the operator stopped the run" : "a crash",
 		    (long long)json_integer_value(json_object_get(d,
-		    "removed_bytes")), g);
+		    "removed_bytes")));
 		if (l->cosigs == NULL)
 			audit_buf_adds(&t->resumes, "RESUMED WITHOUT QUORUM "
 			    "(before world-created)");
 		else
 			cosigners(l->cosigs, &t->resumes);
-		audit_buf_addc(&t->resumes, '\n');
+		audit_buf_addf(&t->resumes, t->md ? ", removed bytes' SHA-256 "
+		    "`%s`\n" : "\n    removed bytes' SHA-256\n      %s\n", g);
 	}
 }
 
@@ -216,7 +219,8 @@ take_world(struct tr *t, const struct audit_line *l)
 		audit_get_b64(json_object_get(c, "pk"), h, 32, &f, "pk");
 		grouped(h, g, sizeof(g));
 		bullet(t, &t->world);
-		audit_buf_addf(&t->world, "card acs-%lld key %s\n",
+		audit_buf_addf(&t->world, t->md ? "card acs-%lld key `%s`\n" :
+		    "card acs-%lld key\n      %s\n",
 		    (long long)json_integer_value(json_object_get(c, "index")),
 		    g);
 	}
@@ -381,6 +385,8 @@ field(struct tr *t, const char *name, const char *value)
 {
 	if (t->md)
 		audit_buf_addf(&t->out, "| %s | %s |\n", name, value);
+	else if (strlen(value) > 58)	/* a hash: whole, on its own line */
+		audit_buf_addf(&t->out, "  %s\n    %s\n", name, value);
 	else
 		audit_buf_addf(&t->out, "  %-18s %s\n", name, value);
 }
@@ -591,11 +597,11 @@ render(struct tr *t, const struct audit_verify_result *res, int rc)
 
 /* Folds every text line over 80 columns (counted in characters) at a
  * space, going on under the line's indent plus four; a word longer than
- * that is cut. */
+ * that is cut after a '/' or ',' when it has one, else at column 80. */
 static int
 fold80(struct audit_buf *in, struct audit_buf *out)
 {
-	const char *p = in->p != NULL ? in->p : "", *nl, *brk, *q;
+	const char *p = in->p != NULL ? in->p : "", *nl, *brk, *q, *cut;
 	size_t ind, col, cont, start;
 
 	for (; *p != '\0'; p = nl + (*nl != '\0')) {
@@ -604,16 +610,20 @@ fold80(struct audit_buf *in, struct audit_buf *out)
 			;
 		cont = ind + 4 < 40 ? ind + 4 : 4;
 		for (start = 0;; start = cont) {
-			for (q = p, col = start, brk = NULL; q < nl; q++) {
+			for (q = p, col = start, brk = NULL, cut = NULL; q < nl;
+			    q++) {
 				if ((*q & 0xc0) != 0x80 && ++col > 80)
 					break;
 				if (*q == ' ' && q > p + ind)
 					brk = q;
+				if (*q == '/' || *q == ',')
+					cut = q + 1;
 			}
 			if (q >= nl)
 				break;
+			/* no space: after a '/' or ',' (a URL), else anywhere */
 			if (brk == NULL)
-				brk = q;
+				brk = cut != NULL && cut > p + ind ? cut : q;
 			audit_buf_add(out, p, (size_t)(brk - p));
 			audit_buf_addc(out, '\n');
 			while (brk < nl && *brk == ' ')

@@ -50,6 +50,19 @@ output_has "E_ANCHOR card 1's key" "E_ANCHOR names the card"
 expect_status 1 "fewer cards than the world's fails" "$KEYRITE" audit verify \
 	--expect-cards "$(echo "$cards" | cut -d, -f1-2)" "$GOLDEN"
 output_has "E_ANCHOR world-created lists 3 cards" "E_ANCHOR names the count"
+# --world: a world file with the cards' public keys (hex), as the module writes it.
+wid=$(grep -o '"world_id":"[^"]*"' "$GOLDEN" | cut -d'"' -f4)
+{ printf '{"world_id":"%s","cards":[' "$wid"; i=0
+  grep '"event":"world-created"' "$GOLDEN" | grep -o '"pk":"[^"]*"' | cut -d'"' -f4 |
+  while read -r pk; do i=$((i + 1)); [ $i -gt 1 ] && printf ','
+	printf '{"index":%d,"pub":"%s"}' $i "$(printf '%s' "$pk" | $OPENSSL base64 -d -A | od -An -tx1 -v | tr -d ' \n')"
+  done; printf ']}\n'; } >"$TAP_TMP/world"
+expect_status 0 "--world FILE anchors the cards" "$KEYRITE" audit verify --world "$TAP_TMP/world" "$GOLDEN"
+output_has "anchors: cards" "the cards are anchored"
+sed "s/\"$wid\"/\"0badc0de\"/" "$TAP_TMP/world" >"$TAP_TMP/world2"
+expect_status 1 "a world file of another world fails" "$KEYRITE" audit verify --world "$TAP_TMP/world2" "$GOLDEN"
+output_has "E_ANCHOR world-created names world $wid, not the world of --world" "E_ANCHOR names the worlds"
+expect_status 64 "--world and --expect-cards together" "$KEYRITE" audit verify --world "$TAP_TMP/world" --expect-cards "$cards" "$GOLDEN"
 expect_status 64 "a bad card fingerprint is a usage error" "$KEYRITE" audit verify --expect-cards "12,34" "$GOLDEN"
 
 head -n 12 "$GOLDEN" >"$TAP_TMP/prefix.log"
