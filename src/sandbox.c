@@ -17,6 +17,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "sandbox.h"
+#include "sandbox-service.h"
 #include "scenario.h"
 #include "vault.h"
 
@@ -332,6 +333,15 @@ out:
 	return r;
 }
 
+/* A preset for sandbox_service_make. */
+static int
+add_preset(void *arg, const char *name, const char *value)
+{
+	struct pairs *pp = arg;
+
+	return add_pair(&pp->pnames, &pp->pvals, &pp->np, name, value);
+}
+
 static int
 write_env(const struct sandbox *sb, const struct pairs *p, struct kr_err *e)
 {
@@ -465,6 +475,9 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 		goto fail;
 	if (ceremony_param_find(o->c, "kek_file") != NULL &&
 	    (r = make_kek(sb, o, &pp, e)) != 0)
+		goto fail;
+	if (sandbox_service_wanted(o) &&
+	    (r = sandbox_service_make(sb, o, add_preset, &pp, e)) != 0)
 		goto fail;
 	if ((sb->faults != NULL && (r = scenario_save(sb->faults, e)) != 0) ||
 	    (r = write_env(sb, &pp, e)) != 0 || (r = pairs_adopt(sb, &pp)) != 0)
