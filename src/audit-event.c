@@ -96,6 +96,7 @@ static const struct event_def events[AUDIT_EV_COUNT] = {
 		{ "fault", F_ENUM, REQ, fault_names },
 		{ "card", F_CARD, OPT, NULL },
 		{ "detail", F_TEXT, OPT, NULL } } },
+	[AUDIT_EV_STOPPED] = { "stopped", OPT, OPT, { { NULL, 0, 0, NULL } } },
 };
 
 const char *

@@ -93,6 +93,15 @@ int	audit_json_check(const char *s, size_t len, json_t **out,
 /* Appends a JSON string in canonical escaping. */
 int	audit_json_add_string(struct audit_buf *out, const char *s, size_t len);
 
+/*
+ * Printing text from the log (audit-escape.c).  audit_unsafe_at returns
+ * the length of the C0/DEL/C1 control or bidirectional control at s (0
+ * when there is none) and its code point in *cp; audit_add_escaped appends
+ * s with each of them escaped (\n, \t, \xHH, \uHHHH).
+ */
+size_t	audit_unsafe_at(const char *s, unsigned *cp);
+void	audit_add_escaped(struct audit_buf *b, const char *s);
+
 /* RFC 6962 Merkle tree as a compact range from 0 (audit-merkle.c). */
 struct audit_merkle {
 	uint64_t	n;

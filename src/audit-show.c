@@ -3,8 +3,8 @@
  *
  * It reads the log a line at a time (each capped like the verifier's) and
  * shows what each entry says; it does not verify (that is audit verify).
- * Hashes are shown in hex (as sha256sum prints them), strings with control
- * characters escaped.
+ * Hashes are shown in hex (as sha256sum prints them), strings with C0, C1
+ * and bidirectional control characters escaped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,25 +19,37 @@
 #include "err.h"
 #include "fsutil.h"
 
-/* One character of output: control characters escaped. */
-static void
-add_clean_char(struct audit_buf *b, unsigned char c)
-{
-	if (c == '\n')
-		audit_buf_adds(b, "\\n");
-	else if (c == '\t')
-		audit_buf_adds(b, "\\t");
-	else if (c < 0x20 || c == 0x7f)
-		audit_buf_addf(b, "\\x%02x", c);
-	else
-		audit_buf_addc(b, (char)c);
-}
-
+/* Text with C0, C1 and bidirectional controls escaped (audit-escape.c). */
 static void
 add_clean(struct audit_buf *b, const char *s)
 {
-	for (; *s != '\0'; s++)
-		add_clean_char(b, (unsigned char)*s);
+	audit_add_escaped(b, s);
+}
+
+/* Inside quotes: '"' and '\\' escaped too. */
+static void
+add_quoted(struct audit_buf *b, const char *s)
+{
+	char one[2] = { 0, 0 };
+	unsigned cp;
+	size_t n;
+
+	while (*s != '\0') {
+		if (*s == '"' || *s == '\\') {
+			audit_buf_addc(b, '\\');
+			audit_buf_addc(b, *s++);
+		} else if ((n = audit_unsafe_at(s, &cp)) > 0) {
+			char tmp[8];
+
+			memcpy(tmp, s, n);
+			tmp[n] = '\0';
+			audit_add_escaped(b, tmp);
+			s += n;
+		} else {
+			one[0] = *s++;
+			audit_buf_adds(b, one);
+		}
+	}
 }
 
 static int
@@ -64,11 +76,7 @@ add_value(struct audit_buf *b, const char *k, json_t *v)
 			audit_buf_adds(b, hex);
 		} else if (strpbrk(s, " \"\\\n\t") != NULL || *s == '\0') {
 			audit_buf_addc(b, '"');
-			for (; *s != '\0'; s++) {
-				if (*s == '"' || *s == '\\')
-					audit_buf_addc(b, '\\');
-				add_clean_char(b, (unsigned char)*s);
-			}
+			add_quoted(b, s);
 			audit_buf_addc(b, '"');
 		} else
 			add_clean(b, s);
@@ -136,10 +144,21 @@ show_json(struct audit_buf *b, const struct audit_line *l, uint64_t lineno,
     uint64_t byte, const uint8_t lh[32])
 {
 	char hex[65];
+	size_t i, n;
+	unsigned cp;
 
 	kr_hex_encode(lh, 32, hex, sizeof(hex));
 	audit_buf_addf(b, "{\"byte\":%llu,\"e\":", (unsigned long long)byte);
-	audit_buf_add(b, l->e_text, l->e_len);
+	/* the same JSON value, with C1 and bidirectional controls written as
+	 * \u escapes (C0 ones are escaped in the log already) */
+	for (i = 0; i < l->e_len; ) {
+		if ((n = audit_unsafe_at(l->e_text + i, &cp)) > 0 &&
+		    i + n <= l->e_len) {
+			audit_buf_addf(b, "\\u%04x", cp);
+			i += n;
+		} else
+			audit_buf_addc(b, l->e_text[i++]);
+	}
 	audit_buf_addf(b, ",\"lh\":\"%s\",\"line\":%llu}\n", hex,
 	    (unsigned long long)lineno);
 }

@@ -163,6 +163,30 @@ int	audit_transcript_file(const char *path, int markdown, char **out,
  * written on the paper minutes).  Returns 0 or KR_EUSAGE. */
 int	audit_parse_fingerprint(const char *s, uint8_t out[32]);
 
+/* One entry of a verified log, for audit_walk_file. */
+struct audit_walk_entry {
+	uint64_t	 seq;
+	const char	*type;		/* "genesis", "event", ... */
+	const char	*event;		/* "parameter-set", ...; NULL if no event */
+	const char	*step;		/* or NULL */
+	const char	*actor;		/* or NULL */
+	const struct json_t *data;	/* the event's data, or NULL */
+};
+
+/* Called for each entry; a non-zero return stops the walk and is
+ * returned. */
+typedef int (*audit_walk_fn)(void *arg, const struct audit_walk_entry *we,
+    struct kr_err *e);
+
+/*
+ * Hands fn the first `entries' lines of the log at path, parsed: pass the
+ * entries that audit_verify_file found valid (and hold the log's lock, so
+ * that they cannot change).  Returns 0, fn's code, or KR_EIO /
+ * KR_ENOINPUT / KR_EFAIL (a line no longer parses).
+ */
+int	audit_walk_file(const char *path, uint64_t entries, audit_walk_fn fn,
+	    void *arg, struct kr_err *e);
+
 /* A card's fingerprint for the minutes: SHA-256 of its 32-byte Ed25519
  * public key. */
 void	audit_card_fingerprint(const uint8_t pk[32], uint8_t fp[32]);

@@ -905,6 +905,15 @@ audit_fault_injected(struct audit_writer *w, const char *step,
 }
 
 int
+audit_stopped(struct audit_writer *w, const char *step, const char *actor,
+    struct kr_err *e)
+{
+	json_t *d, *ev = event_new(AUDIT_EV_STOPPED, step, actor, &d);
+
+	return event_append(w, ev, ev == NULL, e);
+}
+
+int
 audit_ceremony_end(struct audit_writer *w, const char *result,
     const char *actor, struct kr_err *e)
 {

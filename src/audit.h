@@ -41,6 +41,7 @@ enum audit_event {
 	AUDIT_EV_NOTE,			/* "note" */
 	AUDIT_EV_CEREMONY_END,		/* "ceremony-end" */
 	AUDIT_EV_FAULT_INJECTED,	/* "fault-injected" (rehearsal) */
+	AUDIT_EV_STOPPED,		/* "stopped" (the operator quit) */
 	AUDIT_EV_COUNT
 };
 
@@ -238,6 +239,10 @@ int	audit_note(struct audit_writer *w, const char *step,
 int	audit_fault_injected(struct audit_writer *w, const char *step,
 	    const char *scenario, const char *fault, unsigned card,
 	    const char *detail, const char *actor, struct kr_err *e);
+/* The operator stopped the run on purpose (the wizard's quit); the
+ * ceremony can be resumed.  step: where, or NULL. */
+int	audit_stopped(struct audit_writer *w, const char *step,
+	    const char *actor, struct kr_err *e);
 /* result: "completed", "failed" or "aborted". */
 int	audit_ceremony_end(struct audit_writer *w, const char *result,
 	    const char *actor, struct kr_err *e);

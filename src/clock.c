@@ -1,9 +1,14 @@
 /*
- * clock.c: wall clock with a test override (KEYRITE_TEST_CLOCK) so that
- * golden logs and screen captures are reproducible, and an offset that a
- * rehearsal's clock-skew fault sets (never the environment).
+ * clock.c: wall clock with a test override so that golden logs and screen
+ * captures are reproducible, and an offset that a rehearsal's clock-skew
+ * fault sets (never the environment).  The override comes from
+ * KEYRITE_TEST_CLOCK only in a build configured with --enable-test-hooks
+ * (KR_TEST_HOOKS); a release build never reads it.  Test programs may fix
+ * the clock with kr_clock_fix() in any build.
  */
 #define _GNU_SOURCE
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,36 +22,47 @@ static int	fixed_on;
 static time_t	fixed_next;
 static long long offset;	/* a rehearsal's clock-skew fault */
 
+int
+kr_clock_parse_fixed(const char *s, time_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return KR_EDATA;
+	if (kr_rfc3339_parse(s, out) == 0)
+		return 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || v < 0)
+		return KR_EDATA;
+	*out = (time_t)v;
+	return 0;
+}
+
+void
+kr_clock_fix(time_t t)
+{
+	fixed_loaded = 1;
+	fixed_on = 1;
+	fixed_next = t;
+}
+
 static void
 load_fixed(void)
 {
-	const char *s;
-	char *end;
-	long long v;
+#ifdef KR_TEST_HOOKS
 	time_t t;
+#endif
 
 	if (fixed_loaded)
 		return;
 	fixed_loaded = 1;
-	if ((s = getenv("KEYRITE_TEST_CLOCK")) == NULL || *s == '\0')
-		return;
-	if (kr_rfc3339_parse(s, &t) == 0) {
+#ifdef KR_TEST_HOOKS
+	if (kr_clock_parse_fixed(getenv("KEYRITE_TEST_CLOCK"), &t) == 0) {
 		fixed_on = 1;
 		fixed_next = t;
-		return;
 	}
-	v = strtoll(s, &end, 10);
-	if (*end == '\0' && v >= 0) {
-		fixed_on = 1;
-		fixed_next = (time_t)v;
-	}
-}
-
-int
-kr_clock_is_fixed(void)
-{
-	load_fixed();
-	return fixed_on;
+#endif
 }
 
 void

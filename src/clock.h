@@ -2,8 +2,10 @@
  * clock.h: the one place keyrite reads the time.
  *
  * Tests fix the clock with KEYRITE_TEST_CLOCK (seconds since the epoch, or
- * an RFC 3339 UTC time); the value then advances by one second per call so
- * that successive events stay ordered.  Nothing else reads that variable.
+ * an RFC 3339 UTC time) in a build configured with --enable-test-hooks
+ * only, or with kr_clock_fix(); the value then advances by one second per
+ * call so that successive events stay ordered.  Nothing else reads that
+ * variable, and a release build does not.
  */
 #ifndef KR_CLOCK_H
 #define KR_CLOCK_H
@@ -29,7 +31,10 @@ int	kr_rfc3339_parse(const char *s, time_t *out);
 void	kr_clock_set_offset(long long seconds);
 long long kr_clock_offset(void);
 
-/* 1 when the test clock is in force. */
-int	kr_clock_is_fixed(void);
+/* TEST ONLY: fixes the clock at t (advancing a second per kr_now()). */
+void	kr_clock_fix(time_t t);
+/* Parses a KEYRITE_TEST_CLOCK value: RFC 3339 UTC or seconds since the
+ * epoch.  0 or KR_EDATA. */
+int	kr_clock_parse_fixed(const char *s, time_t *out);
 
 #endif

@@ -161,7 +161,10 @@ kr_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
 	}
 	fd = -1;
 	if (rename(tmp, path) == -1) {
-		r = kr_errf(e, KR_ECANTCREAT, "%s: %s", path, strerror(errno));
+		/* a failing disk is an I/O error (74), not a bad path */
+		r = kr_errf(e, errno == EIO || errno == ENOSPC ||
+		    errno == EDQUOT ? KR_EIO : KR_ECANTCREAT, "%s: %s", path,
+		    strerror(errno));
 		goto fail;
 	}
 	return kr_fsync_dir(dir, e);

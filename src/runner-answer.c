@@ -222,6 +222,7 @@ runner_answer(struct runner *r, const struct runner_answer *a,
 	return rc;
 fatal:
 	r->dead = 1;
+	r->fail_code = rc;
 	snprintf(r->fail_msg, sizeof(r->fail_msg), "%s", e->msg);
 	return rc;
 }

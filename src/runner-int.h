@@ -75,6 +75,7 @@ struct runner {
 	int			 blocked;	/* a `requires' failed */
 	int			 optional_ok;	/* optional: run it */
 	char			 decision_msg[KR_ERR_MSG_MAX];
+	int			 decision_code;	/* the failed step's KR_E code */
 	const struct ceremony_param *param;	/* the PARAM asked */
 	enum runner_need	 last_need;	/* the last prompt */
 	int			 acked, confirmed;
@@ -123,6 +124,7 @@ struct runner {
 	int			 done, dead;
 	char			*summary;
 	char			 fail_msg[KR_ERR_MSG_MAX];
+	int			 fail_code;	/* KR_E code of a fatal error, or 0 */
 
 	/* prompt strings (valid until the next call) */
 	char			*p_title, *p_instr, *p_help, *p_def;
@@ -165,7 +167,10 @@ int	runner_card_def(struct runner *r, int *index);
 
 /* runner-resume.c */
 int	runner_progress_save(struct runner *r, struct kr_err *e);
-int	runner_progress_load(struct runner *r, struct kr_err *e);
+int	runner_progress_load(struct runner *r, uint64_t entries,
+	    struct kr_err *e);
+/* KR_EFAIL when the verified log ended aborted: that is final. */
+int	runner_log_final(struct runner *r, uint64_t entries, struct kr_err *e);
 
 /* runner-summary.c */
 int	runner_add_artifact(struct runner *r, const char *name,

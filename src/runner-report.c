@@ -118,8 +118,12 @@ error_at(const struct ent *v, size_t i, char *msg, size_t msz)
 	const struct ent *x = &v[i];
 
 	if (strcmp(x->type, "resume") == 0) {
-		snprintf(msg, msz, "the run stopped (a crash or a power cut); "
-		    "the log was resumed");
+		if (i > 0 && is(&v[i - 1], "stopped"))
+			snprintf(msg, msz, "stopped by the operator; the log "
+			    "was resumed");
+		else
+			snprintf(msg, msz, "the run stopped (a crash or a "
+			    "power cut); the log was resumed");
 		return 1;
 	}
 	if (is(x, "step-result") && strcmp(dstr(x, "result"), "failed") == 0) {

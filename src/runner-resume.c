@@ -15,6 +15,16 @@
  *
  * "started" names the step whose step-start is logged and that has not
  * ended, when there is one (a resume then says it runs again).
+ *
+ * The file is not signed, so a resume trusts it only as far as the
+ * verified log bears it out: every parameter it holds must be the value
+ * the log last recorded for it, every step's status the log's last result
+ * for that step (an exception recorded for an "exception"), every artifact
+ * one the log recorded with that SHA-256, the started step one the log
+ * started, and the ceremony the log's.  It may lag behind the log (a
+ * crash between an entry and the file's update); it may not disagree.
+ * "world_before" has no entry in the log and is not checked: it only
+ * decides whether new-world may replace the module's world.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +33,9 @@
 
 #include <jansson.h>
 
+#include "audit-verify.h"
 #include "ceremony.h"
+#include "codec.h"
 #include "err.h"
 #include "fsutil.h"
 #include "runner-int.h"
@@ -99,8 +111,180 @@ load_status(const char *s)
 	return -1;
 }
 
+/* What the verified log says, as maps from names to values. */
+struct facts {
+	json_t	*params;	/* name -> last value */
+	json_t	*results;	/* step -> last step-result */
+	json_t	*started;	/* step -> true */
+	json_t	*excepted;	/* step -> true */
+	json_t	*arts;		/* name -> {sha256 hex: true} */
+	char	 ceremony[132];
+};
+
+static int
+take_fact(void *arg, const struct audit_walk_entry *we, struct kr_err *e)
+{
+	struct facts *f = arg;
+	const json_t *d = we->data;
+	const char *name, *b64;
+	uint8_t h[32];
+	char hex[65];
+	size_t n = 0;
+	json_t *set;
+
+	if (we->event == NULL)
+		return 0;
+	if (strcmp(we->event, "ceremony-start") == 0)
+		snprintf(f->ceremony, sizeof(f->ceremony), "%s",
+		    json_string_value(json_object_get(d, "ceremony")));
+	else if (strcmp(we->event, "parameter-set") == 0)
+		json_object_set(f->params, json_string_value(json_object_get(d,
+		    "name")), json_object_get(d, "value"));
+	else if (strcmp(we->event, "step-start") == 0 && we->step != NULL)
+		json_object_set_new(f->started, we->step, json_true());
+	else if (strcmp(we->event, "step-result") == 0 && we->step != NULL)
+		json_object_set(f->results, we->step, json_object_get(d,
+		    "result"));
+	else if (strcmp(we->event, "exception") == 0 && we->step != NULL)
+		json_object_set_new(f->excepted, we->step, json_true());
+	else if (strcmp(we->event, "artifact-written") == 0) {
+		name = json_string_value(json_object_get(d, "name"));
+		name = name != NULL ? name : "";
+		b64 = json_string_value(json_object_get(d, "sha256"));
+		if (b64 == NULL || kr_b64_decode(b64, strlen(b64), h, sizeof(h),
+		    &n) != 0 || n != 32)
+			return kr_errf(e, KR_EDATA, "artifact %s: bad SHA-256",
+			    name);
+		kr_hex_encode(h, 32, hex, sizeof(hex));
+		if ((set = json_object_get(f->arts, name)) == NULL) {
+			set = json_object();
+			json_object_set_new(f->arts, name, set);
+		}
+		json_object_set_new(set, hex, json_true());
+	}
+	return 0;
+}
+
+/* A step's status in the progress file against the log. */
+static int
+status_agrees(const struct facts *f, const char *step, const char *st)
+{
+	const char *res = json_string_value(json_object_get(f->results, step));
+
+	if (res == NULL)
+		return 0;
+	if (strcmp(st, "ok") == 0)
+		return strcmp(res, "ok") == 0 || strcmp(res, "warning") == 0;
+	if (strcmp(st, "exception") == 0)
+		return json_object_get(f->excepted, step) != NULL;
+	return strcmp(res, st) == 0;
+}
+
+/* The checks of the header comment; o is the parsed progress file. */
+static int
+agrees_with_log(struct runner *r, const struct facts *f, json_t *o,
+    struct kr_err *e)
+{
+	const char *k, *logged, *pp = r->progress_path;
+	json_t *v, *x;
+	size_t i;
+
+	if (strcmp(json_string_value(json_object_get(o, "ceremony")),
+	    f->ceremony) != 0)
+		return kr_errf(e, KR_EDATA, "%s: another ceremony than the "
+		    "log's", pp);
+	json_object_foreach(json_object_get(o, "params"), k, v) {
+		logged = json_string_value(json_object_get(f->params, k));
+		if (logged == NULL || !json_is_string(v) ||
+		    strcmp(logged, json_string_value(v)) != 0)
+			return kr_errf(e, KR_EDATA, "%s: parameter '%s' is not "
+			    "the value the log records%s; the progress file was "
+			    "changed and is refused", pp, k, logged == NULL ?
+			    " (none)" : "");
+	}
+	json_object_foreach(json_object_get(o, "steps"), k, v)
+		if (!json_is_string(v) || !status_agrees(f, k,
+		    json_string_value(v)))
+			return kr_errf(e, KR_EDATA, "%s: step '%s' is '%s' but "
+			    "the log does not say so; the progress file was "
+			    "changed and is refused", pp, k,
+			    json_is_string(v) ? json_string_value(v) : "?");
+	json_array_foreach(json_object_get(o, "artifacts"), i, v) {
+		x = json_object_get(f->arts, json_string_value(json_object_get(v,
+		    "name")) ? json_string_value(json_object_get(v, "name")) :
+		    "");
+		if (x == NULL || json_object_get(x, json_string_value(
+		    json_object_get(v, "sha256")) ? json_string_value(
+		    json_object_get(v, "sha256")) : "") == NULL)
+			return kr_errf(e, KR_EDATA, "%s: artifact %zu is not one "
+			    "the log records; the progress file was changed and "
+			    "is refused", pp, i + 1);
+	}
+	if (json_is_string(v = json_object_get(o, "started")) &&
+	    json_object_get(f->started, json_string_value(v)) == NULL)
+		return kr_errf(e, KR_EDATA, "%s: step '%s' never started in the "
+		    "log; the progress file was changed and is refused", pp,
+		    json_string_value(v));
+	return 0;
+}
+
+static int
+check_against_log(struct runner *r, json_t *o, uint64_t entries,
+    struct kr_err *e)
+{
+	struct facts f;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	f.params = json_object();
+	f.results = json_object();
+	f.started = json_object();
+	f.excepted = json_object();
+	f.arts = json_object();
+	if (f.params == NULL || f.results == NULL || f.started == NULL ||
+	    f.excepted == NULL || f.arts == NULL)
+		rc = kr_errf(e, KR_ENOMEM, "out of memory");
+	else if ((rc = audit_walk_file(r->o.log_path, entries, take_fact, &f,
+	    e)) == 0)
+		rc = agrees_with_log(r, &f, o, e);
+	json_decref(f.params);
+	json_decref(f.results);
+	json_decref(f.started);
+	json_decref(f.excepted);
+	json_decref(f.arts);
+	return rc;
+}
+
+static int
+take_end(void *arg, const struct audit_walk_entry *we, struct kr_err *e)
+{
+	const char *res;
+
+	if (we->event == NULL || strcmp(we->event, "ceremony-end") != 0)
+		return 0;
+	res = json_string_value(json_object_get(we->data, "result"));
+	snprintf(arg, 32, "%s", res != NULL ? res : "");
+	return 0;
+}
+
 int
-runner_progress_load(struct runner *r, struct kr_err *e)
+runner_log_final(struct runner *r, uint64_t entries, struct kr_err *e)
+{
+	char end[32] = "";
+	int rc;
+
+	if ((rc = audit_walk_file(r->o.log_path, entries, take_end, end,
+	    e)) != 0)
+		return rc;
+	if (strcmp(end, "aborted") == 0)
+		return kr_errf(e, KR_EFAIL, "%s: the log ended aborted (the "
+		    "ceremony was aborted); an aborted ceremony is final and "
+		    "is not resumed: start a new log", r->o.log_path);
+	return 0;
+}
+
+int
+runner_progress_load(struct runner *r, uint64_t entries, struct kr_err *e)
 {
 	const struct ceremony_step *s;
 	const struct ceremony_param *p;
@@ -128,6 +312,9 @@ runner_progress_load(struct runner *r, struct kr_err *e)
 		    r->progress_path);
 		goto out;
 	}
+	if ((rc = check_against_log(r, o, entries, e)) != 0)
+		goto out;
+	rc = KR_EDATA;
 	json_object_foreach(json_object_get(o, "steps"), k, v) {
 		if ((s = ceremony_step_find(r->c, k)) == NULL ||
 		    !json_is_string(v) ||

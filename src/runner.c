@@ -109,7 +109,8 @@ open_log(struct runner *r, struct kr_err *e)
 			    "start a new log", r->o.log_path);
 		if (rc != KR_EUNSEALED)
 			return rc;
-		if ((rc = runner_progress_load(r, e)) != 0)
+		if ((rc = runner_log_final(r, res.entries, e)) != 0 ||
+		    (rc = runner_progress_load(r, res.entries, e)) != 0)
 			return rc;
 		memcpy(r->genesis, res.genesis, sizeof(r->genesis));
 		r->have_genesis = res.have_genesis;
@@ -242,11 +243,27 @@ runner_close(struct runner *r)
 	free(r);
 }
 
+int
+runner_stop(struct runner *r, struct kr_err *e)
+{
+	const char *step = NULL;
+	int rc;
+
+	if (r == NULL || r->w == NULL || r->done || r->dead)
+		return 0;
+	if (r->cur < r->c->nsteps)
+		step = r->c->steps[r->cur].id.s;
+	if ((rc = audit_stopped(r->w, step, runner_actor(r), e)) != 0)
+		return rc;
+	return runner_progress_save(r, e);
+}
+
 /* Fatal: the runner cannot go on (the log could not be written). */
 static int
 die(struct runner *r, int rc, struct kr_err *e)
 {
 	r->dead = 1;
+	r->fail_code = rc;
 	snprintf(r->fail_msg, sizeof(r->fail_msg), "%s", e->msg);
 	return rc;
 }
@@ -380,11 +397,17 @@ run_step(struct runner *r, const struct ceremony_step *s,
 	    step_fail(x, KR_EUSAGE, "step type '%s' cannot run",
 	    s->type->name);
 	if (x->sealed) {
-		r->done = 1;
-		if (rc < 0)
-			runner_emit(r, RUNNER_EV_WARNING, s->id.s, x->err.msg,
-			    NULL);
 		runner_attempt_end(r);
+		if (rc >= 0) {
+			r->done = 1;
+			return 0;
+		}
+		/* Sealed, then a write failed (progress, summary, transcript):
+		 * an error with its own code, never a warning and exit 0. */
+		r->dead = 1;
+		r->fail_code = x->err.code != 0 ? x->err.code : rc;
+		snprintf(r->fail_msg, sizeof(r->fail_msg), "the log is sealed, "
+		    "but: %.440s", x->err.msg);
 		return 0;
 	}
 	if (rc == STEP_ASK) {
@@ -427,6 +450,7 @@ run_step(struct runner *r, const struct ceremony_step *s,
 		return die(r, rc, e);
 	runner_emit(r, RUNNER_EV_STEP_RESULT, s->id.s, x->err.msg, NULL);
 	snprintf(r->decision_msg, sizeof(r->decision_msg), "%s", x->err.msg);
+	r->decision_code = x->err.code;
 	if (s->on_failure == CEREMONY_FAIL_CONTINUE) {
 		runner_emit(r, RUNNER_EV_WARNING, s->id.s, "on_failure: "
 		    "continue: going on", NULL);
@@ -513,6 +537,7 @@ advance(struct runner *r, struct runner_prompt *p, struct kr_err *e)
 		prompt_step(r, p, s);
 		p->need = RUNNER_NEED_DECISION;
 		p->message = r->decision_msg;
+		p->code = r->blocked ? 0 : r->decision_code;
 		return 1;
 	case PH_SIGNOFF:
 		if (r->nsignoff < s->signoff.n) {
@@ -564,6 +589,7 @@ runner_next(struct runner *r, struct runner_prompt *p, struct kr_err *e)
 		if (r->dead) {
 			p->need = RUNNER_FAILED;
 			p->message = r->fail_msg;
+			p->code = r->fail_code;
 			break;
 		}
 		if (r->done) {

@@ -86,6 +86,11 @@ struct runner_prompt {
 	int				 quorum_k, quorum_n;
 	int				 rehearsal;
 	const char			*summary;	/* DONE: the text for the paper minutes */
+	int				 code;		/* FAILED: the KR_E code of the error
+							   that stopped the runner (an I/O error
+							   is KR_EIO), 0 when the ceremony itself
+							   failed or was aborted; DECISION: the
+							   failed step's code */
 };
 
 struct runner_answer {
@@ -175,6 +180,11 @@ int	runner_next(struct runner *r, struct runner_prompt *p, struct kr_err *e);
  * `message' set; a KR_E code means the runner itself could not go on. */
 int	runner_answer(struct runner *r, const struct runner_answer *a,
 	    struct kr_err *e);
+
+/* A deliberate stop by the operator (the wizard's quit): records it in
+ * the log, so that the resume says "stopped by the operator" rather than
+ * a crash.  The ceremony stays resumable.  Returns 0 or a KR_E code. */
+int	runner_stop(struct runner *r, struct kr_err *e);
 
 /* How a step stands, for display. */
 enum runner_step_status {

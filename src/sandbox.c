@@ -508,6 +508,7 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 			    "a keyrite sandbox (no " SANDBOX_ENV ")");
 			goto fail;
 		}
+		made = 2;	/* ours to empty again if the build fails */
 	} else if (o->discard) {
 		if ((r = new_temp_dir(sb, e)) != 0)
 			goto fail;
@@ -535,8 +536,10 @@ fail:
 	if (r == KR_ENOMEM && e != NULL && e->msg[0] == '\0')
 		kr_errf(e, KR_ENOMEM, "out of memory");
 	pairs_free(&pp);
-	if (made)
-		(void)kr_remove_tree(sb->dir, NULL);
+	/* A failed build leaves no half-made sandbox: a --keep directory
+	 * is emptied again, so that the same command can build it anew. */
+	if (made && kr_remove_tree(sb->dir, NULL) == 0 && made == 2)
+		(void)kr_mkdir_private(sb->dir, NULL);
 	sb->keep = 1;
 	(void)sandbox_destroy(sb, NULL);
 	return r;

@@ -50,6 +50,19 @@ output_has "E_ANCHOR card 1's key" "E_ANCHOR names the card"
 expect_status 1 "fewer cards than the world's fails" "$KEYRITE" audit verify \
 	--expect-cards "$(echo "$cards" | cut -d, -f1-2)" "$GOLDEN"
 output_has "E_ANCHOR world-created lists 3 cards" "E_ANCHOR names the count"
+# --world: a world file with the cards' public keys (hex), as the module writes it.
+wid=$(grep -o '"world_id":"[^"]*"' "$GOLDEN" | cut -d'"' -f4)
+{ printf '{"world_id":"%s","cards":[' "$wid"; i=0
+  grep '"event":"world-created"' "$GOLDEN" | grep -o '"pk":"[^"]*"' | cut -d'"' -f4 |
+  while read -r pk; do i=$((i + 1)); [ $i -gt 1 ] && printf ','
+	printf '{"index":%d,"pub":"%s"}' $i "$(printf '%s' "$pk" | $OPENSSL base64 -d -A | od -An -tx1 -v | tr -d ' \n')"
+  done; printf ']}\n'; } >"$TAP_TMP/world"
+expect_status 0 "--world FILE anchors the cards" "$KEYRITE" audit verify --world "$TAP_TMP/world" "$GOLDEN"
+output_has "anchors: cards" "the cards are anchored"
+sed "s/\"$wid\"/\"0badc0de\"/" "$TAP_TMP/world" >"$TAP_TMP/world2"
+expect_status 1 "a world file of another world fails" "$KEYRITE" audit verify --world "$TAP_TMP/world2" "$GOLDEN"
+output_has "E_ANCHOR world-created names world $wid, not the world of --world" "E_ANCHOR names the worlds"
+expect_status 64 "--world and --expect-cards together" "$KEYRITE" audit verify --world "$TAP_TMP/world" --expect-cards "$cards" "$GOLDEN"
 expect_status 64 "a bad card fingerprint is a usage error" "$KEYRITE" audit verify --expect-cards "12,34" "$GOLDEN"
 
 head -n 12 "$GOLDEN" >"$TAP_TMP/prefix.log"
@@ -86,14 +99,20 @@ output_has "genesis fingerprint \(--expect-genesis\)" "the genesis anchor under 
 output_has "^    $(echo "$genesis" | sed 's/\(........\)/\1 /g;s/ $//')\$" "genesis fingerprint grouped, as --expect-genesis takes it"
 output_has "^    $(echo "$seal" | sed 's/\(........\)/\1 /g;s/ $//')\$" "seal fingerprint grouped, as --expect-seal takes it"
 output_has "^    $(echo "$cards" | cut -d, -f2 | sed 's/\(........\)/\1 /g;s/ $//')\$" "card 2's fingerprint grouped, as --expect-cards takes it"
-output_has "SHA-256 c7c5c1d7 0c5dec44 16ab6158 afd0b223 ef40c29b 1dc1f97e d9428b94 d4cadb1c" "artifact SHA-256 in groups of 8"
-output_has "^  package +- +ok +2026-11-27T09:00:16Z operator +witness witness-2" "steps table"
-output_has "Wi-Fi adapter up; disabled in BIOS \(checked\) \[interface-up\]" "exceptions"
-output_has "witness-1 +signature: _+" "signature lines"
+output_has "^    c7c5c1d7 0c5dec44 16ab6158 afd0b223 ef40c29b 1dc1f97e d9428b94 d4cadb1c\$" "artifact SHA-256 in groups of 8, on a line of its own"
+output_has "^  package +- +ok +2026-11-27T09:00:16Z\$" "steps table"
+output_has "^    by operator; sign-offs: witness witness-2\$" "steps table: actor and sign-offs"
+output_has "disabled in BIOS\\\\t\(checked\) \[interface-up\]" "exceptions, their reasons with controls escaped"
+output_has "tea break" "the operator's notes"
+output_has "^  witness: witness-1\$" "a signature line for each witness"
+output_has "^  operator: operator\$" "and for the operator"
+output_has "^    signature: _+  date: _+\$" "signature lines"
+if awk 'length($0) > 80 { bad = 1 } END { exit bad }' "$TAP_TMP/out"; then
+	ok "the transcript fits 80 columns"; else not_ok "the transcript fits 80 columns"; fi
 expect_status 0 "transcript --format markdown" "$KEYRITE" audit transcript --format markdown "$GOLDEN"
 output_has "^\| step \| activity \| result \| time \| actor \| sign-offs \|" "markdown table"
 expect_status 1 "transcript of a tampered log" "$KEYRITE" audit transcript "$TAP_TMP/tampered.log"
-output_has "only the 5 entries before line 6 are shown" "transcript shows only the verified part"
+output_has "^THE LOG DOES NOT VERIFY: E_SIG at line 6\. Only the 5 entries before it" "transcript says so first and shows only the verified part"
 expect_status 64 "transcript --format pdf" "$KEYRITE" audit transcript --format pdf "$GOLDEN"
 
 done_testing

@@ -37,6 +37,9 @@ if azure_live "$L" && mkfifo "$L/fifo"; then
 	# shellcheck disable=SC2046
 	expect_status 0 "the log verifies, sealed and anchored" \
 	    "$KEYRITE" audit verify $(minutes_opts "$L/out/summary.txt") "$LOG"
+	expect_status 0 "the module's own world file anchors the cards (--world)" \
+	    "$KEYRITE" audit verify --world "$L/state/local/world" "$LOG"
+	output_has 'anchors: cards' "the cards are anchored"
 else
 	not_ok "lock test setup"
 fi

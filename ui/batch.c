@@ -48,9 +48,26 @@ struct batch {
 static void
 put_clean(FILE *f, const char *s)
 {
-	for (; *s != '\0'; s++)
-		fputc(((unsigned char)*s < 0x20 && *s != '\n') ||
-		    *s == 0x7f ? '?' : *s, f);
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		/* C1 (U+0080-009F) and the bidirectional controls (U+200E/F,
+		 * U+202A-202E, U+2066-2069, U+061C) show as '?' too */
+		if ((p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+		    (p[0] == 0xd8 && p[1] == 0x9c)) {
+			fputc('?', f);
+			p += 2;
+		} else if (p[0] == 0xe2 && ((p[1] == 0x80 && ((p[2] >= 0xaa &&
+		    p[2] <= 0xae) || p[2] == 0x8e || p[2] == 0x8f)) ||
+		    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+			fputc('?', f);
+			p += 3;
+		} else {
+			fputc((*p < 0x20 && *p != '\n') || *p == 0x7f ? '?' :
+			    *p, f);
+			p++;
+		}
+	}
 }
 
 /* "[step] text", one prefixed line per line of text. */
@@ -473,7 +490,10 @@ answer_decision(struct batch *b, const struct runner_prompt *p,
 	if (reason == NULL || refused(b, p)) {
 		cli_warnx("step '%s' failed: %s", step_id(p),
 		    p->message != NULL ? p->message : "(no reason given)");
-		return KR_EXIT_FAILED;
+		/* an I/O error keeps its status (74): the same command
+		 * resumes once the disk is fixed */
+		return p->code == KR_EIO || p->code == KR_ENOMEM ?
+		    kr_exit_status(p->code) : KR_EXIT_FAILED;
 	}
 	fprintf(b->o->out, "[%s] failed: ", step_id(p));
 	put_clean(b->o->out, p->message != NULL ? p->message : "");
@@ -548,7 +568,9 @@ batch_run(struct runner *r, const struct batch_opts *o)
 		case RUNNER_FAILED:
 			cli_warnx("the ceremony failed: %s", p.message != NULL ?
 			    p.message : "(no reason given)");
-			rc = KR_EXIT_FAILED;
+			/* an error (I/O 74...) keeps its own status */
+			rc = p.code != 0 ? kr_exit_status(p.code) :
+			    KR_EXIT_FAILED;
 			goto out;
 		default:
 			cli_warnx("unknown request %d from the runner",
@@ -574,7 +596,11 @@ batch_run(struct runner *r, const struct batch_opts *o)
 		}
 	}
 out:
-	fflush(o->out);
+	/* a write error on the output is an error (74), never a success */
+	if ((fflush(o->out) != 0 || ferror(o->out)) && rc == 0) {
+		cli_warnx("standard output: %s", strerror(errno));
+		rc = EX_IOERR;
+	}
 	kr_secure_free(b.pin, ANSWERS_PIN_MAX + 1);
 	return rc;
 }

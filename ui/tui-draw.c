@@ -85,7 +85,12 @@ decode(const char *s, size_t n, mbstate_t *st, wchar_t *wc, int *w)
 		*w = 1;
 		return 1;
 	}
-	if (*wc < 0x20 || *wc == 0x7f || (*wc >= 0x80 && *wc < 0xa0)) {
+	/* C0, C1 and the bidirectional controls (which would reorder what
+	 * the witness reads) show as '?' */
+	if (*wc < 0x20 || *wc == 0x7f || (*wc >= 0x80 && *wc < 0xa0) ||
+	    (*wc >= 0x202a && *wc <= 0x202e) || (*wc >= 0x2066 &&
+	    *wc <= 0x2069) || *wc == 0x200e || *wc == 0x200f ||
+	    *wc == 0x061c) {
 		*wc = L'?';
 		*w = 1;
 		return k;

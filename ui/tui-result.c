@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "tui-int.h"
 
 static int
@@ -175,6 +176,6 @@ tui_result_failed(struct tui *t)
 		ch = tui_getkey(t);
 		if (tui_is_enter(ch) || ch == 'q' || ch == TUI_KEY_ESC ||
 		    ch == TUI_KEY_CTRL('c'))
-			return 1;
+			return t->p.code != 0 ? kr_exit_status(t->p.code) : 1;
 	}
 }

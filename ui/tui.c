@@ -229,6 +229,23 @@ loop(struct tui *t)
 	}
 }
 
+/* A deliberate quit is recorded as such (runner_stop), not left to look
+ * like a crash; returns the exit status. */
+static int
+record_quit(struct tui *t, int rc)
+{
+	struct kr_err e;
+
+	if (!t->quit || rc != 1 || t->r == NULL)
+		return rc;
+	kr_err_clear(&e);
+	if (runner_stop(t->r, &e) != 0) {
+		fprintf(stderr, "keyrite: %s\n", e.msg);
+		return kr_exit_status(e.code);
+	}
+	return rc;
+}
+
 int
 tui_run(struct runner_opts *ro, const struct tui_opts *to)
 {
@@ -309,6 +326,7 @@ tui_run(struct runner_opts *ro, const struct tui_opts *to)
 	rc = loop(&t);
 end:
 	restore_terminal();
+	rc = record_quit(&t, rc);
 	if (t.quit && rc == KR_EXIT_FAILED) {
 		if (t.have_p && t.p.step != NULL)
 			fprintf(stderr, "keyrite: stopped at step '%s'; the log "
