@@ -205,6 +205,8 @@ p11_status(struct engine *engine, struct engine_status *st, struct kr_err *e)
 
 	memset(st, 0, sizeof(*st));
 	st->mode = ENGINE_MODE_OPERATIONAL;
+	st->has_world = eng->has_world &&
+	    p11_world_info(engine, &st->world, &we) == 0;
 	if ((tok = calloc(1, sizeof(*tok))) == NULL)
 		return kr_errf(e, KR_ENOMEM, "out of memory");
 	st->token = tok;

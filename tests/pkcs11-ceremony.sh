@@ -108,6 +108,11 @@ output_has '^ attributes +token trusted wrap !modifiable$' "trusted, wrap-only, 
 output_has '^Object public-key "keyrite:contosokey"$' "lists the key's public half"
 output_has '^ attributes +token$' "which neither wraps nor encrypts"
 if grep -q 'private-key' "$TAP_TMP/out"; then not_ok "no private object without login"; else ok "no private object without login"; fi
+expect_status 0 "module status --token with --state" \
+	"$KEYRITE" module status --token "$URI" --state "$S"
+output_has '^World \(the token.s PINs, split onto the cards\)$' "the custodians' world"
+output_has '^ k-out-of-n +2/3$' "its quorum"
+output_has '^ card 3 +[0-9a-f]{8} ' "its cards"
 
 # destroy instead of locking
 "$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek.pem" "$KID" eckey EC P-256 "$O" destroy \

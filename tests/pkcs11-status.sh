@@ -70,8 +70,6 @@ refused "no module-path" "pkcs11:token=kr-status" "needs \\?module-path="
 refused "a relative module-path" "pkcs11:token=kr-status?module-path=libsofthsm2.so" \
 	"needs \\?module-path="
 refused "not a pkcs11 URI" "token=kr-status" "does not start with 'pkcs11:'"
-expect_status 64 "--state and --token together" \
-	"$KEYRITE" module status --state "$TAP_TMP" --token "$URI"
 expect_status 66 "no token with that label" \
 	"$KEYRITE" module status --token "pkcs11:token=nosuch?module-path=$P11_LIB"
 output_has 'no initialised token matches pkcs11:token=nosuch' "names the URI"
