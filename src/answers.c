@@ -330,7 +330,7 @@ answers_load_buffer(const char *name, const char *buf, size_t len,
 		L.oom = 1;
 		goto out;
 	}
-	r = yaml_tree_parse(buf, len, nodes, arena, dl, &root);
+	r = ynode_parse(buf, len, nodes, arena, dl, &root);
 	if (r == KR_ENOMEM) {
 		L.oom = 1;
 		goto out;

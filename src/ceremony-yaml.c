@@ -37,7 +37,7 @@ parse(struct loader *L)
 	struct ynode *root;
 	int r;
 
-	r = yaml_tree_parse(L->buf, L->len, L->tmp, L->c->arena, L->dl, &root);
+	r = ynode_parse(L->buf, L->len, L->tmp, L->c->arena, L->dl, &root);
 	if (r == KR_ENOMEM)
 		L->oom = 1;
 	if (r != 0)

@@ -28,8 +28,9 @@ no_passphrase(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
-int
-keyio_parse_private(const char *name, const char *buf, size_t len,
+/* A private key PEM in a buffer; name is used in messages. */
+static int
+parse_private(const char *name, const char *buf, size_t len,
     EVP_PKEY **out, struct kr_err *e)
 {
 	BIO *b = NULL;
@@ -68,7 +69,7 @@ keyio_read_private(const char *path, EVP_PKEY **out, struct kr_err *e)
 	*out = NULL;
 	if ((r = kr_read_file_secure(path, KEYIO_MAX_PEM, &buf, &len, e)) != 0)
 		return r;
-	r = keyio_parse_private(path, buf, len, out, e);
+	r = parse_private(path, buf, len, out, e);
 	kr_secure_free(buf, len + 1);
 	return r;
 }

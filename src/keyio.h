@@ -25,9 +25,6 @@ struct kr_err;
 /* Reads a private key PEM (PKCS#8 or traditional, unencrypted) through the
  * secure heap.  KR_ENOINPUT when missing, KR_EDATA when not a key. */
 int	keyio_read_private(const char *path, EVP_PKEY **out, struct kr_err *e);
-/* The same for a buffer; name is used in messages. */
-int	keyio_parse_private(const char *name, const char *buf, size_t len,
-	    EVP_PKEY **out, struct kr_err *e);
 /* Writes pk as unencrypted PKCS#8 PEM, atomically, mode 0600. */
 int	keyio_write_private(const char *path, EVP_PKEY *pk, struct kr_err *e);
 

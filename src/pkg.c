@@ -158,8 +158,10 @@ parse_package(const char *name, const char *buf, size_t len,
 	return 0;
 }
 
-int
-pkg_pin_normalise(const char *pin, char out[65])
+/* Normalises a pinned root hash (spaces dropped, lowercase) into out
+ * (65 bytes); returns 64 or 40 (its digits) or KR_EDATA. */
+static int
+pin_normalise(const char *pin, char out[65])
 {
 	size_t i, o = 0;
 
@@ -247,7 +249,7 @@ pkg_verify(const char *kek_name, const char *kek_buf, size_t kek_len,
 	memset(&kp, 0, sizeof(kp));
 	memset(&wp, 0, sizeof(wp));
 	memset(info, 0, sizeof(*info));
-	if ((pinlen = pkg_pin_normalise(pinned_root_hash, pin)) < 0)
+	if ((pinlen = pin_normalise(pinned_root_hash, pin)) < 0)
 		return kr_errf(e, KR_EDATA, "pinned root hash: not 64 (SHA-256) "
 		    "or 40 (SHA-1) hex digits");
 	if ((vr = vault_region_find(region)) == NULL)

@@ -120,8 +120,4 @@ int	pkg_build_world(const struct pkg_chain *c,
 	    const struct pkg_world_spec *s, char **buf, size_t *len,
 	    struct kr_err *e);
 
-/* Normalises a pinned root hash (spaces dropped, lowercase) into out
- * (65 bytes); returns 64 or 40 (its digits) or KR_EDATA. */
-int	pkg_pin_normalise(const char *pin, char out[65]);
-
 #endif

@@ -125,7 +125,6 @@ struct runner {
 /* runner-params.c */
 int	runner_params_init(struct runner *r, struct kr_err *e);
 void	runner_params_free(struct runner *r);
-int	runner_lookup(void *arg, const char *name, const char **value);
 int	runner_expand(struct runner *r, const char *tmpl, char **out,
 	    struct kr_err *e);
 /* The first parameter step s uses that is not set yet, or NULL. */

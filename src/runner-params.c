@@ -85,7 +85,7 @@ param_value(struct runner *r, const char *name, int *known)
 	return NULL;
 }
 
-int
+static int
 runner_lookup(void *arg, const char *name, const char **value)
 {
 	struct runner *r = arg;

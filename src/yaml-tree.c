@@ -168,8 +168,9 @@ yaml_error(struct loader *L, const yaml_parser_t *p)
 	}
 }
 
-int
-ynode_is_null_text(const char *s, size_t len)
+/* 1 when a scalar is plain and reads as a YAML null ("", ~, null). */
+static int
+is_null_text(const char *s, size_t len)
 {
 	return len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
 	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
@@ -286,7 +287,7 @@ parse(struct loader *L, int *empty)
 				break;
 			}
 			n->null = n->plain && tk == YT_NONE &&
-			    ynode_is_null_text(n->s, ev.data.scalar.length);
+			    is_null_text(n->s, ev.data.scalar.length);
 			break;
 		default:
 			break;
@@ -311,7 +312,7 @@ parse(struct loader *L, int *empty)
 }
 
 int
-yaml_tree_parse(const char *buf, size_t len, struct kr_arena *nodes,
+ynode_parse(const char *buf, size_t len, struct kr_arena *nodes,
     struct kr_arena *strings, struct diag_list *dl, struct ynode **root)
 {
 	struct loader L;

@@ -46,7 +46,7 @@ struct ynode {
  * (duplicate keys, a non-scalar key, a NUL) are added to dl and the tree is
  * still returned: the caller decides from dl->nerrors.
  */
-int	yaml_tree_parse(const char *buf, size_t len, struct kr_arena *nodes,
+int	ynode_parse(const char *buf, size_t len, struct kr_arena *nodes,
 	    struct kr_arena *strings, struct diag_list *dl,
 	    struct ynode **root);
 
@@ -55,9 +55,6 @@ const struct ynode *ynode_get(const struct ynode *map, const char *key);
 
 /* The number of pairs of a mapping (0 for anything else). */
 size_t	ynode_pairs(const struct ynode *map);
-
-/* 1 when a scalar is plain and reads as a YAML null ("", ~, null). */
-int	ynode_is_null_text(const char *s, size_t len);
 
 /* Iterates the pairs of a mapping, skipping non-scalar and duplicate keys. */
 #define YNODE_FOREACH_PAIR(k, v, map)					\
