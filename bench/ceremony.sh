@@ -7,6 +7,8 @@
 #   - scrypt PIN derivations (N=2^16, r=8, p=1): one per new card and one
 #     per card presentation, counted from the rehearsal's own lines;
 #   - RSA-2048 key generation: the target key and the sandbox vault's KEK;
+#     for a ceremony with a simulated key service (wrapping profiles), its
+#     wrapping key at its own size (3072 or 4096 bits) instead of the KEK;
 #   - wrapping: RSA-OAEP (SHA-256) of an AES-256 key, AES key wrap with
 #     padding of the target's PKCS#8;
 #   - signing: per log entry one Ed25519 signature and one Ed25519 key
@@ -22,6 +24,7 @@
 #   beside it.  Target under 0.10.  The deliberate costs (scrypt, key
 #   generation) are in the baseline, so X is what keyrite adds beyond them.
 #
+# BENCH_CEREMONIES (names, space-separated) limits the run to those.
 # Five runs per ceremony, each followed by its own baseline measurement
 # (the machine may be shared: scrypt is timed again after every run); the
 # run with the median overhead is reported, with the others' overheads.  Called by
@@ -65,6 +68,10 @@ base_rsa() {
 	ms "$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
 		-out "$dir/gen.pem"
 }
+base_rsa_bits() {
+	ms "$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"$1" \
+		-out "$dir/gen.pem"
+}
 base_oaep() {
 	ms "$OPENSSL" pkeyutl -encrypt -pubin -inkey "$dir/kek.pub" \
 		-pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 \
@@ -84,11 +91,15 @@ for yaml in "$top"/ceremonies/*.yaml; do
 	name=$(basename "$yaml" .yaml)
 	answers="$top/ceremonies/examples/$name.answers.yaml"
 	[ -f "$answers" ] || continue
+	# BENCH_CEREMONIES="a b": only those (by file name without .yaml).
+	case " ${BENCH_CEREMONIES:-$name} " in *" $name "*) ;; *) continue ;; esac
 	found=1
 	short=$(echo "$name" | sed 's/^ncipher-byok-//; s/-byok$//')
 	: >"$dir/$name.totals"
 	: >"$dir/null" ; : >"$dir/rsa"
 	: >"$dir/oaep" ; : >"$dir/kwp"
+	: >"$dir/rsaw"
+	wbits=
 	i=1
 	while [ "$i" -le "$runs" ]; do
 		keep="$dir/$name-$i"
@@ -105,6 +116,14 @@ for yaml in "$top"/ceremonies/*.yaml; do
 		base_scrypt >>"$dir/scrypt"
 		base_rsa >>"$dir/rsa"; base_rsa >>"$dir/rsa"
 		base_oaep >>"$dir/oaep"; base_kwp >>"$dir/kwp"
+		# A simulated key service's wrapping key, at its size.
+		for w in "$keep"/vault/services/*.key; do
+			[ -f "$w" ] || continue
+			wbits=$("$OPENSSL" pkey -in "$w" -noout -text |
+			    sed -n 's/.*(\([0-9]*\) bit.*/\1/p' | head -1)
+			base_rsa_bits "$wbits" >>"$dir/rsaw"
+			base_rsa_bits "$wbits" >>"$dir/rsaw"
+		done
 		i=$((i + 1))
 	done
 	# Column 1 wall, column 2 CPU; openssl's start (the null command's
@@ -117,20 +136,26 @@ for yaml in "$top"/ceremonies/*.yaml; do
 		eval "rsa$k=\$(awk -v k=$k -v n=$null '{ print \$k - n }' "$dir/rsa" | mean)"
 		eval "oaep$k=\$(awk -v k=$k -v n=$null '{ d = \$k - n; print (d > 0 ? d : 0) }' "$dir/oaep" | median)"
 		eval "kwp$k=\$(awk -v k=$k -v n=$null '{ d = \$k - n; print (d > 0 ? d : 0) }' "$dir/kwp" | median)"
+		if [ -s "$dir/rsaw" ]; then
+			eval "rsaw$k=\$(awk -v k=$k -v n=$null '{ print \$k - n }' "$dir/rsaw" | mean)"
+		else
+			eval "rsaw$k=0"
+		fi
 	done
 	# Key generation steps that ran, and the sandbox vault's KEK.
 	nkeygen=$(grep -c '\] Generate the RSA key' "$dir/$name-1.out" || true)
-	nkeygen=$((nkeygen + 1))
+	if [ -n "$wbits" ]; then nw=1; else nw=0; nkeygen=$((nkeygen + 1)); fi
 	# Each run's overhead, on CPU time (what the ratio uses: it does not
 	# change with the load of the machine) and on wall time:
 	# "OVERHEAD_CPU OVERHEAD_WALL WALL CPU i NSCRYPT ENTRIES BASE_CPU BASE_WALL".
 	awk -v s1="$scrypt1" -v s2="$scrypt2" -v r1="$rsa1" -v r2="$rsa2" \
 	    -v o1="$oaep1" -v o2="$oaep2" -v k1="$kwp1" -v k2="$kwp2" \
-	    -v nk="$nkeygen" -v rate="$sign_rate" '{
+	    -v nk="$nkeygen" -v rate="$sign_rate" -v nw="$nw" \
+	    -v rw1="$rsaw1" -v rw2="$rsaw2" '{
 		w1 = o1 + k1; w2 = o2 + k2
 		sig = $5 * 2 * 1000 / rate
-		bw = $4 * s1 + nk * r1 + w1 + sig
-		bc = $4 * s2 + nk * r2 + w2 + sig
+		bw = $4 * s1 + nk * r1 + nw * rw1 + w1 + sig
+		bc = $4 * s2 + nk * r2 + nw * rw2 + w2 + sig
 		printf "%.4f %.4f %s %s %s %d %d %.1f %.1f\n", ($2 - bc) / $2, ($1 - bw) / $1, $1, $2, $3, $4, $5, bc, bw
 	}' "$dir/$name.totals" | sort -n -k1 >"$dir/$name.runs"
 	set -- $(awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }' "$dir/$name.runs")
@@ -140,7 +165,7 @@ for yaml in "$top"/ceremonies/*.yaml; do
 	scrypt=$scrypt1 rsa=$rsa1 oaep=$oaep1 kwp=$kwp1 null=$null1
 
 	echo "-- $name: the run with the median CPU overhead of $runs (CPU overheads: $(awk '{ printf "%s%.3f", (NR > 1 ? " " : ""), $1 }' "$dir/$name.runs"); wall: $(awk '{ printf "%s%.3f", (NR > 1 ? " " : ""), $2 }' "$dir/$name.runs"); wall totals: $(sort -n "$dir/$name.totals" | awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }') ms), $entries log entries, peak $((peak / 1024)) MiB"
-	echo "baseline (wall/CPU ms): openssl start ${null1}/${null2} (subtracted); scrypt ${scrypt1}/${scrypt2} (median of $runs); RSA-2048 keygen ${rsa1}/${rsa2} (mean of $((2 * runs))); OAEP ${oaep1}/${oaep2}; key wrap ${kwp1}/${kwp2}"
+	echo "baseline (wall/CPU ms): openssl start ${null1}/${null2} (subtracted); scrypt ${scrypt1}/${scrypt2} (median of $runs); RSA-2048 keygen ${rsa1}/${rsa2} (mean of $((2 * runs)))${wbits:+; RSA-$wbits wrapping keygen ${rsaw1}/${rsaw2} (mean of $((2 * runs)))}; OAEP ${oaep1}/${oaep2}; key wrap ${kwp1}/${kwp2}"
 	# Per step: wall time from its first line to the next step's, its
 	# scrypt derivations and key generations, and what remains.
 	awk -v scrypt="$scrypt" -v rsa="$rsa" -v total="$total" '
@@ -176,7 +201,7 @@ for yaml in "$top"/ceremonies/*.yaml; do
 		printf "  %-22s %9.1f\n", "(summary, exit)", total - done
 		printf "  %-22s %9.1f\n", "total", total
 	}' "$out"
-	echo "time ceremony-$short ${total} ms wall, ${cpu} ms CPU; openssl baseline ${base_wall} ms wall, ${base_cpu} ms CPU ($nscrypt scrypt, $nkeygen RSA-2048 keygen, OAEP + key wrap, $entries log entries x (Ed25519 keygen + sign)); keyrite beyond it: $(awk -v a="$ratio_wall" 'BEGIN { printf "%.3f", a }') of the wall time, $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }') of the CPU time"
+	echo "time ceremony-$short ${total} ms wall, ${cpu} ms CPU; openssl baseline ${base_wall} ms wall, ${base_cpu} ms CPU ($nscrypt scrypt, $nkeygen RSA-2048 keygen${wbits:+, 1 RSA-$wbits keygen}, OAEP + key wrap, $entries log entries x (Ed25519 keygen + sign)); keyrite beyond it: $(awk -v a="$ratio_wall" 'BEGIN { printf "%.3f", a }') of the wall time, $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }') of the CPU time"
 	echo "ratio ceremony-$short-overhead $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }')"
 done
 [ "$found" -eq 1 ] || echo "ceremony.sh: no ceremony with example answers"

@@ -46,7 +46,7 @@ static const char *const end_results[] =
 static const char *const fault_names[] =
     { "wrong-pin", "damaged-card", "missing-card", "tampered-toolset",
     "wrong-region-package", "tampered-kek-package", "wrong-mode",
-    "power-loss", "clock-skew", NULL };
+    "power-loss", "clock-skew", "wrong-profile", "tampered-package", NULL };
 
 static const struct event_def events[AUDIT_EV_COUNT] = {
 	[AUDIT_EV_CEREMONY_START] = { "ceremony-start", NO, OPT, {

@@ -19,7 +19,7 @@
 static const char *const fault_names[] = {
 	"wrong-pin", "damaged-card", "missing-card", "tampered-toolset",
 	"wrong-region-package", "tampered-kek-package", "wrong-mode",
-	"power-loss", "clock-skew", NULL
+	"power-loss", "clock-skew", "wrong-profile", "tampered-package", NULL
 };
 
 #define F(x)	(1u << CEREMONY_FAULT_##x)
@@ -58,8 +58,9 @@ build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
 			ERR(L, fk->loc, "unknown fault '%.*s' %s (expected "
 			    "wrong-pin, damaged-card, missing-card, "
 			    "tampered-toolset, wrong-region-package, "
-			    "tampered-kek-package, wrong-mode, power-loss or "
-			    "clock-skew)", NM(fk->s), where);
+			    "tampered-kek-package, wrong-mode, power-loss, "
+			    "clock-skew, wrong-profile or tampered-package)",
+			    NM(fk->s), where);
 		else {
 			f->kind = (enum ceremony_fault_kind)i;
 			known = 1;

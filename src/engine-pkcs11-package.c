@@ -253,6 +253,10 @@ p11_package(struct engine *engine, const struct engine_package_req *req,
 		return kr_errf(e, KR_EUSAGE, "package: the PKCS#11 engine makes "
 		    "current-method .byok packages only (the legacy method "
 		    "needs the vendor's Security World)");
+	if (req->profile != NULL && strcmp(req->profile, "azure-byok") != 0)
+		return kr_errf(e, KR_EUSAGE, "package: the PKCS#11 engine wraps "
+		    "with the azure-byok profile only, not '%.40s'",
+		    req->profile);
 	if (req->out_dir == NULL || req->kek_pem == NULL || req->kid == NULL ||
 	    *req->kid == '\0' || strlen(req->kid) >= BYOK_KID_MAX)
 		return kr_errf(e, KR_EUSAGE, "package: need the output directory, "

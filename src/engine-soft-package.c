@@ -27,6 +27,7 @@
 #include <openssl/pem.h>
 
 #include "byok.h"
+#include "byok-profile.h"
 #include "clock.h"
 #include "codec.h"
 #include "engine-soft.h"
@@ -176,6 +177,34 @@ out:
 	return r;
 }
 
+/* PKCS#8 of the key, wrapped to kek in a profile's form. */
+static int
+wrap_key_profile(const struct engine *eng, const struct soft_key *k,
+    const struct byok_profile *p, EVP_PKEY *kek, const char *kid,
+    char **pkg, size_t *plen, struct kr_err *e)
+{
+	EVP_PKEY *pk = NULL;
+	uint8_t *der = NULL, *out = NULL;
+	size_t len = 0;
+	unsigned key;
+	int r;
+
+	if (p->form == BYOK_FORM_JSON)
+		return wrap_key(eng, k, kek, kid, pkg, plen, e);
+	key = byok_key_bit(k->info.type, k->info.size, k->info.curve);
+	if ((r = soft_key_private(eng, k, &pk, e)) != 0 ||
+	    (r = soft_pkcs8_der(pk, &der, &len, e)) != 0 ||
+	    (r = byok_profile_wrap(p, kek, key, der, len, kid, &out, plen,
+	    e)) != 0)
+		goto out;
+	*pkg = (char *)out;
+	r = 0;
+out:
+	kr_secure_free(der, len);
+	EVP_PKEY_free(pk);
+	return r;
+}
+
 static int
 package_legacy(struct engine *eng, const struct engine_package_req *req,
     const char *ident, struct engine_package_result *out, struct kr_err *e)
@@ -279,28 +308,37 @@ static int
 package_byok(struct engine *eng, const struct engine_package_req *req,
     const char *ident, struct engine_package_result *out, struct kr_err *e)
 {
+	const struct byok_profile *p;
 	struct soft_key k;
 	EVP_PKEY *kek = NULL;
-	char fname[160], *json = NULL;
-	size_t jlen = 0, n;
+	char fname[160], *json = NULL, list[400];
+	size_t jlen = 0, n, sl;
 	int r;
 
 	memset(&k, 0, sizeof(k));
+	if ((p = byok_profile_find(req->profile != NULL ? req->profile :
+	    "azure-byok")) == NULL) {
+		byok_profile_list(list, sizeof(list));
+		return kr_errf(e, KR_EUSAGE, "package: unknown wrapping profile "
+		    "'%.60s' (known: %s)", req->profile, list);
+	}
 	if (req->kek_pem == NULL)
 		return kr_errf(e, KR_EUSAGE, "package: need the KEK public key");
 	if (req->kid == NULL || *req->kid == '\0' ||
 	    strlen(req->kid) >= BYOK_KID_MAX)
 		return kr_errf(e, KR_EUSAGE, "package: need the KEK's kid");
+	sl = strlen(p->suffix);
 	if (req->out_name != NULL) {
 		if ((r = check_name("output name", req->out_name, e)) != 0)
 			return r;
 		n = strlen(req->out_name);
-		if (n < 6 || strcmp(req->out_name + n - 5, ".byok") != 0)
+		if (n <= sl || strcmp(req->out_name + n - sl, p->suffix) != 0)
 			return kr_errf(e, KR_EUSAGE, "output name '%s' must end in "
-			    ".byok", req->out_name);
+			    "%s", req->out_name, p->suffix);
 		snprintf(fname, sizeof(fname), "%s", req->out_name);
 	} else
-		snprintf(fname, sizeof(fname), "%s.byok", ident);
+		snprintf(fname, sizeof(fname), "%s%s", ident,
+		    sl ? p->suffix : ".bin");
 	if ((r = soft_key_load(eng, "simple", ident, &k, e)) != 0)
 		return r;
 	if (strstr(k.info.acl, "export-wrapped(kek=any-rsa)") == NULL) {
@@ -309,7 +347,8 @@ package_byok(struct engine *eng, const struct engine_package_req *req,
 		goto out;
 	}
 	if ((r = read_kek_pem(req->kek_pem, &kek, out->kek_sha256, e)) != 0 ||
-	    (r = wrap_key(eng, &k, kek, req->kid, &json, &jlen, e)) != 0)
+	    (r = wrap_key_profile(eng, &k, p, kek, req->kid, &json, &jlen,
+	    e)) != 0)
 		goto out;
 	if (kr_path_join(out->byok_path, sizeof(out->byok_path), req->out_dir,
 	    fname) != 0) {

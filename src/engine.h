@@ -210,6 +210,8 @@ struct engine_package_req {
 	const char	*kek_pem;	/* SubjectPublicKeyInfo PEM, RSA 2048..4096 */
 	const char	*kid;		/* the KEK's key identifier */
 	const char	*out_name;	/* file name; NULL: <ident>.byok */
+	const char	*profile;	/* a wrapping profile (byok-profile.h);
+					 * NULL: "azure-byok" */
 	int		 destroy_after;	/* PKCS#11: destroy the key after
 					   packaging instead of making it
 					   non-extractable */

@@ -168,8 +168,9 @@ int	runner_clock_back(struct runner *r, const struct ceremony_step *s,
 /* The number (1..n) of the card whose file is path, or 0. */
 int	runner_card_of(struct runner *r, const char *path);
 
-/* runner-report.c: report.md in out_dir at the end of a rehearsal. */
-void	runner_report(struct runner *r);
+/* runner-report.c: report.md in out_dir at the end of a rehearsal;
+ * returns as runner_write_report(). */
+int	runner_report(struct runner *r);
 
 /* runner-step.c */
 void	runner_emit(struct runner *r, enum runner_event_kind kind,

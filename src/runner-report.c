@@ -10,7 +10,11 @@
  * with what was done about it next (retried, exception recorded, other
  * cards presented, aborted, resumed, or nothing: the rehearsal stopped),
  * and the scenario's expected step, message and response beside what
- * happened.  Nothing secret is in the log, so nothing secret is here.
+ * happened, each flagged "as expected" or "DIFFERS": the step must be
+ * the same, the actual message must hold the expected one (ignoring
+ * case), and what was done must be a kind of response the expected one
+ * (prose) names: again/retry/repeat, another or other card, exception,
+ * stop, restart/resume, go on/continue.  Nothing secret is in the log, so nothing secret is here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,9 +240,119 @@ times(FILE *f, const struct runner *r, const struct ent *v, size_t n)
 	}
 }
 
-static void
+/* Does the actual text match the expected one?  Case-insensitive: the
+ * expected text is in the actual one. */
+static int
+text_matches(const char *expected, const char *actual)
+{
+	size_t n, i;
+
+	if (expected == NULL || expected[0] == '\0')
+		return 1;
+	if (actual == NULL)
+		return 0;
+	n = strlen(expected);
+	for (i = 0; actual[i] != '\0'; i++)
+		if (strncasecmp(actual + i, expected, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The kinds of response the report tells apart, as flags. */
+enum {
+	RESP_RETRY = 1, RESP_OTHER_CARD = 2, RESP_EXCEPTION = 4,
+	RESP_STOP = 8, RESP_RESUME = 16, RESP_ON = 32,
+};
+
+static int
+has_word(const char *s, const char *w)
+{
+	return s != NULL && text_matches(w, s);
+}
+
+/* The responses a scenario's expected response (prose) allows. */
+static int
+expected_kinds(const char *s)
+{
+	int k = 0;
+
+	if (has_word(s, "again") || has_word(s, "retry") ||
+	    has_word(s, "repeat"))
+		k |= RESP_RETRY;
+	if (has_word(s, "another card") || has_word(s, "other card") ||
+	    has_word(s, "present card"))
+		k |= RESP_OTHER_CARD;
+	if (has_word(s, "exception"))
+		k |= RESP_EXCEPTION;
+	if (has_word(s, "stop"))
+		k |= RESP_STOP;
+	if (has_word(s, "restart") || has_word(s, "resume"))
+		k |= RESP_RESUME | RESP_STOP;
+	if (has_word(s, "go on") || has_word(s, "continue"))
+		k |= RESP_ON;
+	return k;
+}
+
+/* The kind of what was done, as response() words it. */
+static int
+actual_kind(const char *s)
+{
+	if (strncmp(s, "retried", 7) == 0)
+		return RESP_RETRY;
+	if (strncmp(s, "another card", 12) == 0)
+		return RESP_OTHER_CARD;
+	if (strncmp(s, "exception", 9) == 0)
+		return RESP_EXCEPTION;
+	if (strncmp(s, "resumed", 7) == 0 || strncmp(s, "stopped; resumed",
+	    16) == 0)
+		return RESP_RESUME;
+	if (strncmp(s, "aborted", 7) == 0 || strncmp(s, "none", 4) == 0)
+		return RESP_STOP;
+	if (strncmp(s, "went on", 7) == 0)
+		return RESP_ON;
+	return 0;
+}
+
+static const char *
+flag(int same)
+{
+	return same ? "as expected" : "**DIFFERS**";
+}
+
+/* The scenario's expectations against what the log says; returns the
+ * number of differences. */
+static int
+scenario_check(FILE *f, const struct ceremony_scenario *sc,
+    const char *step, const char *msg, const char *what)
+{
+	int ds, dm, dr, ek;
+
+	ds = sc->expect_step.s == NULL || (step != NULL &&
+	    strcmp(sc->expect_step.s, step) == 0);
+	dm = text_matches(sc->expect_message.s, msg[0] != '\0' ? msg : NULL);
+	ek = expected_kinds(sc->expect_response.s);
+	dr = sc->expect_response.s == NULL || (what[0] != '\0' &&
+	    (ek == 0 || (ek & actual_kind(what)) != 0));
+	fprintf(f, "\n\n| | expected | actual | check |\n|---|---|---|---|\n");
+	fprintf(f, "| step | %s | %s | %s |\n", sc->expect_step.s != NULL ?
+	    sc->expect_step.s : "-", step != NULL ? step : "-", flag(ds));
+	fprintf(f, "| message | ");
+	cell(f, sc->expect_message.s != NULL ? sc->expect_message.s : "-");
+	fprintf(f, " | ");
+	cell(f, msg[0] != '\0' ? msg : "(no error)");
+	fprintf(f, " | %s |\n| response | ", flag(dm));
+	cell(f, sc->expect_response.s != NULL ? sc->expect_response.s : "-");
+	fprintf(f, " | ");
+	cell(f, what[0] != '\0' ? what : "-");
+	fprintf(f, " | %s |\n", flag(dr));
+	return !ds + !dm + !dr;
+}
+
+static int
 write_md(FILE *f, const struct runner *r, const struct ent *v, size_t n)
 {
+	int r_differs = 0;
+
 	const struct ceremony_scenario *sc = r->o.scenario;
 	const char *outcome = "stopped before the end (not sealed)";
 	char msg[KR_ERR_MSG_MAX], what[KR_ERR_MSG_MAX];
@@ -294,21 +408,16 @@ write_md(FILE *f, const struct runner *r, const struct ent *v, size_t n)
 		fprintf(f, "No error was met.\n");
 
 	if (sc == NULL)
-		return;
+		return 0;
 	fprintf(f, "\n## Scenario: %s\n\n", sc->name.s);
 	cell(f, sc->description.s);
-	fprintf(f, "\n\n| | expected | actual |\n|---|---|---|\n");
-	fprintf(f, "| step | %s | %s |\n", sc->expect_step.s != NULL ?
-	    sc->expect_step.s : "-", first_step != NULL ? first_step : "-");
-	fprintf(f, "| message | ");
-	cell(f, sc->expect_message.s != NULL ? sc->expect_message.s : "-");
-	fprintf(f, " | ");
-	cell(f, first_msg[0] != '\0' ? first_msg : "(no error)");
-	fprintf(f, " |\n| response | ");
-	cell(f, sc->expect_response.s != NULL ? sc->expect_response.s : "-");
-	fprintf(f, " | ");
-	cell(f, first_what[0] != '\0' ? first_what : "-");
-	fprintf(f, " |\n\nFaults injected (from the log):\n\n");
+	r_differs = scenario_check(f, sc, first_step, first_msg, first_what);
+	if (r_differs > 0)
+		fprintf(f, "\n**%d of the trainee's responses differ from the "
+		    "scenario's expected ones.**\n", r_differs);
+	else
+		fprintf(f, "\nEvery response is as the scenario expects.\n");
+	fprintf(f, "\nFaults injected (from the log):\n\n");
 	for (i = 0; i < n; i++) {
 		if (!is(&v[i], "fault-injected"))
 			continue;
@@ -320,6 +429,7 @@ write_md(FILE *f, const struct runner *r, const struct ent *v, size_t n)
 		}
 		fprintf(f, "\n");
 	}
+	return r_differs;
 }
 
 /*
@@ -352,7 +462,13 @@ append_to_transcript(struct runner *r, const char *md, size_t mdlen)
 	free(tr);
 }
 
-void
+int
+runner_write_report(struct runner *r)
+{
+	return runner_report(r);
+}
+
+int
 runner_report(struct runner *r)
 {
 	struct kr_err e;
@@ -361,10 +477,11 @@ runner_report(struct runner *r)
 	char *buf = NULL, *line, *next, *md = NULL, path[4096];
 	size_t len, n = 0, max = 1, mdlen = 0, i;
 	FILE *f;
+	int differs = -1;
 
 	if (!r->o.rehearsal || r->o.out_dir == NULL ||
 	    kr_read_file(r->o.log_path, LOG_MAX, &buf, &len, &e) != 0)
-		return;
+		return -1;
 	for (i = 0; i < len; i++)
 		if (buf[i] == '\n')
 			max++;
@@ -394,11 +511,12 @@ runner_report(struct runner *r)
 	}
 	if ((f = open_memstream(&md, &mdlen)) == NULL)
 		goto out;
-	write_md(f, r, v, n);
+	i = (size_t)write_md(f, r, v, n);
 	if (fclose(f) != 0)
 		goto out;
-	if (kr_path_join(path, sizeof(path), r->o.out_dir, "report.md") == 0)
-		(void)kr_write_atomic(path, md, mdlen, 0600, &e);
+	if (kr_path_join(path, sizeof(path), r->o.out_dir, "report.md") == 0 &&
+	    kr_write_atomic(path, md, mdlen, 0600, &e) == 0)
+		differs = (int)i;
 	append_to_transcript(r, md, mdlen);
 out:
 	free(md);
@@ -407,4 +525,5 @@ out:
 	free(objs);
 	free(v);
 	free(buf);
+	return differs;
 }

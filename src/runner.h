@@ -78,6 +78,9 @@ struct runner_prompt {
 	int				 def_card;	/* CARD: the card `def' names (the
 							   first one not presented yet), or 0 */
 	int				 cards_presented, cards_needed; /* CARD */
+	int				 tries_left;	/* CARD: PIN tries left for
+							   def_card in this step, or
+							   0 when not counted */
 	int				 quorum_k, quorum_n;
 	int				 rehearsal;
 	const char			*summary;	/* DONE: the text for the paper minutes */
@@ -190,6 +193,12 @@ struct runner_state {
 /* Fills st (st->steps in).  Asks the module its status: call it after
  * runner_next(), not for every frame drawn. */
 void	runner_state(struct runner *r, struct runner_state *st);
+
+/* A rehearsal: writes the trainer's report (out_dir/report.md) now, as
+ * runner_close() will again.  Returns the number of the trainee's
+ * responses that differ from the scenario's expected ones (0 without a
+ * scenario), or -1 when no report was written (not a rehearsal). */
+int	runner_write_report(struct runner *r);
 
 /* Closes the runner: unlocks, frees the log writer (an unsealed log can be
  * resumed), cleanses what it held.  NULL is fine. */

@@ -12,15 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "ceremony.h"
+#include "clock.h"
 #include "err.h"
 #include "fsutil.h"
 #include "sandbox.h"
+#include "sandbox-service.h"
 #include "scenario.h"
 #include "vault.h"
 
 #define SANDBOX_ENV	"sandbox.env"
+#define SANDBOX_BASE	"keyrite-rehearsals"
+#define SANDBOX_TRIES	1000
 #define MEDIA_FILE_MAX	(64 * 1024 * 1024)
 
 static int
@@ -332,6 +337,15 @@ out:
 	return r;
 }
 
+/* A preset for sandbox_service_make. */
+static int
+add_preset(void *arg, const char *name, const char *value)
+{
+	struct pairs *pp = arg;
+
+	return add_pair(&pp->pnames, &pp->pvals, &pp->np, name, value);
+}
+
 static int
 write_env(const struct sandbox *sb, const struct pairs *p, struct kr_err *e)
 {
@@ -394,6 +408,54 @@ out:
 	return r;
 }
 
+/* A new kept folder: <base>/<id>-<date>-<n>, n the first free number. */
+static int
+new_kept_dir(struct sandbox *sb, const struct sandbox_opts *o,
+    struct kr_err *e)
+{
+	const char *base = o->base_dir != NULL ? o->base_dir : SANDBOX_BASE;
+	char date[16];
+	struct tm tm;
+	time_t now = kr_clock_peek();
+	int n, r;
+
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(date, sizeof(date), "%Y-%m-%d", &tm) == 0)
+		snprintf(date, sizeof(date), "undated");
+	if ((r = kr_mkdir_private(base, e)) != 0)
+		return r;
+	for (n = 1; n <= SANDBOX_TRIES; n++) {
+		if ((size_t)snprintf(sb->dir, sizeof(sb->dir), "%s/%s-%s-%d",
+		    base, o->c->id.s, date, n) >= sizeof(sb->dir))
+			return kr_errf(e, KR_ECANTCREAT, "%s: path too long",
+			    base);
+		if (mkdir(sb->dir, 0700) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return kr_errf(e, KR_ECANTCREAT, "%s: %s", sb->dir,
+			    strerror(errno));
+	}
+	return kr_errf(e, KR_ECANTCREAT, "%s: %d rehearsals of %s on %s "
+	    "already; remove some", base, SANDBOX_TRIES, o->c->id.s, date);
+}
+
+/* A temporary directory under $TMPDIR, removed at the end. */
+static int
+new_temp_dir(struct sandbox *sb, struct kr_err *e)
+{
+	const char *tmpdir;
+
+	if ((tmpdir = getenv("TMPDIR")) == NULL || tmpdir[0] == '\0')
+		tmpdir = "/tmp";
+	if ((size_t)snprintf(sb->dir, sizeof(sb->dir),
+	    "%s/keyrite-rehearsal.XXXXXX", tmpdir) >= sizeof(sb->dir))
+		return kr_errf(e, KR_ECANTCREAT, "TMPDIR: path too long");
+	if (mkdtemp(sb->dir) == NULL)
+		return kr_errf(e, KR_ECANTCREAT, "%s: %s", sb->dir,
+		    strerror(errno));
+	return 0;
+}
+
 int
 sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
     struct kr_err *e)
@@ -401,7 +463,6 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 	struct sandbox *sb;
 	struct pairs pp;
 	const struct ceremony_table *t;
-	const char *tmpdir;
 	char env[PATH_MAX];
 	int r, made = 0, empty;
 
@@ -436,19 +497,14 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 			    "a keyrite sandbox (no " SANDBOX_ENV ")");
 			goto fail;
 		}
+	} else if (o->discard) {
+		if ((r = new_temp_dir(sb, e)) != 0)
+			goto fail;
+		made = 1;
 	} else {
-		if ((tmpdir = getenv("TMPDIR")) == NULL || tmpdir[0] == '\0')
-			tmpdir = "/tmp";
-		if ((size_t)snprintf(sb->dir, sizeof(sb->dir),
-		    "%s/keyrite-rehearsal.XXXXXX", tmpdir) >= sizeof(sb->dir)) {
-			r = kr_errf(e, KR_ECANTCREAT, "TMPDIR: path too long");
+		sb->keep = 1;
+		if ((r = new_kept_dir(sb, o, e)) != 0)
 			goto fail;
-		}
-		if (mkdtemp(sb->dir) == NULL) {
-			r = kr_errf(e, KR_ECANTCREAT, "%s: %s", sb->dir,
-			    strerror(errno));
-			goto fail;
-		}
 		made = 1;
 	}
 	(void)chmod(sb->dir, 0700);
@@ -464,6 +520,9 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 		goto fail;
 	if (ceremony_param_find(o->c, "kek_file") != NULL &&
 	    (r = make_kek(sb, o, &pp, e)) != 0)
+		goto fail;
+	if (sandbox_service_wanted(o) &&
+	    (r = sandbox_service_make(sb, o, add_preset, &pp, e)) != 0)
 		goto fail;
 	if ((sb->faults != NULL && (r = scenario_save(sb->faults, e)) != 0) ||
 	    (r = write_env(sb, &pp, e)) != 0 || (r = pairs_adopt(sb, &pp)) != 0)

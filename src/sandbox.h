@@ -1,8 +1,11 @@
 /*
  * sandbox.h: the throwaway world of a rehearsal (`keyrite rehearse').
  *
- * A sandbox directory (0700; a fresh mkdtemp under $TMPDIR, or the --keep
- * directory) holds:
+ * A sandbox directory (0700) holds what a rehearsal makes.  It is, by
+ * default, a new folder <base>/<ceremony id>-<YYYY-MM-DD>-<n> (base
+ * "keyrite-rehearsals" in the current directory, n the first number free)
+ * that is kept; the --keep directory, kept; or, to be discarded, a fresh
+ * mkdtemp under $TMPDIR removed by sandbox_destroy.  It holds:
  *
  *   module/      the built-in module's state
  *   vault/       a receiving vault made by vault_init (legacy method: only
@@ -41,7 +44,9 @@ struct scenario;
 
 struct sandbox_opts {
 	const struct ceremony	*c;
-	const char		*keep_dir;	/* NULL: a temporary directory */
+	const char		*keep_dir;	/* NULL: a new folder under base */
+	const char		*base_dir;	/* NULL: "keyrite-rehearsals" */
+	int			 discard;	/* a temporary directory, removed */
 	/* A parameter's value known before the run (--set, the answers
 	 * file), or NULL: the sandbox then uses the parameter's default. */
 	const char		*(*param)(void *arg, const char *name);

@@ -378,6 +378,24 @@ media_fault(struct scenario *s, const struct ceremony_fault *f,
 		    "by %s's", base(s->media[SCENARIO_KEK_PKG]),
 		    base(s->media[SCENARIO_ALT_KEK_PKG]));
 		return 1;
+	case CEREMONY_FAULT_WRONG_PROFILE:
+		if (s->media[SCENARIO_SERVICE] == NULL ||
+		    s->media[SCENARIO_ALT_SERVICE] == NULL)
+			return 0;
+		if ((rc = copy_over(s->media[SCENARIO_ALT_SERVICE],
+		    s->media[SCENARIO_SERVICE], e)) != 0)
+			return rc;
+		fired(out, n, f, "the service now expects its other wrapping "
+		    "profile (%s)", base(s->media[SCENARIO_ALT_SERVICE]));
+		return 1;
+	case CEREMONY_FAULT_TAMPERED_PACKAGE:
+		if ((t = s->media[SCENARIO_PACKAGE]) == NULL ||
+		    !kr_path_exists(t))
+			return 0;
+		if ((rc = flip_byte(t, "\"ciphertext\"", &where, e)) != 0)
+			return rc;
+		fired(out, n, f, "byte %zu of %s changed", where, base(t));
+		return 1;
 	default:
 		return 0;
 	}
@@ -404,6 +422,8 @@ scenario_step_begin(struct scenario *s, const struct scenario_env *env,
 		case CEREMONY_FAULT_TAMPERED_TOOLSET:
 		case CEREMONY_FAULT_TAMPERED_KEK_PACKAGE:
 		case CEREMONY_FAULT_WRONG_REGION_PACKAGE:
+		case CEREMONY_FAULT_WRONG_PROFILE:
+		case CEREMONY_FAULT_TAMPERED_PACKAGE:
 			rc = media_fault(s, f, out, n, e);
 			break;
 		case CEREMONY_FAULT_DAMAGED_CARD:

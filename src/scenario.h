@@ -18,7 +18,10 @@
  * A fault is due once the runner has reached its `step' (at or after it),
  * or from the start when it names none.  When it strikes:
  *   tampered-toolset, wrong-region-package, tampered-kek-package,
- *   wrong-mode, clock-skew: before the step starts (scenario_step_begin);
+ *   wrong-mode, clock-skew, wrong-profile (the service expects its other
+ *   wrapping profile), tampered-package (a byte of the wrapped key on the
+ *   medium changed, once it exists): before the step starts
+ *   (scenario_step_begin);
  *   damaged-card, missing-card: then, or before a card is presented, as
  *   soon as the card's file exists (scenario_card);
  *   wrong-pin: when card N is presented (scenario_wrong_pin);
@@ -48,6 +51,9 @@ enum scenario_media {
 	SCENARIO_ALT_KEK_PKG,	/* another region's packages (in the vault) */
 	SCENARIO_ALT_WORLD_PKG,
 	SCENARIO_KEK_FILE,	/* the current method's KEK public key */
+	SCENARIO_SERVICE,	/* a wrapping profile's service record */
+	SCENARIO_ALT_SERVICE,	/* the same for the service's other profile */
+	SCENARIO_PACKAGE,	/* the wrapped key, once the ceremony made it */
 	SCENARIO_MEDIA_COUNT
 };
 

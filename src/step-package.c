@@ -14,6 +14,7 @@
 #include "step.h"
 #include "fsutil.h"
 #include "step-ctx.h"
+#include "step-package-lint.h"
 
 static const char *const format_values[] = {
 	"legacy", "byok", NULL
@@ -29,6 +30,8 @@ static const struct step_key keys[] = {
 	{ "friendly_name", STEP_STRING, 0, NULL, 0, 0 },
 	{ "kek_file", STEP_STRING, 0, NULL, 0, 0 },
 	{ "kid", STEP_STRING, 0, NULL, 0, 0 },
+	{ "profile", STEP_STRING, 0, NULL, 0, 0 },
+	{ "kek_bits", STEP_INTEGER, 0, NULL, 0, 0 },
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
@@ -36,6 +39,8 @@ static const char *const legacy_keys[] = {
 	"kek_package", "world_package", "subscription_id", "friendly_name", NULL
 };
 static const char *const byok_keys[] = { "kek_file", "kid", NULL };
+static const char *const byok_only_keys[] = { "kek_file", "kid", "profile",
+	"kek_bits", NULL };
 
 static void
 need(const struct ceremony_step *s, const char *format,
@@ -72,10 +77,11 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 		return;		/* a ${ref}: checked when it is known */
 	if (strcmp(format, "legacy") == 0) {
 		need(s, format, legacy_keys, dl);
-		refuse(s, format, byok_keys, dl);
+		refuse(s, format, byok_only_keys, dl);
 	} else if (strcmp(format, "byok") == 0) {
 		need(s, format, byok_keys, dl);
 		refuse(s, format, legacy_keys, dl);
+		step_package_lint_profile(c, s, dl);
 	}
 }
 
@@ -107,7 +113,7 @@ run(struct step_ctx *ctx)
 	struct engine_package_result res;
 	struct kr_err e;
 	const char *fmt, *ident, *output, *kek, *world, *sub, *fname, *kfile;
-	const char *kid, *root, *region;
+	const char *kid, *root, *region, *profile;
 	char id[ENGINE_IDENT_MAX], kp[ENGINE_PATH_MAX], wp[ENGINE_PATH_MAX];
 	char pub[ENGINE_PATH_MAX], name[ENGINE_PATH_MAX], sha[ENGINE_HEX256];
 	char g[100];
@@ -122,7 +128,8 @@ run(struct step_ctx *ctx)
 	    (rc = step_arg(ctx, "subscription_id", &sub)) != 0 ||
 	    (rc = step_arg(ctx, "friendly_name", &fname)) != 0 ||
 	    (rc = step_arg(ctx, "kek_file", &kfile)) != 0 ||
-	    (rc = step_arg(ctx, "kid", &kid)) != 0)
+	    (rc = step_arg(ctx, "kid", &kid)) != 0 ||
+	    (rc = step_arg(ctx, "profile", &profile)) != 0)
 		return rc;
 	kr_err_clear(&e);
 	if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
@@ -150,6 +157,7 @@ run(struct step_ctx *ctx)
 		req.kek_pem = kp;
 		req.kid = kid;
 		req.out_name = output;
+		req.profile = profile;
 	}
 	if (ctx->ops->package(ctx->eng, &req, &res, &e) != 0)
 		return step_engine_fail(ctx, ENGINE_OP_PACKAGE, &e);

@@ -8,15 +8,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ceremony.h"
 #include "step.h"
 #include "fsutil.h"
 #include "step-ctx.h"
 #include "vault.h"
+#include "vault-service.h"
 
 static const struct step_key keys[] = {
 	{ "file", STEP_STRING, 1, NULL, 0, 0 },
 	{ "manifest", STEP_STRING, 0, NULL, 0, 0 },
 	{ "kek", STEP_STRING, 0, NULL, 0, 0 },
+	{ "profile", STEP_STRING, 0, NULL, 0, 0 },
+	{ "issued", STEP_STRING, 0, NULL, 0, 0 },
+	{ "token", STEP_STRING, 0, NULL, 0, 0 },
+	{ "key_name", STEP_STRING, 0, NULL, 0, 0 },
+	{ "ident", STEP_STRING, 0, NULL, 0, 0 },
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
@@ -38,6 +45,85 @@ find(struct step_ctx *ctx, const char *f, char *out, size_t outsz)
 	return 0;
 }
 
+/* The public key SHA-256 the module recorded when it made key ident. */
+static int
+generated_pub(struct step_ctx *ctx, const char *ident, char out[65])
+{
+	struct engine_status st;
+	struct kr_err e;
+	char id[ENGINE_IDENT_MAX];
+	size_t i;
+	int rc;
+
+	kr_err_clear(&e);
+	if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
+		return step_fail(ctx, KR_EDATA, "%s", e.msg);
+	if (ctx->ops->status(ctx->eng, &st, &e) != 0)
+		return step_fail(ctx, e.code, "%s", e.msg);
+	out[0] = '\0';
+	for (i = 0; i < st.nkeys; i++)
+		if (strcmp(st.keys[i].ident, id) == 0)
+			snprintf(out, 65, "%s", st.keys[i].pub_sha256);
+	ctx->ops->status_free(&st);
+	rc = out[0] != '\0' ? 0 : step_fail(ctx, KR_EFAIL, "no key '%s' in "
+	    "the module to compare the imported key with", id);
+	return rc;
+}
+
+/* A service of a wrapping profile (vault-service.h) imports the package
+ * with its token; the imported key must be the one generated. */
+static int
+run_service(struct step_ctx *ctx, const char *file, const char *path)
+{
+	struct vault_service_import_opts vo;
+	struct vault_service_result res;
+	struct kr_err e;
+	const char *issued, *token, *key_name, *ident;
+	char tpath[ENGINE_PATH_MAX], want[65], g[100], g2[100];
+	int rc;
+
+	if ((rc = step_arg(ctx, "issued", &issued)) != 0 ||
+	    (rc = step_arg(ctx, "token", &token)) != 0 ||
+	    (rc = step_arg(ctx, "key_name", &key_name)) != 0 ||
+	    (rc = step_arg(ctx, "ident", &ident)) != 0)
+		return rc;
+	if (issued == NULL || key_name == NULL)
+		return step_fail(ctx, KR_EUSAGE, "step '%s': a service import "
+		    "needs 'issued' and 'key_name'", ctx->s->id.s);
+	if (token != NULL && (rc = find(ctx, token, tpath, sizeof(tpath))) != 0)
+		return rc;
+	memset(&vo, 0, sizeof(vo));
+	vo.name = issued;
+	vo.token = token != NULL ? tpath : NULL;
+	vo.key_name = key_name;
+	kr_err_clear(&e);
+	if ((rc = vault_service_import(ctx->vault_dir, path, &vo, &res, &e)) != 0)
+		return step_fail(ctx, rc, "%s", e.msg);
+	if (res.spki_sha256[0] != '\0') {
+		step_group(res.spki_sha256, g, sizeof(g));
+		step_info(ctx, "imported as %s (%s), public key SHA-256 %s",
+		    res.key_id, res.key_type, g);
+		if (ident != NULL) {
+			if ((rc = generated_pub(ctx, ident, want)) != 0)
+				return rc;
+			if (!step_hash_equal(want, res.spki_sha256)) {
+				step_group(want, g2, sizeof(g2));
+				return step_fail(ctx, KR_EFAIL, "%s: the service "
+				    "imported a key with public key SHA-256 %s, "
+				    "not %s recorded at generation", file, g,
+				    g2);
+			}
+			step_info(ctx, "the same public key as generated");
+		}
+	} else
+		snprintf(g, sizeof(g), "check value %s", res.kcv);
+	if ((rc = step_note(ctx, "service key identifier: %s", res.key_id)) != 0)
+		return rc;
+	snprintf(ctx->detail, sizeof(ctx->detail), "imported as %.200s "
+	    "(%s), public key SHA-256 %s", res.key_id, res.profile, g);
+	return 0;
+}
+
 /* The receiving vault imports the .byok (with the manifest written beside
  * it, when there is one).  Without a vault (a live run) it is skipped. */
 static int
@@ -46,7 +132,7 @@ run(struct step_ctx *ctx)
 	struct vault_import_opts vo;
 	struct vault_import_info vi;
 	struct kr_err e;
-	const char *file, *manifest, *kek;
+	const char *file, *manifest, *kek, *profile;
 	char path[ENGINE_PATH_MAX], mpath[ENGINE_PATH_MAX], g[100];
 	size_t n;
 	int rc;
@@ -63,6 +149,10 @@ run(struct step_ctx *ctx)
 	}
 	if ((rc = find(ctx, file, path, sizeof(path))) != 0)
 		return rc;
+	if ((rc = step_arg(ctx, "profile", &profile)) != 0)
+		return rc;
+	if (profile != NULL && strcmp(profile, "azure-byok") != 0)
+		return run_service(ctx, file, path);
 	mpath[0] = '\0';
 	if (manifest != NULL) {
 		if ((rc = find(ctx, manifest, mpath, sizeof(mpath))) != 0)

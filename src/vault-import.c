@@ -43,7 +43,7 @@ key_name(const char *opt, const char *path, char *out, size_t outsz,
 	size_t n, i;
 
 	if (opt != NULL) {
-		if (!vault_kek_name_valid(opt))
+		if (!vault_name_ok(opt, 1, VAULT_KEK_NAME_MAX))
 			return kr_errf(e, KR_EUSAGE, "key name: letters, digits "
 			    "and dashes only");
 		snprintf(out, outsz, "%s", opt);
@@ -242,8 +242,8 @@ find_kek(const char *dir, const char *opt, const char *kid, const char *file,
 			    "file's kid", file, dir);
 		return 0;
 	}
-	if (vault_kek_name_valid(opt) && vault_kek_lookup(dir, opt, rec,
-	    NULL) == 0)
+	if (vault_name_ok(opt, 1, VAULT_KEK_NAME_MAX) &&
+	    vault_kek_lookup(dir, opt, rec, NULL) == 0)
 		return 0;
 	if ((vr = vault_region_find(opt)) != NULL) {
 		snprintf(name, sizeof(name), "%s%s", VAULT_LEGACY_KEK_PREFIX,

@@ -263,50 +263,21 @@ make_toolset(struct init_ctx *c, size_t idx, const struct vault_region *vr,
 	return r;
 }
 
+/* The regions, each once, in table order, and their package codes (a
+ * code shared by two regions once) in meta. */
 static int
-name_valid(const char *s)
+select_regions(const struct vault_init_opts *o,
+    const struct vault_region **sel, size_t *nsel, struct vault_meta *meta,
+    struct kr_err *e)
 {
-	size_t i;
+	const struct vault_region *vr;
+	size_t i, j;
 
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return i > 0 && i < VAULT_NAME_MAX;
-}
-
-int
-vault_init(const char *dir, const struct vault_init_opts *o,
-    struct vault_init_info *info, struct kr_err *e)
-{
-	const struct vault_region *sel[VAULT_NREGIONS], *vr;
-	struct vault_meta meta;
-	struct init_ctx c;
-	char tmp[PATH_MAX], parent[PATH_MAX], *slash, *sums = NULL;
-	size_t nsel = 0, i, j, codeidx, sumlen = 0;
-	int r, made = 0;
-
-	memset(&c, 0, sizeof(c));
-	memset(&meta, 0, sizeof(meta));
-	memset(info, 0, sizeof(*info));
-	c.bits = o->kek_bits == 0 ? 2048 : o->kek_bits;
-	if (c.bits != 2048 && c.bits != 3072 && c.bits != 4096)
-		return kr_errf(e, KR_EUSAGE, "KEK size %d: use 2048, 3072 or "
-		    "4096", c.bits);
-	if (o->name != NULL) {
-		if (!name_valid(o->name))
-			return kr_errf(e, KR_EUSAGE, "vault name '%.40s': "
-			    "lowercase letters, digits and dashes only", o->name);
-		snprintf(info->name, sizeof(info->name), "%s", o->name);
-	} else
-		vault_name_from_dir(dir, info->name, sizeof(info->name));
-	c.vault_name = info->name;
-
-	/* The regions, each once, in table order. */
+	*nsel = 0;
 	for (i = 0; i < VAULT_NREGIONS; i++) {
 		vr = vault_region_at(i);
 		if (o->regions == NULL || o->nregions == 0) {
-			sel[nsel++] = vr;
+			sel[(*nsel)++] = vr;
 			continue;
 		}
 		for (j = 0; j < o->nregions; j++)
@@ -318,37 +289,110 @@ vault_init(const char *dir, const struct vault_init_opts *o,
 			    vault_region_find(o->regions[j]) == vr))
 				break;
 		if (j < o->nregions)
-			sel[nsel++] = vr;
+			sel[(*nsel)++] = vr;
 	}
-	for (i = 0; i < nsel; i++) {
-		for (j = 0; j < meta.ncodes; j++)
-			if (strcmp(meta.codes[j], sel[i]->code) == 0)
+	for (i = 0; i < *nsel; i++) {
+		for (j = 0; j < meta->ncodes; j++)
+			if (strcmp(meta->codes[j], sel[i]->code) == 0)
 				break;
-		if (j == meta.ncodes)
-			snprintf(meta.codes[meta.ncodes++], sizeof(meta.codes[0]),
-			    "%s", sel[i]->code);
+		if (j == meta->ncodes)
+			snprintf(meta->codes[meta->ncodes++],
+			    sizeof(meta->codes[0]), "%s", sel[i]->code);
 	}
+	return 0;
+}
+
+/* The sibling temporary directory the vault is built in (tmp), after
+ * making sure dir's parent exists (parent). */
+static int
+make_staging(const char *dir, char *parent, size_t psz, char *tmp,
+    size_t tsz, struct kr_err *e)
+{
+	char *slash;
+	int r;
 
 	if (kr_dir_missing_or_empty(dir) != 1)
 		return kr_errf(e, KR_ECANTCREAT, "%s: exists and is not an empty "
 		    "directory", dir);
-	snprintf(parent, sizeof(parent), "%s", dir);
+	snprintf(parent, psz, "%s", dir);
 	while ((slash = strrchr(parent, '/')) != NULL && slash[1] == '\0' &&
 	    slash != parent)
 		*slash = '\0';
 	if ((slash = strrchr(parent, '/')) == NULL)
-		snprintf(parent, sizeof(parent), ".");
+		snprintf(parent, psz, ".");
 	else if (slash == parent)
 		parent[1] = '\0';
 	else
 		*slash = '\0';
 	if ((r = kr_mkdir_private(parent, e)) != 0)
 		return r;
-	if (snprintf(tmp, sizeof(tmp), "%s.init-XXXXXX", dir) >=
-	    (int)sizeof(tmp))
+	if (snprintf(tmp, tsz, "%s.init-XXXXXX", dir) >= (int)tsz)
 		return kr_errf(e, KR_ECANTCREAT, "%s: path too long", dir);
 	if (mkdtemp(tmp) == NULL)
 		return kr_errf(e, KR_ECANTCREAT, "%s: %s", tmp, strerror(errno));
+	return 0;
+}
+
+/* Every selected region's toolset bundle and toolsets/SHA256SUMS. */
+static int
+write_toolsets(struct init_ctx *c, const struct vault_region **sel,
+    size_t nsel, const struct vault_meta *meta,
+    struct vault_init_info *info, struct kr_err *e)
+{
+	char *sums;
+	size_t i, codeidx, sumlen = 0;
+	int r = 0;
+
+	if ((sums = malloc(nsel * (64 + 2 + 64 + 1) + 1)) == NULL)
+		return kr_errf(e, KR_ENOMEM, "out of memory");
+	for (i = 0; i < nsel; i++) {
+		for (codeidx = 0; codeidx < meta->ncodes; codeidx++)
+			if (strcmp(meta->codes[codeidx], sel[i]->code) == 0)
+				break;
+		info->toolsets[i].region = sel[i];
+		if ((r = make_toolset(c, codeidx, sel[i],
+		    info->toolsets[i].sha256, e)) != 0)
+			goto out;
+		sumlen += (size_t)sprintf(sums + sumlen, "%s  %s\n",
+		    info->toolsets[i].sha256, sel[i]->toolset_zip);
+	}
+	info->ntoolsets = nsel;
+	r = write_in(c->tmp, "toolsets", "SHA256SUMS", sums, sumlen, e);
+out:
+	free(sums);
+	return r;
+}
+
+int
+vault_init(const char *dir, const struct vault_init_opts *o,
+    struct vault_init_info *info, struct kr_err *e)
+{
+	const struct vault_region *sel[VAULT_NREGIONS];
+	struct vault_meta meta;
+	struct init_ctx c;
+	char tmp[PATH_MAX], parent[PATH_MAX];
+	size_t nsel = 0, i;
+	int r, made = 0;
+
+	memset(&c, 0, sizeof(c));
+	memset(&meta, 0, sizeof(meta));
+	memset(info, 0, sizeof(*info));
+	c.bits = o->kek_bits == 0 ? 2048 : o->kek_bits;
+	if (c.bits != 2048 && c.bits != 3072 && c.bits != 4096)
+		return kr_errf(e, KR_EUSAGE, "KEK size %d: use 2048, 3072 or "
+		    "4096", c.bits);
+	if (o->name != NULL) {
+		if (!vault_name_ok(o->name, 0, VAULT_NAME_MAX))
+			return kr_errf(e, KR_EUSAGE, "vault name '%.40s': "
+			    "lowercase letters, digits and dashes only", o->name);
+		snprintf(info->name, sizeof(info->name), "%s", o->name);
+	} else
+		vault_name_from_dir(dir, info->name, sizeof(info->name));
+	c.vault_name = info->name;
+	if ((r = select_regions(o, sel, &nsel, &meta, e)) != 0 ||
+	    (r = make_staging(dir, parent, sizeof(parent), tmp, sizeof(tmp),
+	    e)) != 0)
+		return r;
 	made = 1;
 	c.tmp = tmp;
 
@@ -363,23 +407,7 @@ vault_init(const char *dir, const struct vault_init_opts *o,
 	for (i = 0; i < meta.ncodes; i++)
 		if ((r = make_code(&c, i, meta.codes[i], e)) != 0)
 			goto out;
-	if ((sums = malloc(nsel * (64 + 2 + 64 + 1) + 1)) == NULL) {
-		r = kr_errf(e, KR_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < nsel; i++) {
-		for (codeidx = 0; codeidx < meta.ncodes; codeidx++)
-			if (strcmp(meta.codes[codeidx], sel[i]->code) == 0)
-				break;
-		info->toolsets[i].region = sel[i];
-		if ((r = make_toolset(&c, codeidx, sel[i],
-		    info->toolsets[i].sha256, e)) != 0)
-			goto out;
-		sumlen += (size_t)sprintf(sums + sumlen, "%s  %s\n",
-		    info->toolsets[i].sha256, sel[i]->toolset_zip);
-	}
-	info->ntoolsets = nsel;
-	if ((r = write_in(tmp, "toolsets", "SHA256SUMS", sums, sumlen, e)) != 0)
+	if ((r = write_toolsets(&c, sel, nsel, &meta, info, e)) != 0)
 		goto out;
 	snprintf(meta.name, sizeof(meta.name), "%s", info->name);
 	kr_rfc3339(kr_now(), meta.created, sizeof(meta.created));
@@ -401,7 +429,6 @@ out:
 		EVP_PKEY_free(c.kek[i]);
 	}
 	EVP_PKEY_free(c.root);
-	free(sums);
 	if (r != 0)
 		memset(info, 0, sizeof(*info));
 	return r;

@@ -39,8 +39,10 @@ struct vault_kek_rec {
 	char	 spki_sha256[65];
 };
 
-/* 1 when name is 1..127 letters, digits and dashes. */
-int	vault_kek_name_valid(const char *name);
+/* 1 when s is 1..max-1 lowercase letters, digits and dashes (and, with
+ * upper, uppercase letters): the one rule for vault, KEK and service
+ * names. */
+int	vault_name_ok(const char *s, int upper, size_t max);
 /* "https://<vault>.vault.azure.net/keys/<name>/<version>"; version NULL
  * makes a random one (32 hex digits). */
 int	vault_kid_make(const char *vault_name, const char *key_name,

@@ -43,18 +43,6 @@ open_or_create(const char *dir, struct vault_meta *m, struct kr_err *e)
 	return vault_meta_write(dir, m, e);
 }
 
-static int
-vault_name_valid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return i > 0 && i < VAULT_NAME_MAX;
-}
-
 int
 vault_kek_create(const char *dir, const struct vault_kek_opts *o,
     struct vault_kek_info *info, struct kr_err *e)
@@ -69,7 +57,7 @@ vault_kek_create(const char *dir, const struct vault_kek_opts *o,
 	memset(info, 0, sizeof(*info));
 	memset(&rec, 0, sizeof(rec));
 	bits = o->bits == 0 ? 2048 : o->bits;
-	if (o->name == NULL || !vault_kek_name_valid(o->name))
+	if (o->name == NULL || !vault_name_ok(o->name, 1, VAULT_KEK_NAME_MAX))
 		return kr_errf(e, KR_EUSAGE, "KEK name: 1 to %d letters, digits "
 		    "and dashes", VAULT_KEK_NAME_MAX - 1);
 	if (strncmp(o->name, VAULT_LEGACY_KEK_PREFIX,
@@ -80,7 +68,8 @@ vault_kek_create(const char *dir, const struct vault_kek_opts *o,
 	    bits != 4096)
 		return kr_errf(e, KR_EUSAGE, "KEK size %d: use 2048, 3072 or "
 		    "4096", bits);
-	if (o->vault_name != NULL && !vault_name_valid(o->vault_name))
+	if (o->vault_name != NULL && !vault_name_ok(o->vault_name, 0,
+	    VAULT_NAME_MAX))
 		return kr_errf(e, KR_EUSAGE, "vault name '%.40s': lowercase "
 		    "letters, digits and dashes only", o->vault_name);
 	if (o->import_path != NULL) {

@@ -151,16 +151,16 @@ out:
 }
 
 int
-vault_kek_name_valid(const char *name)
+vault_name_ok(const char *s, int upper, size_t max)
 {
 	size_t i;
 
-	for (i = 0; name[i] != '\0'; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= '0' && name[i] <= '9') || name[i] == '-'))
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (upper && s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return 0;
-	return i > 0 && i < VAULT_KEK_NAME_MAX;
+	return i > 0 && i < max;
 }
 
 int
@@ -199,7 +199,7 @@ kek_paths(const char *dir, const char *name, char *key, size_t keysz,
 {
 	char kdir[PATH_MAX], f[VAULT_KEK_NAME_MAX + 8];
 
-	if (!vault_kek_name_valid(name))
+	if (!vault_name_ok(name, 1, VAULT_KEK_NAME_MAX))
 		return kr_errf(e, KR_EUSAGE, "KEK name: letters, digits and "
 		    "dashes only, at most %d", VAULT_KEK_NAME_MAX - 1);
 	if (kr_path_join(kdir, sizeof(kdir), dir, "keks") != 0)
@@ -289,7 +289,7 @@ kek_read(const char *path, struct vault_kek_rec *rec, struct kr_err *e)
 	    (r = sjson_str(path, o, "name", sizeof(rec->name) - 1, 0, &s,
 	    e)) != 0)
 		goto out;
-	if (!vault_kek_name_valid(s)) {
+	if (!vault_name_ok(s, 1, VAULT_KEK_NAME_MAX)) {
 		r = kr_errf(e, KR_EDATA, "%s: bad KEK name", path);
 		goto out;
 	}
@@ -327,7 +327,7 @@ vault_kek_lookup(const char *dir, const char *name,
 	char recp[PATH_MAX];
 	int r;
 
-	if (!vault_kek_name_valid(name))
+	if (!vault_name_ok(name, 1, VAULT_KEK_NAME_MAX))
 		return kr_errf(e, KR_EFAIL, "no KEK named '%.40s' in %s", name,
 		    dir);
 	if ((r = kek_paths(dir, name, NULL, 0, recp, sizeof(recp), e)) != 0)
@@ -366,7 +366,7 @@ vault_kek_by_kid(const char *dir, const char *kid, struct vault_kek_rec *rec,
 			continue;
 		memcpy(name, de->d_name, n - 5);
 		name[n - 5] = '\0';
-		if (!vault_kek_name_valid(name))
+		if (!vault_name_ok(name, 1, VAULT_KEK_NAME_MAX))
 			continue;
 		if ((r = vault_kek_lookup(dir, name, rec, e)) != 0)
 			break;

@@ -17,12 +17,12 @@ parameters:
 EOA
 
 expect_status 0 "the fixture rehearses with good values" \
-    "$KEYRITE" rehearse "$FIX" --batch "$A" $FAST
+    "$KEYRITE" rehearse "$FIX" --batch "$A" --discard $FAST
 
 # bad NAME VALUE KIND
 bad() {
 	expect_status 65 "$3: --set $1='$2' is refused" \
-	    "$KEYRITE" rehearse "$FIX" --batch "$A" --set "$1=$2" $FAST
+	    "$KEYRITE" rehearse "$FIX" --batch "$A" --set "$1=$2" --discard $FAST
 	output_has "parameter '$1' needed by step 'use-$1': " \
 	    "$3: the error names parameter '$1' and step 'use-$1'"
 }
@@ -41,7 +41,7 @@ operator: Test Operator
 parameters: {name: abc, sub: 0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b, quorum: 0/3}
 EOA
 expect_status 65 "a bad quorum in the answers file" \
-    "$KEYRITE" rehearse "$FIX" --batch "$TAP_TMP/bad.yaml" $FAST
+    "$KEYRITE" rehearse "$FIX" --batch "$TAP_TMP/bad.yaml" --discard $FAST
 output_has "parameter 'quorum' needed by step 'use-quorum': .*bad\.yaml" \
     "the error names the parameter, the step and the answers file"
 
@@ -50,14 +50,14 @@ operator: Test Operator
 parameters: {name: abc}
 EOA
 expect_status 65 "a parameter with no default and no answer" \
-    "$KEYRITE" rehearse "$FIX" --batch "$TAP_TMP/missing.yaml" $FAST
+    "$KEYRITE" rehearse "$FIX" --batch "$TAP_TMP/missing.yaml" --discard $FAST
 output_has "parameter 'sub' needed by step 'use-sub': not in the answers file" \
     "the error names the missing parameter and the step"
 
 expect_status 65 "--set of a parameter the ceremony does not have" \
-    "$KEYRITE" rehearse "$FIX" --batch "$A" --set nmae=abc $FAST
+    "$KEYRITE" rehearse "$FIX" --batch "$A" --set nmae=abc --discard $FAST
 output_has "has no parameter 'nmae'" "the unknown --set name is named"
-expect_status 64 "--set without =" "$KEYRITE" rehearse "$FIX" --batch "$A" --set name $FAST
+expect_status 64 "--set without =" "$KEYRITE" rehearse "$FIX" --batch "$A" --set name --discard $FAST
 
 cat >"$TAP_TMP/unknown.yaml" <<'EOA'
 operator: Test Operator
@@ -65,7 +65,7 @@ parameters: {name: abc}
 skip: [use-name]
 EOA
 expect_status 65 "an answers file that skips a step that is not optional" \
-    "$KEYRITE" rehearse "$FIX" --batch "$TAP_TMP/unknown.yaml" $FAST
+    "$KEYRITE" rehearse "$FIX" --batch "$TAP_TMP/unknown.yaml" --discard $FAST
 output_has "unknown\.yaml:3:8: step 'use-name' is not optional" "named with line and column"
 
 # The toolset: a first rehearsal stops before it (no subscription ID), the

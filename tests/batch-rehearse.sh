@@ -49,12 +49,13 @@ expect_status 0 "keyrite vault import accepts the .byok" \
 expect_status 0 "audit verify: the current-method log" "$KEYRITE" audit verify $(minutes_opts "$S/out/summary.txt") "$S/out/azure-byok.log"
 output_has '^PASS sealed' "the current-method log is sealed"
 
-# Without --keep the sandbox goes away.
+# With --discard the sandbox goes away.
 mkdir -p "$TAP_TMP/tmp"
-expect_status 0 "rehearse without --keep" env TMPDIR="$TAP_TMP/tmp" \
-    "$KEYRITE" rehearse "$CER/azure-byok.yaml" --batch "$EX/azure-byok.answers.yaml" $FAST
-if [ -z "$(ls -A "$TAP_TMP/tmp")" ]; then ok "the throwaway sandbox is removed"; else
-	not_ok "the throwaway sandbox is removed"; diag "$(ls -la "$TAP_TMP/tmp")"; fi
+expect_status 0 "rehearse --discard" env TMPDIR="$TAP_TMP/tmp" \
+    "$KEYRITE" rehearse "$CER/azure-byok.yaml" --batch "$EX/azure-byok.answers.yaml" --discard $FAST
+if [ -z "$(ls -A "$TAP_TMP/tmp")" ]; then ok "the discarded sandbox is removed"; else
+	not_ok "the discarded sandbox is removed"; diag "$(ls -la "$TAP_TMP/tmp")"; fi
+output_has '^REHEARSAL sandbox .* removed \(--discard\)' "--discard says the sandbox is removed"
 
 # A --keep directory that is something else is refused.
 mkdir -p "$TAP_TMP/busy"; echo x >"$TAP_TMP/busy/file"

@@ -871,7 +871,7 @@ static struct bad bad_docs[] = {
 	    "    description: d\n"
 	    "    faults:\n"
 	    "      - {fault: meteor}\n",
-	    12, 17, "unknown fault 'meteor' in fault 1 of scenario 's' (expected wrong-pin, damaged-card, missing-card, tampered-toolset, wrong-region-package, tampered-kek-package, wrong-mode, power-loss or clock-skew)" },
+	    12, 17, "unknown fault 'meteor' in fault 1 of scenario 's' (expected wrong-pin, damaged-card, missing-card, tampered-toolset, wrong-region-package, tampered-kek-package, wrong-mode, power-loss, clock-skew, wrong-profile or tampered-package)" },
 	{ "scn-notapply",
 	    "keyrite: 1\n"
 	    "id: t\n"

@@ -177,6 +177,17 @@ tui_drive() {
 			fi ;;
 		*"Do the step, then press Enter"*)
 			tui_keys Enter ;;
+		*"Up/Down choose, Enter picks"*)
+			name=$(printf '%s\n' "$TUI_S" | sed -n 's/.*Parameter \([a-z0-9_]*\):.*/\1/p' | head -1)
+			v=
+			for kv in ${TUI_PARAMS:-}; do
+				case $kv in "$name="*) v=${kv#*=} ;; esac
+			done
+			if [ -n "$v" ] && ! tui_pick "$v"; then
+				tui_screen >"$TAP_TMP/last-screen"
+				return 1
+			fi
+			tui_keys Enter ;;
 		*"Parameter "*)
 			name=$(printf '%s\n' "$TUI_S" | sed -n 's/.*Parameter \([a-z0-9_]*\):.*/\1/p' | head -1)
 			v=
@@ -193,6 +204,22 @@ tui_drive() {
 			tui_screen >"$TAP_TMP/last-screen"
 			return 1 ;;
 		esac
+	done
+	return 1
+}
+
+# tui_pick VALUE: in a list of values, moves the highlight to VALUE (from
+# the top, by Down); fails when it is not in the list.
+tui_pick() {
+	tui_keys Home
+	i=0
+	while [ "$i" -lt 40 ]; do
+		TUI_PICK_S=$(tui_settled 10) || return 1
+		if printf '%s\n' "$TUI_PICK_S" | grep -Eq -- "[│|] > $1( |\$)"; then
+			return 0
+		fi
+		tui_keys Down
+		i=$((i + 1))
 	done
 	return 1
 }

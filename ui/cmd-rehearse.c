@@ -3,7 +3,8 @@
  * throwaway sandbox (src/sandbox.c): a simulated module, a receiving vault
  * whose root and toolset hashes stand in for the published ones, the media
  * the custodians would carry.  Everything is marked REHEARSAL; the sandbox
- * is removed at the end unless --keep names it.
+ * is kept (a new folder under ./keyrite-rehearsals, or --keep DIR) unless
+ * --discard says to remove it.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -54,7 +55,7 @@ list_scenarios(const struct ceremony *c)
 struct rehearsal {
 	struct run_ctx		 x;
 	const char		*keep, *scenario;
-	int			 list;
+	int			 list, discard;
 	long			 log2n;
 	const struct ceremony_scenario *sc;
 	struct sandbox		*sb;
@@ -66,6 +67,7 @@ rehearse_args(struct rehearsal *h, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "keep", required_argument, NULL, 'k' },
+		{ "discard", no_argument, NULL, 'd' },
 		{ "scenario", required_argument, NULL, 'c' },
 		{ "list-scenarios", no_argument, NULL, 'L' },
 		/* Test only: a cheap PIN KDF so the test suite stays fast.
@@ -89,6 +91,9 @@ rehearse_args(struct rehearsal *h, int argc, char **argv)
 		case 'k':
 			h->keep = optarg;
 			break;
+		case 'd':
+			h->discard = 1;
+			break;
 		case 'c':
 			h->scenario = optarg;
 			break;
@@ -107,7 +112,8 @@ rehearse_args(struct rehearsal *h, int argc, char **argv)
 			return cli_usage(&cmd_rehearse_entry);
 		}
 	}
-	if (optind != argc - 1 || (h->list && h->scenario != NULL))
+	if (optind != argc - 1 || (h->list && h->scenario != NULL) ||
+	    (h->keep != NULL && h->discard))
 		return cli_usage(&cmd_rehearse_entry);
 	return 0;
 }
@@ -147,6 +153,7 @@ rehearse_sandbox(struct rehearsal *h)
 	memset(&so, 0, sizeof(so));
 	so.c = h->x.c;
 	so.keep_dir = h->keep;
+	so.discard = h->discard;
 	so.param = known_param;
 	so.param_arg = &h->x;
 	so.scenario = h->sc;
@@ -164,6 +171,35 @@ rehearse_sandbox(struct rehearsal *h)
 		h->presets[i].value = h->sb->presets[i].value;
 	}
 	return 0;
+}
+
+/* What the rehearsal left and where, for the trainer and the auditor. */
+static void
+rehearse_files(const struct rehearsal *h, int rc, const char *hint)
+{
+	static const char *const names[][2] = {
+		{ "transcript", "transcript.txt" },
+		{ "summary", "summary.txt" },
+		{ "report", "report.md" },
+	};
+	const struct sandbox *sb = h->sb;
+	char path[PATH_MAX];
+	size_t i;
+
+	if (!sb->keep) {
+		printf("REHEARSAL sandbox %s removed (--discard)\n", sb->dir);
+		return;
+	}
+	printf("REHEARSAL kept in %s\n", sb->dir);
+	if (access(sb->log_path, F_OK) == 0)
+		printf("  %-11s %s\n", "log", sb->log_path);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", sb->out_dir,
+		    names[i][1]) < sizeof(path) && access(path, F_OK) == 0)
+			printf("  %-11s %s\n", names[i][0], path);
+	if (rc != 0 && hint != NULL && h->x.batch != NULL &&
+	    access(sb->log_path, F_OK) == 0)
+		printf("The log is not sealed; to resume: %s\n", hint);
 }
 
 static int
@@ -192,9 +228,9 @@ rehearse_run(struct rehearsal *h)
 	if (sb->keep && (size_t)snprintf(hint, sizeof(hint), "keyrite "
 	    "rehearse %s --keep %s", h->x.path, sb->dir) < sizeof(hint))
 		to.resume_hint = hint;
+	to.kept = sb->keep;
 	rc = run_front(&h->x, &ro, &to, h->presets, sb->npresets, -1);
-	if (sb->keep)
-		printf("REHEARSAL sandbox kept in %s\n", sb->dir);
+	rehearse_files(h, rc, to.resume_hint);
 	return rc;
 }
 
@@ -228,19 +264,26 @@ cmd_rehearse_exec(int argc, char **argv)
 const struct cmd_entry cmd_rehearse_entry = {
 	"rehearse",
 	"rehearse CEREMONY.yaml [--scenario NAME | --list-scenarios] "
-	    "[--batch ANSWERS.yaml] [--set NAME=VALUE]... [--keep DIR]",
-	"rehearse a ceremony in a throwaway sandbox",
+	    "[--batch ANSWERS.yaml] [--set NAME=VALUE]... "
+	    "[--keep DIR | --discard]",
+	"rehearse a ceremony in a sandbox",
 	"Runs the ceremony on a simulated module against a simulated\n"
 	"receiving vault, in a sandbox: the vault's root key and toolset\n"
 	"hashes stand in for the published ones, its KEK for the real one.\n"
-	"Every screen and log entry is marked REHEARSAL.  The sandbox (a new\n"
-	"directory under $TMPDIR) is removed at the end.\n"
+	"Every screen and log entry is marked REHEARSAL.  The sandbox is\n"
+	"kept: by default a new folder\n"
+	"./keyrite-rehearsals/<ceremony id>-<YYYY-MM-DD>-<n>/ holding the\n"
+	"module, the vault, the media and out/ (the log, transcript.txt,\n"
+	"summary.txt and the trainer's report.md); the end names each file.\n"
+	"A rehearsal that stopped is resumed with --keep and its folder.\n"
 	"\n"
 	"  --batch FILE      run without a terminal from an answers file; in\n"
 	"                    a rehearsal it may hold the cards' PINs\n"
 	"  --set NAME=VALUE  a parameter value; wins over the answers file\n"
-	"  --keep DIR        build the sandbox in DIR and keep it (a missing\n"
-	"                    or empty directory; a kept sandbox is resumed)\n"
+	"  --keep DIR        build the sandbox in DIR (a missing or empty\n"
+	"                    directory), or resume the rehearsal kept there\n"
+	"  --discard         build it in a temporary directory and remove it\n"
+	"                    at the end (nothing is left to resume)\n"
 	"  --list-scenarios  list the ceremony's fault scenarios and exit\n"
 	"  --scenario NAME   rehearse with that scenario's faults\n"
 	"\n"

@@ -152,6 +152,7 @@ cmd_run_exec(int argc, char **argv)
 	ro.media_dir = media_dir;
 	memset(&to, 0, sizeof(to));
 	to.resume_hint = "the same keyrite run command";
+	to.kept = 1;
 	rc = run_front(&x, &ro, &to, NULL, 0, pin_fd);
 out:
 	run_ctx_free(&x);

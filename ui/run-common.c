@@ -130,6 +130,22 @@ run_load_answers(struct run_ctx *x, const char *path, int rehearsal)
 	return r == 0 ? 0 : EX_DATAERR;
 }
 
+/* The trainer's line: how many responses differ from the expected ones
+ * (worded so that it names no fault: the trainee reads this output). */
+static void
+run_scenario_check(struct runner *r, const struct runner_opts *ro)
+{
+	int d = runner_write_report(r);
+
+	if (d > 0)
+		printf("REHEARSAL: %d %s from the expected %s (report: "
+		    "%s/report.md)\n", d, d == 1 ? "response differs" :
+		    "responses differ", d == 1 ? "one" : "ones", ro->out_dir);
+	else if (d == 0)
+		printf("REHEARSAL: every response as expected (report: "
+		    "%s/report.md)\n", ro->out_dir);
+}
+
 int
 run_batch(struct run_ctx *x, struct runner_opts *ro,
     const struct batch_value *presets, size_t npresets, int pin_fd)
@@ -161,6 +177,8 @@ run_batch(struct run_ctx *x, struct runner_opts *ro,
 		return kr_exit_status(rc);
 	}
 	rc = batch_run(r, &bo);
+	if (ro->rehearsal && ro->scenario != NULL)
+		run_scenario_check(r, ro);
 	runner_close(r);
 	return rc;
 }

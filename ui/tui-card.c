@@ -10,7 +10,11 @@
  * prompt and shows here, and the custodian types the PIN again.
  *
  * PINs are typed into secure memory (tui.c), shown as '*' and never
- * anything else, and cleansed by tui_submit() after the answer.
+ * anything else, and cleansed by tui_submit() after the answer.  After
+ * any error the focus is back in the PIN field; the card number field
+ * takes digits only (two at most), so a PIN typed there by mistake is
+ * refused, not shown.  The number defaults to the first card neither
+ * accepted nor reported damaged or missing in this quorum.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +44,38 @@ card_path(const char *def, int n, char *out, size_t outsz)
 	return 0;
 }
 
+void
+tui_card_default(struct tui *t)
+{
+	const struct runner_prompt *p = &t->p;
+	int i, n = p->def_card;
+
+	if (n > 0 && (t->accepted[n] || t->unusable[n]))
+		for (n = 0, i = 1; i <= p->quorum_n &&
+		    i <= CEREMONY_QUORUM_MAX; i++)
+			if (!t->accepted[i] && !t->unusable[i]) {
+				n = i;
+				break;
+			}
+	if (n > 0)
+		snprintf(t->cardno.buf, sizeof(t->cardno.buf), "%d", n);
+	else
+		t->cardno.buf[0] = '\0';
+	t->cardno.len = strlen(t->cardno.buf);
+}
+
+/* The error (or hint) under the fields, in up to two lines. */
+static void
+draw_msg(struct tui *t, int y, int x, int w, const char *msg, attr_t a)
+{
+	struct tui_line wl[2];
+	size_t n, i;
+
+	n = tui_wrap(msg, w, wl, 2);
+	for (i = 0; i < n && i < 2; i++)
+		tui_putn(y + (int)i, x, w, a, wl[i].s, wl[i].n);
+}
+
 static void
 draw_new(struct tui *t, int y, int x, int w)
 {
@@ -57,7 +93,7 @@ draw_new(struct tui *t, int y, int x, int w)
 	    t->pin_stage == 0 ? t->pinlen : t->pin2len, t->focus != 1 &&
 	    !t->busy && t->ov == TO_NONE);
 	if (err != NULL && err[0] != '\0') {
-		tui_put(y + 3, x, w, tui_attr(t, TC_ERR), err);
+		draw_msg(t, y + 3, x, w, err, tui_attr(t, TC_ERR));
 		tui_secret_draw(t, y + 2, x + 12, w - 12 < 30 ? w - 12 : 30,
 		    t->pin_stage == 0 ? t->pinlen : t->pin2len,
 		    t->focus != 1 && !t->busy && t->ov == TO_NONE);
@@ -69,7 +105,7 @@ draw_card(struct tui *t, int y, int x, int w)
 {
 	const struct runner_prompt *p = &t->p;
 	const char *err = t->msg_err ? t->msg : p->message;
-	char found[128], acc[128], path[4096];
+	char found[128], acc[128], path[4096], msg[600];
 	int i, n, m;
 
 	tui_putf(y, x, w, tui_attr(t, TC_TITLE), "Present a card: card %d "
@@ -93,11 +129,22 @@ draw_card(struct tui *t, int y, int x, int w)
 	tui_field_draw(t, y + 2, x + 6, 4, &t->cardno, 0);
 	tui_secret_draw(t, y + 2, x + 18, w - 18 < 30 ? w - 18 : 30,
 	    t->pinlen, 0);
-	if (err != NULL && err[0] != '\0')
-		tui_put(y + 3, x, w, tui_attr(t, TC_ERR), err);
-	else
-		tui_put(y + 3, x, w, tui_attr(t, TC_DIM), "Check the card's "
-		    "number; its custodian types the PIN.");
+	if (err != NULL && err[0] != '\0') {
+		if (p->tries_left > 0 && p->def_card > 0)
+			snprintf(msg, sizeof(msg), "%s (%d %s left for card "
+			    "%d)", err, p->tries_left, p->tries_left == 1 ?
+			    "try" : "tries", p->def_card);
+		else
+			snprintf(msg, sizeof(msg), "%s", err);
+		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_ERR));
+	} else if (p->tries_left > 0 && p->def_card > 0) {
+		snprintf(msg, sizeof(msg), "%d %s left for card %d; its "
+		    "custodian types the PIN.", p->tries_left,
+		    p->tries_left == 1 ? "try" : "tries", p->def_card);
+		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_DIM));
+	} else
+		draw_msg(t, y + 3, x, w, "Check the card's number; its "
+		    "custodian types the PIN.", tui_attr(t, TC_DIM));
 	/* the cursor last */
 	if (t->busy || t->ov != TO_NONE)
 		return;
@@ -165,13 +212,18 @@ enter_card(struct tui *t)
 	n = strtol(t->cardno.buf, &end, 10);
 	if (t->cardno.buf[0] == '\0' || *end != '\0' || n < 1 ||
 	    n > t->p.quorum_n) {
-		fail(t, "the card number is 1 to the number of cards in the "
-		    "set");
-		t->focus = 2;
+		snprintf(t->msg, sizeof(t->msg), "no card %.8s: this set has "
+		    "cards 1 to %d (Tab to the card number to change it)",
+		    t->cardno.buf[0] != '\0' ? t->cardno.buf : "number",
+		    t->p.quorum_n);
+		t->msg_err = 1;
+		tui_pins_clear(t);
+		t->focus = 0;
 		return;
 	}
 	if (card_path(t->p.def, (int)n, path, sizeof(path)) != 0) {
 		fail(t, "no path for that card");
+		t->focus = 0;
 		return;
 	}
 	if (t->pinlen == 0) {
@@ -204,8 +256,16 @@ tui_card_key(struct tui *t, int ch)
 	}
 	if (t->focus == 1)
 		return 0;
-	if (t->focus == 2)
+	if (t->focus == 2) {
+		/* digits only: a PIN typed here is refused, never shown */
+		if (ch >= 0x20 && ch <= 0xff && ch != 0x7f &&
+		    (ch < '0' || ch > '9' || t->cardno.len >= 2)) {
+			fail(t, "the card number takes digits only (Tab back "
+			    "to the PIN)");
+			return 1;
+		}
 		return tui_field_key(&t->cardno, ch);
+	}
 	if (t->p.need == RUNNER_NEED_NEW_PIN && t->pin_stage == 1)
 		return tui_secret_key(t->pin2, &t->pin2len, ch);
 	return tui_secret_key(t->pin, &t->pinlen, ch);

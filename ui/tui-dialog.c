@@ -133,35 +133,58 @@ draw_box(struct tui *t, int y, int x, int h, int w)
 	tui_vline(t, y + 1, x + w - 1, h - 2);
 }
 
+/* The quit dialog's text: what stays and, truthfully, how to resume. */
+static void
+quit_text(const struct tui *t, char *buf, size_t sz)
+{
+	if (t->to->resume_hint != NULL)
+		snprintf(buf, sz, "The log stays unsealed and keeps every step "
+		    "done. To resume here, run:\n%s", t->to->resume_hint);
+	else
+		snprintf(buf, sz, "The log stays unsealed, but this rehearsal's "
+		    "folder is removed (--discard): it cannot be resumed.");
+}
+
 void
 tui_dialog_overlay(struct tui *t)
 {
-	int w = 64, h = 8, y = (LINES - h) / 2, x = (COLS - w) / 2;
+	struct tui_line wl[16];
+	char text[2048];
+	int w = COLS - 4 < 72 ? COLS - 4 : 72, h, y, x, i, n;
 
-	draw_box(t, y, x, h, w);
 	if (t->ov == TO_QUIT) {
+		quit_text(t, text, sizeof(text));
+		n = (int)tui_wrap(text, w - 4, wl, 16);
+		if (n > 16)
+			n = 16;
+		if (n > LINES - 6)
+			n = LINES - 6;
+		h = n + 5;
+		y = (LINES - h) / 2;
+		x = (COLS - w) / 2;
+		draw_box(t, y, x, h, w);
 		tui_put(y, x + 2, w - 4, tui_attr(t, TC_TITLE),
 		    " Quit the wizard? ");
-		tui_put(y + 2, x + 2, w - 4, tui_attr(t, TC_NORMAL),
-		    "The log stays unsealed and keeps every step done.");
-		if (t->to->resume_hint != NULL)
-			tui_put(y + 3, x + 2, w - 4, tui_attr(t, TC_NORMAL),
-			    "Run the same command again to resume here.");
-		else
-			tui_put(y + 3, x + 2, w - 4, tui_attr(t, TC_WARN),
-			    "This sandbox is removed: use --keep DIR to resume.");
-		tui_put(y + 5, x + 2, w - 4, tui_attr(t, TC_TITLE),
+		for (i = 0; i < n; i++)
+			tui_putn(y + 2 + i, x + 2, w - 4, t->to->resume_hint !=
+			    NULL ? tui_attr(t, TC_NORMAL) : tui_attr(t, TC_WARN),
+			    wl[i].s, wl[i].n);
+		tui_put(y + h - 2, x + 2, w - 4, tui_attr(t, TC_TITLE),
 		    "y quit    n or Esc go on");
 		curs_set(0);
-	} else {
-		tui_putf(y, x + 2, w - 4, tui_attr(t, TC_TITLE),
-		    " A note on step %s ", tui_step_id(t));
-		tui_put(y + 2, x + 2, w - 4, tui_attr(t, TC_NORMAL),
-		    "It goes in the log with the step's next answer.");
-		tui_put(y + 5, x + 2, w - 4, tui_attr(t, TC_DIM),
-		    "Enter keep    Esc cancel    Ctrl-U clear");
-		tui_field_draw(t, y + 3, x + 2, w - 4, &t->note_in, 1);
+		return;
 	}
+	h = 8;
+	y = (LINES - h) / 2;
+	x = (COLS - w) / 2;
+	draw_box(t, y, x, h, w);
+	tui_putf(y, x + 2, w - 4, tui_attr(t, TC_TITLE),
+	    " A note on step %s ", tui_step_id(t));
+	tui_put(y + 2, x + 2, w - 4, tui_attr(t, TC_NORMAL),
+	    "It goes in the log with the step's next answer.");
+	tui_put(y + 5, x + 2, w - 4, tui_attr(t, TC_DIM),
+	    "Enter keep    Esc cancel    Ctrl-U clear");
+	tui_field_draw(t, y + 3, x + 2, w - 4, &t->note_in, 1);
 }
 
 int

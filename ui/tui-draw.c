@@ -157,6 +157,28 @@ tui_put(int y, int x, int w, attr_t a, const char *s)
 	return tui_putn(y, x, w, a, s, strlen(s));
 }
 
+/* A path in w columns: when too wide, its start gives way to "..." (an
+ * ellipsis under UTF-8) so that the file name stays. */
+int
+tui_put_path(const struct tui *t, int y, int x, int w, attr_t a,
+    const char *path)
+{
+	const char *s = path, *dots = t->utf8 ? "\xe2\x80\xa6" : "...";
+	int dw = t->utf8 ? 1 : 3, used;
+
+	if (tui_textw(path, strlen(path)) <= w)
+		return tui_put(y, x, w, a, path);
+	while (*s != '\0' && tui_textw(s, strlen(s)) > w - dw)
+		s++;
+	while ((*s & 0xc0) == 0x80)
+		s++;
+	/* start at a directory boundary when there is one */
+	if (strchr(s, '/') != NULL && *s != '/')
+		s = strchr(s, '/');
+	used = tui_put(y, x, dw, a, dots);
+	return used + tui_put(y, x + used, w - used, a, s);
+}
+
 int
 tui_putf(int y, int x, int w, attr_t a, const char *fmt, ...)
 {
@@ -234,19 +256,49 @@ tui_vline(const struct tui *t, int y, int x, int h)
 		mvaddstr(y + i, x, t->utf8 ? "\xe2\x94\x82" : "|");
 }
 
+/* s in w columns; when too wide, cut at the last word that fits and
+ * ended with an ellipsis ("..." under LANG=C). */
+int
+tui_put_short(const struct tui *t, int y, int x, int w, attr_t a,
+    const char *s)
+{
+	const char *dots = t->utf8 ? "\xe2\x80\xa6" : "...";
+	int dw = t->utf8 ? 1 : 3;
+	size_t n = strlen(s);
+
+	if (tui_textw(s, n) <= w)
+		return tui_put(y, x, w, a, s);
+	if (w <= dw)
+		return tui_put(y, x, w, a, dots);
+	while (n > 0 && tui_textw(s, n) > w - dw)
+		n--;
+	while (n > 0 && (s[n] & 0xc0) == 0x80)
+		n--;
+	if (memchr(s, ' ', n) != NULL)
+		while (n > 0 && s[n] != ' ')
+			n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == ':' ||
+	    s[n - 1] == ','))
+		n--;
+	n = (size_t)tui_putn(y, x, w - dw, a, s, n);
+	return (int)n + tui_put(y, x + (int)n, dw, a, dots);
+}
+
 /* Row 0: keyrite, the ceremony, LIVE or REHEARSAL on the right. */
 void
 tui_header(struct tui *t, const char *right)
 {
 	const char *mark = t->ro->rehearsal ? " REHEARSAL " : " LIVE ";
+	char title[512];
 	int cols = COLS, mw = (int)strlen(mark), rw;
 
 	attrset(tui_attr(t, TC_HEADER));
 	mvhline(0, 0, ' ', cols);
 	rw = right != NULL ? tui_textw(right, strlen(right)) : 0;
-	tui_putf(0, 1, cols - mw - rw - 4, tui_attr(t, TC_HEADER),
-	    "keyrite: %s", t->c->title.s != NULL ? t->c->title.s :
-	    t->c->id.s);
+	snprintf(title, sizeof(title), "keyrite: %s", t->c->title.s != NULL ?
+	    t->c->title.s : t->c->id.s);
+	tui_put_short(t, 0, 1, cols - mw - rw - 4, tui_attr(t, TC_HEADER),
+	    title);
 	if (right != NULL)
 		tui_put(0, cols - mw - rw - 2, rw, tui_attr(t, TC_HEADER),
 		    right);
@@ -279,17 +331,32 @@ tui_layout(struct tui_layout *l)
 	l->right_w = COLS - l->right_x - 1;
 }
 
+/* Below 80x24 the wizard pauses: this screen, and no key but Ctrl-C
+ * (twice: tui_getkey) and a resize acts. */
 int
 tui_too_small(struct tui *t)
 {
+	struct tui_line wl[12];
+	char text[512];
+	size_t n, i;
+
 	if (COLS >= TUI_MIN_COLS && LINES >= TUI_MIN_LINES)
 		return 0;
 	erase();
+	curs_set(0);
 	tui_put(0, 0, COLS, tui_attr(t, TC_REHEARSAL),
 	    t->ro->rehearsal ? "REHEARSAL" : "LIVE");
-	tui_putf(LINES / 2, 0, COLS, tui_attr(t, TC_ERR),
-	    "terminal too small (need %dx%d, have %dx%d)", TUI_MIN_COLS,
-	    TUI_MIN_LINES, COLS, LINES);
+	snprintf(text, sizeof(text), "Paused: the terminal is %dx%d; the "
+	    "wizard needs %dx%d. Make it larger to go on (nothing typed is "
+	    "lost); no other key acts meanwhile.\n\n%s", COLS, LINES,
+	    TUI_MIN_COLS, TUI_MIN_LINES, t->small_quit ? "Press Ctrl-C "
+	    "again to leave the wizard; the log stays unsealed." :
+	    "Ctrl-C leaves the wizard (it asks once more).");
+	n = tui_wrap(text, COLS - 2, wl, 12);
+	for (i = 0; i < n && i < 12 && (int)i + 2 < LINES; i++)
+		tui_putn(2 + (int)i, 1, COLS - 2, i + 1 == n ?
+		    tui_attr(t, TC_WARN) : tui_attr(t, TC_NORMAL), wl[i].s,
+		    wl[i].n);
 	refresh();
 	return 1;
 }

@@ -107,6 +107,7 @@ struct tui {
 						   card number */
 	struct tui_field	 in;		/* value, name, reason */
 	struct tui_field	 cardno;
+	size_t			 pick;		/* PARAM list: the row highlighted */
 	uint8_t			*pin, *pin2;	/* secure, TUI_PIN_MAX */
 	size_t			 pinlen, pin2len;
 	int			 pin_stage;	/* NEW_PIN: 1 when typing it again */
@@ -119,11 +120,14 @@ struct tui {
 	int			 scroll, logscroll, helpscroll;
 	enum tui_overlay	 ov;
 	int			 accepted[CEREMONY_QUORUM_MAX + 2];
+	int			 unusable[CEREMONY_QUORUM_MAX + 2]; /* reported
+						   damaged or missing */
 
 	struct tui_logline	*log;
 	size_t			 nlog;
 
 	int			 quit;		/* 1: the operator quit */
+	int			 small_quit;	/* paused (too small): Ctrl-C once */
 	int			 fatal;		/* an exit status: the runner failed */
 	size_t			 shown_step;	/* +1: the step the text shows */
 	int			 sig;		/* a terminating signal */
@@ -137,6 +141,10 @@ int	tui_putn(int y, int x, int w, attr_t a, const char *s, size_t n);
 int	tui_putf(int y, int x, int w, attr_t a, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 int	tui_textw(const char *s, size_t n);
+int	tui_put_short(const struct tui *t, int y, int x, int w, attr_t a,
+	    const char *s);
+int	tui_put_path(const struct tui *t, int y, int x, int w, attr_t a,
+	    const char *path);
 void	tui_hline(const struct tui *t, int y, int x, int w);
 void	tui_vline(const struct tui *t, int y, int x, int h);
 void	tui_header(struct tui *t, const char *right);
@@ -182,12 +190,23 @@ void	tui_main_prompt(struct tui *t, int repeat);
  * its key function returns 1 when it used the key. */
 int	tui_card_draw(struct tui *t, int y, int x, int w);
 int	tui_card_key(struct tui *t, int ch);
+/* The card number field's default: the runner's, unless that card was
+ * accepted or reported damaged or missing, then the first other one. */
+void	tui_card_default(struct tui *t);
 int	tui_confirm_draw(struct tui *t, int y, int x, int w);
 int	tui_confirm_key(struct tui *t, int ch);
 int	tui_dialog_draw(struct tui *t, int y, int x, int w);
 int	tui_dialog_key(struct tui *t, int ch);
 void	tui_dialog_overlay(struct tui *t);
 int	tui_dialog_overlay_key(struct tui *t, int ch);
+
+/* tui-pick.c: a parameter with a fixed set of values, picked from a
+ * list (the value picked is kept in t->in). */
+int	tui_pick_active(const struct tui *t);
+void	tui_pick_init(struct tui *t, const char *v);
+int	tui_pick_height(const struct tui *t);
+void	tui_pick_draw(struct tui *t, int y, int x, int w);
+int	tui_pick_key(struct tui *t, int ch);
 
 /* tui-result.c: a step's output (events, artifacts with SHA-256 in
  * groups of eight) as wrapped lines; the failure screen. */

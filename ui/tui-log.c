@@ -106,6 +106,14 @@ tui_log_event(void *arg, const struct runner_event *ev)
 		if (n > 0 && n <= CEREMONY_QUORUM_MAX)
 			t->accepted[n] = 1;
 	}
+	if (ev->kind == RUNNER_EV_CARD && strncmp(s, "card ", 5) == 0 &&
+	    (strstr(s, ": damaged") != NULL || strstr(s, ": missing") !=
+	    NULL)) {
+		int n = atoi(s + 5);
+
+		if (n > 0 && n <= CEREMONY_QUORUM_MAX)
+			t->unusable[n] = 1;
+	}
 	add(t, ev->kind, i, text);
 	if (t->busy)
 		tui_main_draw(t);

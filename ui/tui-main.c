@@ -76,7 +76,10 @@ tui_main_prompt(struct tui *t, int repeat)
 			if ((v = preset(t, p->name)) == NULL)
 				v = p->def;
 			tui_field_set(&t->in, v);
+			tui_pick_init(t, v);
 		}
+		if (tui_pick_active(t))
+			t->focus = 1;	/* a list: no text field */
 		break;
 	case RUNNER_NEED_SIGNOFF:
 		if (!repeat) {
@@ -96,13 +99,8 @@ tui_main_prompt(struct tui *t, int repeat)
 		if (p->cards_presented == 0 && !repeat)
 			for (i = 0; i < sizeof(t->accepted) /
 			    sizeof(t->accepted[0]); i++)
-				t->accepted[i] = 0;
-		if (p->def_card > 0)
-			snprintf(t->cardno.buf, sizeof(t->cardno.buf), "%d",
-			    p->def_card);
-		else
-			t->cardno.buf[0] = '\0';
-		t->cardno.len = strlen(t->cardno.buf);
+				t->accepted[i] = t->unusable[i] = 0;
+		tui_card_default(t);
 		break;
 	case RUNNER_NEED_DECISION:
 		tui_field_set(&t->in, NULL);
@@ -161,7 +159,7 @@ panel_height(const struct tui *t)
 {
 	switch (t->p.need) {
 	case RUNNER_NEED_PARAM:
-		return 5;
+		return tui_pick_active(t) ? 4 + tui_pick_height(t) : 5;
 	case RUNNER_NEED_SIGNOFF:
 		return 4;
 	case RUNNER_NEED_ACK:
@@ -200,10 +198,20 @@ draw_plain(struct tui *t, int y, int x, int w)
 			tui_putn(y + (int)i, x, w, tui_attr(t, TC_TITLE),
 			    wl[i].s, wl[i].n);
 		y++;
+		if (tui_pick_active(t)) {
+			tui_pick_draw(t, y + 1, x, w);
+			y += tui_pick_height(t) - 1;
+			tui_put_short(t, y + 2, x, w, err != NULL &&
+			    err[0] != '\0' ? tui_attr(t, TC_ERR) :
+			    tui_attr(t, TC_DIM), err != NULL && err[0] != '\0' ?
+			    err : "Up/Down choose, Enter picks the value "
+			    "highlighted");
+			break;
+		}
 		tui_put(y + 1, x, 2, tui_attr(t, TC_NORMAL), ">");
 		tui_field_draw(t, y + 1, x + 2, w - 2, &t->in, 0);
 		if (err != NULL && err[0] != '\0') {
-			tui_put(y + 2, x, w, tui_attr(t, TC_ERR), err);
+			tui_put_short(t, y + 2, x, w, tui_attr(t, TC_ERR), err);
 			break;
 		}
 		hint[0] = '\0';
@@ -216,7 +224,7 @@ draw_plain(struct tui *t, int y, int x, int w)
 				    " %s", pm->choices.v[i].s);
 		} else if (pm != NULL && pm->table != NULL)
 			snprintf(hint, sizeof(hint), "one of the %zu ids of "
-			    "table '%s' (? lists them)", pm->table->nrows,
+			    "table '%s' (F1 lists them)", pm->table->nrows,
 			    pm->table->name.s);
 		else if (p->def != NULL)
 			snprintf(hint, sizeof(hint), "default: %s", p->def);
@@ -276,7 +284,7 @@ place_cursor(struct tui *t, int y, int x, int w)
 	switch (t->p.need) {
 	case RUNNER_NEED_PARAM:
 	case RUNNER_NEED_SIGNOFF:
-		if (t->focus == 0) {
+		if (t->focus == 0 && !tui_pick_active(t)) {
 			s = t->in.buf;
 			while (tui_textw(s, strlen(s)) > w - 3)
 				s++;
@@ -368,6 +376,9 @@ draw_text(struct tui *t, int y, int x, int w, int h)
 static const char *
 keys_for(const struct tui *t)
 {
+	if (tui_pick_active(t))
+		return "Up/Down choose  Enter pick  j/k scroll  n note  l log  "
+		    "F1 help  q quit";
 	switch (t->p.need) {
 	case RUNNER_NEED_PARAM:
 	case RUNNER_NEED_SIGNOFF:
@@ -546,6 +557,13 @@ plain_key(struct tui *t, int ch)
 			tui_submit(t, &a);
 			return 1;
 		}
+		if (ch == 's') {
+			snprintf(t->msg, sizeof(t->msg), "s: step '%s' is "
+			    "required and cannot be skipped; do it, then press "
+			    "Enter", tui_step_id(t));
+			t->msg_err = 1;
+			return 1;
+		}
 		break;
 	default:
 		break;
@@ -574,6 +592,7 @@ has_field(const struct tui *t)
 {
 	switch (t->p.need) {
 	case RUNNER_NEED_PARAM:
+		return !tui_pick_active(t);
 	case RUNNER_NEED_SIGNOFF:
 	case RUNNER_NEED_CONFIRM:
 	case RUNNER_NEED_NEW_PIN:
@@ -613,6 +632,8 @@ tui_main_key(struct tui *t, int ch)
 		t->helpscroll = 0;
 		return 1;
 	}
+	if (t->have_p && tui_pick_key(t, ch))
+		return 1;
 	switch (ch) {
 	case KEY_UP:
 		t->scroll--;

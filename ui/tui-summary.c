@@ -2,7 +2,8 @@
  * tui-summary.c: the end of a sealed ceremony: Result: SUCCESS and the
  * runner's summary for the paper minutes (origin, genesis fingerprint,
  * seal size and root, the log file's SHA-256, every artifact's SHA-256 in
- * groups of eight), scrollable.  It is printed on standard output again
+ * groups of eight) and the files the run leaves (log, transcript,
+ * summary, the trainer's report), scrollable.  It is printed on standard output again
  * when the wizard ends, so it stays on the terminal.
  */
 #include <stdio.h>
@@ -11,17 +12,63 @@
 
 #include "tui-int.h"
 
+/* The summary, then the files the run leaves and where. */
+static char *
+with_files(const struct tui *t, const char *s)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int d = -1;
+
+	if (t->ro->rehearsal)
+		d = runner_write_report(t->r);
+	if (t->ro->scenario == NULL)
+		d = -1;
+	if ((f = open_memstream(&out, &len)) == NULL)
+		return NULL;
+	if (d > 0)
+		fprintf(f, "Trainer: %d %s from the expected %s; the "
+		    "report marks %s DIFFERS.\n\n", d, d == 1 ?
+		    "response differs" : "responses differ", d == 1 ?
+		    "one" : "ones", d == 1 ? "it" : "each");
+	else if (d == 0)
+		fprintf(f, "Trainer: every response as expected (see the "
+		    "report).\n\n");
+	fputs(s, f);
+	if (t->to->kept) {
+		fprintf(f, "\nThe files of this run:\n");
+		fprintf(f, "  log:        %s\n", t->ro->log_path);
+		fprintf(f, "  transcript: %s/transcript.txt\n", t->ro->out_dir);
+		fprintf(f, "  summary:    %s/summary.txt\n", t->ro->out_dir);
+		if (t->ro->rehearsal)
+			fprintf(f, "  report:     %s/report.md (the trainer's "
+			    "report)\n", t->ro->out_dir);
+	} else
+		fprintf(f, "\nThis rehearsal's folder is removed when the "
+		    "wizard closes (--discard).\n");
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 int
 tui_summary(struct tui *t)
 {
 	struct tui_line *wl;
-	const char *s = t->p.summary != NULL ? t->p.summary : "";
-	char *folded = NULL;
+	char *s, *folded = NULL;
 	size_t n, i, max = 2000;
 	int ch, h, scroll = 0;
 
-	if ((wl = calloc(max, sizeof(*wl))) == NULL)
+	if ((s = with_files(t, t->p.summary != NULL ? t->p.summary : "")) ==
+	    NULL)
 		return 0;
+	if ((wl = calloc(max, sizeof(*wl))) == NULL) {
+		free(s);
+		return 0;
+	}
 	for (;;) {
 		if (t->sig != 0)
 			break;
@@ -69,5 +116,6 @@ tui_summary(struct tui *t)
 	}
 	free(wl);
 	free(folded);
+	free(s);
 	return t->sig != 0 ? 128 + t->sig : 0;
 }

@@ -47,7 +47,7 @@ draw(struct tui *t, int stage, struct tui_field *f, int focus)
 	tui_putf(y++, x, COLS - x - 1, tui_attr(t, TC_NORMAL), "%s, version %s",
 	    t->c->id.s, t->c->version.s != NULL ? t->c->version.s : "1");
 	tui_put(y, 2, 14, tui_attr(t, TC_NORMAL), "File");
-	tui_put(y++, x, COLS - x - 1, tui_attr(t, TC_NORMAL),
+	tui_put_path(t, y++, x, COLS - x - 1, tui_attr(t, TC_NORMAL),
 	    t->ro->ceremony_path != NULL ? t->ro->ceremony_path : "-");
 	tui_put(y, 2, 14, tui_attr(t, TC_NORMAL), "File SHA-256");
 	y += put_groups(t, y, x, t->file_sha);
@@ -84,7 +84,7 @@ draw(struct tui *t, int stage, struct tui_field *f, int focus)
 			tui_put(LINES - 2, 1, COLS - 2, tui_attr(t, TC_ERR),
 			    t->msg);
 		tui_keys(t, "type the names   Enter next   Tab other field   "
-		    "Ctrl-C leave");
+		    "F1 help   Ctrl-C leave");
 		i = focus;
 		tui_field_draw(t, y - 3 + i, x, 40, &f[i], 1);
 		refresh();
@@ -114,15 +114,28 @@ tui_welcome_names(struct tui *t)
 
 	memset(f, 0, sizeof(f));
 	for (;;) {
-		draw(t, 0, f, focus);
+		if (t->ov == TO_HELP && !tui_too_small(t)) {
+			tui_help_draw(t);
+			refresh();
+		} else
+			draw(t, 0, f, focus);
 		ch = tui_getkey(t);
 		if (t->sig != 0)
 			return 128 + t->sig;
 		if (ch == ERR || ch == KEY_RESIZE)
 			continue;
+		if (t->ov == TO_HELP && ch != TUI_KEY_CTRL('c')) {
+			tui_help_key(t, ch);
+			continue;
+		}
 		if (ch == TUI_KEY_CTRL('c')) {
 			t->quit = 1;
 			return 1;
+		}
+		if (ch == KEY_F(1)) {
+			t->ov = TO_HELP;
+			t->helpscroll = 0;
+			continue;
 		}
 		if (ch == '\t' || ch == KEY_DOWN || ch == KEY_UP) {
 			focus = !focus;
@@ -160,7 +173,7 @@ tui_welcome_begin(struct tui *t)
 	int ch;
 
 	for (;;) {
-		if (t->ov == TO_HELP)
+		if (t->ov == TO_HELP && !tui_too_small(t))
 			tui_help_draw(t), refresh();
 		else
 			draw(t, 1, NULL, 0);

@@ -58,6 +58,9 @@ tui_step_id(const struct tui *t)
 	return t->p.need == RUNNER_NEED_CARD ? "resume" : "-";
 }
 
+/* One key.  Below 80x24 (paused) only a resize and Ctrl-C act: the first
+ * Ctrl-C asks, the second sets quit and is returned; every other key is
+ * swallowed (ERR). */
 int
 tui_getkey(struct tui *t)
 {
@@ -67,10 +70,25 @@ tui_getkey(struct tui *t)
 	if (got_sig != 0) {
 		if (got_sig == SIGINT) {
 			got_sig = 0;
-			return TUI_KEY_CTRL('c');
-		}
-		t->sig = got_sig;
+			ch = TUI_KEY_CTRL('c');
+		} else
+			t->sig = got_sig;
 	}
+	if (ch == ERR || ch == KEY_RESIZE ||
+	    (COLS >= TUI_MIN_COLS && LINES >= TUI_MIN_LINES)) {
+		if (ch == KEY_RESIZE && COLS >= TUI_MIN_COLS &&
+		    LINES >= TUI_MIN_LINES)
+			t->small_quit = 0;
+		return ch;
+	}
+	if (ch != TUI_KEY_CTRL('c'))
+		return ERR;
+	if (!t->small_quit) {
+		t->small_quit = 1;
+		tui_too_small(t);
+		return ERR;
+	}
+	t->quit = 1;
 	return ch;
 }
 
@@ -204,14 +222,9 @@ loop(struct tui *t)
 			had = 1;
 		}
 		tui_main_draw(t);
-		if ((ch = tui_getkey(t)) == ERR || ch == KEY_RESIZE)
+		if ((ch = tui_getkey(t)) == ERR || ch == KEY_RESIZE ||
+		    t->quit)
 			continue;
-		if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
-			if (ch == TUI_KEY_CTRL('c'))
-				t->ov = TO_QUIT;
-			if (t->ov != TO_QUIT)
-				continue;
-		}
 		tui_main_key(t, ch);
 	}
 }

@@ -33,8 +33,11 @@ struct tui_opts {
 	size_t			 npresets;
 	const char		*scenario;	/* its name, or NULL */
 	/* said when the operator quits: how to come back, or NULL when the
-	 * run cannot be resumed (a rehearsal without --keep) */
+	 * run cannot be resumed (a rehearsal with --discard) */
 	const char		*resume_hint;
+	/* 1: the output folder stays (the final screen names its files);
+	 * 0: a rehearsal with --discard removes it at the end */
+	int			 kept;
 };
 
 int	tui_run(struct runner_opts *ro, const struct tui_opts *to);
