@@ -204,11 +204,9 @@ check_fit(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
 	}
 	if (key != 0 && (key & p->keys) == 0) {
 		byok_key_list(p->keys, list, sizeof(list));
-		return kr_errf(e, KR_EUSAGE, "profile %s: %s does not take a%s "
+		return kr_errf(e, KR_EUSAGE, "profile %s: %s does not take an "
 		    "%s key (it takes %s)", p->name, p->service,
-		    key == BYOK_KEY_RSA_2048 || key == BYOK_KEY_AES_256 ||
-		    (key & (BYOK_KEY_EC_P256 | BYOK_KEY_EC_P384 |
-		    BYOK_KEY_EC_P521)) ? "n" : "", byok_key_name(key), list);
+		    byok_key_name(key), list);
 	}
 	return 0;
 }

@@ -439,9 +439,9 @@ take(const char *dir, const char *pkg_path, const struct byok_profile *p,
 		goto out;
 	if ((bit & p->keys) == 0) {
 		byok_key_list(p->keys, list, sizeof(list));
-		r = kr_errf(e, KR_EFAIL, "%s: %s does not take a %s key (it "
-		    "takes %s)", pkg_path, p->service, bit ?
-		    byok_key_name(bit) : "key of this type", list);
+		r = kr_errf(e, KR_EFAIL, "%s: %s does not take %s key (it "
+		    "takes %s)", pkg_path, p->service, bit ? "an" : "a",
+		    bit ? byok_key_name(bit) : "this type of", list);
 		goto out;
 	}
 	snprintf(res->key_type, sizeof(res->key_type), "%s",

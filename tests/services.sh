@@ -113,7 +113,7 @@ output_has "holds an EC-P-256 key; the key was created as RSA-2048" "GCP: it nam
     "$T/p521.pem" "$T/p521.pkg"
 expect_status 1 "GCP: an EC P-521 key is refused" \
     "$SVC" import "$T/gcp-kms-3072-sha256" job1 "$T/p521.pkg" k5 -
-output_has "Google Cloud KMS does not take a EC-P-521 key" "GCP: it names the type"
+output_has "Google Cloud KMS does not take an EC-P-521 key" "GCP: it names the type"
 [ ! -e "$T/gcp-kms-3072-sha256/keys/k5.pem" ] && ok "GCP: nothing was stored" ||
     not_ok "GCP: nothing was stored"
 expect_status 64 "a wrapping key size the profile does not allow is refused" \
