@@ -9,9 +9,9 @@
 # fast as the shell can, a few ms apart) that has at least 5 non-blank
 # lines, no longer shows the line rehearse prints before curses starts, and
 # then stays unchanged for 300 ms.  Three runs per ceremony, median.
-# A rehearsal builds its sandbox (an RSA-2048 KEK for the simulated vault)
-# before curses starts: bench/ceremony.sh's "(start, sandbox)" row times
-# that part alone.
+# A rehearsal makes only its sandbox's directories before curses starts;
+# the simulated vault and media (RSA keys) are made later, for the
+# parameters chosen, when the run first needs them.
 # Skipped, with a line that says so, when keyrite has no wizard.  Called by
 # bench/run.sh from the build directory; needs tmux and GNU date.
 set -eu

@@ -130,6 +130,12 @@ int	runner_expand(struct runner *r, const char *tmpl, char **out,
 /* The first parameter step s uses that is not set yet, or NULL. */
 const struct ceremony_param *runner_step_missing(struct runner *r,
 	    const struct ceremony_step *s);
+/* Tells the rehearsal sandbox that step s is about to run. */
+void	runner_sandbox_step(struct runner *r, const struct ceremony_step *s);
+/* A parameter's default: the rehearsal sandbox's value, else the
+ * ceremony's (runner_opts.sandbox_value). */
+const char *runner_param_default(struct runner *r,
+	    const struct ceremony_param *pm);
 int	runner_param_store(struct runner *r, const struct ceremony_param *p,
 	    const char *value, struct kr_err *e);
 /* Logs parameter-set for values not logged yet. */

@@ -9,6 +9,7 @@
  * out_dir, state_dir, media_dir.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "ceremony.h"
 #include "err.h"
 #include "runner-int.h"
+#include "step.h"
 
 int
 runner_params_init(struct runner *r, struct kr_err *e)
@@ -57,7 +59,38 @@ override(const struct runner *r, const char *key)
 		if (r->o.overrides[i].key != NULL &&
 		    strcmp(r->o.overrides[i].key, key) == 0)
 			return r->o.overrides[i].value;
+	if (r->o.sandbox_value != NULL)
+		return r->o.sandbox_value(r->o.sandbox_arg,
+		    (struct runner *)(uintptr_t)r, key, 0);
 	return NULL;
+}
+
+const char *
+runner_param(struct runner *r, const char *name)
+{
+	const struct ceremony_param *p = ceremony_param_find(r->c, name);
+
+	return p != NULL ? r->values[p - r->c->params] : NULL;
+}
+
+void
+runner_sandbox_step(struct runner *r, const struct ceremony_step *s)
+{
+	if (r->o.rehearsal && r->o.sandbox_value != NULL)
+		(void)r->o.sandbox_value(r->o.sandbox_arg, r, s->type->name,
+		    2);
+}
+
+const char *
+runner_param_default(struct runner *r, const struct ceremony_param *pm)
+{
+	const char *v;
+
+	if (r->o.rehearsal && r->o.sandbox_value != NULL &&
+	    (v = r->o.sandbox_value(r->o.sandbox_arg, r, pm->name.s, 1)) !=
+	    NULL)
+		return v;
+	return pm->def.s;
 }
 
 const char *

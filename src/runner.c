@@ -451,7 +451,7 @@ advance(struct runner *r, struct runner_prompt *p, struct kr_err *e)
 			    pm->name.s;
 			free(r->p_help);
 			p->help = r->p_help = expand_or_raw(r, pm->help.s);
-			p->def = pm->def.s;
+			p->def = runner_param_default(r, pm);
 			r->param = pm;
 			return 1;
 		}
@@ -473,6 +473,8 @@ advance(struct runner *r, struct runner_prompt *p, struct kr_err *e)
 		return 0;
 	case PH_OPTIONAL:
 		prompt_step(r, p, s);
+		if (!r->started)
+			runner_sandbox_step(r, s);
 		if (!r->started && (rc = step_begin(r, s, e)) != 0)
 			return die(r, rc, e);
 		if (s->optional && !r->optional_ok && !(r->o.rehearsal &&

@@ -139,6 +139,14 @@ struct runner_opts {
 	const char		*vault_dir;	/* vault-import's vault; NULL: skip it */
 	const struct runner_override *overrides;
 	size_t			 noverrides;
+	/* A rehearsal's sandbox, made lazily: asked for an override key
+	 * that overrides[] lacks (param 0), for a parameter's default
+	 * (param 1, key its name), or told that a step is about to run
+	 * (param 2, key its action); NULL when it has no value.  It may read
+	 * the values chosen so far with runner_param(). */
+	const char		*(*sandbox_value)(void *arg, struct runner *r,
+				    const char *key, int param);
+	void			*sandbox_arg;
 	int			 scrypt_log2n;	/* 0: the engine's default */
 	void			(*on_event)(void *arg, const struct runner_event *ev);
 	void			*event_arg;
@@ -153,6 +161,9 @@ int	runner_open(const struct runner_opts *o, struct runner **out,
  * naming the parameter when the value is not valid for it. */
 int	runner_set_param(struct runner *r, const char *name, const char *value,
 	    struct kr_err *e);
+
+/* A parameter's value once set (--set, an answer), or NULL. */
+const char *runner_param(struct runner *r, const char *name);
 
 /* What is needed now.  Runs nothing by itself that needs an answer. */
 int	runner_next(struct runner *r, struct runner_prompt *p, struct kr_err *e);

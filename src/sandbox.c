@@ -347,7 +347,8 @@ add_preset(void *arg, const char *name, const char *value)
 }
 
 static int
-write_env(const struct sandbox *sb, const struct pairs *p, struct kr_err *e)
+write_env(const struct sandbox *sb, const struct pairs *p, int prepared,
+    struct kr_err *e)
 {
 	char path[PATH_MAX], *buf = NULL;
 	size_t len = 0, i;
@@ -357,7 +358,10 @@ write_env(const struct sandbox *sb, const struct pairs *p, struct kr_err *e)
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		return KR_ENOMEM;
 	fprintf(f, "# keyrite rehearsal sandbox: o KEY VALUE (overrides), "
-	    "p NAME VALUE (presets), tab-separated\n");
+	    "p NAME VALUE (presets), s prepared 1 (vault and media made), "
+	    "tab-separated\n");
+	if (prepared)
+		fprintf(f, "s\tprepared\t1\n");
 	for (i = 0; i < p->no; i++)
 		fprintf(f, "o\t%s\t%s\n", p->okeys[i], p->ovals[i]);
 	for (i = 0; i < p->np; i++)
@@ -375,7 +379,7 @@ write_env(const struct sandbox *sb, const struct pairs *p, struct kr_err *e)
 }
 
 static int
-read_env(const struct sandbox *sb, struct pairs *p, struct kr_err *e)
+read_env(struct sandbox *sb, struct pairs *p, struct kr_err *e)
 {
 	char path[PATH_MAX], *buf = NULL, *line, *next, *t1, *t2;
 	size_t len;
@@ -390,6 +394,10 @@ read_env(const struct sandbox *sb, struct pairs *p, struct kr_err *e)
 			*next++ = '\0';
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
+		if (strcmp(line, "s\tprepared\t1") == 0) {
+			sb->prepared = 1;
+			continue;
+		}
 		if ((line[0] != 'o' && line[0] != 'p') || line[1] != '\t' ||
 		    (t1 = strchr(line + 2, '\t')) == NULL) {
 			r = kr_errf(e, KR_EDATA, "%s: malformed line", path);
@@ -402,6 +410,8 @@ read_env(const struct sandbox *sb, struct pairs *p, struct kr_err *e)
 		    add_pair(&p->pnames, &p->pvals, &p->np, t2, t1)) != 0)
 			goto out;
 	}
+	if (p->no > 0 || p->np > 0)
+		sb->prepared = 1;	/* written before the flag existed */
 	r = 0;
 out:
 	free(buf);
@@ -462,13 +472,13 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 {
 	struct sandbox *sb;
 	struct pairs pp;
-	const struct ceremony_table *t;
 	char env[PATH_MAX];
 	int r, made = 0, empty;
 
 	memset(&pp, 0, sizeof(pp));
 	if ((sb = calloc(1, sizeof(*sb))) == NULL)
 		return KR_ENOMEM;
+	sb->o = *o;
 	if (o->keep_dir != NULL) {
 		sb->keep = 1;
 		if ((size_t)snprintf(sb->dir, sizeof(sb->dir), "%s",
@@ -515,17 +525,8 @@ sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 	    (o->scenario != NULL && (r = scenario_open(o->c, o->scenario,
 	    sb->dir, &sb->faults, e)) != 0))
 		goto fail;
-	if ((t = ceremony_table_find(o->c, "regions")) != NULL &&
-	    (r = make_regions(sb, o, t, &pp, e)) != 0)
-		goto fail;
-	if (ceremony_param_find(o->c, "kek_file") != NULL &&
-	    (r = make_kek(sb, o, &pp, e)) != 0)
-		goto fail;
-	if (sandbox_service_wanted(o) &&
-	    (r = sandbox_service_make(sb, o, add_preset, &pp, e)) != 0)
-		goto fail;
 	if ((sb->faults != NULL && (r = scenario_save(sb->faults, e)) != 0) ||
-	    (r = write_env(sb, &pp, e)) != 0 || (r = pairs_adopt(sb, &pp)) != 0)
+	    (r = write_env(sb, &pp, 0, e)) != 0)
 		goto fail;
 	*out = sb;
 	return 0;
@@ -538,6 +539,97 @@ fail:
 	sb->keep = 1;
 	(void)sandbox_destroy(sb, NULL);
 	return r;
+}
+
+int
+sandbox_prepare(struct sandbox *sb,
+    const char *(*param)(void *arg, const char *name), void *arg,
+    struct kr_err *e)
+{
+	struct sandbox_opts o = sb->o;
+	struct pairs pp;
+	const struct ceremony_table *t;
+	int r;
+
+	if (sb->prepared)
+		return 0;
+	if (param != NULL) {
+		o.param = param;
+		o.param_arg = arg;
+	}
+	memset(&pp, 0, sizeof(pp));
+	if ((t = ceremony_table_find(o.c, "regions")) != NULL &&
+	    (r = make_regions(sb, &o, t, &pp, e)) != 0)
+		goto fail;
+	if (ceremony_param_find(o.c, "kek_file") != NULL &&
+	    (r = make_kek(sb, &o, &pp, e)) != 0)
+		goto fail;
+	if (sandbox_service_wanted(&o) &&
+	    (r = sandbox_service_make(sb, &o, add_preset, &pp, e)) != 0)
+		goto fail;
+	if ((sb->faults != NULL && (r = scenario_save(sb->faults, e)) != 0) ||
+	    (r = write_env(sb, &pp, 1, e)) != 0 || (r = pairs_adopt(sb, &pp)) != 0)
+		goto fail;
+	sb->prepared = 1;
+	return 0;
+fail:
+	if (r == KR_ENOMEM && e != NULL && e->msg[0] == '\0')
+		kr_errf(e, KR_ENOMEM, "out of memory");
+	pairs_free(&pp);
+	return r;
+}
+
+const char *
+sandbox_override(const struct sandbox *sb, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sb->noverrides; i++)
+		if (strcmp(sb->overrides[i].key, key) == 0)
+			return sb->overrides[i].value;
+	return NULL;
+}
+
+int
+sandbox_ready(const struct sandbox *sb,
+    const char *(*param)(void *arg, const char *name), void *arg)
+{
+	static const char *const names[] = {
+		"region", "kek_name", "vault_name", "kek_file",
+		"wrapping_profile", "wrapping_key_bits", "wrapping_key_file",
+		"import_token_file", "package_file",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (ceremony_param_find(sb->o.c, names[i]) != NULL &&
+		    param(arg, names[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+int
+sandbox_provides(const struct sandbox *sb, const char *name)
+{
+	if (ceremony_param_find(sb->o.c, "kek_file") != NULL &&
+	    (strcmp(name, "kek_file") == 0 || strcmp(name, "kek_id") == 0 ||
+	    strcmp(name, "kek_sha256") == 0))
+		return 1;
+	/* the simulated services' wrapping key and import token */
+	return sandbox_service_wanted(&sb->o) &&
+	    (strncmp(name, "wrapping_key_", 13) == 0 ||
+	    strncmp(name, "import_token_", 13) == 0);
+}
+
+const char *
+sandbox_preset(const struct sandbox *sb, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sb->npresets; i++)
+		if (strcmp(sb->presets[i].name, name) == 0)
+			return sb->presets[i].value;
+	return NULL;
 }
 
 int

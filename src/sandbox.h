@@ -21,6 +21,12 @@
  *   scenario.state  with --scenario: the media the faults act on and
  *                what fired already (scenario.h)
  *
+ * sandbox_create makes only the directories (cheap: the wizard's first
+ * screen comes before any expensive work); sandbox_prepare makes the vault
+ * and the media for the parameters chosen by then, once, when the run
+ * first needs them (rehearse calls it from the runner's sandbox_value
+ * hook).
+ *
  * Overrides stand in for the published values: "root_hash" is the vault's
  * root hash; "regions.<id>.toolset_sha256" the sandbox toolset's SHA-256
  * for every region the vault made.  Presets are parameter values the
@@ -76,16 +82,37 @@ struct sandbox {
 	struct sandbox_preset	*presets;
 	size_t			 npresets;
 	struct scenario		*faults;	/* for runner_opts.faults, or NULL */
+	int			 prepared;	/* vault, media, pairs made */
+	struct sandbox_opts	 o;		/* as created */
 };
 
 /*
- * Makes the sandbox (or reuses a kept one that sandbox_create made before:
- * it holds sandbox.env).  A --keep directory must be missing, empty, or
+ * Makes the sandbox's directories (or reuses a kept one that
+ * sandbox_create made before: it holds sandbox.env).  A --keep directory must be missing, empty, or
  * such a sandbox: KR_ECANTCREAT otherwise.  Returns 0 and *out, or a KR_E
  * code with a message; on failure a temporary directory is removed.
  */
 int	sandbox_create(const struct sandbox_opts *o, struct sandbox **out,
 	    struct kr_err *e);
+
+/* Makes the vault, the media, the overrides and presets once (0 at once
+ * when made already), for the parameter values param gives (NULL: the
+ * creation's).  Returns 0 or a KR_E code with a message. */
+int	sandbox_prepare(struct sandbox *sb,
+	    const char *(*param)(void *arg, const char *name), void *arg,
+	    struct kr_err *e);
+
+/* 1 when every parameter the sandbox is made from (region, kek_name,
+ * vault_name, kek_file: those the ceremony has) has a value from param. */
+int	sandbox_ready(const struct sandbox *sb,
+	    const char *(*param)(void *arg, const char *name), void *arg);
+
+/* 1 when the sandbox gives parameter name a value (a preset). */
+int	sandbox_provides(const struct sandbox *sb, const char *name);
+
+/* An override or a preset of a prepared sandbox, or NULL. */
+const char *sandbox_override(const struct sandbox *sb, const char *key);
+const char *sandbox_preset(const struct sandbox *sb, const char *name);
 
 /* Removes the directory unless keep, and frees; NULL is fine.  Returns 0
  * or the code of a failed removal (the sandbox is freed anyway). */

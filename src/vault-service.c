@@ -439,7 +439,7 @@ take(const char *dir, const char *pkg_path, const struct byok_profile *p,
 		goto out;
 	if ((bit & p->keys) == 0) {
 		byok_key_list(p->keys, list, sizeof(list));
-		r = kr_errf(e, KR_EFAIL, "%s: %s does not take %s key (it "
+		r = kr_errf(e, KR_EFAIL, "%s: %s does not take %s %s key (it "
 		    "takes %s)", pkg_path, p->service, bit ? "an" : "a",
 		    bit ? byok_key_name(bit) : "this type of", list);
 		goto out;

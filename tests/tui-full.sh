@@ -6,9 +6,10 @@
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 
-# Legacy method at 80x24, UTF-8.
+# Legacy method at 80x24, UTF-8, for another region than the default (the
+# sandbox is made for the region picked from the list).
 S=$TAP_TMP/legacy
-TUI_PARAMS="subscription_id=0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b"
+TUI_PARAMS="subscription_id=0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b region=europe"
 tui_start 80 24 C.UTF-8 "$KEYRITE" rehearse "$CER/ncipher-byok-legacy.yaml" --keep "$S" $FAST
 if tui_names; then ok "legacy: the welcome screen takes the names"; else
 	not_ok "legacy: the welcome screen takes the names"; tui_diag; fi
@@ -28,6 +29,11 @@ tui_restored "legacy: the terminal is restored (icanon, echo, isig)"
 expect_status 0 "legacy: audit verify" "$KEYRITE" audit verify $(minutes_opts "$S/out/summary.txt") "$S/out/ncipher-byok-legacy.log"
 output_has '^PASS sealed' "legacy: the log is sealed"
 output_has 'REHEARSAL' "legacy: the log is marked REHEARSAL"
+for f in transcript.txt summary.txt report.md; do
+	check "legacy: $f is left in out/" test -s "$S/out/$f"
+done
+check "legacy: the region picked is in the log" grep -q '"europe"' "$S/out/ncipher-byok-legacy.log"
+check "legacy: the medium holds the Europe toolset" test -s "$S/media/KeyVault-BYOK-Tools-Europe.zip"
 P=$S/out/KeyTransferPackage-ContosoFirstHSMkey
 check "legacy: the .byok package" test -s "$P.byok"
 check "legacy: the manifest" test -s "$P.manifest"

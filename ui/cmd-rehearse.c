@@ -59,7 +59,8 @@ struct rehearsal {
 	long			 log2n;
 	const struct ceremony_scenario *sc;
 	struct sandbox		*sb;
-	struct batch_value	*presets;
+	struct runner		*r;		/* while the sandbox is prepared */
+	char			 lazy_err[KR_ERR_MSG_MAX]; /* its failure */
 };
 
 static int
@@ -147,7 +148,6 @@ rehearse_sandbox(struct rehearsal *h)
 {
 	struct sandbox_opts so;
 	struct kr_err e;
-	size_t i;
 
 	kr_err_clear(&e);
 	memset(&so, 0, sizeof(so));
@@ -161,16 +161,58 @@ rehearse_sandbox(struct rehearsal *h)
 		return cli_fail(&e);
 	printf("REHEARSAL of %s in sandbox %s%s\n", h->x.c->id.s,
 	    h->sb->dir, h->sb->resumed ? " (resumed)" : "");
-	if (h->sb->npresets > 0 && (h->presets = calloc(h->sb->npresets,
-	    sizeof(*h->presets))) == NULL) {
-		cli_warnx("out of memory");
-		return EX_IOERR;
-	}
-	for (i = 0; i < h->sb->npresets; i++) {
-		h->presets[i].name = h->sb->presets[i].name;
-		h->presets[i].value = h->sb->presets[i].value;
-	}
 	return 0;
+}
+
+/* The values the sandbox is made for: those chosen in the run so far,
+ * then --set and the answers file, then (in the sandbox) the defaults. */
+static const char *
+lazy_param(void *arg, const char *name)
+{
+	struct rehearsal *h = arg;
+	const char *v;
+
+	if (h->r != NULL && (v = runner_param(h->r, name)) != NULL)
+		return v;
+	return known_param(&h->x, name);
+}
+
+/* The runner's sandbox_value hook: the sandbox's vault and media are made
+ * the first time the run needs one of its values, for the parameters
+ * chosen by then. */
+static const char *
+sandbox_value(void *arg, struct runner *r, const char *key, int param)
+{
+	struct rehearsal *h = arg;
+	struct kr_err e;
+
+	if (param == 1 && !sandbox_provides(h->sb, key))
+		return NULL;
+	h->r = r;
+	/* a step about to run: made once every value it is made from is
+	 * chosen, or at the latest for the step that imports into it */
+	if (param == 2 && !h->sb->prepared &&
+	    strcmp(key, "vault-import") != 0 &&
+	    !sandbox_ready(h->sb, lazy_param, h)) {
+		h->r = NULL;
+		return NULL;
+	}
+	if (!h->sb->prepared) {
+		kr_err_clear(&e);
+		h->r = r;
+		if (sandbox_prepare(h->sb, lazy_param, h, &e) != 0) {
+			snprintf(h->lazy_err, sizeof(h->lazy_err), "%s",
+			    e.msg);
+			h->r = NULL;
+			return NULL;
+		}
+		h->lazy_err[0] = '\0';
+	}
+	h->r = NULL;
+	if (param == 2)
+		return NULL;
+	return param ? sandbox_preset(h->sb, key) :
+	    sandbox_override(h->sb, key);
 }
 
 /* What the rehearsal left and where, for the trainer and the auditor. */
@@ -220,8 +262,8 @@ rehearse_run(struct rehearsal *h)
 	ro.scenario = h->sc;
 	ro.faults = sb->faults;	/* the trainee is not told of them */
 	ro.vault_dir = sb->vault_dir;
-	ro.overrides = sb->overrides;
-	ro.noverrides = sb->noverrides;
+	ro.sandbox_value = sandbox_value;
+	ro.sandbox_arg = h;
 	ro.scrypt_log2n = (int)h->log2n;
 	memset(&to, 0, sizeof(to));
 	to.scenario = h->sc != NULL ? h->sc->name.s : NULL;
@@ -229,7 +271,10 @@ rehearse_run(struct rehearsal *h)
 	    "rehearse %s --keep %s", h->x.path, sb->dir) < sizeof(hint))
 		to.resume_hint = hint;
 	to.kept = sb->keep;
-	rc = run_front(&h->x, &ro, &to, h->presets, sb->npresets, -1);
+	rc = run_front(&h->x, &ro, &to, NULL, 0, -1);
+	if (h->lazy_err[0] != '\0')
+		cli_warnx("the rehearsal sandbox could not be made: %s",
+		    h->lazy_err);
 	rehearse_files(h, rc, to.resume_hint);
 	return rc;
 }
@@ -256,7 +301,6 @@ cmd_rehearse_exec(int argc, char **argv)
 				rc = EX_IOERR;
 		}
 	}
-	free(h.presets);
 	run_ctx_free(&h.x);
 	return rc < 0 ? 0 : rc;
 }
