@@ -143,7 +143,8 @@ for yaml in "$top"/ceremonies/*.yaml; do
 		fi
 	done
 	# Key generation steps that ran, and the sandbox vault's KEK.
-	nkeygen=$(grep -c '\] Generate the RSA key' "$dir/$name-1.out" || true)
+	# (counted from the result line: a skipped step prints its title too)
+	nkeygen=$(grep -c '\] RSA key [a-z0-9-]*, public key SHA-256' "$dir/$name-1.out" || true)
 	if [ -n "$wbits" ]; then nw=1; else nw=0; nkeygen=$((nkeygen + 1)); fi
 	# Each run's overhead, on CPU time (what the ratio uses: it does not
 	# change with the load of the machine) and on wall time:
@@ -181,7 +182,7 @@ for yaml in "$top"/ceremonies/*.yaml; do
 			cur = s
 			if ($0 ~ /\] presenting card / || $0 ~ /\] new card [0-9]+ of [0-9]+:/)
 				ns[s]++
-			if ($0 ~ /\] Generate the RSA key/)
+			if ($0 ~ /\] RSA key [a-z0-9-]*, public key SHA-256/)
 				nk[s]++
 		} else if (n > 0 && done == 0 && $0 ~ /ceremony summary/) {
 			done = t

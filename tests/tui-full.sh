@@ -21,6 +21,11 @@ case $TUI_S in
 *REHEARSAL*"keyrite ceremony summary (REHEARSAL)"*) ok "legacy: the summary screen says REHEARSAL" ;;
 *) not_ok "legacy: the summary screen says REHEARSAL"; printf '%s\n' "$TUI_S" | sed 's/^/# /' ;;
 esac
+if grep -Eq 'Checkpoint after step [a-z-]+: [0-9]+ of [0-9]+ cards cosign' "$TAP_TMP/screens"; then
+	ok "legacy: a checkpoint's quorum is announced as such"
+else
+	not_ok "legacy: a checkpoint's quorum is announced as such"
+fi
 tui_keys Enter
 st=$(tui_exit_status 20)
 if [ "$st" = 0 ]; then ok "legacy: the wizard exits 0"; else not_ok "legacy: the wizard exits 0 (got $st)"; tui_diag; fi

@@ -142,6 +142,13 @@ draw_card(struct tui *t, int y, int x, int w)
 		    "custodian types the PIN.", p->tries_left,
 		    p->tries_left == 1 ? "try" : "tries", p->def_card);
 		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_DIM));
+	} else if (p->step != NULL && p->step->checkpoint &&
+	    t->marks[p->step_index] == TM_DONE) {
+		snprintf(msg, sizeof(msg), "Checkpoint after step %s: %d of "
+		    "%d cards cosign the log up to here, so that no one can "
+		    "rewrite it later.", p->step->id.s, p->cards_needed,
+		    p->quorum_n);
+		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_WARN));
 	} else
 		draw_msg(t, y + 3, x, w, "Check the card's number; its "
 		    "custodian types the PIN.", tui_attr(t, TC_DIM));
