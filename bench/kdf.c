@@ -7,12 +7,17 @@
  *
  *	kdf [-n ATTEMPTS] [-l LOG2N] [-r R] [-p P]
  *
- * Prints the figures and `ratio kdf-attempt X` = 100 ms / the fastest
- * attempt (at most 1 means the 100 ms floor for an attacker is met) and
- * `ratio kdf-memory X` = 64 MiB / the memory measured.  BENCHMARK ONLY: the
+ * Prints the figures and the cost per guess as a ratio to the floor a live
+ * card must meet (issue 12: 0.5 s and 256 MiB per guess on this machine
+ * class): `ratio kdf-attempt X` = 500 ms / the fastest attempt and
+ * `ratio kdf-memory X` = 256 MiB / the memory measured (at most 1 means
+ * the floor is met).  BENCHMARK ONLY: the
  * password and salt are fixed and nothing secret is involved.
  */
 #include <sys/resource.h>
+
+#define KDF_FLOOR_MS	500.0	/* per guess, live cards */
+#define KDF_FLOOR_MIB	256.0
 
 #include <stdint.h>
 #include <stdio.h>
@@ -111,7 +116,7 @@ main(int argc, char **argv)
 		if (EVP_PBE_scrypt(pin, strlen(pin),
 		    (const unsigned char *)salt, sizeof(salt) - 1,
 		    (uint64_t)1 << log2n, (uint64_t)r, (uint64_t)p,
-		    (uint64_t)1 << 28, key, sizeof(key)) != 1) {
+		    (uint64_t)1 << 31, key, sizeof(key)) != 1) {
 			fprintf(stderr, "kdf: scrypt failed\n");
 			return 1;
 		}
@@ -131,8 +136,8 @@ main(int argc, char **argv)
 	printf("mem kdf-attempt %.1f MiB measured (peak RSS growth, %ld -> "
 	    "%ld KiB), %.1f MiB by the parameters\n", mib, before, after,
 	    bymem);
-	printf("ratio kdf-attempt %.3f\n", 100.0 / ms[0]);
-	printf("ratio kdf-memory %.3f\n", mib > 0 ? 64.0 / mib : 0.0);
+	printf("ratio kdf-attempt %.3f\n", KDF_FLOOR_MS / ms[0]);
+	printf("ratio kdf-memory %.3f\n", mib > 0 ? KDF_FLOOR_MIB / mib : 0.0);
 	return fflush(stdout) == 0 ? 0 : 74;
 usage:
 	fprintf(stderr, "usage: kdf [-n ATTEMPTS] [-l LOG2N] [-r R] [-p P]\n");

@@ -17,6 +17,7 @@
 #include "audit-verify.h"
 #include "codec.h"
 #include "err.h"
+#include "fsutil.h"
 
 /* One character of output: control characters escaped. */
 static void
@@ -156,11 +157,14 @@ audit_show_file(const char *path, int json, audit_emit_fn emit, void *arg,
 	ssize_t n;
 	uint64_t lineno = 0, byte = 0;
 	uint8_t lh[32];
-	int r = 0, bad = 0;
+	int r = 0, bad = 0, fd;
 
-	if ((fp = fopen(path, "re")) == NULL)
-		return kr_errf(e, errno == ENOENT ? KR_ENOINPUT : KR_EIO,
-		    "%s: %s", path, strerror(errno));
+	if ((fd = kr_open_regular(path, e)) < 0)
+		return fd;
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
+	}
 	while ((n = getline(&line, &cap, fp)) > 0) {
 		size_t len = (size_t)n;
 		int partial = line[len - 1] != '\n';

@@ -13,11 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit-int.h"
 #include "audit-verify.h"
 #include "codec.h"
 #include "err.h"
+#include "fsutil.h"
 
 struct step_row {
 	char		 id[68];
@@ -476,7 +478,7 @@ audit_transcript_file(const char *path, int markdown, char **out,
 	size_t cap = 0, i;
 	ssize_t n;
 	uint64_t lineno = 0;
-	int rc;
+	int rc, fd;
 
 	*out = NULL;
 	if ((res = calloc(1, sizeof(*res))) == NULL)
@@ -489,7 +491,12 @@ audit_transcript_file(const char *path, int markdown, char **out,
 	}
 	memset(&t, 0, sizeof(t));
 	t.md = markdown;
-	if ((fp = fopen(path, "re")) == NULL) {
+	if ((fd = kr_open_regular(path, e)) < 0) {
+		rc = fd;
+		goto out;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
 		rc = kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
 		goto out;
 	}

@@ -32,6 +32,7 @@
 #include "audit-verify.h"
 #include "codec.h"
 #include "err.h"
+#include "fsutil.h"
 
 #define BATCH_JOBS	64
 #define BATCH_BYTES	(256 * 1024)
@@ -825,12 +826,11 @@ audit_verify_file(const char *path, const struct audit_verify_opts *o,
 {
 	int fd, r;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = kr_open_regular(path, e)) < 0) {
 		memset(res, 0, sizeof(*res));
 		res->status = AUDIT_INVALID;
 		res->code_name = "OK";
-		return kr_errf(e, errno == ENOENT ? KR_ENOINPUT : KR_EIO,
-		    "%s: %s", path, strerror(errno));
+		return fd;
 	}
 	r = audit_verify_fd(fd, o, res, e);
 	close(fd);

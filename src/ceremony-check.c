@@ -498,6 +498,66 @@ check_var(struct checker *K, size_t i)
 	check_refs(K, &v->tmpl, where, i);
 }
 
+/* Bounded expansion: each var and each step's templates, costed once
+ * (ceremony_expand_cost), never expanded. */
+static void
+cost_report(struct checker *K, struct ceremony_cost *memo,
+    const struct ceremony_str *str, const char *what)
+{
+	unsigned long long subst, bytes;
+
+	if (str->s == NULL ||
+	    !ceremony_expand_cost(K->c, str->s, memo, &subst, &bytes))
+		return;
+	if (subst > CEREMONY_EXPAND_SUBST)
+		ERR(K, str->loc, "%s expands with more than %d substitutions "
+		    "(the limit; see keyrite-ceremony(5), LIMITS)", what,
+		    CEREMONY_EXPAND_SUBST);
+	else
+		ERR(K, str->loc, "%s expands to more than %d bytes (the limit; "
+		    "see keyrite-ceremony(5), LIMITS)", what,
+		    CEREMONY_EXPAND_MAX);
+}
+
+static void
+check_expansion(struct checker *K)
+{
+	const struct ceremony *c = K->c;
+	const struct ceremony_step *s;
+	struct ceremony_cost *memo;
+	char what[200];
+	size_t i, j;
+
+	if ((memo = calloc(c->nvars + 1, sizeof(*memo))) == NULL) {
+		K->oom = 1;
+		return;
+	}
+	for (i = 0; i < c->nvars; i++) {
+		snprintf(what, sizeof(what), "var '%.80s'", c->vars[i].name.s ?
+		    c->vars[i].name.s : "?");
+		cost_report(K, memo, &c->vars[i].tmpl, what);
+	}
+	for (i = 0; i < c->nsteps; i++) {
+		s = &c->steps[i];
+		snprintf(what, sizeof(what), "a value in step '%.80s'",
+		    s->id.s ? s->id.s : "?");
+		cost_report(K, memo, &s->title, what);
+		cost_report(K, memo, &s->instructions, what);
+		cost_report(K, memo, &s->help, what);
+		for (j = 0; j < s->nwith; j++) {
+			const struct ceremony_value *w = &s->with[j];
+			size_t k;
+
+			if (!w->is_list)
+				cost_report(K, memo, &w->scalar, what);
+			else
+				for (k = 0; k < w->list.n; k++)
+					cost_report(K, memo, &w->list.v[k], what);
+		}
+	}
+	free(memo);
+}
+
 /* Steps */
 
 static void
@@ -610,9 +670,11 @@ ceremony_check(struct ceremony *c, const char *buf, size_t len,
 		check_param_refs(&K, &c->params[i]);
 	for (i = 0; i < c->nvars; i++)
 		check_var(&K, i);
+	check_expansion(&K);
 	check_dups(&K, &c->index->steps, step_loc, "step id");
 	for (i = 0; i < c->nsteps; i++)
 		check_step(&K, &c->steps[i]);
+	step_paths_check(c, dl);
 	for (i = 0; i < c->nscenarios; i++)
 		check_scenario(&K, &c->scenarios[i]);
 	if (K.oom)

@@ -3,6 +3,12 @@
  * ceremony-expand.c: the ${...} template language: the tokenizer the
  * checker and the step types share, and the expander that replaces each
  * reference with a variable, a ceremony field or a caller's value.
+ *
+ * Expansion is bounded: at most CEREMONY_EXPAND_SUBST substitutions and
+ * CEREMONY_EXPAND_MAX bytes per template, so nested vars cannot make it
+ * take days.  ceremony_expand_cost() predicts both without expanding
+ * (each var's cost once, memoized), so lint reports a file that exceeds
+ * them in time linear in its size, whatever its nesting.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -93,6 +99,7 @@ ceremony_tmpl_has_ref(const char *s)
 struct xbuf {
 	char	*p;
 	size_t	 len, cap;
+	size_t	 nsubst;	/* substitutions so far */
 };
 
 static int
@@ -148,6 +155,9 @@ expand(const struct ceremony *c, const char *tmpl,
 		}
 		if (len >= sizeof(name))
 			return kr_errf(e, KR_EDATA, "reference too long");
+		if (++b->nsubst > CEREMONY_EXPAND_SUBST)
+			return kr_errf(e, KR_EDATA, "expansion needs more than %d "
+			    "substitutions", CEREMONY_EXPAND_SUBST);
 		memcpy(name, t, len);
 		name[len] = '\0';
 		val = NULL;
@@ -175,7 +185,7 @@ ceremony_expand(const struct ceremony *c, const char *tmpl,
     int (*lookup)(void *arg, const char *name, const char **value),
     void *arg, char **out, struct kr_err *e)
 {
-	struct xbuf b = { NULL, 0, 0 };
+	struct xbuf b = { NULL, 0, 0, 0 };
 	int r;
 
 	if (tmpl == NULL)
@@ -187,4 +197,65 @@ ceremony_expand(const struct ceremony *c, const char *tmpl,
 	}
 	*out = b.p;
 	return 0;
+}
+
+/* Saturating at limit + 1: enough to say "over". */
+static unsigned long long
+sat_add(unsigned long long a, unsigned long long b, unsigned long long limit)
+{
+	return a + b > limit ? limit + 1 : a + b;
+}
+
+static void
+cost_of(const struct ceremony *c, const char *tmpl,
+    struct ceremony_cost *memo, unsigned long long *subst,
+    unsigned long long *bytes)
+{
+	struct tmpl_state ts = { tmpl, 0, 0 };
+	const struct ceremony_var *var;
+	const char *t, *err;
+	char name[256];
+	size_t len, i;
+	enum tmpl_tok k;
+
+	*subst = 0;
+	*bytes = 0;
+	if (tmpl == NULL)
+		return;
+	while ((k = ceremony_tmpl_next(&ts, &t, &len, &err)) != TMPL_END) {
+		if (k == TMPL_ERROR)
+			return;		/* the checker reports it */
+		if (k == TMPL_TEXT) {
+			*bytes = sat_add(*bytes, len, CEREMONY_EXPAND_MAX);
+			continue;
+		}
+		*subst = sat_add(*subst, 1, CEREMONY_EXPAND_SUBST);
+		if (len >= sizeof(name))
+			continue;
+		memcpy(name, t, len);
+		name[len] = '\0';
+		if ((var = ceremony_var_find(c, name)) == NULL)
+			continue;	/* a value: counted when it is known */
+		i = (size_t)(var - c->vars);
+		if (memo[i].state == 1) {	/* a cycle: the checker reports it */
+			continue;
+		}
+		if (memo[i].state == 0) {
+			memo[i].state = 1;
+			cost_of(c, var->tmpl.s, memo, &memo[i].subst,
+			    &memo[i].bytes);
+			memo[i].state = 2;
+		}
+		*subst = sat_add(*subst, memo[i].subst, CEREMONY_EXPAND_SUBST);
+		*bytes = sat_add(*bytes, memo[i].bytes, CEREMONY_EXPAND_MAX);
+	}
+}
+
+int
+ceremony_expand_cost(const struct ceremony *c, const char *tmpl,
+    struct ceremony_cost *memo, unsigned long long *subst,
+    unsigned long long *bytes)
+{
+	cost_of(c, tmpl, memo, subst, bytes);
+	return *subst > CEREMONY_EXPAND_SUBST || *bytes > CEREMONY_EXPAND_MAX;
 }

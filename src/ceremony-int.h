@@ -56,6 +56,20 @@ struct tmpl_state {
 enum tmpl_tok ceremony_tmpl_next(struct tmpl_state *ts, const char **text,
 	    size_t *len, const char **err);
 
+/* What expanding a template costs, predicted without expanding it
+ * (ceremony-expand.c).  memo has one zeroed entry per var of c (c->nvars),
+ * kept between calls so each var is costed once.  Returns 1 when the
+ * expansion would exceed CEREMONY_EXPAND_SUBST substitutions or
+ * CEREMONY_EXPAND_MAX bytes of literal text (values from parameters are
+ * not known yet and count as empty), else 0. */
+struct ceremony_cost {
+	int			state;		/* 0 new, 1 in progress, 2 done */
+	unsigned long long	subst, bytes;
+};
+int	ceremony_expand_cost(const struct ceremony *c, const char *tmpl,
+	    struct ceremony_cost *memo, unsigned long long *subst,
+	    unsigned long long *bytes);
+
 /* Parses a decimal integer (optional sign, no spaces): 0 or -1. */
 int	ceremony_parse_int(const char *s, long long *v);
 

@@ -28,6 +28,7 @@ struct kr_arena;
 #define CEREMONY_MAX_SIZE	(1024 * 1024)	/* bytes of YAML */
 #define CEREMONY_MAX_DEPTH	64		/* nesting levels */
 #define CEREMONY_EXPAND_MAX	(1024 * 1024)	/* bytes of one expansion */
+#define CEREMONY_EXPAND_SUBST	4096		/* substitutions of one expansion */
 #define CEREMONY_QUORUM_MAX	16		/* N of a K/N quorum */
 
 struct ceremony_loc {
@@ -276,7 +277,8 @@ int	ceremony_quorum_parse(const char *s, int *k, int *n, struct kr_err *e);
  *    callback is called again) or non-zero when it does not know the name.
  * lookup may be NULL.  Returns 0 and a malloc'd string in *out, or KR_EDATA
  * (an unterminated `${', an empty or bad name, an unknown name, an
- * expansion longer than CEREMONY_EXPAND_MAX) or KR_ENOMEM.
+ * expansion longer than CEREMONY_EXPAND_MAX or needing more than
+ * CEREMONY_EXPAND_SUBST substitutions) or KR_ENOMEM.
  */
 int	ceremony_expand(const struct ceremony *c, const char *tmpl,
 	    int (*lookup)(void *arg, const char *name, const char **value),

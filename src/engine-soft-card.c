@@ -67,7 +67,8 @@ card_kdf(const struct soft_card *c, const struct engine_pin *pin,
 
 	if (EVP_PBE_scrypt((const char *)pin->pin, pin->len, c->salt,
 	    sizeof(c->salt), nn, (uint64_t)c->r, (uint64_t)c->p,
-	    (uint64_t)1 << 28, key, SOFT_KEY_LEN) != 1)
+	    (((uint64_t)c->r * 130) << c->log2n) + ((uint64_t)1 << 24), key,
+	    SOFT_KEY_LEN) != 1)
 		return kr_errf(e, KR_ECRYPTO, "scrypt failed");
 	return 0;
 }

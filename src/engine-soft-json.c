@@ -14,9 +14,9 @@
 #include "codec.h"
 #include "engine-soft.h"
 #include "err.h"
+#include "sjson.h"
 #include "fsutil.h"
 
-#define CANON_FLAGS	(JSON_COMPACT | JSON_SORT_KEYS)
 
 int
 soft_is_lower_hex(const char *s, size_t len)
@@ -32,17 +32,11 @@ soft_is_lower_hex(const char *s, size_t len)
 char *
 soft_json_canon(json_t *obj, const char *drop1, const char *drop2)
 {
-	json_t *copy;
-	char *s;
+	char *s = NULL;
+	size_t len;
 
-	if ((copy = json_copy(obj)) == NULL)
+	if (sjson_canonical_without(obj, 0, drop1, drop2, &s, &len) != 0)
 		return NULL;
-	if (drop1 != NULL)
-		json_object_del(copy, drop1);
-	if (drop2 != NULL)
-		json_object_del(copy, drop2);
-	s = json_dumps(copy, CANON_FLAGS);
-	json_decref(copy);
 	return s;
 }
 
@@ -67,7 +61,7 @@ soft_json_dump(json_t *obj, char **out, size_t *len, struct kr_err *e)
 	json_object_del(obj, "sum");
 	if (sum_of(obj, sum) != 0 ||
 	    json_object_set_new(obj, "sum", json_string(sum)) != 0 ||
-	    (s = json_dumps(obj, CANON_FLAGS)) == NULL)
+	    (s = soft_json_canon(obj, NULL, NULL)) == NULL)
 		return kr_errf(e, KR_ENOMEM, "out of memory");
 	n = strlen(s);
 	if ((buf = malloc(n + 2)) == NULL) {
@@ -128,7 +122,7 @@ soft_json_load(const char *name, const char *buf, size_t len, size_t max,
 		    json_string_value(f), format);
 		goto out;
 	}
-	if ((canon = json_dumps(obj, CANON_FLAGS)) == NULL) {
+	if ((canon = soft_json_canon(obj, NULL, NULL)) == NULL) {
 		r = kr_errf(e, KR_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -152,22 +146,12 @@ int
 soft_get_str(const char *name, json_t *o, const char *key, char *out,
     size_t outsz, struct kr_err *e)
 {
-	json_t *v = json_object_get(o, key);
 	const char *s;
-	size_t n, i;
+	int r;
 
-	if (!json_is_string(v))
-		return kr_errf(e, KR_EDATA, "%s: '%s' missing or not a string",
-		    name, key);
-	s = json_string_value(v);
-	n = json_string_length(v);
-	if (n >= outsz || strlen(s) != n)
-		return kr_errf(e, KR_EDATA, "%s: '%s' too long", name, key);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return kr_errf(e, KR_EDATA,
-			    "%s: '%s' holds a control character", name, key);
-	memcpy(out, s, n + 1);
+	if ((r = sjson_str_ex(name, o, key, outsz - 1, 1, 1, &s, e)) != 0)
+		return r;
+	memcpy(out, s, strlen(s) + 1);
 	return 0;
 }
 

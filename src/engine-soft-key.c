@@ -118,39 +118,28 @@ out:
 	return r;
 }
 
-int
-soft_key_parse(const char *name, const char *buf, size_t len,
-    struct soft_key *k, struct kr_err *e)
+/* The header's strings: appname, ident, names, world, ACL, hashes. */
+static int
+parse_header(const char *name, json_t *obj, struct soft_key *k,
+    struct kr_err *e)
 {
 	struct engine_key_info *in = &k->info;
-	const struct curve *cv;
-	json_t *obj = NULL, *cos, *c;
-	char norm[ENGINE_IDENT_MAX], cname[64];
-	long long v;
-	size_t i;
+	char norm[ENGINE_IDENT_MAX];
 	int r;
 
-	memset(k, 0, sizeof(*k));
-	if ((r = soft_json_load(name, buf, len, SOFT_KEY_MAX, KEY_FORMAT, &obj,
-	    e)) != 0)
-		return r;
 	if ((r = soft_get_str(name, obj, "appname", in->appname,
 	    sizeof(in->appname), e)) != 0)
-		goto out;
+		return r;
 	if (strcmp(in->appname, "simple") != 0 &&
-	    strcmp(in->appname, "xferacld") != 0) {
-		r = kr_errf(e, KR_EDATA, "%s: unknown appname '%s'", name,
+	    strcmp(in->appname, "xferacld") != 0)
+		return kr_errf(e, KR_EDATA, "%s: unknown appname '%s'", name,
 		    in->appname);
-		goto out;
-	}
 	if ((r = soft_get_str(name, obj, "ident", in->ident, sizeof(in->ident),
 	    e)) != 0)
-		goto out;
+		return r;
 	if (engine_ident_normalize(in->ident, norm, sizeof(norm), NULL) != 0 ||
-	    strcmp(norm, in->ident) != 0) {
-		r = kr_errf(e, KR_EDATA, "%s: bad ident", name);
-		goto out;
-	}
+	    strcmp(norm, in->ident) != 0)
+		return kr_errf(e, KR_EDATA, "%s: bad ident", name);
 	if ((r = soft_get_str(name, obj, "plainname", in->plainname,
 	    sizeof(in->plainname), e)) != 0 ||
 	    (r = soft_get_str(name, obj, "world_id", k->world_id,
@@ -168,51 +157,105 @@ soft_key_parse(const char *name, const char *buf, size_t len,
 	    sizeof(k->kek_pkg_sha256), e)) != 0 ||
 	    (r = soft_get_str(name, obj, "world_pkg_sha256", k->world_pkg_sha256,
 	    sizeof(k->world_pkg_sha256), e)) != 0)
-		goto out;
-	if (strlen(k->world_id) != 64 || !soft_is_lower_hex(k->world_id, 64)) {
-		r = kr_errf(e, KR_EDATA, "%s: bad world id", name);
-		goto out;
-	}
-	if (strcmp(in->protect, "module") != 0) {
-		r = kr_errf(e, KR_EDATA, "%s: protect=%s is not supported", name,
-		    in->protect);
-		goto out;
-	}
-	if ((r = soft_get_int(name, obj, "size", 256, 4096, &v, e)) != 0)
-		goto out;
-	in->size = (int)v;
-	if ((r = soft_get_int(name, obj, "pubexp", 0, 0xffffffffLL, &v, e)) != 0)
-		goto out;
-	in->pubexp = (unsigned long)v;
-	if (strcmp(in->type, "RSA") == 0) {
-		if ((in->size != 2048 && in->size != 3072 && in->size != 4096) ||
-		    in->curve[0] != '\0' || in->pubexp < 3 ||
-		    (in->pubexp & 1) == 0) {
-			r = kr_errf(e, KR_EDATA, "%s: bad RSA parameters", name);
-			goto out;
-		}
-	} else if (strcmp(in->type, "EC") == 0) {
-		if ((cv = curve_find(in->curve)) == NULL || cv->bits != in->size ||
-		    strcmp(cv->name, in->curve) != 0 || in->pubexp != 0) {
-			r = kr_errf(e, KR_EDATA, "%s: bad EC parameters", name);
-			goto out;
-		}
-	} else {
-		r = kr_errf(e, KR_EDATA, "%s: unknown key type '%s'", name, in->type);
-		goto out;
-	}
+		return r;
+	if (strlen(k->world_id) != 64 || !soft_is_lower_hex(k->world_id, 64))
+		return kr_errf(e, KR_EDATA, "%s: bad world id", name);
+	if (strcmp(in->protect, "module") != 0)
+		return kr_errf(e, KR_EDATA, "%s: protect=%s is not supported",
+		    name, in->protect);
 	if (strcmp(in->appname, "xferacld") == 0) {
 		if (strlen(k->kek_pkg_sha256) != 64 ||
 		    !soft_is_lower_hex(k->kek_pkg_sha256, 64) ||
 		    strlen(k->world_pkg_sha256) != 64 ||
-		    !soft_is_lower_hex(k->world_pkg_sha256, 64)) {
-			r = kr_errf(e, KR_EDATA, "%s: bad package hashes", name);
-			goto out;
-		}
-	} else if (k->kek_pkg_sha256[0] != '\0' || k->world_pkg_sha256[0] != '\0') {
-		r = kr_errf(e, KR_EDATA, "%s: package hashes on a simple key", name);
-		goto out;
+		    !soft_is_lower_hex(k->world_pkg_sha256, 64))
+			return kr_errf(e, KR_EDATA, "%s: bad package hashes", name);
+	} else if (k->kek_pkg_sha256[0] != '\0' || k->world_pkg_sha256[0] != '\0')
+		return kr_errf(e, KR_EDATA, "%s: package hashes on a simple key",
+		    name);
+	return 0;
+}
+
+/* Type, size, curve and public exponent, consistent with each other. */
+static int
+parse_params(const char *name, json_t *obj, struct soft_key *k,
+    struct kr_err *e)
+{
+	struct engine_key_info *in = &k->info;
+	const struct curve *cv;
+	long long v;
+	int r;
+
+	if ((r = soft_get_int(name, obj, "size", 256, 4096, &v, e)) != 0)
+		return r;
+	in->size = (int)v;
+	if ((r = soft_get_int(name, obj, "pubexp", 0, 0xffffffffLL, &v, e)) != 0)
+		return r;
+	in->pubexp = (unsigned long)v;
+	if (strcmp(in->type, "RSA") == 0) {
+		if ((in->size != 2048 && in->size != 3072 && in->size != 4096) ||
+		    in->curve[0] != '\0' || in->pubexp < 3 ||
+		    (in->pubexp & 1) == 0)
+			return kr_errf(e, KR_EDATA, "%s: bad RSA parameters", name);
+	} else if (strcmp(in->type, "EC") == 0) {
+		if ((cv = curve_find(in->curve)) == NULL || cv->bits != in->size ||
+		    strcmp(cv->name, in->curve) != 0 || in->pubexp != 0)
+			return kr_errf(e, KR_EDATA, "%s: bad EC parameters", name);
+	} else
+		return kr_errf(e, KR_EDATA, "%s: unknown key type '%s'", name,
+		    in->type);
+	return 0;
+}
+
+/* The cards' cosignatures: present exactly when the ACL grants an export
+ * (and always on a reduced key); checked against the world at use. */
+static int
+parse_cosigs(const char *name, json_t *obj, struct soft_key *k,
+    struct kr_err *e)
+{
+	struct engine_key_info *in = &k->info;
+	json_t *cos, *c;
+	char cname[64];
+	long long v;
+	size_t i;
+
+	cos = json_object_get(obj, "cosig");
+	if (!json_is_array(cos) || json_array_size(cos) > ENGINE_MAX_CARDS)
+		return kr_errf(e, KR_EDATA, "%s: 'cosig' must be a list", name);
+	json_array_foreach(cos, i, c) {
+		snprintf(cname, sizeof(cname), "%s: cosignature %zu", name, i + 1);
+		if (!json_is_object(c) || json_object_size(c) != 2 ||
+		    soft_get_int(cname, c, "index", 1, ENGINE_MAX_CARDS, &v,
+		    e) != 0 ||
+		    soft_get_hex(cname, c, "sig", k->cosig[i].sig, 64, e) != 0)
+			return kr_errf(e, KR_EDATA, "%s: bad cosignature %zu",
+			    name, i + 1);
+		k->cosig[i].index = (int)v;
+		in->cosigners[i] = (int)v;
 	}
+	k->ncosig = (int)json_array_size(cos);
+	in->ncosigners = k->ncosig;
+	if ((strcmp(in->appname, "xferacld") == 0 && k->ncosig == 0) ||
+	    (k->ncosig > 0) != soft_acl_grants_export(in->acl))
+		return kr_errf(e, KR_EDATA, "%s: cosignatures do not fit the key",
+		    name);
+	return 0;
+}
+
+int
+soft_key_parse(const char *name, const char *buf, size_t len,
+    struct soft_key *k, struct kr_err *e)
+{
+	struct engine_key_info *in = &k->info;
+	json_t *obj = NULL;
+	int r;
+
+	memset(k, 0, sizeof(*k));
+	if ((r = soft_json_load(name, buf, len, SOFT_KEY_MAX, KEY_FORMAT, &obj,
+	    e)) != 0)
+		return r;
+	if ((r = parse_header(name, obj, k, e)) != 0 ||
+	    (r = parse_params(name, obj, k, e)) != 0)
+		goto out;
 	if ((r = soft_get_b64(name, obj, "pub", 2048, &k->pub, &k->pub_len,
 	    e)) != 0 ||
 	    (r = soft_get_hex(name, obj, "nonce", k->nonce, sizeof(k->nonce),
@@ -223,29 +266,8 @@ soft_key_parse(const char *name, const char *buf, size_t len,
 	if ((r = check_pub(name, k, e)) != 0)
 		goto out;
 	soft_sha256_hex(k->pub, k->pub_len, in->pub_sha256);
-	cos = json_object_get(obj, "cosig");
-	if (!json_is_array(cos) || json_array_size(cos) > ENGINE_MAX_CARDS) {
-		r = kr_errf(e, KR_EDATA, "%s: 'cosig' must be a list", name);
+	if ((r = parse_cosigs(name, obj, k, e)) != 0)
 		goto out;
-	}
-	json_array_foreach(cos, i, c) {
-		snprintf(cname, sizeof(cname), "%s: cosignature %zu", name, i + 1);
-		if (!json_is_object(c) || json_object_size(c) != 2 ||
-		    (r = soft_get_int(cname, c, "index", 1, ENGINE_MAX_CARDS, &v,
-		    e)) != 0 ||
-		    (r = soft_get_hex(cname, c, "sig", k->cosig[i].sig, 64, e)) != 0) {
-			r = kr_errf(e, KR_EDATA, "%s: bad cosignature %zu", name, i + 1);
-			goto out;
-		}
-		k->cosig[i].index = (int)v;
-		in->cosigners[i] = (int)v;
-	}
-	k->ncosig = (int)json_array_size(cos);
-	in->ncosigners = k->ncosig;
-	if ((strcmp(in->appname, "simple") == 0) != (k->ncosig == 0)) {
-		r = kr_errf(e, KR_EDATA, "%s: cosignatures do not fit the key", name);
-		goto out;
-	}
 	if ((k->aad = key_aad(obj)) == NULL) {
 		r = kr_errf(e, KR_ENOMEM, "out of memory");
 		goto out;
@@ -453,22 +475,16 @@ ec_keygen(const char *curve, EVP_PKEY **out, struct kr_err *e)
 	return 0;
 }
 
-int
-soft_generate_key(struct engine *eng, const struct engine_key_req *req,
-    struct engine_key_info *out, struct kr_err *e)
+/* Checks the request and fills k's header (ACL without a KEK). */
+static int
+keygen_header(struct engine *eng, const struct engine_key_req *req,
+    struct soft_key *k, const struct curve **cvp, struct kr_err *e)
 {
-	struct soft_key k;
-	struct engine_key_info *in = &k.info;
+	struct engine_key_info *in = &k->info;
 	const struct curve *cv = NULL;
-	EVP_PKEY *pk = NULL;
-	char rel[128], path[PATH_MAX], *pem = NULL;
-	size_t i, pemlen = 0;
+	size_t i;
 	int r;
 
-	memset(&k, 0, sizeof(k));
-	if ((r = soft_need_mode(eng, ENGINE_OP_GENERATE_KEY, e)) != 0 ||
-	    (r = soft_need_world(eng, e)) != 0)
-		return r;
 	if (req->protect != NULL && strcasecmp(req->protect, "module") != 0)
 		return kr_errf(e, KR_EUSAGE, "generatekey: protect=%s refused: the "
 		    "BYOK toolset does not support OCS-protected keys; use "
@@ -476,8 +492,8 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 		    strcasecmp(req->protect, "ocs") == 0 ||
 		    strcasecmp(req->protect, "softcard") == 0 ? req->protect :
 		    "(other)");
-	if ((r = engine_ident_normalize(req->ident, in->ident, sizeof(in->ident),
-	    e)) != 0)
+	if ((r = engine_ident_normalize(req->ident, in->ident,
+	    sizeof(in->ident), e)) != 0)
 		return r;
 	snprintf(in->plainname, sizeof(in->plainname), "%s",
 	    req->plainname != NULL ? req->plainname : in->ident);
@@ -503,7 +519,6 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 			    "(an odd number from 3 to 2^32-1)", in->pubexp);
 		snprintf(in->type, sizeof(in->type), "RSA");
 		in->size = req->size;
-		snprintf(in->acl, sizeof(in->acl), "%s", SOFT_ACL_SIMPLE);
 	} else if (strcasecmp(req->type, "EC") == 0) {
 		if (req->curve == NULL || (cv = curve_find(req->curve)) == NULL)
 			return kr_errf(e, KR_EUSAGE, "generatekey: curve %s "
@@ -512,14 +527,58 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 		snprintf(in->type, sizeof(in->type), "EC");
 		snprintf(in->curve, sizeof(in->curve), "%s", cv->name);
 		in->size = cv->bits;
-		snprintf(in->acl, sizeof(in->acl), "%s", SOFT_ACL_SIMPLE_EC);
 	} else
 		return kr_errf(e, KR_EUSAGE, "generatekey: type %s (RSA or EC)",
 		    req->type);
 	snprintf(in->appname, sizeof(in->appname), "simple");
 	snprintf(in->protect, sizeof(in->protect), "module");
-	snprintf(k.world_id, sizeof(k.world_id), "%s", eng->world->world_id);
+	snprintf(k->world_id, sizeof(k->world_id), "%s", eng->world->world_id);
 	kr_rfc3339(kr_now(), in->created, sizeof(in->created));
+	*cvp = cv;
+	return soft_acl_simple(in->acl, sizeof(in->acl), in->type, NULL);
+}
+
+/* A KEK named in the request: the ACL allows export to it, under the
+ * request's quorum (checked before any key is made). */
+static int
+keygen_kek(struct engine *eng, const struct engine_key_req *req,
+    struct soft_key *k, char spki[ENGINE_HEX256], struct kr_err *e)
+{
+	int r;
+
+	if (req->kek_pem == NULL)
+		return 0;
+	if ((r = soft_quorum_authorized(req->quorum, eng, e)) != 0) {
+		kr_err_prefix(e, "generatekey: a key exportable to a KEK is "
+		    "made under the quorum");
+		return r;
+	}
+	if ((r = soft_acl_kek_pem(req->kek_pem, NULL, NULL, spki, e)) != 0)
+		return r;
+	if (soft_acl_simple(k->info.acl, sizeof(k->info.acl), k->info.type,
+	    spki) != 0)
+		return kr_errf(e, KR_EUSAGE, "ACL too long");
+	return 0;
+}
+
+int
+soft_generate_key(struct engine *eng, const struct engine_key_req *req,
+    struct engine_key_info *out, struct kr_err *e)
+{
+	struct soft_key k;
+	struct engine_key_info *in = &k.info;
+	const struct curve *cv = NULL;
+	EVP_PKEY *pk = NULL;
+	char rel[128], path[PATH_MAX], spki[ENGINE_HEX256], *pem = NULL;
+	size_t pemlen = 0;
+	int r;
+
+	memset(&k, 0, sizeof(k));
+	if ((r = soft_need_mode(eng, ENGINE_OP_GENERATE_KEY, e)) != 0 ||
+	    (r = soft_need_world(eng, e)) != 0 ||
+	    (r = keygen_header(eng, req, &k, &cv, e)) != 0 ||
+	    (r = keygen_kek(eng, req, &k, spki, e)) != 0)
+		return r;
 	if (key_rel("simple", in->ident, rel, sizeof(rel)) != 0 ||
 	    soft_path(eng, rel, path, sizeof(path), e) != 0)
 		return kr_errf(e, KR_EUSAGE, "ident too long");
@@ -536,6 +595,9 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 	if ((r = soft_spki_der(pk, &k.pub, &k.pub_len, e)) != 0)
 		goto out;
 	soft_sha256_hex(k.pub, k.pub_len, in->pub_sha256);
+	if (req->kek_pem != NULL &&
+	    (r = soft_acl_cosign(eng, req->quorum, &k, e)) != 0)
+		goto out;
 	if ((r = pub_pem(pk, &pem, &pemlen, e)) != 0)
 		goto out;
 	snprintf(rel, sizeof(rel), "local/pub_simple_%s.pem", in->ident);

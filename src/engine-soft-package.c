@@ -5,17 +5,17 @@
  * checks them with pkg_verify() against the pinned root hash and region.
  *
  * package wraps a key's PKCS#8 to a KEK with CKM_RSA_AES_KEY_WRAP (OAEP
- * and MGF1 with SHA-1) into a .byok (byok.h), after the ACL check:
- *   legacy (format 1): the key must be key_xferacld_<ident>, cosigned by a
- *     quorum, whose ACL names exactly the SHA-256 of the KEK package and of
- *     the Security World package given, and both packages must verify; a
+ * and MGF1 with SHA-1) into a .byok (byok.h), only after soft_acl_allows()
+ * (engine-soft-acl.c) said yes, and nothing is written before it did:
+ *   legacy (format 1): key_xferacld_<ident> (key_simple_<ident> when there
+ *     is none, which its ACL refuses), both packages verified again; a
  *     manifest signed by the world signing key binds the subscription ID,
- *     friendly name, both package hashes, the .byok's SHA-256 and the ACL.
+ *     friendly name, both package hashes, the .byok's SHA-256 and the
+ *     binding "export-wrapped kek=<pkg> world=<pkg>" the vault checks.
  *     Files: KeyTransferPackage-<friendly>.byok and .manifest.
- *   current (format 2): the key is key_simple_<ident>, whose ACL allows
- *     "export-wrapped(kek=any-rsa)"; the KEK comes as an RSA 2048..4096
- *     public key PEM with its kid (the ceremony checks its SHA-256 when it
- *     carries it over; the result reports it for the log).  No manifest.
+ *   current (format 2): key_simple_<ident>; the KEK comes as an RSA
+ *     2048..4096 public key PEM with its kid, and must be the one the key's
+ *     ACL names by SPKI hash.  No manifest.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +37,6 @@
 #include "pkg.h"
 #include "secmem.h"
 
-#define KEK_PEM_MAX	(16 * 1024)
 #define GENERATOR	"keyrite; source module: keyrite soft module"
 
 int
@@ -118,42 +117,6 @@ check_name(const char *what, const char *s, struct kr_err *e)
 	return 0;
 }
 
-static int
-read_kek_pem(const char *path, EVP_PKEY **kek, char sha[ENGINE_HEX256],
-    struct kr_err *e)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	BIO *bio = NULL;
-	EVP_PKEY *pk = NULL;
-	int r = KR_EDATA, bits;
-
-	if ((r = kr_read_file(path, KEK_PEM_MAX, &buf, &len, e)) != 0)
-		return r;
-	soft_sha256_hex(buf, len, sha);
-	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL ||
-	    (pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL)) == NULL) {
-		r = kr_errf(e, KR_EDATA, "%s: not a public key PEM "
-		    "(SubjectPublicKeyInfo)", path);
-		goto out;
-	}
-	bits = EVP_PKEY_get_bits(pk);
-	if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA ||
-	    (bits != 2048 && bits != 3072 && bits != 4096)) {
-		r = kr_errf(e, KR_EDATA, "%s: the KEK must be RSA 2048, 3072 or "
-		    "4096", path);
-		goto out;
-	}
-	*kek = pk;
-	pk = NULL;
-	r = 0;
-out:
-	EVP_PKEY_free(pk);
-	BIO_free(bio);
-	free(buf);
-	return r;
-}
-
 /* PKCS#8 of the key, wrapped to kek, as a .byok JSON buffer. */
 static int
 wrap_key(const struct engine *eng, const struct soft_key *k, EVP_PKEY *kek,
@@ -209,11 +172,14 @@ static int
 package_legacy(struct engine *eng, const struct engine_package_req *req,
     const char *ident, struct engine_package_result *out, struct kr_err *e)
 {
+	struct soft_acl_use use = { SOFT_USE_EXPORT_WRAPPED, "legacy", NULL,
+	    NULL, NULL };
 	struct engine_pkg_result pr;
 	struct manifest m;
 	struct soft_key k;
 	EVP_PKEY *kek = NULL, *signer = NULL;
 	char fname[160], rel[128], path[PATH_MAX], *json = NULL, *mjson = NULL;
+	char spki[ENGINE_HEX256];
 	size_t jlen = 0, mlen = 0;
 	int r, wrote = 0;
 
@@ -227,24 +193,16 @@ package_legacy(struct engine *eng, const struct engine_package_req *req,
 	snprintf(rel, sizeof(rel), "local/key_xferacld_%s", ident);
 	if ((r = soft_path(eng, rel, path, sizeof(path), e)) != 0)
 		return r;
-	if (!kr_path_exists(path))
-		return kr_errf(e, KR_EFAIL, "key_simple_%s: its ACL does not allow "
-		    "export to a KEK package; reduce the ACL first "
-		    "(no %s)", ident, path);
-	if ((r = soft_key_load(eng, "xferacld", ident, &k, e)) != 0)
+	if ((r = soft_key_load(eng, kr_path_exists(path) ? "xferacld" :
+	    "simple", ident, &k, e)) != 0)
 		return r;
-	if ((r = soft_verify_packages_info(&req->pkg, &pr, &kek, e)) != 0)
+	if ((r = soft_verify_packages_info(&req->pkg, &pr, &kek, e)) != 0 ||
+	    (r = soft_acl_spki(kek, spki, e)) != 0)
 		goto out;
-	if (strcmp(k.kek_pkg_sha256, pr.kek_sha256) != 0 ||
-	    strcmp(k.world_pkg_sha256, pr.world_sha256) != 0) {
-		r = kr_errf(e, KR_EFAIL, "key_xferacld_%s: its ACL allows export "
-		    "only to KEK package %.16s... for world package %.16s..., not "
-		    "to %s", ident, k.kek_pkg_sha256, k.world_pkg_sha256,
-		    strcmp(k.kek_pkg_sha256, pr.kek_sha256) != 0 ?
-		    req->pkg.kek_pkg : req->pkg.world_pkg);
-		goto out;
-	}
-	if ((r = soft_acl_check_cosigs(eng, &k, e)) != 0)
+	use.kek_spki = spki;
+	use.kek_pkg = pr.kek_sha256;
+	use.world_pkg = pr.world_sha256;
+	if ((r = soft_acl_allows(eng, &k, &use, e)) != 0)
 		goto out;
 	if ((r = wrap_key(eng, &k, kek,
 	    pr.kek_kid[0] != '\0' ? pr.kek_kid : req->pkg.kek_pkg, &json, &jlen, e)) != 0)
@@ -260,7 +218,11 @@ package_legacy(struct engine *eng, const struct engine_package_req *req,
 	snprintf(m.world_pkg_sha256, sizeof(m.world_pkg_sha256), "%s",
 	    pr.world_sha256);
 	soft_sha256_hex(json, jlen, m.byok_sha256);
-	snprintf(m.acl, sizeof(m.acl), "%s", k.info.acl);
+	if (manifest_acl_format(m.acl, sizeof(m.acl), pr.kek_sha256,
+	    pr.world_sha256) != 0) {
+		r = kr_errf(e, KR_EUSAGE, "ACL too long");
+		goto out;
+	}
 	snprintf(m.kty, sizeof(m.kty), "%s", k.info.type);
 	kr_rfc3339(kr_now(), m.created, sizeof(m.created));
 	if ((r = soft_world_signing_key(eng, &signer, e)) != 0 ||
@@ -308,10 +270,12 @@ static int
 package_byok(struct engine *eng, const struct engine_package_req *req,
     const char *ident, struct engine_package_result *out, struct kr_err *e)
 {
+	struct soft_acl_use use = { SOFT_USE_EXPORT_WRAPPED, "byok", NULL, NULL,
+	    NULL };
 	const struct byok_profile *p;
 	struct soft_key k;
 	EVP_PKEY *kek = NULL;
-	char fname[160], *json = NULL, list[400];
+	char fname[160], spki[ENGINE_HEX256], *json = NULL, list[400];
 	size_t jlen = 0, n, sl;
 	int r;
 
@@ -341,12 +305,11 @@ package_byok(struct engine *eng, const struct engine_package_req *req,
 		    sl ? p->suffix : ".bin");
 	if ((r = soft_key_load(eng, "simple", ident, &k, e)) != 0)
 		return r;
-	if (strstr(k.info.acl, "export-wrapped(kek=any-rsa)") == NULL) {
-		r = kr_errf(e, KR_EFAIL, "key_simple_%s: its ACL does not allow "
-		    "export wrapped to a KEK", ident);
+	if ((r = soft_acl_kek_pem(req->kek_pem, &kek, out->kek_sha256, spki,
+	    e)) != 0)
 		goto out;
-	}
-	if ((r = read_kek_pem(req->kek_pem, &kek, out->kek_sha256, e)) != 0 ||
+	use.kek_spki = spki;
+	if ((r = soft_acl_allows(eng, &k, &use, e)) != 0 ||
 	    (r = wrap_key_profile(eng, &k, p, kek, req->kid, &json, &jlen,
 	    e)) != 0)
 		goto out;

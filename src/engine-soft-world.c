@@ -495,31 +495,45 @@ stage_commit(struct engine *eng, struct staged *st, struct kr_err *e)
 	return 0;
 }
 
-int
-soft_new_world(struct engine *eng, const struct engine_world_req *req,
-    struct engine_world_info *out, struct kr_err *e)
-{
+/* One new-world's working state; the secrets are on the secure heap and
+ * nw_free() wipes them on every path. */
+struct nw {
 	const struct suite *s;
-	struct staged st;
-	struct soft_world *w = NULL;
-	EVP_PKEY *sk = NULL;
-	json_t *obj = NULL, *cards = NULL, *c, *mwk = NULL;
-	uint8_t *secret = NULL, *wk = NULL, *km = NULL, *seeds = NULL;
-	uint8_t *shares[ENGINE_MAX_CARDS] = { NULL };
-	uint8_t id[SOFT_ID_LEN], wrap[32], commit[32], pub[32];
-	uint8_t mwk_nonce[SOFT_NONCE_LEN], mwk_ct[SOFT_KEY_LEN + SOFT_TAG_LEN];
-	uint8_t *spki = NULL;
-	size_t spki_len = 0;
-	char path[PATH_MAX], tmp[PATH_MAX + 8], aad[160], *buf = NULL;
-	char created[32];
-	size_t len;
-	int i, r, min_pin, log2n;
+	int		 min_pin, log2n, n;
+	uint8_t		*secret, *wk, *seeds, *shares[ENGINE_MAX_CARDS];
+	struct soft_world *w;
+	json_t		*obj, *cards, *mwk;
+	char		 created[32];
+};
 
-	memset(&st, 0, sizeof(st));
-	memset(wrap, 0, sizeof(wrap));
+static void
+nw_free(struct nw *x)
+{
+	int i;
+
+	json_decref(x->obj);
+	json_decref(x->cards);
+	json_decref(x->mwk);
+	soft_world_free(x->w);
+	kr_secure_free(x->secret, SOFT_KEY_LEN);
+	kr_secure_free(x->wk, SOFT_KEY_LEN);
+	kr_secure_free(x->seeds, x->n > 0 ? (size_t)x->n * 32 : 0);
+	for (i = 0; i < ENGINE_MAX_CARDS; i++)
+		kr_secure_free(x->shares[i], SOFT_KEY_LEN);
+}
+
+/* The request: suite, quorum, PIN policy, KDF cost; the directories. */
+static int
+nw_check(struct engine *eng, const struct engine_world_req *req,
+    struct nw *x, struct kr_err *e)
+{
+	static const char *const sub[] = { "module", "local", "cards" };
+	char path[PATH_MAX];
+	int i, r;
+
 	if ((r = soft_need_mode(eng, ENGINE_OP_NEW_WORLD, e)) != 0)
 		return r;
-	if ((s = suite_find(req->suite != NULL ? req->suite :
+	if ((x->s = suite_find(req->suite != NULL ? req->suite :
 	    ENGINE_SUITE_DEFAULT)) == NULL)
 		return kr_errf(e, KR_EUSAGE, "new-world: unknown cipher suite '%s' "
 		    "(DLf3072s256mRijndael, DLf3072s256mAEScSP800131Ar1 or "
@@ -527,191 +541,239 @@ soft_new_world(struct engine *eng, const struct engine_world_req *req,
 	if (req->k < 1 || req->n < req->k || req->n > ENGINE_MAX_CARDS)
 		return kr_errf(e, KR_EUSAGE, "new-world: quorum %d/%d: need "
 		    "1 <= K <= N <= %d", req->k, req->n, ENGINE_MAX_CARDS);
-	min_pin = req->min_pin_len > 0 ? req->min_pin_len : ENGINE_MIN_PIN_DEFAULT;
-	if (min_pin > 256)
+	x->min_pin = req->min_pin_len > 0 ? req->min_pin_len :
+	    ENGINE_MIN_PIN_DEFAULT;
+	if (x->min_pin > 256)
 		return kr_errf(e, KR_EUSAGE, "new-world: minimum PIN length %d "
-		    "is too large", min_pin);
-	log2n = req->scrypt_log2n > 0 ? req->scrypt_log2n :
+		    "is too large", x->min_pin);
+	x->log2n = req->scrypt_log2n > 0 ? req->scrypt_log2n :
 	    ENGINE_SCRYPT_LOG2N_DEFAULT;
-	if (log2n < ENGINE_SCRYPT_LOG2N_MIN || log2n > ENGINE_SCRYPT_LOG2N_MAX)
+	if (x->log2n < ENGINE_SCRYPT_LOG2N_MIN ||
+	    x->log2n > ENGINE_SCRYPT_LOG2N_MAX)
 		return kr_errf(e, KR_EUSAGE, "new-world: scrypt cost 2^%d out of "
-		    "range (2^%d..2^%d)", log2n, ENGINE_SCRYPT_LOG2N_MIN,
+		    "range (2^%d..2^%d)", x->log2n, ENGINE_SCRYPT_LOG2N_MIN,
 		    ENGINE_SCRYPT_LOG2N_MAX);
 	for (i = 0; i < req->n; i++) {
 		if (req->pins[i].pin == NULL)
 			return kr_errf(e, KR_EUSAGE, "card %d: no PIN", i + 1);
-		if (req->pins[i].len < (size_t)min_pin)
+		if (req->pins[i].len < (size_t)x->min_pin)
 			return kr_errf(e, KR_EUSAGE, "card %d: PIN too short "
-			    "(at least %d characters)", i + 1, min_pin);
+			    "(at least %d characters)", i + 1, x->min_pin);
 		if (req->pins[i].len > 1024)
 			return kr_errf(e, KR_EUSAGE, "card %d: PIN too long", i + 1);
 	}
 	if (eng->world != NULL && !req->replace)
 		return kr_errf(e, KR_EFAIL, "%s/local/world: this module has a "
 		    "security world already", eng->dir);
-	for (i = 0; i < 3; i++) {
-		static const char *const sub[] = { "module", "local", "cards" };
-
+	for (i = 0; i < 3; i++)
 		if ((r = soft_path(eng, sub[i], path, sizeof(path), e)) != 0 ||
 		    (r = kr_mkdir_private(path, e)) != 0)
 			return r;
-	}
+	return 0;
+}
 
-	if ((secret = kr_secure_malloc(SOFT_KEY_LEN)) == NULL ||
-	    (wk = kr_secure_malloc(SOFT_KEY_LEN)) == NULL ||
-	    (seeds = kr_secure_malloc((size_t)req->n * 32)) == NULL) {
-		r = kr_errf(e, KR_ENOMEM, "out of secure memory");
-		goto out;
-	}
+/* The authorization secret S and its shares, the world key W, the card
+ * seeds, the world id; each card's public key and share commitment. */
+static int
+nw_secrets(const struct engine_world_req *req, struct nw *x, struct kr_err *e)
+{
+	uint8_t id[SOFT_ID_LEN], commit[32], pub[32];
+	json_t *c;
+	int i, r;
+
+	x->n = req->n;
+	if ((x->secret = kr_secure_malloc(SOFT_KEY_LEN)) == NULL ||
+	    (x->wk = kr_secure_malloc(SOFT_KEY_LEN)) == NULL ||
+	    (x->seeds = kr_secure_malloc((size_t)req->n * 32)) == NULL)
+		return kr_errf(e, KR_ENOMEM, "out of secure memory");
 	for (i = 0; i < req->n; i++)
-		if ((shares[i] = kr_secure_malloc(SOFT_KEY_LEN)) == NULL) {
-			r = kr_errf(e, KR_ENOMEM, "out of secure memory");
-			goto out;
-		}
+		if ((x->shares[i] = kr_secure_malloc(SOFT_KEY_LEN)) == NULL)
+			return kr_errf(e, KR_ENOMEM, "out of secure memory");
 	if ((r = soft_random(id, sizeof(id), e)) != 0 ||
-	    (r = soft_random(secret, SOFT_KEY_LEN, e)) != 0 ||
-	    (r = soft_random(wk, SOFT_KEY_LEN, e)) != 0 ||
-	    (r = soft_random(seeds, (size_t)req->n * 32, e)) != 0 ||
-	    (r = soft_shamir_split(secret, SOFT_KEY_LEN, req->k, req->n, shares,
-	    e)) != 0)
-		goto out;
-	if ((w = calloc(1, sizeof(*w))) == NULL) {
-		r = kr_errf(e, KR_ENOMEM, "out of memory");
-		goto out;
-	}
+	    (r = soft_random(x->secret, SOFT_KEY_LEN, e)) != 0 ||
+	    (r = soft_random(x->wk, SOFT_KEY_LEN, e)) != 0 ||
+	    (r = soft_random(x->seeds, (size_t)req->n * 32, e)) != 0 ||
+	    (r = soft_shamir_split(x->secret, SOFT_KEY_LEN, req->k, req->n,
+	    x->shares, e)) != 0)
+		return r;
+	if ((x->w = calloc(1, sizeof(*x->w))) == NULL ||
+	    (x->cards = json_array()) == NULL)
+		return kr_errf(e, KR_ENOMEM, "out of memory");
 	for (i = 0; i < SOFT_ID_LEN; i++)
-		snprintf(w->world_id + 2 * i, 3, "%02x", id[i]);
-	kr_rfc3339(kr_now(), created, sizeof(created));
-
-	if ((cards = json_array()) == NULL) {
-		r = kr_errf(e, KR_ENOMEM, "out of memory");
-		goto out;
-	}
+		snprintf(x->w->world_id + 2 * i, 3, "%02x", id[i]);
+	kr_rfc3339(kr_now(), x->created, sizeof(x->created));
 	for (i = 0; i < req->n; i++) {
-		if ((r = soft_ed25519_pub(seeds + 32 * i, pub, e)) != 0)
-			goto out;
-		soft_commit(w->world_id, i + 1, shares[i], commit);
+		if ((r = soft_ed25519_pub(x->seeds + 32 * i, pub, e)) != 0)
+			return r;
+		soft_commit(x->w->world_id, i + 1, x->shares[i], commit);
 		if ((c = json_pack("{s:i}", "index", i + 1)) == NULL ||
-		    json_array_append_new(cards, c) != 0 ||
+		    json_array_append_new(x->cards, c) != 0 ||
 		    soft_set_hex(c, "pub", pub, 32) != 0 ||
-		    soft_set_hex(c, "commit", commit, 32) != 0) {
-			r = kr_errf(e, KR_ENOMEM, "out of memory");
-			goto out;
-		}
+		    soft_set_hex(c, "commit", commit, 32) != 0)
+			return kr_errf(e, KR_ENOMEM, "out of memory");
 	}
+	return 0;
+}
 
-	/* W under a key derived from S; the signing key under W. */
-	if ((r = soft_hmac(secret, SOFT_KEY_LEN, "keyrite-world-key-wrap-1",
+/* The world file: W under a key derived from S, the signing key under W,
+ * the body and its MAC under W. */
+static int
+nw_world_file(const struct engine_world_req *req, struct nw *x,
+    struct kr_err *e)
+{
+	struct soft_world *w = x->w;
+	EVP_PKEY *sk = NULL;
+	uint8_t wrap[32], *spki = NULL;
+	size_t spki_len = 0;
+	char aad[160];
+	int r;
+
+	memset(wrap, 0, sizeof(wrap));
+	if ((r = soft_hmac(x->secret, SOFT_KEY_LEN, "keyrite-world-key-wrap-1",
 	    w->world_id, 64, wrap, e)) != 0)
 		goto out;
 	world_aad(w->world_id, "world-key", aad, sizeof(aad));
-	if ((r = soft_gcm_seal(wrap, aad, strlen(aad), wk, SOFT_KEY_LEN,
-	    w->wk_nonce, w->wk_ct, e)) != 0)
-		goto out;
-	if ((r = dsa_keygen(s, &sk, e)) != 0 ||
+	if ((r = soft_gcm_seal(wrap, aad, strlen(aad), x->wk, SOFT_KEY_LEN,
+	    w->wk_nonce, w->wk_ct, e)) != 0 ||
+	    (r = dsa_keygen(x->s, &sk, e)) != 0 ||
 	    (r = soft_spki_der(sk, &spki, &spki_len, e)) != 0)
 		goto out;
 	world_aad(w->world_id, "signing-key", aad, sizeof(aad));
-	if ((r = soft_seal_pkey(wk, aad, sk, w->sk_nonce, &w->sk_ct,
+	if ((r = soft_seal_pkey(x->wk, aad, sk, w->sk_nonce, &w->sk_ct,
 	    &w->sk_ct_len, e)) != 0)
 		goto out;
-
-	if ((obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:O}",
-	    "format", WORLD_FORMAT, "world_id", w->world_id, "suite", s->name,
-	    "created", created, "sign_alg", s->sign_alg, "k", req->k,
-	    "n", req->n, "min_pin_len", min_pin, "log2n", log2n,
-	    "cards", cards)) == NULL ||
-	    soft_set_hex(obj, "wk_nonce", w->wk_nonce, sizeof(w->wk_nonce)) != 0 ||
-	    soft_set_hex(obj, "wk_ct", w->wk_ct, sizeof(w->wk_ct)) != 0 ||
-	    soft_set_hex(obj, "sk_nonce", w->sk_nonce, sizeof(w->sk_nonce)) != 0 ||
-	    soft_set_b64(obj, "sk_ct", w->sk_ct, w->sk_ct_len) != 0 ||
-	    soft_set_b64(obj, "sign_pub", spki, spki_len) != 0 ||
-	    (w->body = soft_json_canon(obj, "mac", "sum")) == NULL) {
+	if ((x->obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, "
+	    "s:O}", "format", WORLD_FORMAT, "world_id", w->world_id,
+	    "suite", x->s->name, "created", x->created,
+	    "sign_alg", x->s->sign_alg, "k", req->k, "n", req->n,
+	    "min_pin_len", x->min_pin, "log2n", x->log2n,
+	    "cards", x->cards)) == NULL ||
+	    soft_set_hex(x->obj, "wk_nonce", w->wk_nonce,
+	    sizeof(w->wk_nonce)) != 0 ||
+	    soft_set_hex(x->obj, "wk_ct", w->wk_ct, sizeof(w->wk_ct)) != 0 ||
+	    soft_set_hex(x->obj, "sk_nonce", w->sk_nonce,
+	    sizeof(w->sk_nonce)) != 0 ||
+	    soft_set_b64(x->obj, "sk_ct", w->sk_ct, w->sk_ct_len) != 0 ||
+	    soft_set_b64(x->obj, "sign_pub", spki, spki_len) != 0 ||
+	    (w->body = soft_json_canon(x->obj, "mac", "sum")) == NULL) {
 		r = kr_errf(e, KR_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = soft_hmac(wk, SOFT_KEY_LEN, "keyrite-world-mac-1", w->body,
+	if ((r = soft_hmac(x->wk, SOFT_KEY_LEN, "keyrite-world-mac-1", w->body,
 	    strlen(w->body), w->mac, e)) != 0)
 		goto out;
-	if (soft_set_hex(obj, "mac", w->mac, sizeof(w->mac)) != 0) {
+	if (soft_set_hex(x->obj, "mac", w->mac, sizeof(w->mac)) != 0) {
 		r = kr_errf(e, KR_ENOMEM, "out of memory");
 		goto out;
 	}
+	r = 0;
+out:
+	kr_cleanse(wrap, sizeof(wrap));
+	OPENSSL_free(spki);
+	EVP_PKEY_free(sk);
+	return r;
+}
 
-	/* The module's copy of W, under the module key. */
+/* The module's copy of W, under the module key. */
+static int
+nw_module_copy(struct engine *eng, struct nw *x, struct kr_err *e)
+{
+	uint8_t *km = NULL, nonce[SOFT_NONCE_LEN];
+	uint8_t ct[SOFT_KEY_LEN + SOFT_TAG_LEN];
+	char aad[160];
+	int r;
+
 	if ((r = module_key(eng, 1, &km, e)) != 0)
-		goto out;
-	snprintf(aad, sizeof(aad), "%s world=%s", MWK_FORMAT, w->world_id);
-	if ((r = soft_gcm_seal(km, aad, strlen(aad), wk, SOFT_KEY_LEN, mwk_nonce,
-	    mwk_ct, e)) != 0)
-		goto out;
-	if ((mwk = json_pack("{s:s, s:s}", "format", MWK_FORMAT, "world_id",
-	    w->world_id)) == NULL ||
-	    soft_set_hex(mwk, "nonce", mwk_nonce, sizeof(mwk_nonce)) != 0 ||
-	    soft_set_hex(mwk, "ct", mwk_ct, sizeof(mwk_ct)) != 0) {
-		r = kr_errf(e, KR_ENOMEM, "out of memory");
-		goto out;
-	}
+		return r;
+	snprintf(aad, sizeof(aad), "%s world=%s", MWK_FORMAT, x->w->world_id);
+	r = soft_gcm_seal(km, aad, strlen(aad), x->wk, SOFT_KEY_LEN, nonce, ct,
+	    e);
+	kr_secure_free(km, SOFT_KEY_LEN);
+	if (r != 0)
+		return r;
+	if ((x->mwk = json_pack("{s:s, s:s}", "format", MWK_FORMAT, "world_id",
+	    x->w->world_id)) == NULL ||
+	    soft_set_hex(x->mwk, "nonce", nonce, sizeof(nonce)) != 0 ||
+	    soft_set_hex(x->mwk, "ct", ct, sizeof(ct)) != 0)
+		return kr_errf(e, KR_ENOMEM, "out of memory");
+	return 0;
+}
 
-	/* Stage every file, then rename them into place, the world last. */
+/* Stages every file, re-reads the world through the reader, then renames
+ * them into place, the world last. */
+static int
+nw_write(struct engine *eng, const struct engine_world_req *req,
+    struct nw *x, struct kr_err *e)
+{
+	struct staged st;
+	char path[PATH_MAX], tmp[PATH_MAX + 8], *buf = NULL;
+	size_t len = 0;
+	int i, r;
+
+	memset(&st, 0, sizeof(st));
 	for (i = 0; i < req->n; i++) {
 		if ((r = soft_card_path(eng, i + 1, path, sizeof(path), e)) != 0 ||
 		    (r = stage(&st, path, e)) != 0)
 			goto out;
 		staged_path(path, tmp, sizeof(tmp));
-		if ((r = soft_card_write(tmp, w->world_id, i + 1, log2n,
-		    &req->pins[i], shares[i], seeds + 32 * i, e)) != 0)
+		if ((r = soft_card_write(tmp, x->w->world_id, i + 1, x->log2n,
+		    &req->pins[i], x->shares[i], x->seeds + 32 * i, e)) != 0)
 			goto out;
 	}
 	if ((r = soft_path(eng, "module/world-key", path, sizeof(path), e)) != 0 ||
 	    (r = stage(&st, path, e)) != 0)
 		goto out;
 	staged_path(path, tmp, sizeof(tmp));
-	if ((r = soft_write_json(tmp, mwk, e)) != 0)
+	if ((r = soft_write_json(tmp, x->mwk, e)) != 0)
 		goto out;
 	if ((r = soft_path(eng, "local/world", path, sizeof(path), e)) != 0 ||
 	    (r = stage(&st, path, e)) != 0)
 		goto out;
 	staged_path(path, tmp, sizeof(tmp));
-	if ((r = soft_json_dump(obj, &buf, &len, e)) != 0 ||
+	if ((r = soft_json_dump(x->obj, &buf, &len, e)) != 0 ||
 	    (r = kr_write_atomic(tmp, buf, len, 0600, e)) != 0)
 		goto out;
-	/* Re-read what we wrote, through the reader, before committing. */
-	soft_world_free(w);
-	if ((w = calloc(1, sizeof(*w))) == NULL) {
+	soft_world_free(x->w);
+	if ((x->w = calloc(1, sizeof(*x->w))) == NULL) {
 		r = kr_errf(e, KR_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = soft_world_parse(path, buf, len, w, e)) != 0 ||
-	    (r = soft_world_check_mac(path, w, wk, e)) != 0)
-		goto out;
-	if ((r = stage_commit(eng, &st, e)) != 0)
+	if ((r = soft_world_parse(path, buf, len, x->w, e)) != 0 ||
+	    (r = soft_world_check_mac(path, x->w, x->wk, e)) != 0 ||
+	    (r = stage_commit(eng, &st, e)) != 0)
 		goto out;
 	st.n = 0;
-	soft_world_free(eng->world);
-	kr_secure_free(eng->world_key, SOFT_KEY_LEN);
-	eng->world = w;
-	eng->world_key = wk;
-	w = NULL;
-	wk = NULL;
-	if (out != NULL)
-		soft_world_info(eng->world, out);
 	r = 0;
 out:
 	stage_abort(&st);
 	free(buf);
-	json_decref(obj);
-	json_decref(cards);
-	json_decref(mwk);
-	OPENSSL_free(spki);
-	EVP_PKEY_free(sk);
-	soft_world_free(w);
-	kr_cleanse(wrap, sizeof(wrap));
-	kr_secure_free(secret, SOFT_KEY_LEN);
-	kr_secure_free(wk, SOFT_KEY_LEN);
-	kr_secure_free(km, SOFT_KEY_LEN);
-	kr_secure_free(seeds, req->n > 0 ? (size_t)req->n * 32 : 0);
-	for (i = 0; i < ENGINE_MAX_CARDS; i++)
-		kr_secure_free(shares[i], SOFT_KEY_LEN);
+	return r;
+}
+
+int
+soft_new_world(struct engine *eng, const struct engine_world_req *req,
+    struct engine_world_info *out, struct kr_err *e)
+{
+	struct nw x;
+	int r;
+
+	memset(&x, 0, sizeof(x));
+	if ((r = nw_check(eng, req, &x, e)) != 0 ||
+	    (r = nw_secrets(req, &x, e)) != 0 ||
+	    (r = nw_world_file(req, &x, e)) != 0 ||
+	    (r = nw_module_copy(eng, &x, e)) != 0 ||
+	    (r = nw_write(eng, req, &x, e)) != 0)
+		goto out;
+	soft_world_free(eng->world);
+	kr_secure_free(eng->world_key, SOFT_KEY_LEN);
+	eng->world = x.w;
+	eng->world_key = x.wk;
+	x.w = NULL;
+	x.wk = NULL;
+	if (out != NULL)
+		soft_world_info(eng->world, out);
+	r = 0;
+out:
+	nw_free(&x);
 	return r;
 }

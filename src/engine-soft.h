@@ -96,9 +96,19 @@ struct soft_key {
 	char		*aad;		/* canonical header (the AAD), malloc'd */
 };
 
-/* ACL texts. */
-#define SOFT_ACL_SIMPLE	"sign decrypt export-wrapped(kek=any-rsa) modify-acl(quorum)"
-#define SOFT_ACL_SIMPLE_EC "sign export-wrapped(kek=any-rsa) modify-acl(quorum)"
+/* A use of a key that its ACL must allow (engine-soft-acl.c decides). */
+enum soft_acl_op {
+	SOFT_USE_MODIFY_ACL,
+	SOFT_USE_EXPORT_WRAPPED,
+};
+
+struct soft_acl_use {
+	enum soft_acl_op op;
+	const char	*format;	/* export: "byok" or "legacy" */
+	const char	*kek_spki;	/* export: SHA-256 of the KEK's SPKI DER */
+	const char	*kek_pkg;	/* legacy: SHA-256 of the KEK package */
+	const char	*world_pkg;	/* legacy: SHA-256 of the world package */
+};
 
 /* engine-soft-json.c */
 int	soft_json_load(const char *name, const char *buf, size_t len,
@@ -226,7 +236,29 @@ int	soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 int	soft_export_public(struct engine *eng, const char *ident,
 	    const char *out_path, char sha256[ENGINE_HEX256], struct kr_err *e);
 
-/* engine-soft-acl.c */
+/* engine-soft-acl.c: the one place that decides what a key may do. */
+/* The ACL of a new key: no KEK, "sign [decrypt] modify-acl(quorum)";
+ * with the SPKI hash of a KEK, export wrapped to it as a .byok only. */
+int	soft_acl_simple(char *out, size_t sz, const char *type,
+	    const char *kek_spki);
+/* The ACL of a reduced (xferacld) key. */
+int	soft_acl_xfer(char *out, size_t sz, const char *kek_spki,
+	    const char *kek_pkg, const char *world_pkg);
+/* 1 when the ACL grants some export-wrapped (it must then be cosigned). */
+int	soft_acl_grants_export(const char *acl);
+/* 0 when k's ACL allows the use (and, for an export, K cards of this world
+ * cosigned it); else KR_EAUTH naming the key, its ACL and the use. */
+int	soft_acl_allows(const struct engine *eng, const struct soft_key *k,
+	    const struct soft_acl_use *u, struct kr_err *e);
+/* Reads a KEK public key PEM (RSA 2048..4096): the file's SHA-256 and
+ * the SPKI hash an ACL names it by.  kek may be NULL. */
+int	soft_acl_kek_pem(const char *path, EVP_PKEY **kek,
+	    char file_sha[ENGINE_HEX256], char spki_sha[ENGINE_HEX256],
+	    struct kr_err *e);
+int	soft_acl_spki(EVP_PKEY *pk, char out[ENGINE_HEX256], struct kr_err *e);
+/* Signs k's ACL statement with the session's cards (k->cosig). */
+int	soft_acl_cosign(const struct engine *eng, struct engine_quorum *q,
+	    struct soft_key *k, struct kr_err *e);
 int	soft_acl_statement(const char *world_id, const struct soft_key *k,
 	    char **out, size_t *len, struct kr_err *e);
 int	soft_reduce_acl(struct engine *eng, struct engine_quorum *q,

@@ -93,9 +93,11 @@ struct engine_world_info {
 
 #define ENGINE_SUITE_DEFAULT	"DLf3072s256mRijndael"
 #define ENGINE_MIN_PIN_DEFAULT	4
-#define ENGINE_SCRYPT_LOG2N_DEFAULT 16		/* 64 MiB with r = 8 */
+#define ENGINE_MIN_PIN_LIVE	8		/* live runs: no retry counter in software */
+#define ENGINE_SCRYPT_LOG2N_DEFAULT 18		/* 256 MiB with r = 8, >= 0.5 s */
+#define ENGINE_SCRYPT_LOG2N_REHEARSAL 14	/* 16 MiB: rehearsals, logged */
 #define ENGINE_SCRYPT_LOG2N_MIN	10		/* tests only */
-#define ENGINE_SCRYPT_LOG2N_MAX	17
+#define ENGINE_SCRYPT_LOG2N_MAX	20
 
 struct engine_world_req {
 	const char	*suite;		/* NULL: ENGINE_SUITE_DEFAULT */
@@ -114,6 +116,11 @@ struct engine_key_req {
 	const char	*protect;	/* NULL or "module"; "token"/"ocs" refused */
 	const char	*ident;		/* [a-z0-9-]+, uppercase folded */
 	const char	*plainname;	/* NULL: the ident */
+	/* The current method: the KEK (public key PEM) the key may be exported
+	 * to as a .byok, and the authorized quorum that cosigns that ACL.
+	 * NULL: the key cannot be exported until reduce_acl. */
+	const char	*kek_pem;
+	struct engine_quorum *quorum;
 };
 
 struct engine_key_info {
@@ -277,7 +284,10 @@ struct engine_ops {
 	void	(*card_end)(struct engine_quorum *);
 
 	/* generatekey: writes local/key_simple_<ident> and its public key
-	 * local/pub_simple_<ident>.pem.  Needs mode O and a world. */
+	 * local/pub_simple_<ident>.pem.  Needs mode O and a world.  Its ACL
+	 * allows no export, unless the request names a KEK and an authorized
+	 * quorum: then it allows export wrapped to that KEK (SPKI hash), as a
+	 * .byok only, cosigned by the quorum's cards (keyrite-acl(7)). */
 	int	(*generate_key)(struct engine *, const struct engine_key_req *,
 		    struct engine_key_info *out, struct kr_err *e);
 	/* -ModifyAcls: needs mode O and an authorized quorum; verifies the
@@ -289,14 +299,14 @@ struct engine_ops {
 	/* verifykeypackage: 0 means "Result: SUCCESS" (the caller prints it). */
 	int	(*verify_packages)(struct engine *, const struct engine_pkg_req *,
 		    struct engine_pkg_result *out, struct kr_err *e);
-	/* Wraps the key to the KEK into a .byok (and, legacy, a manifest).
-	 * ACL checks: LEGACY packages key_xferacld_<ident> only, whose ACL
-	 * must name exactly the SHA-256 of the KEK and Security World packages
-	 * given (both verified again) and carry K valid card cosignatures;
-	 * key_simple_<ident> is refused ("reduce the ACL first").  BYOK
-	 * (current method) packages key_simple_<ident>, whose ACL allows
-	 * export wrapped to any RSA 2048..4096 KEK; the KEK PEM's SHA-256 is
-	 * returned for the log. */
+	/* Wraps the key to the KEK into a .byok (and, legacy, a manifest),
+	 * only as the key's ACL allows (keyrite-acl(7)): LEGACY packages
+	 * key_xferacld_<ident>, whose ACL names this format, the KEK's SPKI
+	 * hash and the SHA-256 of both packages (verified again); BYOK packages
+	 * key_simple_<ident> generated with an ACL naming this KEK and format.
+	 * Either ACL must carry K valid card cosignatures.  Anything else is
+	 * KR_EAUTH naming the key, its ACL and the use, and writes nothing.
+	 * The KEK file's SHA-256 is returned for the log. */
 	int	(*package)(struct engine *, const struct engine_package_req *,
 		    struct engine_package_result *out, struct kr_err *e);
 	/* Writes the key's public key (PEM) to out_path; sha256 of the DER. */

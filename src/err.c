@@ -70,6 +70,8 @@ kr_exit_status(int code)
 		return EX_TEMPFAIL;
 	case KR_EUNSEALED:
 		return KR_EXIT_UNSEALED;
+	case KR_EOSERR:
+		return EX_OSERR;
 	default:
 		return KR_EXIT_FAILED;
 	}
@@ -92,6 +94,7 @@ kr_code_name(int code)
 	case KR_EAUTH:		return "EAUTH";
 	case KR_EMODE:		return "EMODE";
 	case KR_EUNSEALED:	return "EUNSEALED";
+	case KR_EOSERR:		return "EOSERR";
 	default:		return "EUNKNOWN";
 	}
 }

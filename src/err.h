@@ -26,6 +26,8 @@ enum kr_code {
 	KR_EAUTH = -10,		/* authorization failed: wrong PIN, wrong card (exit 1) */
 	KR_EMODE = -11,		/* the module is in the wrong mode (exit 1) */
 	KR_EUNSEALED = -12,	/* a valid but unsealed log (exit 2) */
+	KR_EOSERR = -13,	/* the system refuses what secrets need: no locked
+				   memory for the secure heap (exit 71) */
 };
 
 #define KR_ERR_MSG_MAX 512

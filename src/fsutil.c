@@ -219,18 +219,48 @@ fail:
 	return e != NULL ? e->code : KR_EIO;
 }
 
+int
+kr_open_regular(const char *path, struct kr_err *e)
+{
+	struct stat st;
+	int fd, fl;
+
+	/* O_NONBLOCK: opening a FIFO with no writer must not hang. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) ==
+	    -1) {
+		if (errno == ENOENT)
+			return kr_errf(e, KR_ENOINPUT, "%s: no such file", path);
+		return kr_errf(e, errno == EACCES ? KR_ENOINPUT : KR_EIO,
+		    "%s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return kr_errf(e, KR_ENOINPUT, "%s: not a regular file (%s)",
+		    path, S_ISDIR(st.st_mode) ? "a directory" :
+		    S_ISFIFO(st.st_mode) ? "a FIFO" :
+		    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
+		    S_ISSOCK(st.st_mode) ? "a socket" : "not a file");
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		close(fd);
+		return kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
+	}
+	return fd;
+}
+
 static int
 read_file(const char *path, size_t max, int secure, char **buf, size_t *len,
     struct kr_err *e)
 {
 	int fd, r;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			return kr_errf(e, KR_ENOINPUT, "%s: no such file", path);
-		return kr_errf(e, errno == EACCES ? KR_ENOINPUT : KR_EIO,
-		    "%s: %s", path, strerror(errno));
-	}
+	if ((fd = kr_open_regular(path, e)) < 0)
+		return fd;
 	r = read_fd(fd, path, max, secure, buf, len, e);
 	close(fd);
 	return r;
@@ -254,7 +284,6 @@ int
 kr_mkdir_private(const char *dir, struct kr_err *e)
 {
 	char tmp[PATH_MAX];
-	struct stat st;
 	size_t i, len = strlen(dir);
 
 	if (len == 0 || len >= sizeof(tmp))
@@ -270,8 +299,31 @@ kr_mkdir_private(const char *dir, struct kr_err *e)
 		if (i < len)
 			tmp[i] = '/';
 	}
-	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+	return kr_dir_writable_safe(dir, e);
+}
+
+int
+kr_dir_writable_safe(const char *dir, struct kr_err *e)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) == -1)
+		return kr_errf(e, KR_ECANTCREAT, "%s: %s", dir, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return kr_errf(e, KR_ECANTCREAT, "%s: a symlink; keyrite writes "
+		    "only into a real directory (give its real path)", dir);
+	if (!S_ISDIR(st.st_mode))
 		return kr_errf(e, KR_ECANTCREAT, "%s: not a directory", dir);
+	if (st.st_uid != geteuid())
+		return kr_errf(e, KR_ECANTCREAT, "%s: owned by uid %ju, not by "
+		    "you (uid %ju); keyrite writes only into your own "
+		    "directories", dir, (uintmax_t)st.st_uid,
+		    (uintmax_t)geteuid());
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return kr_errf(e, KR_ECANTCREAT, "%s: writable by %s (mode "
+		    "%04o); fix: chmod go-w %s", dir,
+		    (st.st_mode & S_IWOTH) ? "others" : "its group",
+		    (unsigned)(st.st_mode & 07777), dir);
 	return 0;
 }
 
@@ -316,9 +368,8 @@ kr_file_sha256_hex(const char *path, char out[65], struct kr_err *e)
 	ssize_t n;
 	int fd, r = KR_EIO;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return kr_errf(e, errno == ENOENT ? KR_ENOINPUT : KR_EIO,
-		    "%s: %s", path, strerror(errno));
+	if ((fd = kr_open_regular(path, e)) < 0)
+		return fd;
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		r = kr_errf(e, KR_ECRYPTO, "%s: SHA-256 failed", path);

@@ -24,6 +24,12 @@ int	kr_write_atomic(const char *path, const void *buf, size_t len,
  * with errno set. */
 int	kr_write_all(int fd, const void *buf, size_t len);
 
+/* Opens path for reading, only if it is a regular file: a FIFO, device,
+ * socket or directory is refused at once (KR_ENOINPUT "PATH: not a regular
+ * file (a FIFO)"), without blocking.  Returns the fd (>= 0) or a negative
+ * KR_E code. */
+int	kr_open_regular(const char *path, struct kr_err *e);
+
 /* Reads a whole regular file of at most max bytes into a malloc'd buffer
  * with a NUL after the data (*len excludes it).  KR_ENOINPUT when missing,
  * KR_EDATA when larger than max, KR_EIO otherwise. */
@@ -38,6 +44,11 @@ int	kr_read_file_secure(const char *path, size_t max, char **buf,
 /* Creates dir (and missing parents) with mode 0700; an existing directory
  * is accepted.  Returns 0 or KR_ECANTCREAT. */
 int	kr_mkdir_private(const char *dir, struct kr_err *e);
+/* 0 when keyrite may write into dir: a real directory (not a symlink),
+ * owned by the effective user, not writable by group or others; else
+ * KR_ECANTCREAT (exit 73) with the reason and the fix.  kr_mkdir_private
+ * ends with it. */
+int	kr_dir_writable_safe(const char *dir, struct kr_err *e);
 
 /* fsyncs a directory so a rename in it is durable. */
 int	kr_fsync_dir(const char *dir, struct kr_err *e);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit.h"
 #include "ceremony.h"
@@ -162,6 +163,20 @@ dispatch(struct runner *r, const struct runner_answer *a, struct kr_err *e)
 			    "name of the person who signs off is needed",
 			    s->signoff.v[r->nsignoff].s);
 			return 0;
+		}
+		if (r->o.operator_name != NULL &&
+		    strcmp(s->signoff.v[r->nsignoff].s, "witness") == 0 &&
+		    strcasecmp(a->value, r->o.operator_name) == 0) {
+			if (!r->o.rehearsal) {
+				snprintf(r->message, sizeof(r->message), "%s: "
+				    "'%.128s' is the operator; a live run needs "
+				    "someone else to sign off",
+				    s->signoff.v[r->nsignoff].s, a->value);
+				return 0;
+			}
+			runner_emit(r, RUNNER_EV_WARNING, s->id.s, "the operator "
+			    "signs off as witness (a live run refuses this)",
+			    NULL);
 		}
 		if ((rc = audit_signoff(r->w, s->id.s,
 		    s->signoff.v[r->nsignoff].s, a->value, e)) != 0) {

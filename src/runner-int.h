@@ -93,6 +93,9 @@ struct runner {
 	struct engine_quorum	*q;
 	int			 qcards[ENGINE_MAX_CARDS];
 	int			 nq;
+	/* Wrong PINs per card in the step wrong_step - 1 (runner-quorum.c). */
+	int			 wrong_pins[ENGINE_MAX_CARDS + 1];
+	size_t			 wrong_step;
 	int			 have_policy;	/* world-created is in the log */
 	int			 k, n;
 	char			 world_before[ENGINE_HEX256 + 1];
@@ -148,6 +151,9 @@ void	runner_quorum_end(struct runner *r);
 int	runner_quorum_ready(struct runner *r);
 int	runner_cosign(void *arg, const uint8_t *note, size_t len,
 	    struct audit_cosig *out, size_t max, size_t *n, struct kr_err *e);
+/* Wrong PINs a card may still have in the current step (runner-quorum.c). */
+#define RUNNER_PIN_TRIES	3
+int	runner_card_tries_left(struct runner *r, int card);
 int	runner_card_def(struct runner *r, int *index);
 
 /* runner-resume.c */

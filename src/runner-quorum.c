@@ -10,6 +10,11 @@
  * (reduce-acl) has its checkpoint cosigned by the same cards without
  * asking again.  The cosigner signs with the session's cards through the
  * engine (engine_ops.cosign).
+ *
+ * Wrong PINs are limited here, for every front end alike: a card whose PIN
+ * was wrong RUNNER_PIN_TRIES times in a step is not presented again in
+ * that step (an offline guesser has no retry counter to stop it, the room
+ * does); the prompt tells how many tries the card has left.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,7 +46,30 @@ runner_quorum_ready(struct runner *r)
 	return r->ops->card_state(r->q, &presented, &needed) == 1;
 }
 
-/* The first card not presented yet in this session (1..n), for `def'. */
+/* The wrong-PIN counts of the current step (reset when the step changes). */
+static int *
+wrong_pins(struct runner *r)
+{
+	if (r->wrong_step != r->cur + 1) {
+		memset(r->wrong_pins, 0, sizeof(r->wrong_pins));
+		r->wrong_step = r->cur + 1;
+	}
+	return r->wrong_pins;
+}
+
+int
+runner_card_tries_left(struct runner *r, int card)
+{
+	int left;
+
+	if (card < 1 || card > ENGINE_MAX_CARDS)
+		return RUNNER_PIN_TRIES;
+	left = RUNNER_PIN_TRIES - wrong_pins(r)[card];
+	return left > 0 ? left : 0;
+}
+
+/* The first card not presented yet in this session (1..n) with tries
+ * left, for `def'. */
 int
 runner_card_def(struct runner *r, int *index)
 {
@@ -52,7 +80,7 @@ runner_card_def(struct runner *r, int *index)
 		for (j = 0; j < r->nq; j++)
 			if (r->qcards[j] == i)
 				break;
-		if (j == r->nq) {
+		if (j == r->nq && runner_card_tries_left(r, i) > 0) {
 			*index = i;
 			return 0;
 		}
@@ -138,6 +166,15 @@ runner_card_answer(struct runner *r, const char *step,
 		snprintf(r->message, sizeof(r->message), "no PIN given");
 		return 0;
 	}
+	if ((cn = (unsigned)runner_card_of(r, path)) != 0 &&
+	    runner_card_tries_left(r, (int)cn) == 0) {
+		snprintf(r->message, sizeof(r->message), "card %u: %d wrong PINs "
+		    "in step '%s'; it is not taken again in this step: present "
+		    "another card of the set, or stop and record an exception",
+		    cn, RUNNER_PIN_TRIES, step);
+		runner_emit(r, RUNNER_EV_CARD, step, r->message, NULL);
+		return 0;
+	}
 	pin.pin = a->pin;
 	pin.len = a->pin_len;
 	if ((rc = runner_fault_card(r, step, path, &wrong, e)) != 0)
@@ -150,10 +187,17 @@ runner_card_answer(struct runner *r, const char *step,
 	rc = r->ops->card_present(r->q, path, &pin, &idx, &ce);
 	if (rc != 0) {
 		name_card(r, path, rc, &ce);
-		snprintf(r->message, sizeof(r->message), "%s", ce.msg);
-		runner_emit(r, RUNNER_EV_CARD, step, ce.msg, NULL);
 		cn = card_from_msg(ce.msg);
 		oc = outcome(rc, ce.msg);
+		if (cn != 0 && oc != NULL && strcmp(oc, "wrong-pin") == 0) {
+			wrong_pins(r)[cn]++;
+			i = runner_card_tries_left(r, (int)cn);
+			snprintf(r->message, sizeof(r->message), "%.400s (%d %s "
+			    "left for card %u in this step)", ce.msg, i,
+			    i == 1 ? "try" : "tries", cn);
+		} else
+			snprintf(r->message, sizeof(r->message), "%s", ce.msg);
+		runner_emit(r, RUNNER_EV_CARD, step, r->message, NULL);
 		if (cn != 0 && oc != NULL && r->w != NULL &&
 		    (rc = audit_card_presented(r->w,
 		    step, cn, oc, runner_actor(r), e)) != 0)

@@ -127,9 +127,17 @@ open_log(struct runner *r, struct kr_err *e)
 	if ((rc = writer_opts(r, &wo, origin, sizeof(origin), e)) != 0 ||
 	    (rc = audit_writer_create(r->o.log_path, &wo, &r->w, e)) != 0)
 		return rc;
-	return audit_ceremony_start(r->w, r->c->id.s, r->c->title.s,
+	if ((rc = audit_ceremony_start(r->w, r->c->id.s, r->c->title.s,
 	    r->o.ceremony_sha256, r->o.scenario != NULL ?
-	    r->o.scenario->name.s : NULL, runner_actor(r), e);
+	    r->o.scenario->name.s : NULL, runner_actor(r), e)) != 0)
+		return rc;
+	if (!kr_secmem_locked()) {	/* a rehearsal: runner_open refused a live run */
+		runner_emit(r, RUNNER_EV_WARNING, NULL, KR_SECMEM_UNLOCKED,
+		    NULL);
+		return audit_note(r->w, NULL, KR_SECMEM_UNLOCKED,
+		    runner_actor(r), e);
+	}
+	return 0;
 }
 
 int
@@ -148,6 +156,13 @@ runner_open(const struct runner_opts *o, struct runner **out,
 		    "and output directory are required");
 	if ((rc = kr_secmem_init(e)) != 0)
 		return rc;
+	if (!o->rehearsal && !kr_secmem_locked())
+		return kr_errf(e, KR_EOSERR, "the secure heap cannot be locked "
+		    "in memory (mlock failed: the locked-memory limit is too "
+		    "low), so PINs and shares could reach swap; a live run "
+		    "refuses to start.  Fix: raise the limit to at least "
+		    "2048 KiB (ulimit -l 2048, or LimitMEMLOCK=2M for a "
+		    "service) and start again");
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return kr_errf(e, KR_ENOMEM, "out of memory");
 	r->o = *o;
@@ -286,6 +301,7 @@ prompt_card(struct runner *r, struct runner_prompt *p)
 		r->p_def = strdup(path);
 		p->def = r->p_def;
 		p->def_card = idx;
+		p->tries_left = runner_card_tries_left(r, idx);
 	}
 }
 
@@ -387,6 +403,7 @@ run_step(struct runner *r, const struct ceremony_step *s,
 			p->card = r->ask_card;
 			p->quorum_k = r->ask_k;
 			p->quorum_n = r->ask_n;
+			p->pin_min = r->ask_min;
 			break;
 		case RUNNER_NEED_CARD:
 			prompt_card(r, p);

@@ -78,9 +78,11 @@ struct runner_prompt {
 	int				 def_card;	/* CARD: the card `def' names (the
 							   first one not presented yet), or 0 */
 	int				 cards_presented, cards_needed; /* CARD */
-	int				 tries_left;	/* CARD: PIN tries left for
-							   def_card in this step, or
-							   0 when not counted */
+	int				 tries_left;	/* CARD: wrong PINs def_card may still
+							   have in this step (3 per card per
+							   step; a card at 0 is not taken) */
+	int				 pin_min;	/* NEW_PIN: the shortest PIN accepted
+							   (say it before the PIN is typed) */
 	int				 quorum_k, quorum_n;
 	int				 rehearsal;
 	const char			*summary;	/* DONE: the text for the paper minutes */

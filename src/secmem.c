@@ -17,14 +17,28 @@
 #define KR_SECURE_HEAP	(1024 * 1024)
 #define KR_SECURE_MIN	32
 
+/* 1 once the heap is set up and locked in memory (mlock succeeded). */
+static int secmem_locked;
+
 int
 kr_secmem_init(struct kr_err *e)
 {
+	int r;
+
 	if (CRYPTO_secure_malloc_initialized())
 		return 0;
-	if (CRYPTO_secure_malloc_init(KR_SECURE_HEAP, KR_SECURE_MIN) == 0)
+	/* 1: set up and locked; 2: set up, but mlock failed (it can be
+	 * swapped out); 0: failed. */
+	if ((r = CRYPTO_secure_malloc_init(KR_SECURE_HEAP, KR_SECURE_MIN)) == 0)
 		return kr_errf(e, KR_ECRYPTO, "cannot set up the secure heap");
+	secmem_locked = r == 1;
 	return 0;
+}
+
+int
+kr_secmem_locked(void)
+{
+	return CRYPTO_secure_malloc_initialized() && secmem_locked;
 }
 
 void *

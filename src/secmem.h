@@ -15,6 +15,14 @@ struct kr_err;
 /* Initialises OpenSSL's secure heap (once; later calls are no-ops).
  * Returns 0 or KR_ECRYPTO. */
 int	kr_secmem_init(struct kr_err *e);
+/* 1 when the secure heap is set up and locked in memory; 0 when mlock
+ * failed (RLIMIT_MEMLOCK too low: `ulimit -l 0') and secrets could reach
+ * swap.  A live run refuses to start then (runner_open); a rehearsal
+ * warns. */
+int	kr_secmem_locked(void);
+#define KR_SECMEM_UNLOCKED "the secure heap is not locked in memory (the " \
+	"locked-memory limit is too low): PINs could reach swap; a live run " \
+	"refuses this (fix: ulimit -l 2048)"
 
 /* Allocates zeroed secure memory, or NULL. */
 void	*kr_secure_malloc(size_t len);

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "codec.h"
@@ -65,7 +66,30 @@ sjson_load(const char *name, const char *buf, size_t len, size_t max,
 int
 sjson_canonical(const json_t *v, char **out, size_t *len)
 {
-	if ((*out = json_dumps(v, SJSON_CANON_FLAGS)) == NULL)
+	return sjson_canonical_without(v, 1, NULL, NULL, out, len);
+}
+
+int
+sjson_canonical_without(const json_t *v, int ascii, const char *drop1,
+    const char *drop2, char **out, size_t *len)
+{
+	json_t *copy = NULL;
+	size_t flags = ascii ? SJSON_CANON_FLAGS :
+	    (JSON_COMPACT | JSON_SORT_KEYS);
+
+	*out = NULL;
+	if (drop1 != NULL || drop2 != NULL) {
+		if ((copy = json_copy((json_t *)(uintptr_t)v)) == NULL)
+			return KR_ENOMEM;
+		if (drop1 != NULL)
+			json_object_del(copy, drop1);
+		if (drop2 != NULL)
+			json_object_del(copy, drop2);
+		v = copy;
+	}
+	*out = json_dumps(v, flags);
+	json_decref(copy);
+	if (*out == NULL)
 		return KR_ENOMEM;
 	*len = strlen(*out);
 	return 0;
@@ -184,6 +208,13 @@ int
 sjson_str(const char *name, json_t *obj, const char *key, size_t max,
     int utf8, const char **out, struct kr_err *e)
 {
+	return sjson_str_ex(name, obj, key, max, utf8, 0, out, e);
+}
+
+int
+sjson_str_ex(const char *name, json_t *obj, const char *key, size_t max,
+    int utf8, int empty_ok, const char **out, struct kr_err *e)
+{
 	json_t *v = json_object_get(obj, key);
 	const char *s;
 	size_t len, i;
@@ -195,7 +226,7 @@ sjson_str(const char *name, json_t *obj, const char *key, size_t max,
 		return kr_errf(e, KR_EDATA, "%s: '%s' is not a string", name, key);
 	s = json_string_value(v);
 	len = json_string_length(v);
-	if (len == 0 || len != strlen(s))
+	if ((len == 0 && !empty_ok) || len != strlen(s))
 		return kr_errf(e, KR_EDATA, "%s: '%s' is empty", name, key);
 	if (len > max)
 		return kr_errf(e, KR_EDATA, "%s: '%s' is too long (%zu bytes, "

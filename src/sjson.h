@@ -32,6 +32,11 @@ int	sjson_load(const char *name, const char *buf, size_t len, size_t max,
 
 /* The canonical form of v; *out is malloc'd (free()). */
 int	sjson_canonical(const json_t *v, char **out, size_t *len);
+/* The same without the members drop1 and drop2 (either may be NULL); ascii
+ * 0 keeps UTF-8 as it is instead of escaping it (the software module's
+ * files, engine-soft-json.c). */
+int	sjson_canonical_without(const json_t *v, int ascii, const char *drop1,
+	    const char *drop2, char **out, size_t *len);
 
 /* Signs body (which the new object takes a reference to). */
 int	sjson_sign(json_t *body, EVP_PKEY *key, json_t **out,
@@ -51,6 +56,10 @@ int	sjson_only(const char *name, const char *where, json_t *obj,
  * text without control characters). */
 int	sjson_str(const char *name, json_t *obj, const char *key, size_t max,
 	    int utf8, const char **out, struct kr_err *e);
+/* The same, and with empty_ok an empty string is fine. */
+int	sjson_str_ex(const char *name, json_t *obj, const char *key,
+	    size_t max, int utf8, int empty_ok, const char **out,
+	    struct kr_err *e);
 /* A string member of exactly 64 lowercase hex digits. */
 int	sjson_hex64(const char *name, json_t *obj, const char *key,
 	    const char **out, struct kr_err *e);

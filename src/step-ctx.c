@@ -22,6 +22,7 @@
 #include "engine.h"
 #include "err.h"
 #include "fsutil.h"
+#include "path.h"
 #include "runner-int.h"
 #include "secmem.h"
 #include "step.h"
@@ -147,11 +148,12 @@ int
 step_path(const char *dir, const char *rel, char *out, size_t outsz,
     struct kr_err *e)
 {
-	if (rel[0] == '/' || dir == NULL) {
-		if (snprintf(out, outsz, "%s", rel) >= (int)outsz)
-			return kr_errf(e, KR_EUSAGE, "path too long");
-		return 0;
-	}
+	int rc;
+
+	if (dir == NULL)
+		dir = ".";
+	if ((rc = kr_path_beneath(dir, rel, e)) != 0)
+		return rc;
 	if (kr_path_join(out, outsz, dir, rel) != 0)
 		return kr_errf(e, KR_EUSAGE, "%s: path too long", rel);
 	return 0;

@@ -75,9 +75,16 @@ void	step_group(const char *hex, char *out, size_t outsz);
 /* A rehearsal override for key, or NULL (always NULL in a live run). */
 const char *step_override(struct step_ctx *ctx, const char *key);
 
-/* dir/rel, or rel when it is absolute.  KR_EUSAGE when too long. */
+/* dir/rel, when rel stays inside dir (path.h: relative, no "..", no
+ * symlink out); KR_EDATA naming the path and dir otherwise ("." when dir
+ * is NULL), KR_EUSAGE when too long. */
 int	step_path(const char *dir, const char *rel, char *out, size_t outsz,
 	    struct kr_err *e);
+
+/* The KEK PEM a step names (generate-key, package): the copy import-kek
+ * made in STATE/kek/, else the file on the medium. */
+int	step_kek_path(struct step_ctx *ctx, const char *file, char *out,
+	    size_t outsz);
 
 /* Questions.  Each returns 0 when the answer is in, else STEP_ASK. */
 int	step_need_ack(struct step_ctx *ctx);

@@ -2,7 +2,10 @@
  * step-generate-key.c: the `generate-key' step type.
  *
  * Generates the target key in the module (RSA or EC,
- * module-protected).
+ * module-protected).  With `kek_file' (the current method) the key is
+ * made under the quorum with an ACL that allows one export: a .byok
+ * wrapped to that KEK (keyrite-acl(7)); without it the key cannot leave
+ * the module until a reduce-acl step.
  */
 #include <stddef.h>
 #include <string.h>
@@ -33,6 +36,7 @@ static const struct step_key keys[] = {
 	{ "protect", STEP_ENUM, 1, protect_values, 0, 0 },
 	{ "ident", STEP_STRING, 1, NULL, 0, 0 },
 	{ "plainname", STEP_STRING, 0, NULL, 0, 0 },
+	{ "kek_file", STEP_STRING, 0, NULL, 0, 0 },
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
@@ -114,8 +118,11 @@ run(struct step_ctx *ctx)
 	struct engine_key_req req;
 	struct engine_key_info ki;
 	struct kr_err e;
+	struct engine_quorum *q = NULL;
 	const char *type, *size, *curve, *pubexp, *protect, *ident, *plain;
+	const char *kek;
 	char id[ENGINE_IDENT_MAX], path[ENGINE_PATH_MAX], name[ENGINE_PATH_MAX];
+	char kp[ENGINE_PATH_MAX];
 	char sha[ENGINE_HEX256], g[100];
 	int rc;
 
@@ -125,7 +132,8 @@ run(struct step_ctx *ctx)
 	    (rc = step_arg(ctx, "pubexp", &pubexp)) != 0 ||
 	    (rc = step_arg(ctx, "protect", &protect)) != 0 ||
 	    (rc = step_arg(ctx, "ident", &ident)) != 0 ||
-	    (rc = step_arg(ctx, "plainname", &plain)) != 0)
+	    (rc = step_arg(ctx, "plainname", &plain)) != 0 ||
+	    (rc = step_arg(ctx, "kek_file", &kek)) != 0)
 		return rc;
 	kr_err_clear(&e);
 	if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
@@ -137,7 +145,13 @@ run(struct step_ctx *ctx)
 		    "resume; not generated again", id)) != 0)
 			return rc;
 	} else {
+		if (kek != NULL &&
+		    ((rc = step_need_quorum(ctx, &q)) != 0 ||
+		    (rc = step_kek_path(ctx, kek, kp, sizeof(kp))) != 0))
+			return rc;
 		memset(&req, 0, sizeof(req));
+		req.kek_pem = kek != NULL ? kp : NULL;
+		req.quorum = q;
 		req.type = type;
 		req.size = size ? atoi(size) : 0;
 		req.curve = curve;

@@ -21,6 +21,22 @@ static const struct step_key keys[] = {
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
+int
+step_kek_path(struct step_ctx *ctx, const char *file, char *out, size_t outsz)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	char dir[ENGINE_PATH_MAX];
+	int rc;
+
+	if ((rc = step_path(ctx->state_dir, "kek", dir, sizeof(dir),
+	    &ctx->err)) != 0 || (rc = step_path(dir, base, out, outsz,
+	    &ctx->err)) != 0)
+		return rc;
+	if (kr_path_exists(out))
+		return 0;
+	return step_path(ctx->media_dir, file, out, outsz, &ctx->err);
+}
+
 /* Checks the KEK PEM (relative to media_dir) against the recorded SHA-256,
  * copies it to STATE/kek/ (package takes it from there) and records the
  * kid. */

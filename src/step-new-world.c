@@ -46,6 +46,35 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
  * world-created is logged with the cards' public keys.  On resume: a world
  * already logged is not made again; a world made by the interrupted
  * attempt (not the one that was there before it) is replaced. */
+/* What a live run refuses before any PIN is typed, and a rehearsal only
+ * warns about (when warn is set: once, just before the world is made): a
+ * quorum of one card, the DLf1024 suite.  A live run also needs PINs of
+ * at least ENGINE_MIN_PIN_LIVE characters (no retry counter in software:
+ * an offline guesser meets only the KDF), said in the PIN prompt. */
+static int
+policy(struct step_ctx *ctx, const char *suite, int k, int *min, int warn)
+{
+	int weak = suite != NULL && strcmp(suite, "DLf1024s160mRijndael") == 0;
+
+	if (ctx->rehearsal) {
+		if (warn && k == 1)
+			step_warn(ctx, "a quorum of K = 1 lets one custodian act "
+			    "alone; a live run refuses it");
+		if (warn && weak)
+			step_warn(ctx, "%s is allowed only in a rehearsal", suite);
+		return 0;
+	}
+	if (k == 1)
+		return step_fail(ctx, KR_EDATA, "a quorum of K = 1 is refused in "
+		    "a live run: one custodian could act alone (use K >= 2)");
+	if (weak)
+		return step_fail(ctx, KR_EDATA, "cipher suite %s is allowed only "
+		    "in a rehearsal; use DLf3072s256mRijndael", suite);
+	if (*min < ENGINE_MIN_PIN_LIVE)
+		*min = ENGINE_MIN_PIN_LIVE;
+	return 0;
+}
+
 static int
 run(struct step_ctx *ctx)
 {
@@ -65,6 +94,8 @@ run(struct step_ctx *ctx)
 		return ctx->err.code;
 	if (minlen != NULL)
 		min = atoi(minlen);
+	if ((rc = policy(ctx, suite, k, &min, 0)) != 0)
+		return rc;
 	kr_err_clear(&e);
 	if (ctx->ops->world_info(ctx->eng, &cur, &e) != 0)
 		cur.world_id[0] = '\0';
@@ -86,6 +117,17 @@ run(struct step_ctx *ctx)
 	req.n = n;
 	req.min_pin_len = min;
 	req.scrypt_log2n = ctx->scrypt_log2n;
+	if (ctx->rehearsal) {
+		policy(ctx, suite, k, &min, 1);
+		if (req.scrypt_log2n == 0)
+			req.scrypt_log2n = ENGINE_SCRYPT_LOG2N_REHEARSAL;
+		if ((rc = step_note(ctx, "rehearsal: card KDF scrypt N=2^%d "
+		    "(%d MiB per guess), cheaper than a live run's 2^%d (%d "
+		    "MiB)", req.scrypt_log2n, 1 << (req.scrypt_log2n - 10),
+		    ENGINE_SCRYPT_LOG2N_DEFAULT,
+		    1 << (ENGINE_SCRYPT_LOG2N_DEFAULT - 10))) != 0)
+			return rc;
+	}
 	if (cur.world_id[0] != '\0' && strcmp(cur.world_id, before) != 0) {
 		req.replace = 1;
 		if ((rc = step_note(ctx, "replacing world %.16s... made by an "

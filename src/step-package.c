@@ -83,23 +83,7 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 		refuse(s, format, legacy_keys, dl);
 		step_package_lint_profile(c, s, dl);
 	}
-}
-
-/* The KEK PEM: the copy import-kek made in STATE/kek/, else media_dir's. */
-static int
-kek_path(struct step_ctx *ctx, const char *file, char *out, size_t outsz)
-{
-	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-	char dir[ENGINE_PATH_MAX];
-	int rc;
-
-	if ((rc = step_path(ctx->state_dir, "kek", dir, sizeof(dir),
-	    &ctx->err)) != 0 || (rc = step_path(dir, base, out, outsz,
-	    &ctx->err)) != 0)
-		return rc;
-	if (kr_path_exists(out))
-		return 0;
-	return step_path(ctx->media_dir, file, out, outsz, &ctx->err);
+	step_acl_check(c, s, dl);
 }
 
 /* Wraps the key into out_dir: legacy (reduced-ACL key, packages from
@@ -151,7 +135,7 @@ run(struct step_ctx *ctx)
 		req.subscription_id = sub;
 		req.friendly_name = fname;
 	} else {
-		if ((rc = kek_path(ctx, kfile, kp, sizeof(kp))) != 0)
+		if ((rc = step_kek_path(ctx, kfile, kp, sizeof(kp))) != 0)
 			return rc;
 		req.format = ENGINE_PACKAGE_BYOK;
 		req.kek_pem = kp;

@@ -72,6 +72,15 @@ const struct step_key *step_key_find(const struct step_type *t,
 void	step_check_with(const struct ceremony *c, const struct ceremony_step *s,
 	    struct diag_list *dl);
 
+/* The ACL model as lint sees it (step-acl.c): a package step's export
+ * against the generate-key or reduce-acl step that made the key's ACL. */
+void	step_acl_check(const struct ceremony *c, const struct ceremony_step *s,
+	    struct diag_list *dl);
+
+/* Every path a step names (and a path parameter's default) is relative to
+ * its folder, without ".." (step-paths.c, path.h). */
+void	step_paths_check(const struct ceremony *c, struct diag_list *dl);
+
 /* Helpers for validate hooks. */
 /* The scalar value of a `with:' key when it holds no ${...}, else NULL. */
 const char *step_literal(const struct ceremony_step *s, const char *key);

@@ -15,6 +15,7 @@
 #include "ceremony-int.h"
 #include "diag.h"
 #include "err.h"
+#include "secmem.h"
 #include "yaml-tree.h"
 
 struct loader {
@@ -177,6 +178,28 @@ is_null_text(const char *s, size_t len)
 }
 
 /* Returns the root node, or NULL after an error (diagnostics added). */
+/* The text may hold secrets (an answers file's PINs): libyaml's copies are
+ * wiped before it frees them, as the caller wipes its own buffer. */
+static void
+event_delete(yaml_event_t *ev)
+{
+	if (ev->type == YAML_SCALAR_EVENT && ev->data.scalar.value != NULL)
+		kr_cleanse(ev->data.scalar.value, ev->data.scalar.length);
+	yaml_event_delete(ev);
+}
+
+static void
+parser_delete(yaml_parser_t *p)
+{
+	if (p->buffer.start != NULL)
+		kr_cleanse(p->buffer.start,
+		    (size_t)(p->buffer.end - p->buffer.start));
+	if (p->raw_buffer.start != NULL)
+		kr_cleanse(p->raw_buffer.start,
+		    (size_t)(p->raw_buffer.end - p->raw_buffer.start));
+	yaml_parser_delete(p);
+}
+
 static struct ynode *
 parse(struct loader *L, int *empty)
 {
@@ -229,7 +252,7 @@ parse(struct loader *L, int *empty)
 			failed = 1;
 		}
 		if (failed) {
-			yaml_event_delete(&ev);
+			event_delete(&ev);
 			break;
 		}
 		n = NULL;
@@ -292,7 +315,7 @@ parse(struct loader *L, int *empty)
 		default:
 			break;
 		}
-		yaml_event_delete(&ev);
+		event_delete(&ev);
 		if (L->oom)
 			failed = 1;
 		if (n == NULL || failed)
@@ -304,7 +327,7 @@ parse(struct loader *L, int *empty)
 		if (n->kind != Y_SCALAR)
 			stack[depth++] = n;
 	}
-	yaml_parser_delete(&p);
+	parser_delete(&p);
 	if (failed)
 		return NULL;
 	*empty = root == NULL;

@@ -146,6 +146,8 @@ drive(struct runner *r, struct script *sc)
 		case RUNNER_NEED_DECISION:
 			sc->seen.decisions++;
 			assert_non_null(p.message);
+			snprintf(sc->seen.last_decision,
+			    sizeof(sc->seen.last_decision), "%s", p.message);
 			if (sc->decisions == NULL ||
 			    sc->decisions[sc->ndec] == 0)
 				fail_msg("unexpected decision at %s: %s",

@@ -33,6 +33,7 @@ struct seen {
 	int	 decisions;
 	int	 resumed;
 	char	 last_fail[512];
+	char	 last_decision[512];	/* the message of the last DECISION */
 };
 
 /* The script: parameter values, steps to skip, decisions in order. */

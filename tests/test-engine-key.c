@@ -150,11 +150,11 @@ test_key_types(void **state)
 			assert_int_equal(ki.size, cases[i].size);
 			assert_int_equal(ki.pubexp, cases[i].pubexp ? cases[i].pubexp :
 			    65537);
-			assert_string_equal(ki.acl, SOFT_ACL_SIMPLE);
+			assert_string_equal(ki.acl, "sign decrypt modify-acl(quorum)");
 		} else {
 			assert_string_equal(ki.type, "EC");
 			assert_int_equal(strcasecmp(ki.curve, cases[i].curve), 0);
-			assert_string_equal(ki.acl, SOFT_ACL_SIMPLE_EC);
+			assert_string_equal(ki.acl, "sign modify-acl(quorum)");
 		}
 		check_key(&f, &ki);
 	}
@@ -383,8 +383,10 @@ legacy_round_trip(const char *type, int size, const char *curve)
 	pr.pkg = ar.pkg;
 	pr.subscription_id = "00000000-1111-2222-3333-444444444444";
 	pr.friendly_name = "ContosoFirstHSMkey";
-	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EFAIL);
+	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EAUTH);
 	assert_non_null(strstr(e.msg, "reduce the ACL first"));
+	assert_non_null(strstr(e.msg, "key_simple_contosokey: ACL 'sign"));
+	assert_non_null(strstr(e.msg, "does not allow export-wrapped(format=legacy"));
 
 	/* reduce-acl needs the quorum */
 	assert_int_equal(f.ops->reduce_acl(f.eng, NULL, &ar, NULL, &e), KR_EAUTH);
@@ -408,7 +410,8 @@ legacy_round_trip(const char *type, int size, const char *curve)
 	assert_int_equal(xi.cosigners[1], 1);
 	assert_non_null(strstr(xi.acl, vres.kek_sha256));
 	assert_non_null(strstr(xi.acl, vres.world_sha256));
-	assert_int_equal(strncmp(xi.acl, "export-wrapped kek=", 19), 0);
+	assert_int_equal(strncmp(xi.acl, "export-wrapped(format=legacy,kek-spki=",
+	    38), 0);
 	assert_int_equal(f.ops->status(f.eng, &st, &e), 0);
 	assert_int_equal(st.nkeys, 2);
 	assert_string_equal(st.keys[1].appname, "xferacld");
@@ -418,8 +421,55 @@ legacy_round_trip(const char *type, int size, const char *curve)
 	pr.pkg.kek_pkg = v.kek_eu;
 	pr.pkg.world_pkg = v.world_eu;
 	pr.pkg.region = "EU";
-	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EFAIL);
-	assert_non_null(strstr(e.msg, "allows export only to KEK package"));
+	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EAUTH);
+	assert_non_null(strstr(e.msg, "another KEK"));
+	/* another format: the simple key allows no export, the xferacld key
+	 * only the legacy format */
+	{
+		struct engine_package_req br = pr;
+		struct vault_kek_opts ko;
+		struct vault_kek_info kinfo;
+		char spath[PATH_MAX + 64];
+
+		memset(&ko, 0, sizeof(ko));
+		ko.name = "ATTACKER";
+		ko.bits = 2048;
+		if (vault_kek_create(v.dir, &ko, &kinfo, &e) != 0)
+			fail_msg("vault_kek_create: %s", e.msg);
+		br.format = ENGINE_PACKAGE_BYOK;
+		br.kek_pem = kinfo.pem_path;
+		br.kid = "https://attacker.example/keys/k/1";
+		br.out_name = "stolen.byok";
+		assert_int_equal(f.ops->package(f.eng, &br, &res, &e), KR_EAUTH);
+		assert_non_null(strstr(e.msg, "key_simple_contosokey: ACL"));
+		assert_non_null(strstr(e.msg, "does not allow "
+		    "export-wrapped(format=byok"));
+		snprintf(spath, sizeof(spath), "%s/stolen.byok", outdir);
+		assert_false(kr_path_exists(spath));
+		/* a key bound to a .byok KEK: not in the legacy format */
+		{
+			struct engine_key_req br2 = req;
+			struct engine_package_req lp = pr;
+
+			assert_int_equal(f.ops->card_begin(f.eng, &q, &e), 0);
+			assert_int_equal(fx_present(&f, q, 1, NULL, &e), 0);
+			assert_int_equal(fx_present(&f, q, 2, NULL, &e), 0);
+			br2.ident = "bound";
+			br2.kek_pem = kinfo.pem_path;
+			br2.quorum = q;
+			assert_int_equal(f.ops->generate_key(f.eng, &br2, NULL,
+			    &e), 0);
+			f.ops->card_end(q);
+			lp.ident = "bound";
+			lp.friendly_name = "Bound";
+			assert_int_equal(f.ops->package(f.eng, &lp, &res, &e),
+			    KR_EAUTH);
+			assert_non_null(strstr(e.msg, "another format"));
+			snprintf(spath, sizeof(spath), "%s/KeyTransferPackage-"
+			    "Bound.byok", outdir);
+			assert_false(kr_path_exists(spath));
+		}
+	}
 	pr.pkg = ar.pkg;
 	pr.friendly_name = "../escape";
 	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EUSAGE);
@@ -438,7 +488,8 @@ legacy_round_trip(const char *type, int size, const char *curve)
 	assert_string_equal(m.friendly_name, "ContosoFirstHSMkey");
 	assert_string_equal(m.subscription_id, pr.subscription_id);
 	assert_string_equal(m.byok_sha256, res.byok_sha256);
-	assert_string_equal(m.acl, xi.acl);
+	assert_non_null(strstr(m.acl, "export-wrapped kek="));
+	assert_non_null(strstr(m.acl, vres.kek_sha256));
 	assert_string_equal(m.world_id, f.world.world_id);
 
 	/* the vault imports it and finds the same public key */
@@ -466,6 +517,7 @@ legacy_round_trip(const char *type, int size, const char *curve)
 	soft_key_free(&k);
 	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EFAIL);
 	assert_non_null(strstr(e.msg, "cosigned by 1 cards, the quorum is 2"));
+
 	free(out);
 	free(buf);
 	fx_close(&f);
@@ -499,15 +551,18 @@ test_current_method(void **state)
 	struct fixture f;
 	struct vfx v;
 	struct vault_kek_opts ko;
-	struct vault_kek_info kinfo;
+	struct vault_kek_info kinfo, kinfo2;
 	struct engine_key_req req;
 	struct engine_key_info ki;
+	struct engine_quorum *q = NULL;
 	struct engine_package_req pr;
+	struct engine_acl_req ar;
 	struct engine_package_result res;
 	struct vault_import_opts io;
 	struct vault_import_info ii;
 	struct kr_err e;
 	char kek_key[PATH_MAX + 64], ecpem[PATH_MAX], sha[65];
+	char path[PATH_MAX + 64];
 	EVP_PKEY *ec = NULL;
 	size_t i;
 
@@ -526,7 +581,23 @@ test_current_method(void **state)
 		req.size = cases[i].size;
 		req.curve = cases[i].curve;
 		req.ident = cases[i].ident;
-		assert_int_equal(f.ops->generate_key(f.eng, &req, &ki, &e), 0);
+		req.kek_pem = kinfo.pem_path;
+		/* a key exportable to a KEK is made under the quorum only */
+		assert_int_equal(f.ops->generate_key(f.eng, &req, &ki, &e),
+		    KR_EAUTH);
+		assert_int_equal(f.ops->card_begin(f.eng, &q, &e), 0);
+		assert_int_equal(fx_present(&f, q, 2, NULL, &e), 0);
+		req.quorum = q;
+		assert_int_equal(f.ops->generate_key(f.eng, &req, &ki, &e),
+		    KR_EAUTH);		/* K-1 cards */
+		assert_non_null(strstr(e.msg, "quorum not met"));
+		assert_int_equal(fx_present(&f, q, 3, NULL, &e), 0);
+		if (f.ops->generate_key(f.eng, &req, &ki, &e) != 0)
+			fail_msg("generate_key: %s", e.msg);
+		f.ops->card_end(q);
+		assert_non_null(strstr(ki.acl, "export-wrapped(format=byok,"
+		    "kek-spki="));
+		assert_int_equal(ki.ncosigners, 2);
 		memset(&pr, 0, sizeof(pr));
 		pr.format = ENGINE_PACKAGE_BYOK;
 		pr.ident = cases[i].ident;
@@ -546,6 +617,45 @@ test_current_method(void **state)
 		assert_true(ii.signature_verified);
 		unwrap_check(kek_key, res.byok_path, ki.pub_sha256);
 	}
+	/* another KEK than the ACL names: refused, nothing written */
+	memset(&ko, 0, sizeof(ko));
+	ko.name = "KEK2";
+	ko.bits = 2048;
+	if (vault_kek_create(v.dir, &ko, &kinfo2, &e) != 0)
+		fail_msg("vault_kek_create: %s", e.msg);
+	pr.kek_pem = kinfo2.pem_path;
+	pr.out_name = "other.byok";
+	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EAUTH);
+	assert_non_null(strstr(e.msg, "another KEK"));
+	assert_non_null(strstr(e.msg, "key_simple_ec521-target: ACL"));
+	snprintf(path, sizeof(path), "%s/other.byok", v.dir);
+	assert_false(kr_path_exists(path));
+	/* its ACL has no modify-acl: no reduce-acl to another KEK either */
+	assert_int_equal(f.ops->card_begin(f.eng, &q, &e), 0);
+	assert_int_equal(fx_present(&f, q, 1, NULL, &e), 0);
+	assert_int_equal(fx_present(&f, q, 2, NULL, &e), 0);
+	memset(&ar, 0, sizeof(ar));
+	ar.ident = "ec521-target";
+	ar.pkg.kek_pkg = ar.pkg.world_pkg = kinfo2.pem_path;
+	ar.pkg.pinned_root = "00";
+	ar.pkg.region = "NA";
+	assert_int_equal(f.ops->reduce_acl(f.eng, q, &ar, NULL, &e), KR_EAUTH);
+	assert_non_null(strstr(e.msg, "does not allow modify-acl"));
+	f.ops->card_end(q);
+	/* a key made without a KEK cannot be exported at all */
+	memset(&req, 0, sizeof(req));
+	req.type = "RSA";
+	req.size = 2048;
+	req.ident = "plain";
+	assert_int_equal(f.ops->generate_key(f.eng, &req, &ki, &e), 0);
+	pr.ident = "plain";
+	pr.kek_pem = kinfo.pem_path;
+	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EAUTH);
+	assert_non_null(strstr(e.msg, "key_simple_plain: ACL 'sign decrypt "
+	    "modify-acl(quorum)' does not allow export-wrapped(format=byok"));
+	assert_false(kr_path_exists(path));
+	pr.ident = "ec521-target";
+	pr.kek_pem = kinfo.pem_path;
 	/* the output name must be a .byok file name */
 	pr.out_name = "x.txt";
 	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EUSAGE);

@@ -175,7 +175,8 @@ static void
 test_modes(void **state)
 {
 	struct fixture f;
-	struct engine_key_req kr = { "RSA", 2048, NULL, 0, "module", "k1", NULL };
+	struct engine_key_req kr = { "RSA", 2048, NULL, 0, "module", "k1", NULL,
+	    NULL, NULL };
 	struct engine_acl_req ar;
 	struct engine_pkg_req pr = { "a", "b", "00", "NA" };
 	struct engine_pkg_result pres;

@@ -130,18 +130,14 @@ draw_card(struct tui *t, int y, int x, int w)
 	tui_secret_draw(t, y + 2, x + 18, w - 18 < 30 ? w - 18 : 30,
 	    t->pinlen, 0);
 	if (err != NULL && err[0] != '\0') {
-		if (p->tries_left > 0 && p->def_card > 0)
+		if (p->tries_left > 0 && p->def_card > 0 &&
+		    strstr(err, " left for card ") == NULL)
 			snprintf(msg, sizeof(msg), "%s (%d %s left for card "
 			    "%d)", err, p->tries_left, p->tries_left == 1 ?
 			    "try" : "tries", p->def_card);
 		else
 			snprintf(msg, sizeof(msg), "%s", err);
 		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_ERR));
-	} else if (p->tries_left > 0 && p->def_card > 0) {
-		snprintf(msg, sizeof(msg), "%d %s left for card %d; its "
-		    "custodian types the PIN.", p->tries_left,
-		    p->tries_left == 1 ? "try" : "tries", p->def_card);
-		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_DIM));
 	} else if (p->step != NULL && p->step->checkpoint &&
 	    t->marks[p->step_index] == TM_DONE) {
 		snprintf(msg, sizeof(msg), "Checkpoint after step %s: %d of "
@@ -149,6 +145,11 @@ draw_card(struct tui *t, int y, int x, int w)
 		    "rewrite it later.", p->step->id.s, p->cards_needed,
 		    p->quorum_n);
 		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_WARN));
+	} else if (p->tries_left > 0 && p->def_card > 0) {
+		snprintf(msg, sizeof(msg), "%d %s left for card %d; its "
+		    "custodian types the PIN.", p->tries_left,
+		    p->tries_left == 1 ? "try" : "tries", p->def_card);
+		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_DIM));
 	} else
 		draw_msg(t, y + 3, x, w, "Check the card's number; its "
 		    "custodian types the PIN.", tui_attr(t, TC_DIM));

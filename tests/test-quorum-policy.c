@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test-quorum-policy.c: the card policy the runner enforces for every
+ * front end (batch and wizard alike), driven through runner.h:
+ *   - wrong PINs: 3 per card per step; the prompt says how many tries the
+ *     card has left, the message counts down, a card at 0 is not taken
+ *     again in the step and is no longer the default card;
+ *   - a live run asks PINs of at least 8 characters (the NEW_PIN prompt
+ *     says so before one is typed) and refuses a shorter one;
+ *   - a quorum of K = 1 and the DLf1024 suite are refused live, warned in
+ *     a rehearsal; the operator signing off as witness is refused live and
+ *     warned in a rehearsal.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ceremony.h"
+#include "err.h"
+#include "fsutil.h"
+#include "runner.h"
+#include "secmem.h"
+
+#include "runner-testlib.h"
+
+static const char base[] =
+    "keyrite: 1\n"
+    "id: policy\n"
+    "title: Policy\n"
+    "parameters:\n"
+    "  quorum: {type: quorum, default: '2/3'}\n"
+    "  suite: {type: choice, choices: [DLf3072s256mRijndael, "
+    "DLf1024s160mRijndael], default: DLf3072s256mRijndael}\n"
+    "steps:\n"
+    "  - id: mode-init\n"
+    "    title: Init\n"
+    "    action: set-mode\n"
+    "    with: {mode: I}\n"
+    "  - id: new-world\n"
+    "    title: World\n"
+    "    action: new-world\n"
+    "    with: {cipher_suite: '${suite}', quorum: '${quorum}'}\n"
+    "  - id: sign\n"
+    "    title: Sign\n"
+    "    signoff: [witness]\n"
+    "    instructions: Look.\n"
+    "  - id: seal-log\n"
+    "    title: Seal\n"
+    "    action: seal-log\n";
+
+struct pol {
+	const char	*quorum, *suite, *witness;
+	int		 wrong_card2;	/* wrong PINs for card 2 at the seal */
+	int		 short_pin;	/* first NEW_PIN too short */
+	/* seen */
+	int		 pin_min, short_refused, tries_seen[4], locked;
+	int		 def_after_lock, witness_refused, warnings;
+	char		 fail[512];
+};
+
+static void
+on_ev(void *arg, const struct runner_event *ev)
+{
+	struct pol *P = arg;
+
+	if (ev->kind == RUNNER_EV_WARNING)
+		P->warnings++;
+}
+
+static void
+card_path(const char *def, int n, char *out, size_t sz)
+{
+	char *p;
+
+	snprintf(out, sz, "%s", def);
+	assert_non_null(p = strrchr(out, '-'));
+	snprintf(p + 1, sz - (size_t)(p + 1 - out), "%d", n);
+}
+
+static int
+run_policy(struct pol *P, int rehearsal)
+{
+	struct sandbox sb;
+	struct script sc;
+	struct runner_opts o;
+	struct runner_prompt p;
+	struct runner_answer a;
+	struct runner *r = NULL;
+	struct ceremony *c;
+	struct kr_err e;
+	char pin[64], path[PATH_MAX];
+	int i, need = 0, wrong = 0, cards = 0;
+
+	sandbox_make(&sb, 0);
+	c = load_text("policy.yaml", base);
+	memset(&sc, 0, sizeof(sc));
+	opts_init(&o, c, &sb, &sc);
+	o.rehearsal = rehearsal;
+	o.on_event = on_ev;
+	o.event_arg = P;
+	kr_err_clear(&e);
+	assert_int_equal(runner_open(&o, &r, &e), 0);
+	for (i = 0; i < 200; i++) {
+		assert_int_equal(runner_next(r, &p, &e), 0);
+		need = p.need;
+		if (need == RUNNER_DONE || need == RUNNER_FAILED)
+			break;
+		memset(&a, 0, sizeof(a));
+		a.need = p.need;
+		switch (p.need) {
+		case RUNNER_NEED_PARAM:
+			a.value = strcmp(p.name, "quorum") == 0 ? P->quorum :
+			    P->suite;
+			break;
+		case RUNNER_NEED_ACK:
+			a.value = "done";
+			break;
+		case RUNNER_NEED_CONFIRM:
+			a.value = p.expect;
+			break;
+		case RUNNER_NEED_NEW_PIN:
+			P->pin_min = p.pin_min;
+			if (p.message != NULL && strstr(p.message, "at least"))
+				P->short_refused++;
+			if (P->short_pin && P->short_refused == 0)
+				snprintf(pin, sizeof(pin), "1234");
+			else
+				snprintf(pin, sizeof(pin), "pin-of-card-%d",
+				    p.card);
+			a.pin = (const uint8_t *)pin;
+			a.pin_len = strlen(pin);
+			break;
+		case RUNNER_NEED_CARD:
+			if (p.message != NULL && strstr(p.message,
+			    "not taken again") != NULL)
+				P->locked++;
+			if (p.message != NULL && strstr(p.message, "tries left")) {
+				if (strstr(p.message, "(2 tries left"))
+					P->tries_seen[2]++;
+				if (strstr(p.message, "(0 tries left"))
+					P->tries_seen[0]++;
+			}
+			if (p.message != NULL && strstr(p.message, "(1 try left"))
+				P->tries_seen[1]++;
+			if (wrong < P->wrong_card2 + 1 && P->wrong_card2 > 0) {
+				/* card 2: wrong PINs, then its right one */
+				card_path(p.def, 2, path, sizeof(path));
+				a.value = path;
+				snprintf(pin, sizeof(pin), wrong <
+				    P->wrong_card2 ? "not-the-pin" :
+				    "pin-of-card-2");
+				wrong++;
+			} else {
+				if (P->wrong_card2 > 0 && cards == 0)
+					P->def_after_lock = p.def_card * 10 +
+					    p.tries_left;
+				snprintf(pin, sizeof(pin), "pin-of-card-%d",
+				    p.def_card);
+				a.value = p.def;
+				cards++;
+			}
+			a.pin = (const uint8_t *)pin;
+			a.pin_len = strlen(pin);
+			break;
+		case RUNNER_NEED_SIGNOFF:
+			if (p.message != NULL && strstr(p.message,
+			    "is the operator") != NULL) {
+				P->witness_refused++;
+				a.value = "Wendy Witness";
+			} else
+				a.value = P->witness;
+			break;
+		case RUNNER_NEED_DECISION:
+			snprintf(P->fail, sizeof(P->fail), "%s", p.message);
+			a.decision = RUNNER_ABORT;
+			break;
+		default:
+			fail_msg("unexpected prompt %d", p.need);
+		}
+		assert_int_equal(runner_answer(r, &a, &e), 0);
+	}
+	runner_close(r);
+	ceremony_free(c);
+	sandbox_free(&sb);
+	return need;
+}
+
+static void
+t_tries(void **state)
+{
+	struct pol P = { "2/3", "DLf3072s256mRijndael", "Wendy Witness", 3,
+	    0, 0, 0, { 0 }, 0, 0, 0, 0, "" };
+
+	(void)state;
+	assert_int_equal(run_policy(&P, 1), RUNNER_DONE);
+	assert_int_equal(P.tries_seen[2], 1);
+	assert_int_equal(P.tries_seen[1], 1);
+	assert_int_equal(P.tries_seen[0], 1);
+	/* the fourth presentation of card 2, with its right PIN: refused */
+	assert_int_equal(P.locked, 1);
+	/* the default card is card 1 with its 3 tries */
+	assert_int_equal(P.def_after_lock, 13);
+}
+
+static void
+t_live_pins(void **state)
+{
+	struct pol P = { "2/3", "DLf3072s256mRijndael", "Wendy Witness", 0,
+	    1, 0, 0, { 0 }, 0, 0, 0, 0, "" };
+
+	(void)state;
+	assert_int_equal(run_policy(&P, 0), RUNNER_DONE);
+	assert_int_equal(P.pin_min, 8);
+	assert_true(P.short_refused >= 1);
+	memset(&P, 0, sizeof(P));
+	P.quorum = "2/3";
+	P.suite = "DLf3072s256mRijndael";
+	P.witness = "Wendy Witness";
+	assert_int_equal(run_policy(&P, 1), RUNNER_DONE);
+	assert_int_equal(P.pin_min, 4);	/* a rehearsal keeps the ceremony's */
+}
+
+static void
+t_live_refusals(void **state)
+{
+	struct pol P;
+
+	(void)state;
+	memset(&P, 0, sizeof(P));
+	P.quorum = "1/2";
+	P.suite = "DLf3072s256mRijndael";
+	P.witness = "Wendy Witness";
+	assert_int_equal(run_policy(&P, 0), RUNNER_FAILED);
+	assert_non_null(strstr(P.fail, "a quorum of K = 1 is refused in a "
+	    "live run"));
+	memset(&P, 0, sizeof(P));
+	P.quorum = "1/2";
+	P.suite = "DLf3072s256mRijndael";
+	P.witness = "Wendy Witness";
+	assert_int_equal(run_policy(&P, 1), RUNNER_DONE);
+	assert_true(P.warnings >= 1);
+
+	memset(&P, 0, sizeof(P));
+	P.quorum = "2/3";
+	P.suite = "DLf1024s160mRijndael";
+	P.witness = "Wendy Witness";
+	assert_int_equal(run_policy(&P, 0), RUNNER_FAILED);
+	assert_non_null(strstr(P.fail, "DLf1024s160mRijndael is allowed "
+	    "only in a rehearsal"));
+
+	memset(&P, 0, sizeof(P));
+	P.quorum = "2/3";
+	P.suite = "DLf3072s256mRijndael";
+	P.witness = "olivia operator";
+	assert_int_equal(run_policy(&P, 0), RUNNER_DONE);
+	assert_int_equal(P.witness_refused, 1);
+	memset(&P, 0, sizeof(P));
+	P.quorum = "2/3";
+	P.suite = "DLf3072s256mRijndael";
+	P.witness = "Olivia Operator";
+	assert_int_equal(run_policy(&P, 1), RUNNER_DONE);
+	assert_int_equal(P.witness_refused, 0);
+	assert_true(P.warnings >= 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_tries),
+		cmocka_unit_test(t_live_pins),
+		cmocka_unit_test(t_live_refusals),
+	};
+
+	kr_secmem_init(NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
