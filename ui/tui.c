@@ -199,7 +199,7 @@ loop(struct tui *t)
 		if (t->fatal != 0)
 			return t->fatal;
 		if (t->quit)
-			return 1;
+			return KR_EXIT_FAILED;
 		if (!t->have_p) {
 			t->busy = 1;
 			tui_main_draw(t);
@@ -272,7 +272,7 @@ tui_run(struct runner_opts *ro, const struct tui_opts *to)
 	if (initscr() == NULL) {
 		cli_warnx("cannot open the terminal (TERM=%s)",
 		    getenv("TERM") != NULL ? getenv("TERM") : "");
-		rc = 1;
+		rc = KR_EXIT_FAILED;
 		goto sigs;
 	}
 	curses_on = 1;
@@ -309,7 +309,7 @@ tui_run(struct runner_opts *ro, const struct tui_opts *to)
 	rc = loop(&t);
 end:
 	restore_terminal();
-	if (t.quit && rc == 1) {
+	if (t.quit && rc == KR_EXIT_FAILED) {
 		if (t.have_p && t.p.step != NULL)
 			fprintf(stderr, "keyrite: stopped at step '%s'; the log "
 			    "is not sealed\n", t.p.step->id.s);
