@@ -4,6 +4,7 @@
  * keyrite reports, token text, and the error message for a failed call.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine-pkcs11.h"
@@ -64,6 +65,7 @@ p11_rv_name(CK_RV rv)
 	case CKR_PIN_INCORRECT:		return "CKR_PIN_INCORRECT";
 	case CKR_PIN_LOCKED:		return "CKR_PIN_LOCKED";
 	case CKR_SESSION_READ_ONLY:	return "CKR_SESSION_READ_ONLY";
+	case CKR_SESSION_READ_WRITE_SO_EXISTS: return "CKR_SESSION_READ_WRITE_SO_EXISTS";
 	case CKR_TEMPLATE_INCOMPLETE:	return "CKR_TEMPLATE_INCOMPLETE";
 	case CKR_TEMPLATE_INCONSISTENT:	return "CKR_TEMPLATE_INCONSISTENT";
 	case CKR_TOKEN_NOT_PRESENT:	return "CKR_TOKEN_NOT_PRESENT";
@@ -97,13 +99,25 @@ p11_fail(struct kr_err *e, int code, const char *what, CK_RV rv)
 	    (unsigned long)rv);
 }
 
-/* 1 when the token offers mechanism t with all of the flags need. */
+/* 1 when the token lists mechanism t and offers it with all of the flags
+ * need (some tokens answer C_GetMechanismInfo for mechanisms they do not
+ * list, and refuse them when used). */
 int
 p11_has_mech(struct p11_engine *eng, CK_MECHANISM_TYPE t, CK_FLAGS need)
 {
+	CK_MECHANISM_TYPE *list = NULL;
 	CK_MECHANISM_INFO mi;
+	CK_ULONG n = 0, i;
+	int listed = 0;
 
-	if (eng->f->C_GetMechanismInfo(eng->slot, t, &mi) != CKR_OK)
+	if (eng->f->C_GetMechanismList(eng->slot, NULL, &n) != CKR_OK || n == 0 ||
+	    (list = calloc(n, sizeof(*list))) == NULL)
+		return 0;
+	if (eng->f->C_GetMechanismList(eng->slot, list, &n) == CKR_OK)
+		for (i = 0; i < n && !listed; i++)
+			listed = list[i] == t;
+	free(list);
+	if (!listed || eng->f->C_GetMechanismInfo(eng->slot, t, &mi) != CKR_OK)
 		return 0;
 	return (mi.flags & need) == need;
 }

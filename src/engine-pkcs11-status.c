@@ -205,6 +205,8 @@ p11_status(struct engine *engine, struct engine_status *st, struct kr_err *e)
 
 	memset(st, 0, sizeof(*st));
 	st->mode = ENGINE_MODE_OPERATIONAL;
+	st->has_world = eng->has_world &&
+	    p11_world_info(engine, &st->world, &we) == 0;
 	if ((tok = calloc(1, sizeof(*tok))) == NULL)
 		return kr_errf(e, KR_ENOMEM, "out of memory");
 	st->token = tok;
@@ -227,8 +229,12 @@ p11_status(struct engine *engine, struct engine_status *st, struct kr_err *e)
 	token_flags(&eng->ti, tok->flags, sizeof(tok->flags));
 	if ((r = mechanisms(eng, tok, e)) != 0)
 		goto fail;
-	if ((rv = eng->f->C_OpenSession(eng->slot, CKF_SERIAL_SESSION, NULL,
-	    NULL, &s)) != CKR_OK) {
+	/* read-only, unless the SO is logged in (then only R/W is allowed) */
+	rv = eng->f->C_OpenSession(eng->slot, CKF_SERIAL_SESSION, NULL, NULL, &s);
+	if (rv == CKR_SESSION_READ_WRITE_SO_EXISTS)
+		rv = eng->f->C_OpenSession(eng->slot, CKF_SERIAL_SESSION |
+		    CKF_RW_SESSION, NULL, NULL, &s);
+	if (rv != CKR_OK) {
 		r = p11_fail(e, KR_EFAIL, "C_OpenSession", rv);
 		goto fail;
 	}

@@ -108,6 +108,50 @@ output_has '^ attributes +token trusted wrap !modifiable$' "trusted, wrap-only, 
 output_has '^Object public-key "keyrite:contosokey"$' "lists the key's public half"
 output_has '^ attributes +token$' "which neither wraps nor encrypts"
 if grep -q 'private-key' "$TAP_TMP/out"; then not_ok "no private object without login"; else ok "no private object without login"; fi
+expect_status 0 "module status --token with --state" \
+	"$KEYRITE" module status --token "$URI" --state "$S"
+output_has '^World \(the token.s PINs, split onto the cards\)$' "the custodians' world"
+output_has '^ k-out-of-n +2/3$' "its quorum"
+output_has '^ card 3 +[0-9a-f]{8} ' "its cards"
+
+# one operation per process, and a process killed (-9) while it holds a
+# logged-in session: the rerun packages the one key, no second key is made
+cards() { printf '1 pin-one-1\n2 pin-two-2\n'; }
+args="$S $URI $TAP_TMP/kek.pem $KID splitkey RSA 2048 $O"
+cards | run import-kek $args
+check "import-kek in a process of its own" [ $? -eq 0 ]
+cards | run generatekey $args
+check "generatekey in another" [ $? -eq 0 ]
+rm -f "$TAP_TMP/fifo"; mkfifo "$TAP_TMP/fifo"
+"$DRIVE" package $args <"$TAP_TMP/fifo" >"$TAP_TMP/killed" 2>&1 &
+pid=$!
+exec 3>"$TAP_TMP/fifo"
+cards >&3
+i=0
+while ! grep -q 'card 2: accepted' "$TAP_TMP/killed" && [ $i -lt 300 ]; do
+	sleep 0.1; i=$((i + 1)); done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+exec 3>&-
+check "package killed -9 after the quorum logged in" grep -q 'card 2: accepted' "$TAP_TMP/killed"
+cards | run generatekey $args
+has "^generatekey: FAILED: token 'ceremony': label 'keyrite:splitkey' is in use" \
+	"a rerun of generatekey makes no second key"
+cards | run package $args
+check "the rerun of package completes (exit 0)" [ $? -eq 0 ]
+has '^object private-key keyrite:splitkey: token private sensitive !extractable wrap-with-trusted$' \
+	"the key is not extractable after"
+pkcs11-tool --module "$P11_LIB" --token-label ceremony -O >"$TAP_TMP/objs" 2>&1
+check "one public key labelled keyrite:splitkey on the token" \
+	[ "$(grep -c 'label: *keyrite:splitkey$' "$TAP_TMP/objs")" -eq 1 ]
+b64url "$O/splitkey.byok" "$TAP_TMP/ct3.bin"
+unwrap "$TAP_TMP/ct3.bin" "$TAP_TMP/kek.key" 256 "$TAP_TMP/p83.der"
+"$OPENSSL" pkey -inform DER -in "$TAP_TMP/p83.der" -pubout -outform DER \
+	-out "$TAP_TMP/p83pub.der" 2>/dev/null
+pkcs11-tool --module "$P11_LIB" --token-label ceremony --read-object \
+	--type pubkey --label keyrite:splitkey -o "$TAP_TMP/tokpub3.der" >/dev/null 2>&1
+check "its package unwraps to the token's key" \
+	cmp -s "$TAP_TMP/p83pub.der" "$TAP_TMP/tokpub3.der"
 
 # destroy instead of locking
 "$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek.pem" "$KID" eckey EC P-256 "$O" destroy \

@@ -11,6 +11,8 @@
  *       time, then: import-kek (SO), generatekey, export the public key to
  *       OUT/IDENT.pub.pem, package to OUT/IDENT.byok (user, with an SO-made
  *       trusted AES key) and make the key non-extractable (or destroy it)
+ *   pkcs11-drive import-kek|generatekey|package (the ceremony's arguments)
+ *       one of the three, in a process of its own (with the cards)
  *   pkcs11-drive quorum DIR URI IDENT   presents the cards on standard input,
  *       then tries generatekey: shows whether the quorum logged in
  *   pkcs11-drive leakcheck DIR URI FILE...  presents the cards, rebuilds
@@ -30,6 +32,9 @@
 #include "fsutil.h"
 
 static const struct engine_ops *ops;
+static const char *only;	/* NULL: the whole ceremony */
+
+#define DO(step)	(only == NULL || strcmp(only, (step)) == 0)
 
 static int
 fail(const char *what, const struct kr_err *e)
@@ -125,9 +130,11 @@ do_ceremony(struct engine *eng, struct engine_quorum *q, char **av, int destroy)
 	char sha[ENGINE_HEX256], path[PATH_MAX];
 
 	kr_err_clear(&e);
-	if (ops->import_kek(eng, q, av[0], av[2], sha, &e) != 0)
-		return fail("import-kek", &e);
-	printf("import-kek: trusted wrap-only KEK, SPKI sha256 %s\n", sha);
+	if (DO("import-kek")) {
+		if (ops->import_kek(eng, q, av[0], av[2], sha, &e) != 0)
+			return fail("import-kek", &e);
+		printf("import-kek: trusted wrap-only KEK, SPKI sha256 %s\n", sha);
+	}
 	memset(&kr, 0, sizeof(kr));
 	kr.type = av[3];
 	kr.ident = av[2];
@@ -135,13 +142,17 @@ do_ceremony(struct engine *eng, struct engine_quorum *q, char **av, int destroy)
 		kr.curve = av[4];
 	else
 		kr.size = atoi(av[4]);
-	if (ops->generate_key(eng, &kr, &ki, &e) != 0)
-		return fail("generatekey", &e);
-	printf("generatekey: %s %d %s, SPKI sha256 %s, %s\n", ki.type, ki.size,
-	    ki.plainname, ki.pub_sha256, ki.acl);
-	snprintf(path, sizeof(path), "%s/%s.pub.pem", av[5], av[2]);
-	if (ops->export_public(eng, av[2], path, sha, &e) != 0)
-		return fail("export-public", &e);
+	if (DO("generatekey")) {
+		if (ops->generate_key(eng, &kr, &ki, &e) != 0)
+			return fail("generatekey", &e);
+		printf("generatekey: %s %d %s, SPKI sha256 %s, %s\n", ki.type,
+		    ki.size, ki.plainname, ki.pub_sha256, ki.acl);
+		snprintf(path, sizeof(path), "%s/%s.pub.pem", av[5], av[2]);
+		if (ops->export_public(eng, av[2], path, sha, &e) != 0)
+			return fail("export-public", &e);
+	}
+	if (!DO("package"))
+		return objects(eng);
 	memset(&pr, 0, sizeof(pr));
 	pr.format = ENGINE_PACKAGE_BYOK;
 	pr.ident = av[2];
@@ -213,25 +224,31 @@ main(int argc, char **argv)
 
 	if (argc < 4)
 		return 64;
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* the tests watch each line */
 	kr_err_clear(&e);
 	if (engine_open("pkcs11", argv[2], argv[3], ENGINE_OPEN_CREATE, &ops,
 	    &eng, &e) != 0)
 		return fail("open", &e);
 	if (strcmp(argv[1], "init") == 0 && argc == 6)
 		r = do_init(eng, atoi(argv[4]), atoi(argv[5]));
-	else if ((strcmp(argv[1], "ceremony") == 0 && (argc == 10 ||
-	    argc == 11)) || (strcmp(argv[1], "quorum") == 0 && argc == 5) ||
+	else if (((strcmp(argv[1], "ceremony") == 0 ||
+	    strcmp(argv[1], "import-kek") == 0 ||
+	    strcmp(argv[1], "generatekey") == 0 ||
+	    strcmp(argv[1], "package") == 0) && (argc == 10 || argc == 11)) ||
+	    (strcmp(argv[1], "quorum") == 0 && argc == 5) ||
 	    strcmp(argv[1], "leakcheck") == 0) {
 		if (ops->card_begin(eng, &q, &e) != 0) {
 			r = fail("quorum", &e);
 			goto out;
 		}
 		present_all(eng, q);
-		if (argv[1][0] == 'c')
-			r = do_ceremony(eng, q, argv + 4, argc == 11);
-		else if (argv[1][0] == 'l')
+		if (strcmp(argv[1], "leakcheck") == 0)
 			r = do_leakcheck(q, argc - 4, argv + 4);
-		else {
+		else if (strcmp(argv[1], "quorum") != 0) {
+			if (strcmp(argv[1], "ceremony") != 0)
+				only = argv[1];
+			r = do_ceremony(eng, q, argv + 4, argc == 11);
+		} else {
 			memset(&kr, 0, sizeof(kr));
 			kr.type = "RSA";
 			kr.size = 2048;

@@ -34,6 +34,21 @@ else
 	ok "# SKIP Debian's softhsm2 is not installed"
 fi
 
+# tokens without OAEP or without key wrap with padding (SoftHSM's
+# slots.mechanisms takes mechanisms out of its list)
+without() {
+	sed '/^slots.mechanisms/d' "$TAP_TMP/softhsm2.conf" >"$TAP_TMP/without.conf"
+	echo "slots.mechanisms = -,$1" >>"$TAP_TMP/without.conf"
+	expect_status 0 "module status on a token without $1" \
+		env SOFTHSM2_CONF="$TAP_TMP/without.conf" "$KEYRITE" module status --token "$URI"
+}
+without CKM_RSA_PKCS_OAEP
+output_has '^ check +refused: the token does not offer CKM_RSA_PKCS_OAEP \(0x9\) for wrapping$' \
+	"refused for packaging: no OAEP"
+without CKM_AES_KEY_WRAP_PAD
+output_has '^ check +refused: the token offers neither CKM_AES_KEY_WRAP_KWP \(0x210b\) nor CKM_AES_KEY_WRAP_PAD \(0x210a\)' \
+	"refused for packaging: no key wrap with padding"
+
 # URIs: named refusals (64), and nothing matched (66)
 refused() {
 	expect_status 64 "$1" "$KEYRITE" module status --token "$2"
@@ -55,8 +70,6 @@ refused "no module-path" "pkcs11:token=kr-status" "needs \\?module-path="
 refused "a relative module-path" "pkcs11:token=kr-status?module-path=libsofthsm2.so" \
 	"needs \\?module-path="
 refused "not a pkcs11 URI" "token=kr-status" "does not start with 'pkcs11:'"
-expect_status 64 "--state and --token together" \
-	"$KEYRITE" module status --state "$TAP_TMP" --token "$URI"
 expect_status 66 "no token with that label" \
 	"$KEYRITE" module status --token "pkcs11:token=nosuch?module-path=$P11_LIB"
 output_has 'no initialised token matches pkcs11:token=nosuch' "names the URI"

@@ -25,6 +25,7 @@ const struct cmd_entry cmd_module_entry = {
 	"                ~/.local/share/keyrite/module)\n"
 	"  --token URI   a PKCS#11 token by its RFC 7512 URI with its module:\n"
 	"                'pkcs11:token=LABEL?module-path=/path/module.so'\n"
+	"                (with --state DIR: also the custodians' world for it)\n"
 	"\n"
 	"Prints the mode, the world (id, cipher suite, K/N quorum, cards and\n"
 	"their public keys) and every key with its ACL.  With --token: the\n"
@@ -143,6 +144,25 @@ print_token(const struct engine_token *t)
 		printf("\nNo keyrite objects visible without logging in.\n");
 }
 
+/* The custodians' world of a token (--token with --state). */
+static void
+print_token_world(const struct engine_world_info *w)
+{
+	char label[32];
+	int j;
+
+	printf("\nWorld (the token's PINs, split onto the cards)\n");
+	grouped("world id", w->world_id);
+	printf(" %-14s %d/%d\n", "k-out-of-n", w->k, w->n);
+	printf(" %-14s scrypt N=2^%d r=8 p=1\n", "card KDF", w->scrypt_log2n);
+	printf(" %-14s %s\n", "created", w->created);
+	printf(" %-14s %s\n", "for", w->warning);
+	for (j = 0; j < w->n; j++) {
+		snprintf(label, sizeof(label), "card %d", w->cards[j].index);
+		grouped(label, w->cards[j].pub_hex);
+	}
+}
+
 static int
 cmd_module_exec(int argc, char **argv)
 {
@@ -178,7 +198,7 @@ cmd_module_exec(int argc, char **argv)
 			return cli_usage(&cmd_module_entry);
 		}
 	}
-	if (optind != argc || (state != NULL && token != NULL))
+	if (optind != argc)
 		return cli_usage(&cmd_module_entry);
 	if ((rc = cli_harden()) != 0)
 		return rc;
@@ -194,9 +214,11 @@ cmd_module_exec(int argc, char **argv)
 		ops->close(eng);
 		return cli_fail(&e);
 	}
-	if (st.token != NULL)
+	if (st.token != NULL) {
 		print_token(st.token);
-	else
+		if (st.has_world)
+			print_token_world(&st.world);
+	} else
 		print_status(state, &st);
 	ops->status_free(&st);
 	ops->close(eng);
