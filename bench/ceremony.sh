@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # ceremony.sh: every shipped ceremony in batch rehearsal (its example
 # answers), timed step by step from the lines the batch front end prints
 # (bench/stamp prefixes each with the milliseconds since the start), against

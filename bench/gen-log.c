@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen-log.c: writes a sealed audit log of N entries for the verification
  * benchmark (bench/verify.sh): a 2-of-3 world, steps with results and

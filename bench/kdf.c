@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * kdf.c: the cost of one PIN attempt against a stolen card file: one scrypt
  * derivation with the engine's parameters (src/engine-soft-card.c card_kdf:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # kdf.sh: the cost of one PIN attempt against a stolen card file (a floor
 # for an attacker, not a speed target): one scrypt derivation with the
 # parameters the engine writes into every card (N from

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh: `make bench`.  Runs every benchmark script in bench/ and prints
 # their figures; each prints its ratios as `ratio NAME VALUE` lines
 # (lower is better), against a baseline measured in the same run.  The

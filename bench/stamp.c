@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * stamp.c: run a command and print each line of its output (stdout and
  * stderr merged) prefixed with the milliseconds since the command started,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # verify.sh: `keyrite audit verify` on logs of 10,000 and 100,000 entries,
 # as a ratio to the Ed25519 floor measured in the same run (entries divided
 # by the verifications per second `openssl speed ed25519` reports on one

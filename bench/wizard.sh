@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # wizard.sh: the curses wizard's start: the time from starting
 # `keyrite rehearse CEREMONY` on an 80x24 tmux pane to its first full
 # screen, and the process's peak memory (VmHWM) at that moment.  Targets:

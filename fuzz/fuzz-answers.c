@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-answers.c: libFuzzer harness for the answers file parser.  Any
  * input must load or fail with diagnostics, with and without PINs allowed;

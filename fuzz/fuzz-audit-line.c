@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-audit-line.c: libFuzzer harness for the audit log's line parser
  * (limits, jansson, canonical check, schema, event table).  A line that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-audit-verify.c: libFuzzer harness for the streaming verifier and
  * its reports.  Whatever the input, the verifier must end with one of its

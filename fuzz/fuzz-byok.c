@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-byok.c: libFuzzer harness for the .byok reader (byok_file_parse).
  */

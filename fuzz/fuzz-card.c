@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-card.c: libFuzzer harness for the card file reader,
  * soft_card_parse() (buffer in, no I/O).  Opening a card needs scrypt,

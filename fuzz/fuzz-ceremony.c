@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-ceremony.c: libFuzzer harness for the ceremony loader.  Any input
  * must load or fail with diagnostics; never crash, leak or hang.  Built

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-engine.h: shared by the engine's fuzz harnesses.  The module's
  * readers refuse anything whose checksum does not match before they look

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-keyfile.c: libFuzzer harness for the key file reader,
  * soft_key_parse(), and the unsealing of its private key under a fixed

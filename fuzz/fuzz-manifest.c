@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-manifest.c: libFuzzer harness for the manifest reader and its
  * signature check (manifest_parse_verify).

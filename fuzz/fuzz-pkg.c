@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-pkg.c: libFuzzer harness for the package reader and verifier
  * (pkg_verify).  The input is split at its first NUL byte (or in half):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-world.c: libFuzzer harness for the world file reader,
  * soft_world_parse(), and the MAC check that follows it on open.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * answers.c: the answers file parser (answers.h).  The YAML goes through
  * the shared tree stage (yaml-tree.c: no aliases, no tags beyond the core

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * answers.h: the answers file of batch mode (`keyrite run --batch',
  * `keyrite rehearse --batch'), documented in keyrite(1):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-buf.c: a growable byte buffer for lines, notes and transcripts.
  * A secure buffer (b->secure set before the first add) grows in OpenSSL's

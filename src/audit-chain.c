@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-chain.c: the Ed25519 key chain and the live key file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-event.c: the closed list of events and the members each allows.
  *

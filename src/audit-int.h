@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-int.h: the audit log's internals, shared by its files, its tests
  * and its fuzz harnesses.  Nothing outside src/audit-*.c, tests/ and fuzz/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-json.c: the canonical JSON subset of the audit log.
  *

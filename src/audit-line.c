@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-line.c: one log line, parsed and checked on its own.
  *

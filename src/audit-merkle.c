@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-merkle.c: line hashes and the RFC 6962 Merkle tree over them.
  *

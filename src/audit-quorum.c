@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-quorum.c: the quorum policy and the cards' cosignatures.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-report.c: the verifier's answer as text for people and as JSON for
  * machines.  The text follows reference/audit-log.md: a FAIL/PASS/UNSEALED

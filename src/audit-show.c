@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-show.c: `keyrite audit show`, one readable line per entry.
  *

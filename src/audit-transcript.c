@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-transcript.c: `keyrite audit transcript`, the printable record.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-verify.h: the audit log verifier (reference/audit-log.md).
  *

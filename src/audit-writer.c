@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-writer.c: appends signed entries to a ceremony's audit log.
  *

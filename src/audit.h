@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit.h: the ceremony audit log writer (man/keyrite-audit.5,
  * reference/audit-log.md).

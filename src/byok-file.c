@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * byok-file.c: the .byok JSON file (see byok.h, reference byok-format.md).
  *

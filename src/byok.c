@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * byok.c: CKM_RSA_AES_KEY_WRAP (see byok.h and reference byok-format.md).
  *

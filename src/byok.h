@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * byok.h: the current BYOK transfer format (reference: byok-format.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ceremony-check.c: the validation pass over a built model.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ceremony-int.h: what the ceremony files (ceremony*.c) and the step types
  * share and nobody else needs: the name indexes behind the lookups

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ceremony-scenario.c: the `scenarios:' section of a ceremony file, built by
  * the loader's second stage (ceremony-yaml.c).  A scenario names faults to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ceremony-yaml-int.h: what the loader's build stage shares between
  * ceremony-yaml.c (the top level, stations, parameters, tables, vars,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ceremony-yaml.c: the libyaml loader.  A buffer goes in; a ceremony model
  * and a list of diagnostics come out.  No I/O.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ceremony.c: the ceremony model's values: parameter type names, integer
  * and quorum parsing, parameter value checks, `with:' lookups, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ceremony.h: the ceremony model (schema version 1, man/keyrite-ceremony.5).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * clock.c: wall clock with a test override so that golden logs and screen
  * captures are reproducible, and an offset that a rehearsal's clock-skew

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * codec.c: hex and base64 codecs and SHA-256 helpers.  Strict decoders:
  * canonical input only, so that a value has exactly one spelling.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * codec.h: hex, base64 (standard and URL-safe) and SHA-256 helpers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * diag.c: the diagnostics list.  Entries are owned by the list; messages
  * are sanitised on the way in so printing them is always safe.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * diag.h: a list of diagnostics (errors and warnings), each naming a file,
  * a 1-based line and column, and a message.

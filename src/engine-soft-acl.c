@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft-acl.c: the software module's ACL model, decided here and
  * nowhere else (keyrite-acl(7) is its description for people).

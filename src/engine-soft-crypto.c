@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft-crypto.c: the few primitives the software module builds on:
  * AES-256-GCM with a fresh random nonce, HMAC-SHA256 with a label, Ed25519

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft-json.c: the module's file encoding.  Every file is one JSON
  * object in canonical form (compact, keys sorted, one newline at the end)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft-key.c: module-protected keys (generatekey) and their files.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft-mode.c: the module's mode (I, O, M), kept in module/mode.
  * A module without that file is operational, like a module fresh from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft-package.c: verify-packages and package.
  *

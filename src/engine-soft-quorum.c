@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft-quorum.c: presenting Administrator cards, one at a time.
  *

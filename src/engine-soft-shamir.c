@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft-shamir.c: Shamir secret sharing over GF(2^8) (the AES field,
  * x^8 + x^4 + x^3 + x + 1), byte by byte.  Share i is the polynomial at

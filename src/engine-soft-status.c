@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft-status.c: what the module holds: its mode, its world (id,
  * suite, K/N, cards) and its keys with their ACLs, read through the same

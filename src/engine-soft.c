@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft.c: the software module's ops table, its state directory and
  * lock, and the checks every operation starts with (mode, world).  What

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-soft.h: internals shared by the software module's files
  * (engine-soft-*.c).  Not for the runner: it calls engine.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine.h: the security module as the runner sees it: one ops table per
  * back end (the built-in software module, engine_soft(); PKCS#11), chosen

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * err.c: the error record and the mapping from error codes to exit statuses.
  */

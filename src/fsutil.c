@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fsutil.c: atomic writes, bounded reads, private directories and the state
  * lock.  Invariant: no path keyrite writes is ever seen half-written.

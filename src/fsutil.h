@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fsutil.h: files the way keyrite writes them.
  *

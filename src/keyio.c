@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyio.c: key files and key encodings (see keyio.h).  Invariant: a private
  * key's encoding only ever lives in the secure heap (a secure-heap BIO on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keyio.h: public and private keys in and out of files and buffers, the
  * way the vault, the packages and the manifest need them.

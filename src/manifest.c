@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * manifest.c: the signed manifest beside a legacy-flow .byok (format in
  * manifest.h).  The same field rules apply when signing and when parsing,

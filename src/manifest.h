@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * manifest.h: the signed manifest beside a legacy-flow .byok.  It binds the
  * package to the subscription ID, the key's friendly name, the hashes of the

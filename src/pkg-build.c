@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkg-build.c: writing the KEK package and the Security World package
  * (format in pkg.h).  The vault uses it to make its packages; tests use it

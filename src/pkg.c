@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkg.c: reading and verifying the KEK package and the Security World
  * package (format and order of checks in pkg.h).  Parsing checks every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkg.h: the receiving vault's KEK package and Security World package, as
  * the legacy toolset ships them (BYOK-KEK-pkg-<CODE>-1 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-answer.c: runner_answer(), the answers to runner_next()'s prompts.
  *

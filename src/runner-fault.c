@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-fault.c: where the runner meets a rehearsal scenario's faults
  * (scenario.h) and the clock check that a clock-skew fault trips.

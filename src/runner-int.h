@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-int.h: the runner's state, shared by runner*.c only.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-params.c: parameters, asked lazily, and the `${...}' lookup.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-quorum.c: card sessions and the audit log's cosigner.
  *

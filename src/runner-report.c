@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-report.c: report.md, the rehearsal report for the trainer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-resume.c: the progress file, "<log>.progress".
  *

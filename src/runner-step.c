@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-step.c: the runner's own side of a step: who acts (the actor
  * named in the log), events to the front end, the strings an attempt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-summary.c: the end of a ceremony, for the paper minutes.
  *

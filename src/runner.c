@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner.c: the ceremony state machine (runner.h).
  *

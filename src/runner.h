@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner.h: the ceremony state machine, the heart of keyrite.
  *

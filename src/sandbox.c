@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sandbox.c: the rehearsal sandbox (sandbox.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sandbox.h: the throwaway world of a rehearsal (`keyrite rehearse').
  *

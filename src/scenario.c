@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * scenario.c: fault injection for a rehearsal scenario (scenario.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * scenario.h: fault injection for a rehearsal scenario (`keyrite rehearse
  * --scenario NAME', keyrite-ceremony(5) section Scenarios).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * secmem.c: the secure heap and process hardening.  Thin wrappers so that
  * every secret allocation in keyrite goes through one place.

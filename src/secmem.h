@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * secmem.h: memory for secrets and process hardening.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sjson.c: signed JSON statements and strict field readers (see sjson.h).
  * Invariant: nothing read from an untrusted buffer is used before its type,

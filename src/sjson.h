@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sjson.h: signed JSON statements and strict JSON field readers, shared by
  * the packages (pkg.c), the module certificate and the manifest.

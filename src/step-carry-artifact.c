@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-carry-artifact.c: the `carry-artifact' step type.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-check-offline.c: the `check-offline' step type.
  *

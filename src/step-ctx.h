@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-ctx.h: what a step type's `run' gets from the runner.
  *

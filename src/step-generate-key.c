@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-generate-key.c: the `generate-key' step type.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-import-kek.c: the `import-kek' step type.
  *

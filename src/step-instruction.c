@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-instruction.c: the `instruction' step type.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-reduce-acl.c: the `reduce-acl' step type.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-seal-log.c: the `seal-log' step type.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-set-mode.c: the `set-mode' step type.
  *

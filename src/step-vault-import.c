@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-vault-import.c: the `vault-import' step type.
  *

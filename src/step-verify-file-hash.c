@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-verify-file-hash.c: the `verify-file-hash' step type.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step-verify-packages.c: the `verify-packages' step type.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step.c: the table of step types, the lookup, and the generic check of a
  * step's `with:' mapping against its type's key table.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * step.h: step types.  Each type lives in src/step-<type>.c and exports one
  * const struct step_type step_<type> (dashes become underscores); step.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vault-import.c: `vault import`: what the cloud does with a .byok.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vault-init.c: `vault init`: a root key, and per package code a module
  * key (certified by the root), a receiving world key, an RSA KEK and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vault-int.h: what the vault*.c files share and nobody else uses: the
  * vault's metadata (vault.json), the KEK records (keks/<NAME>.json beside

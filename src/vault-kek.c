@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vault-kek.c: `vault kek`: a KEK for the current method.  The private key
  * stays in the vault (keks/<NAME>.key, 0600), the public key is written as

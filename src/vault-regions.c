@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vault-regions.c: the 18 regions of the legacy BYOK toolset (reference
  * byok-regions.tsv): id, display name, toolset zip name, the vendor's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vault-store.c: the vault's own records: vault.json and the KEK records
  * (keks/<NAME>.json with keks/<NAME>.key), and kids.  Records are written

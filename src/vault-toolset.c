@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vault-toolset.c: the toolset bundle of a region, a real zip archive with
  * stored (uncompressed) members and fixed timestamps (1980-01-01 00:00), so

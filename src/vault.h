@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vault.h: the receiving vault, the other side of both ceremonies, for
  * rehearsals and tests (DESIGN section 4).  It simulates what the cloud

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * yaml-tree.c: libyaml events to a node tree, refusing what keyrite's YAML
  * formats forbid (see yaml-tree.h).  Extracted from the ceremony loader so

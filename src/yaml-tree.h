@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * yaml-tree.h: the safe first stage of every YAML reader in keyrite (the
  * ceremony loader, the answers file): libyaml's events become a small tree

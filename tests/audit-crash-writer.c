@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-crash-writer.c: a small writer for the shell tests.
  *

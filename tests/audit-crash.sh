@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # audit-crash.sh: the writer killed with SIGKILL at random points always
 # leaves a log that verifies as a valid unsealed prefix (exit 2) with at
 # most a partial last line; resume cuts that line, continues the chain and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # audit-golden.sh: fixed keys and a fixed clock give byte-identical logs,
 # equal to the committed golden log; `keyrite audit` tells sealed, unsealed
 # and tampered logs apart by exit status.

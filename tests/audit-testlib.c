@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-testlib.c: deterministic cards, a cosigner and a demo ceremony log
  * for the audit tests.

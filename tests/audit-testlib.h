@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit-testlib.h: what the audit log's tests share: deterministic card
  * keys, a cosigner made of them, and a small ceremony log.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # batch-errors.sh: batch mode's refusals.  A wrong value for each kind of
 # parameter is exit 65 naming the parameter and the step; a missing one
 # too; a tampered toolset stops the legacy ceremony at verify-toolset

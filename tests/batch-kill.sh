@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # batch-kill.sh: SIGKILL during a live run (azure-byok, openssl KEK, PINs
 # on --pin-fd), then the same command again: it resumes, completes, and the
 # log verifies sealed with its resume entries.

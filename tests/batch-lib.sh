@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # batch-lib.sh: what the batch end-to-end tests share.  Source it after
 # tap.sh.
 : "${OPENSSL:=openssl}"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # batch-rehearse.sh: both shipped ceremonies rehearsed from their example
 # answers: artifacts present, the receiving vault accepts the package
 # (`keyrite vault import'), the log verifies sealed and says REHEARSAL; the

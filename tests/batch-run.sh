@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # batch-run.sh: `keyrite run' of the current method (azure-byok) with a
 # KEK made by openssl, PINs on --pin-fd: the .byok unwraps with the openssl
 # command line alone to the key whose public key is <name>.pub.pem, and

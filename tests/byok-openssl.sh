@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # byok-openssl.sh: our .byok files open with the openssl command line
 # alone: base64url-decode the ciphertext, split C1 (the KEK's size) and C2,
 # RSA-OAEP (SHA-1, MGF1 SHA-1) decrypt C1 to get K, AES-KWP unwrap C2 under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * byok-wrap-tool.c: a test-only program.  Wraps a private key for a KEK
  * with CKM_RSA_AES_KEY_WRAP (OAEP SHA-1) and writes a .byok with

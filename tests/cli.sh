@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # cli.sh: the global command-line contract: --help, --version, usage errors.
 . "${top_srcdir:-.}/tests/tap.sh"
 

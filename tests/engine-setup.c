@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-setup.c: a test helper for tests/module.sh.
  *

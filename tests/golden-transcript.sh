@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # golden-transcript.sh: the transcript of each shipped ceremony, rehearsed
 # in batch mode from its example answers with a fixed clock, equals the
 # committed file tests/golden/transcript-<id>.txt, rehearsal report included.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # lint.sh: `keyrite lint': OK lines, FILE:LINE:COL errors, warnings, exit
 # statuses (0, 65, 66, 64), the size limit, and every shipped ceremony.
 . "${top_srcdir:-.}/tests/tap.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # man-lint.sh: every man page passes mandoc -Tlint (or groff -ww) cleanly.
 . "${top_srcdir:-.}/tests/tap.sh"
 

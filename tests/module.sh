@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # module.sh: 'keyrite module status' on a state directory made by
 # tests/engine-setup: the listing, the default directory, usage errors, a
 # missing or damaged state (66, 65) and the lock (a second process: 75).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-testlib.c: the sandbox and the scripted driver of test-runner.c.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * runner-testlib.h: a sandbox and a scripted driver for test-runner.c:
  * the runner is driven through runner.h only, answering each prompt from

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # scenarios.sh: every scenario of both shipped ceremonies, rehearsed in
 # batch mode from the example answers, fails at the step its `expect'
 # names with the message it names; where recovery is possible (a retry for

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tap.sh: a few TAP helpers for the shell tests.  Source it, call plan or
 # let done_testing count, then ok/not_ok/check.
 tap_n=0

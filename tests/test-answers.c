@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-answers.c: the answers file parser (src/answers.c) and its check
  * against a ceremony.  Valid files, then a table of malformed ones, each

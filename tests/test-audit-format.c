@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-audit-format.c: the audit log's canonical JSON, Merkle tree, line
  * parser and limits, and non-canonical forms in a real log.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-audit-tamper.c: every class of tampering of reference/audit-log.md
  * is caught, at the right line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-audit-writer.c: the writer's guarantees: forward security, no key
  * after the seal, resume after a crash, refusals, the quorum rule for every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-byok.c: CKM_RSA_AES_KEY_WRAP and the .byok file.  Known answers
  * (RFC 5649 section 6; the byok-vectors, byte for byte), round trips for

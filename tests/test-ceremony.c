@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-ceremony.c: the ceremony loader, the validation pass, the step
  * registry and the template expander.

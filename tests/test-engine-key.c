@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-engine-key.c: generatekey (each type and size, ident rules, refused
  * requests), key files (every flipped byte refused, an edited ACL makes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-engine-shamir.c: GF(2^8) arithmetic and Shamir sharing: every
  * K-subset of N shares gives the secret back and every (K-1)-subset does

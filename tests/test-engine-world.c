@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-engine-world.c: modes, new-world, card files and the quorum: each
  * card checked as it is presented (wrong PIN, a flipped bit anywhere in a

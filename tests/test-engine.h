@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-engine.h: fixtures shared by the engine's cmocka tests: a fresh
  * state directory under $TMPDIR, a world made with a low scrypt cost, PINs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-pkg.c: the KEK and Security World packages and the manifest.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-runner.c: the runner driven through runner.h only, with scripted
  * answers: small ceremonies written inline (failure decisions, exceptions,

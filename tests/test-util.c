@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-util.c: codecs, atomic files, the state lock and the clock.
  */

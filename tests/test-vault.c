@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test-vault.c: the receiving vault through the library: init (files,
  * modes, sums, packages that verify under root.hash), kek, import of our

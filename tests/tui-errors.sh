@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tui-errors.sh: the wizard's error paths by keys, in tmux: a terminal
 # below 80x24 gets a clear message and the wizard appears once it grows;
 # a wrong parameter value shows its inline message; a resize in the middle

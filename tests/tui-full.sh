@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tui-full.sh: both shipped ceremonies rehearsed by keystrokes in the real
 # wizard under tmux (80x24, then 120x40), each ending with the summary, a
 # sealed log (`keyrite audit verify') and the package; the terminal is

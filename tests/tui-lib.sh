@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tui-lib.sh: drive the real wizard in a private tmux server.  Source it
 # after tap.sh.  Every wait polls the screen with a bounded timeout; the
 # tmux server is killed on exit.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tui-screens.sh: key screens of the wizard compared with the committed
 # captures in tests/screens/ (80x24 with UTF-8, and 120x40 under LANG=C
 # for the ASCII fallback), with the clock fixed by KEYRITE_TEST_CLOCK.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tui-valgrind.sh: one whole rehearsal by keys in the wizard under
 # valgrind (memcheck): no invalid read or write, no use of uninitialised
 # memory, no definite leak.  Skipped when valgrind is missing or the

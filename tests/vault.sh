@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # vault.sh: `keyrite vault` end to end: init, kek, import of our own wrap
 # and of the reference vector (its KEK imported with its kid), fingerprints
 # compared with openssl, and the exit statuses of every refusal.

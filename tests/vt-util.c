@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vt-util.c: helpers for the vault's unit tests (see vt-util.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vt-util.h: helpers shared by the vault's unit tests (test-byok,
  * test-pkg, test-vault): test data paths, whole-file reads, PKCS#8 DER of

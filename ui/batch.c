@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * batch.c: the batch front end (batch.h).  A loop over runner_next() and
  * runner_answer(): each prompt kind has one function that finds its answer

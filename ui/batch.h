@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * batch.h: the batch front end.  It drives a runner to the end without a
  * terminal: every prompt is answered from the --set values, the answers

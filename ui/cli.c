@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cli.c: what every verb shares: messages, usage, help, hardening.
  */

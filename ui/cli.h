@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cli.h: the command-line front end.  One file per verb (ui/cmd-<verb>.c),
  * each exporting a const struct cmd_entry; ui/main.c holds the table.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-audit.c: `keyrite audit verify|show|transcript LOG`, the auditor's
  * commands.  The library does the work (src/audit-verify.h); this file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-lint.c: `keyrite lint FILE...': loads each ceremony file, prints every
  * problem as FILE:LINE:COL: message, and one OK line per clean file.

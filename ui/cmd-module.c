@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-module.c: 'keyrite module status': what the built-in software module
  * holds, printed like the vendor's world and key listings: one block for

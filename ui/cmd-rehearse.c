@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-rehearse.c: `keyrite rehearse CEREMONY.yaml': the ceremony in a
  * throwaway sandbox (src/sandbox.c): a simulated module, a receiving vault

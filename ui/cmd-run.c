@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-run.c: `keyrite run CEREMONY.yaml': a live ceremony.  With --batch
  * it runs from an answers file (batch.c); without it, on a terminal, it

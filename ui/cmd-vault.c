@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-vault.c: `keyrite vault`: the simulated receiving vault (src/vault.h)
  * for rehearsals and tests: init (root key, region KEKs, packages,

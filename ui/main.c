@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * main.c: keyrite's entry point: global options and the verb table.
  * Each verb lives in ui/cmd-<verb>.c.

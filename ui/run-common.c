@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * run-common.c: the parts of `keyrite run' and `keyrite rehearse' that
  * are the same (run-common.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * run-common.h: what `keyrite run' and `keyrite rehearse' share: reading
  * and checking the ceremony, the --set values and the answers file, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui-confirm.c: the confirmation of an irreversible step.  The operator
  * types the text the runner expects (the key's ident, a phrase), which

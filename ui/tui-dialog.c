@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui-dialog.c: the decisions and the small dialogs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui-help.c: help (F1 or ?): the current step's or parameter's help
  * text from the ceremony, the choices of a parameter, what the marks mean

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui-int.h: what the wizard's files share.  struct tui holds everything
  * the screens draw from: the ceremony, the runner's current prompt and

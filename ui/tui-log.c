@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui-log.c: the runner's events as a live pane under the main screen and
  * as a full-screen view (l).  Every event is kept (up to TUI_LOG_MAX

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui-result.c: what a step did, and the failure screen.
  *

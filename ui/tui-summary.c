@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui-summary.c: the end of a sealed ceremony: Result: SUCCESS and the
  * runner's summary for the paper minutes (origin, genesis fingerprint,

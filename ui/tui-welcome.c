@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui-welcome.c: the first screen.  The ceremony's title, id and version,
  * the SHA-256 of the ceremony file (the witnesses compare it with the

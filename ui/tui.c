@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui.c: the wizard's loop and the terminal (tui.h).
  *

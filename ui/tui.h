@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui.h: the curses wizard, the custodian's front end on the runner.
  *
