@@ -81,23 +81,35 @@ expect_status 1 "AWS: another key's token is refused" \
     "$(cat "$T/aws-kms-sha1.tok")"
 output_has "does not belong to the wrapping key" "AWS: it names the token"
 
-# Expiry: the token after 24 hours, the import job after 3 days.
-KEYRITE_TEST_CLOCK=2026-11-30T09:00:00Z expect_status 0 \
-    "AWS: the token is good after 23 hours" \
-    "$SVC" import "$T/aws-kms-sha256" job1 "$T/aws-kms-sha256.pkg" k3 \
-    "$(cat "$T/aws-kms-sha256.tok")"
-KEYRITE_TEST_CLOCK=2026-11-30T11:00:00Z expect_status 1 \
-    "AWS: the token has expired after 25 hours" \
-    "$SVC" import "$T/aws-kms-sha256" job1 "$T/aws-kms-sha256.pkg" k3 \
-    "$(cat "$T/aws-kms-sha256.tok")"
-output_has "the import token job1 expired at 2026-11-30T10:00:0" "AWS: it says when"
-KEYRITE_TEST_CLOCK=2026-12-02T11:00:00Z expect_status 1 \
-    "GCP: the import job has expired after 3 days" \
-    "$SVC" import "$T/gcp-kms-3072-sha256" job1 "$T/gcp-kms-3072-sha256.pkg" k3 -
-output_has "the import job job1 expired at 2026-12-02T10:00:0" "GCP: it says when"
-KEYRITE_TEST_CLOCK=2027-11-29T10:00:00Z expect_status 0 \
-    "Transit: the wrapping key does not expire" \
-    "$SVC" import "$T/vault-transit" job1 "$T/vault-transit.pkg" k3 -
+# Expiry: the token after 24 hours, the import job after 3 days.  Moving
+# the clock needs the test hooks (configure --enable-test-hooks); the
+# release build ignores KEYRITE_TEST_CLOCK, so these say SKIP there.
+if [ "${KR_TEST_HOOKS:-no}" = yes ]; then
+	KEYRITE_TEST_CLOCK=2026-11-30T09:00:00Z expect_status 0 \
+	    "AWS: the token is good after 23 hours" \
+	    "$SVC" import "$T/aws-kms-sha256" job1 "$T/aws-kms-sha256.pkg" k3 \
+	    "$(cat "$T/aws-kms-sha256.tok")"
+	KEYRITE_TEST_CLOCK=2026-11-30T11:00:00Z expect_status 1 \
+	    "AWS: the token has expired after 25 hours" \
+	    "$SVC" import "$T/aws-kms-sha256" job1 "$T/aws-kms-sha256.pkg" k3 \
+	    "$(cat "$T/aws-kms-sha256.tok")"
+	output_has "the import token job1 expired at 2026-11-30T10:00:0" "AWS: it says when"
+	KEYRITE_TEST_CLOCK=2026-12-02T11:00:00Z expect_status 1 \
+	    "GCP: the import job has expired after 3 days" \
+	    "$SVC" import "$T/gcp-kms-3072-sha256" job1 "$T/gcp-kms-3072-sha256.pkg" k3 -
+	output_has "the import job job1 expired at 2026-12-02T10:00:0" "GCP: it says when"
+	KEYRITE_TEST_CLOCK=2027-11-29T10:00:00Z expect_status 0 \
+	    "Transit: the wrapping key does not expire" \
+	    "$SVC" import "$T/vault-transit" job1 "$T/vault-transit.pkg" k3 -
+else
+	for t in "AWS: the token is good after 23 hours" \
+	    "AWS: the token has expired after 25 hours" "AWS: it says when" \
+	    "GCP: the import job has expired after 3 days" "GCP: it says when" \
+	    "Transit: the wrapping key does not expire"; do
+		tap_n=$((tap_n + 1))
+		echo "ok $tap_n - $t # SKIP needs the test clock: configure --enable-test-hooks"
+	done
+fi
 
 # A damaged package; a key of another type; a type the service refuses.
 cp "$T/vault-transit-sha1.pkg" "$T/bad.pkg"
