@@ -21,19 +21,6 @@
 
 #define MEDIA_MAX	(64 * 1024)
 
-static const char *
-param(const struct sandbox_opts *o, const char *name)
-{
-	const struct ceremony_param *p;
-	const char *v = NULL;
-
-	if (o->param != NULL)
-		v = o->param(o->param_arg, name);
-	if (v == NULL && (p = ceremony_param_find(o->c, name)) != NULL)
-		v = p->def.s;
-	return v;
-}
-
 int
 sandbox_service_wanted(const struct sandbox_opts *o)
 {
@@ -109,7 +96,7 @@ tell_faults(struct sandbox *sb, const struct sandbox_opts *o,
 	    (r = scenario_set_media(sb->faults, SCENARIO_ALT_SERVICE,
 	    info->alt_record_path, e)) != 0)
 		return r;
-	if ((name = param(o, "package_file")) != NULL &&
+	if ((name = sandbox_param(o, "package_file")) != NULL &&
 	    strchr(name, '/') == NULL) {
 		if (kr_path_join(pkg, sizeof(pkg), sb->out_dir, name) != 0)
 			return kr_errf(e, KR_ECANTCREAT, "%s: path too long",
@@ -131,15 +118,15 @@ sandbox_service_make(struct sandbox *sb, const struct sandbox_opts *o,
 	int r;
 
 	memset(&so, 0, sizeof(so));
-	if ((so.profile = param(o, "wrapping_profile")) == NULL ||
+	if ((so.profile = sandbox_param(o, "wrapping_profile")) == NULL ||
 	    byok_profile_find(so.profile) == NULL)
 		return kr_errf(e, KR_EDATA, "wrapping_profile: no such profile "
 		    "'%.40s'", so.profile != NULL ? so.profile : "");
-	if ((so.name = param(o, "import_job")) == NULL &&
-	    (so.name = param(o, "key_alias")) == NULL &&
-	    (so.name = param(o, "transit_mount")) == NULL)
+	if ((so.name = sandbox_param(o, "import_job")) == NULL &&
+	    (so.name = sandbox_param(o, "key_alias")) == NULL &&
+	    (so.name = sandbox_param(o, "transit_mount")) == NULL)
 		so.name = "wrapping";
-	if ((bits = param(o, "wrapping_key_bits")) != NULL)
+	if ((bits = sandbox_param(o, "wrapping_key_bits")) != NULL)
 		so.bits = atoi(bits);
 	if (scenario_has(o->scenario, CEREMONY_FAULT_WRONG_PROFILE))
 		so.alt_profile = other_profile(so.profile);
@@ -147,7 +134,7 @@ sandbox_service_make(struct sandbox *sb, const struct sandbox_opts *o,
 		return kr_errf(e, KR_ENOMEM, "out of memory");
 	if ((r = vault_service_issue(sb->vault_dir, &so, info, e)) != 0 ||
 	    (r = carry(sb, info->pem_path, "wrapping_key_file",
-	    "wrapping_key_sha256", param(o, "wrapping_key_file"), at,
+	    "wrapping_key_sha256", sandbox_param(o, "wrapping_key_file"), at,
 	    sizeof(at), preset, arg, e)) != 0 ||
 	    (r = preset(arg, "wrapping_key_id", info->id)) != 0 ||
 	    (r = tell_faults(sb, o, info, at, e)) != 0)
@@ -155,7 +142,7 @@ sandbox_service_make(struct sandbox *sb, const struct sandbox_opts *o,
 	if (info->token_path[0] != '\0' &&
 	    ceremony_param_find(o->c, "import_token_file") != NULL &&
 	    (r = carry(sb, info->token_path, "import_token_file",
-	    "import_token_sha256", param(o, "import_token_file"), at,
+	    "import_token_sha256", sandbox_param(o, "import_token_file"), at,
 	    sizeof(at), preset, arg, e)) != 0)
 		goto out;
 	r = 0;

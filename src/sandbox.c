@@ -170,8 +170,8 @@ note_media(struct sandbox *sb, enum scenario_media m, const char *name,
 	return scenario_set_media(sb->faults, m, path, e);
 }
 
-static const char *
-param_value(const struct sandbox_opts *o, const char *name)
+const char *
+sandbox_param(const struct sandbox_opts *o, const char *name)
 {
 	const struct ceremony_param *p;
 	const char *v = NULL;
@@ -199,7 +199,7 @@ make_regions(struct sandbox *sb, const struct sandbox_opts *o,
 	int r;
 
 	memset(&vo, 0, sizeof(vo));
-	region = param_value(o, "region");
+	region = sandbox_param(o, "region");
 	if (region != NULL && vault_region_find(region) != NULL &&
 	    ceremony_row_find(t, region) != NULL) {
 		two[0] = region;
@@ -297,11 +297,11 @@ make_kek(struct sandbox *sb, const struct sandbox_opts *o, struct pairs *pp,
 
 	memset(&ko, 0, sizeof(ko));
 	ko.bits = 4096;		/* as the runbook's `az keyvault key create' */
-	if ((ko.name = param_value(o, "kek_name")) == NULL)
+	if ((ko.name = sandbox_param(o, "kek_name")) == NULL)
 		ko.name = "KEK";
 	/* The simulated vault's name: the vault_name parameter folded to
 	 * what the vault accepts (lowercase letters, digits, dashes). */
-	if ((vn = param_value(o, "vault_name")) != NULL) {
+	if ((vn = sandbox_param(o, "vault_name")) != NULL) {
 		for (i = 0; vn[i] != '\0' && i < sizeof(vname) - 1; i++)
 			vname[i] = (vn[i] >= 'A' && vn[i] <= 'Z') ?
 			    (char)(vn[i] - 'A' + 'a') :
@@ -318,7 +318,7 @@ make_kek(struct sandbox *sb, const struct sandbox_opts *o, struct pairs *pp,
 	/* The custodians carry the PEM under the ceremony's file name, so
 	 * the commands shown read as in a live run; a path given by the
 	 * answers is used as it is. */
-	file = param_value(o, "kek_file");
+	file = sandbox_param(o, "kek_file");
 	if (file != NULL && strchr(file, '/') == NULL && file[0] != '.') {
 		if ((r = copy_file(info->pem_path, sb->media_dir, file, e)) != 0)
 			goto out;

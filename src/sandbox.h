@@ -87,6 +87,10 @@ struct sandbox {
 	struct sandbox_opts	 o;		/* as created */
 };
 
+/* A parameter's value as the sandbox sees it: the caller's answer, else the
+ * ceremony's default, else NULL. */
+const char *sandbox_param(const struct sandbox_opts *o, const char *name);
+
 /*
  * Makes the sandbox's directories (or reuses a kept one that
  * sandbox_create made before: it holds sandbox.env).  A --keep directory must be missing, empty, or
