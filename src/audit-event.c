@@ -151,13 +151,13 @@ printable(const char *s, size_t max, int multiline)
 	return n > 0 && n <= max;
 }
 
-int
+static int
 audit_is_name(const char *s, size_t max)
 {
 	return printable(s, max, 0);
 }
 
-int
+static int
 audit_is_text(const char *s, size_t max)
 {
 	return printable(s, max, 1);

@@ -91,8 +91,6 @@ void	audit_buf_free(struct audit_buf *b);
 int	audit_json_canon(json_t *v, struct audit_buf *out, const char **why);
 int	audit_json_check(const char *s, size_t len, json_t **out,
 	    struct audit_fail *f);
-/* Appends a JSON string in canonical escaping. */
-int	audit_json_add_string(struct audit_buf *out, const char *s, size_t len);
 
 /*
  * Printing text from the log (audit-escape.c).  audit_unsafe_at returns
@@ -209,8 +207,6 @@ int	audit_event_lookup(const char *name);
 
 /* Field syntax shared by the writer and the verifier. */
 int	audit_is_id(const char *s, size_t max);
-int	audit_is_text(const char *s, size_t max);
-int	audit_is_name(const char *s, size_t max);
 int	audit_get_b64(const json_t *v, uint8_t *out, size_t want,
 	    struct audit_fail *f, const char *what);
 

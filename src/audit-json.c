@@ -37,7 +37,8 @@ cmp_keys(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int
+/* Appends a JSON string in canonical escaping. */
+static int
 audit_json_add_string(struct audit_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -814,7 +814,7 @@ audit_verify_fd_tail(int fd, const struct audit_verify_opts *o,
 	return r;
 }
 
-int
+static int
 audit_verify_fd(int fd, const struct audit_verify_opts *o,
     struct audit_verify_result *res, struct kr_err *e)
 {

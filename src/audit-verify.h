@@ -118,8 +118,6 @@ struct audit_verify_result {
  */
 int	audit_verify_file(const char *path, const struct audit_verify_opts *o,
 	    struct audit_verify_result *res, struct kr_err *e);
-int	audit_verify_fd(int fd, const struct audit_verify_opts *o,
-	    struct audit_verify_result *res, struct kr_err *e);
 int	audit_verify_buffer(const void *buf, size_t len,
 	    const struct audit_verify_opts *o, struct audit_verify_result *res,
 	    struct kr_err *e);

@@ -22,6 +22,9 @@
 #include "step.h"
 #include "yaml-tree.h"
 
+static int	ceremony_step_when_names(const struct ceremony_step *s,
+	    const char *param);
+
 /* Loading */
 
 void
@@ -191,7 +194,8 @@ ceremony_check_when(const struct ceremony *c, struct diag_list *dl)
 	return dl->nerrors == before ? 0 : -1;
 }
 
-int
+/* 1 when s's `when' names parameter param. */
+static int
 ceremony_step_when_names(const struct ceremony_step *s, const char *param)
 {
 	size_t i;

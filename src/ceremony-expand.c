@@ -233,7 +233,10 @@ uses(const struct ceremony *c, const char *tmpl, struct use_probe *u)
 	return u->hit;
 }
 
-int
+/* 1 when step s uses parameter param: in its `when', or through a
+ * reference in its title, instructions, help or `with:' (directly, as
+ * param.column, or through a var). */
+static int
 ceremony_step_uses(const struct ceremony *c, const struct ceremony_step *s,
     const char *param)
 {

@@ -87,9 +87,6 @@ int	ceremony_check(struct ceremony *c, const char *buf, size_t len,
 /* Lints every step's `when' (ceremony-choice.c): 0 when no error was
  * added. */
 int	ceremony_check_when(const struct ceremony *c, struct diag_list *dl);
-/* 1 when s's `when' names parameter param. */
-int	ceremony_step_when_names(const struct ceremony_step *s,
-	    const char *param);
 
 /* Position of the k-th (0-based) occurrence of needle inside the scalar
  * that starts at (line, col) and ends at (end_line, end_col) in buf;

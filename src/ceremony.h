@@ -280,11 +280,6 @@ int	ceremony_step_chosen(const struct ceremony_step *s,
 void	ceremony_when_text(const struct ceremony_step *s, char *buf,
 	    size_t bufsz);
 
-/* 1 when step s uses parameter param: in its `when', or through a
- * reference in its title, instructions, help or `with:' (directly, as
- * param.column, or through a var). */
-int	ceremony_step_uses(const struct ceremony *c,
-	    const struct ceremony_step *s, const char *param);
 /* The index of the first step that uses param, or (size_t)-1. */
 size_t	ceremony_param_first_step(const struct ceremony *c, const char *param);
 /* A visible placeholder for a value not known yet, never template syntax:

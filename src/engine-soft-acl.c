@@ -35,6 +35,11 @@
 #include "err.h"
 #include "fsutil.h"
 
+static int	soft_acl_statement(const char *world_id, const struct soft_key *k,
+		    char **out, size_t *len, struct kr_err *e);
+static int	soft_acl_check_cosigs(const struct engine *eng,
+		    const struct soft_key *k, struct kr_err *e);
+
 #define KEK_PEM_MAX	(16 * 1024)
 
 int
@@ -51,7 +56,8 @@ soft_acl_simple(char *out, size_t sz, const char *type, const char *kek_spki)
 	return n < 0 || (size_t)n >= sz ? KR_EUSAGE : 0;
 }
 
-int
+/* The ACL of a reduced (xferacld) key. */
+static int
 soft_acl_xfer(char *out, size_t sz, const char *kek_spki, const char *kek_pkg,
     const char *world_pkg)
 {
@@ -245,7 +251,7 @@ out:
 	return r;
 }
 
-int
+static int
 soft_acl_statement(const char *world_id, const struct soft_key *k, char **out,
     size_t *len, struct kr_err *e)
 {
@@ -265,7 +271,7 @@ soft_acl_statement(const char *world_id, const struct soft_key *k, char **out,
 	return 0;
 }
 
-int
+static int
 soft_acl_check_cosigs(const struct engine *eng, const struct soft_key *k,
     struct kr_err *e)
 {

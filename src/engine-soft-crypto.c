@@ -158,7 +158,7 @@ out:
 	return r;
 }
 
-int
+static int
 soft_pkcs8_parse(const uint8_t *der, size_t len, EVP_PKEY **pk,
     struct kr_err *e)
 {

@@ -340,7 +340,7 @@ out:
 	return r;
 }
 
-int
+static int
 soft_key_public(const struct soft_key *k, EVP_PKEY **pk, struct kr_err *e)
 {
 	const uint8_t *p = k->pub;

@@ -13,7 +13,7 @@
 
 #define MODE_FORMAT	"keyrite-mode-1"
 
-int
+static int
 soft_mode_parse(const char *name, const char *buf, size_t len, int *mode,
     struct kr_err *e)
 {

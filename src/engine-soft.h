@@ -140,8 +140,6 @@ int	soft_gcm_open(const uint8_t key[SOFT_KEY_LEN], const void *aad,
 int	soft_hmac(const uint8_t *key, size_t keylen, const char *label,
 	    const void *data, size_t len, uint8_t out[32], struct kr_err *e);
 int	soft_pkcs8_der(EVP_PKEY *pk, uint8_t **der, size_t *len, struct kr_err *e);
-int	soft_pkcs8_parse(const uint8_t *der, size_t len, EVP_PKEY **pk,
-	    struct kr_err *e);
 int	soft_spki_der(EVP_PKEY *pk, uint8_t **der, size_t *len, struct kr_err *e);
 int	soft_sha256_hex(const void *buf, size_t len, char out[ENGINE_HEX256]);
 int	soft_ed25519_sign(const uint8_t seed[32], const void *msg, size_t len,
@@ -174,8 +172,6 @@ int	soft_need_world(const struct engine *eng, struct kr_err *e);
 
 /* engine-soft-mode.c */
 int	soft_mode_load(struct engine *eng, struct kr_err *e);
-int	soft_mode_parse(const char *name, const char *buf, size_t len, int *mode,
-	    struct kr_err *e);
 int	soft_set_mode(struct engine *eng, int mode, struct kr_err *e);
 
 /* engine-soft-card.c */
@@ -231,7 +227,6 @@ int	soft_key_write(const struct engine *eng, struct soft_key *k,
 	    EVP_PKEY *pk, struct kr_err *e);
 int	soft_key_private(const struct engine *eng, const struct soft_key *k,
 	    EVP_PKEY **pk, struct kr_err *e);
-int	soft_key_public(const struct soft_key *k, EVP_PKEY **pk, struct kr_err *e);
 int	soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 	    struct engine_key_info *out, struct kr_err *e);
 int	soft_export_public(struct engine *eng, const char *ident,
@@ -242,9 +237,6 @@ int	soft_export_public(struct engine *eng, const char *ident,
  * with the SPKI hash of a KEK, export wrapped to it as a .byok only. */
 int	soft_acl_simple(char *out, size_t sz, const char *type,
 	    const char *kek_spki);
-/* The ACL of a reduced (xferacld) key. */
-int	soft_acl_xfer(char *out, size_t sz, const char *kek_spki,
-	    const char *kek_pkg, const char *world_pkg);
 /* 1 when the ACL grants some export-wrapped (it must then be cosigned). */
 int	soft_acl_grants_export(const char *acl);
 /* 0 when k's ACL allows the use (and, for an export, K cards of this world
@@ -260,12 +252,8 @@ int	soft_acl_spki(EVP_PKEY *pk, char out[ENGINE_HEX256], struct kr_err *e);
 /* Signs k's ACL statement with the session's cards (k->cosig). */
 int	soft_acl_cosign(const struct engine *eng, struct engine_quorum *q,
 	    struct soft_key *k, struct kr_err *e);
-int	soft_acl_statement(const char *world_id, const struct soft_key *k,
-	    char **out, size_t *len, struct kr_err *e);
 int	soft_reduce_acl(struct engine *eng, struct engine_quorum *q,
 	    const struct engine_acl_req *req, struct engine_key_info *out,
-	    struct kr_err *e);
-int	soft_acl_check_cosigs(const struct engine *eng, const struct soft_key *k,
 	    struct kr_err *e);
 
 /* engine-soft-package.c */

@@ -58,7 +58,8 @@ engine_needed_mode(enum engine_op op)
 	    ENGINE_MODE_OPERATIONAL;
 }
 
-const char *
+/* "new-world", "generatekey", ... */
+static const char *
 engine_op_name(enum engine_op op)
 {
 	switch (op) {

@@ -347,8 +347,6 @@ int		 engine_open(const char *name, const char *dir,
 /* 0 when mode have is the one op needs, else KR_EMODE with "module is in
  * operational mode; new-world needs initialization". */
 int		 engine_mode_check(int have, enum engine_op op, struct kr_err *e);
-/* "new-world", "generatekey", ... */
-const char	*engine_op_name(enum engine_op op);
 
 /* "initialization", "operational", "maintenance" (or "unknown"). */
 const char	*engine_mode_name(int mode);

@@ -213,10 +213,6 @@ int	runner_chosen_note(struct runner *r, const struct ceremony_step *s,
 void	runner_emit(struct runner *r, enum runner_event_kind kind,
 	    const char *step, const char *text, const char *sha256);
 void	runner_attempt_end(struct runner *r);
-/* The holder of card `card' as named by the new-world step's `holders'
- * (runner-quorum.c): 1 and out set, or 0. */
-int	runner_card_holder(struct runner *r, int card, char *out,
-	    size_t outsz);
 /* Shows the command of an optional show-command step before it is run or
  * skipped (once per attempt). */
 void	runner_preview(struct runner *r, const struct ceremony_step *s);

@@ -30,6 +30,9 @@
 #include "scenario.h"
 #include "step.h"
 
+static int	runner_card_holder(struct runner *r, int card, char *out,
+	    size_t outsz);
+
 void
 runner_quorum_end(struct runner *r)
 {
@@ -263,7 +266,9 @@ runner_cosign(void *arg, const uint8_t *note, size_t len,
 	return 0;
 }
 
-int
+/* The holder of card `card' as named by the new-world step's `holders':
+ * 1 and out set, or 0. */
+static int
 runner_card_holder(struct runner *r, int card, char *out, size_t outsz)
 {
 	const struct ceremony_value *v;

@@ -64,7 +64,8 @@ sjson_load(const char *name, const char *buf, size_t len, size_t max,
 	return 0;
 }
 
-int
+/* The canonical form of v; *out is malloc'd (free()). */
+static int
 sjson_canonical(const json_t *v, char **out, size_t *len)
 {
 	return sjson_canonical_without(v, 1, NULL, NULL, out, len);

@@ -31,9 +31,8 @@ struct kr_err;
 int	sjson_load(const char *name, const char *buf, size_t len, size_t max,
 	    json_t **out, struct kr_err *e);
 
-/* The canonical form of v; *out is malloc'd (free()). */
-int	sjson_canonical(const json_t *v, char **out, size_t *len);
-/* The same without the members drop1 and drop2 (either may be NULL); ascii
+/* The canonical form of v without the members drop1 and drop2 (either may
+ * be NULL); *out is malloc'd (free()); ascii
  * 0 keeps UTF-8 as it is instead of escaping it (the software module's
  * files, engine-soft-json.c). */
 int	sjson_canonical_without(const json_t *v, int ascii, const char *drop1,

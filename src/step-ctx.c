@@ -46,7 +46,9 @@ step_arg(struct step_ctx *ctx, const char *key, const char **out)
 	return 0;
 }
 
-int
+/* An expanded `with:' value of another step (reduce-acl and package
+ * take the pinned root and region of the verify-packages step). */
+static int
 step_arg_from(struct step_ctx *ctx, const struct ceremony_step *s,
     const char *key, const char **out)
 {

@@ -61,10 +61,6 @@ int	step_arg(struct step_ctx *ctx, const char *key, const char **out);
 /* The same, for a list: *n items in *items. */
 int	step_arg_list(struct step_ctx *ctx, const char *key,
 	    const char *const **items, size_t *n);
-/* An expanded `with:' value of another step (reduce-acl and package
- * take the pinned root and region of the verify-packages step). */
-int	step_arg_from(struct step_ctx *ctx, const struct ceremony_step *s,
-	    const char *key, const char **out);
 /* The pinned root hash and region of the ceremony's verify-packages step
  * (the rehearsal's "root_hash" override wins); KR_EDATA without one. */
 int	step_pinned(struct step_ctx *ctx, const char **root,
