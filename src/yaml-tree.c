@@ -178,7 +178,6 @@ is_null_text(const char *s, size_t len)
 	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
 }
 
-/* Returns the root node, or NULL after an error (diagnostics added). */
 /* The text may hold secrets (an answers file's PINs): libyaml's copies are
  * wiped before it frees them, as the caller wipes its own buffer. */
 static void
@@ -201,6 +200,71 @@ parser_delete(yaml_parser_t *p)
 	yaml_parser_delete(p);
 }
 
+/* Refuses what keyrite's formats forbid in an event: anchors and tags other
+ * than !!str, !!int and !!bool (collections: their own tags only).  0 with
+ * *tk set to the scalar's tag, or -1 after an error at loc. */
+static int
+check_event(struct loader *L, const yaml_event_t *ev,
+    const struct ceremony_loc *loc, enum ytag *tk)
+{
+	const yaml_char_t *anchor = NULL, *tag = NULL;
+
+	switch (ev->type) {
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
+		break;
+	case YAML_SCALAR_EVENT:
+		anchor = ev->data.scalar.anchor;
+		tag = ev->data.scalar.tag;
+		break;
+	default:
+		break;
+	}
+	if (anchor != NULL) {
+		ERR(L, *loc, "anchors and aliases are not allowed "
+		    "(anchor '&%.*s')", NM((const char *)anchor));
+		return -1;
+	}
+	if (tag_kind(tag, tk, ev->type != YAML_SCALAR_EVENT) != 0) {
+		ERR(L, *loc, "tag '%.*s' is not allowed (only !!str, "
+		    "!!int and !!bool)", NM((const char *)tag));
+		return -1;
+	}
+	return 0;
+}
+
+/* A scalar event's node, its text copied to L->strings; NULL with L->oom
+ * set when out of memory. */
+static struct ynode *
+scalar_node(struct loader *L, const yaml_event_t *ev,
+    const struct ceremony_loc *loc, enum ytag tk)
+{
+	struct ynode *n;
+
+	if ((n = new_node(L, Y_SCALAR, ev)) == NULL)
+		return NULL;
+	n->tag = tk;
+	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length) !=
+	    NULL)
+		ERR(L, *loc, "a string may not contain a NUL character");
+	n->s = kr_arena_strndup(L->strings,
+	    (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	if (n->s == NULL) {
+		L->oom = 1;
+		return NULL;
+	}
+	n->null = n->plain && tk == YT_NONE &&
+	    is_null_text(n->s, ev->data.scalar.length);
+	return n;
+}
+
+/* Returns the root node, or NULL after an error (diagnostics added). */
 static struct ynode *
 parse(struct loader *L, int *empty)
 {
@@ -208,7 +272,6 @@ parse(struct loader *L, int *empty)
 	yaml_event_t ev;
 	struct ynode *stack[YAML_TREE_MAX_DEPTH + 1], *root = NULL, *n;
 	struct ceremony_loc loc;
-	const yaml_char_t *anchor, *tag;
 	enum ytag tk;
 	size_t depth = 0, ndocs = 0;
 	int done = 0, failed = 0;
@@ -225,35 +288,9 @@ parse(struct loader *L, int *empty)
 			break;
 		}
 		mark_loc(&loc, &ev.start_mark, &ev.end_mark);
-		anchor = tag = NULL;
-		switch (ev.type) {
-		case YAML_SEQUENCE_START_EVENT:
-			anchor = ev.data.sequence_start.anchor;
-			tag = ev.data.sequence_start.tag;
-			break;
-		case YAML_MAPPING_START_EVENT:
-			anchor = ev.data.mapping_start.anchor;
-			tag = ev.data.mapping_start.tag;
-			break;
-		case YAML_SCALAR_EVENT:
-			anchor = ev.data.scalar.anchor;
-			tag = ev.data.scalar.tag;
-			break;
-		default:
-			break;
-		}
-		if (anchor != NULL) {
-			ERR(L, loc, "anchors and aliases are not allowed "
-			    "(anchor '&%.*s')", NM((const char *)anchor));
-			failed = 1;
-		} else if (tag_kind(tag, &tk, ev.type != YAML_SCALAR_EVENT)
-		    != 0) {
-			ERR(L, loc, "tag '%.*s' is not allowed (only !!str, "
-			    "!!int and !!bool)", NM((const char *)tag));
-			failed = 1;
-		}
-		if (failed) {
+		if (check_event(L, &ev, &loc, &tk) != 0) {
 			event_delete(&ev);
+			failed = 1;
 			break;
 		}
 		n = NULL;
@@ -294,24 +331,7 @@ parse(struct loader *L, int *empty)
 			depth--;
 			break;
 		case YAML_SCALAR_EVENT:
-			if ((n = new_node(L, Y_SCALAR, &ev)) == NULL)
-				break;
-			n->tag = tk;
-			n->plain = ev.data.scalar.style ==
-			    YAML_PLAIN_SCALAR_STYLE;
-			if (memchr(ev.data.scalar.value, '\0',
-			    ev.data.scalar.length) != NULL)
-				ERR(L, loc, "a string may not contain a NUL "
-				    "character");
-			n->s = kr_arena_strndup(L->strings,
-			    (const char *)ev.data.scalar.value,
-			    ev.data.scalar.length);
-			if (n->s == NULL) {
-				L->oom = 1;
-				break;
-			}
-			n->null = n->plain && tk == YT_NONE &&
-			    is_null_text(n->s, ev.data.scalar.length);
+			n = scalar_node(L, &ev, &loc, tk);
 			break;
 		default:
 			break;
