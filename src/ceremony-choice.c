@@ -28,14 +28,14 @@ static int	ceremony_step_when_names(const struct ceremony_step *s,
 /* Loading */
 
 void
-cy_build_when(struct loader *L, const struct ynode *m,
+ceremony_when_build(struct loader *L, const struct ynode *m,
     struct ceremony_step *s, const char *where)
 {
 	const struct ynode *k, *v;
 	struct ceremony_when *w;
 
 	s->when_loc = m->loc;
-	if (cy_want_map(L, m, "when", where) != 0)
+	if (ceremony_yaml_want_map(L, m, "when", where) != 0)
 		return;
 	if (map_pairs(m) == 0) {
 		ERR(L, m->loc, "'when' is empty %s (name a choice parameter "
@@ -49,9 +49,10 @@ cy_build_when(struct loader *L, const struct ynode *m,
 	}
 	FOREACH_PAIR(k, v, m) {
 		w = &s->when[s->nwhen++];
-		cy_set_str(&w->param, k);
+		ceremony_yaml_set_str(&w->param, k);
 		if (v->kind == Y_SEQ) {
-			(void)cy_get_list(L, v, k->s, where, &w->values);
+			(void)ceremony_yaml_get_list(L, v, k->s, where,
+			    &w->values);
 			if (v->n == 0)
 				ERR(L, v->loc, "empty list of values for "
 				    "'%.*s' in 'when' %s", NM(k->s), where);
@@ -63,7 +64,8 @@ cy_build_when(struct loader *L, const struct ynode *m,
 			return;
 		}
 		w->values.loc = v->loc;
-		if (cy_get_str(L, v, k->s, where, &w->values.v[0]) == 0)
+		if (ceremony_yaml_get_str(L, v, k->s, where,
+		    &w->values.v[0]) == 0)
 			w->values.n = 1;
 	}
 }

@@ -50,8 +50,8 @@ build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
 	f->loc = m->loc;
 	f->times = 1;
 	if ((fk = map_get(m, "fault")) == NULL)
-		cy_missing(L, m, "fault", where);
-	else if (cy_get_str(L, fk, "fault", where, &f->fault) == 0) {
+		ceremony_yaml_missing(L, m, "fault", where);
+	else if (ceremony_yaml_get_str(L, fk, "fault", where, &f->fault) == 0) {
 		for (i = 0; fault_names[i] != NULL; i++)
 			if (strcmp(fault_names[i], fk->s) == 0)
 				break;
@@ -74,7 +74,7 @@ build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
 			if (strcmp(fault_keys[i].key, k->s) == 0)
 				break;
 		if (i == sizeof(fault_keys) / sizeof(fault_keys[0])) {
-			cy_unknown_key(L, k, where);
+			ceremony_yaml_unknown_key(L, k, where);
 			continue;
 		}
 		if (known && (fault_keys[i].faults & (1u << f->kind)) == 0) {
@@ -83,7 +83,7 @@ build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
 			continue;
 		}
 		if (strcmp(k->s, "card") == 0) {
-			if (cy_get_int(L, v, "card", where, &n) != 0)
+			if (ceremony_yaml_get_int(L, v, "card", where, &n) != 0)
 				continue;
 			if (n < 1 || n > CEREMONY_QUORUM_MAX)
 				ERR(L, v->loc, "'card' %s must be between 1 and "
@@ -91,7 +91,8 @@ build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
 			else
 				f->card = (int)n;
 		} else if (strcmp(k->s, "times") == 0) {
-			if (cy_get_int(L, v, "times", where, &n) != 0)
+			if (ceremony_yaml_get_int(L, v, "times", where,
+			    &n) != 0)
 				continue;
 			if (n < 1 || n > 100)
 				ERR(L, v->loc, "'times' %s must be between 1 "
@@ -99,7 +100,8 @@ build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
 			else
 				f->times = (int)n;
 		} else if (strcmp(k->s, "mode") == 0) {
-			if (cy_get_str(L, v, "mode", where, &f->mode) != 0)
+			if (ceremony_yaml_get_str(L, v, "mode", where,
+			    &f->mode) != 0)
 				continue;
 			if (strcmp(v->s, "I") != 0 && strcmp(v->s, "O") != 0 &&
 			    strcmp(v->s, "M") != 0) {
@@ -108,9 +110,11 @@ build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
 				f->mode.s = NULL;
 			}
 		} else if (strcmp(k->s, "step") == 0)
-			(void)cy_get_str(L, v, "step", where, &f->step);
+			(void)ceremony_yaml_get_str(L, v, "step", where,
+			    &f->step);
 		else if (strcmp(k->s, "when") == 0) {
-			if (cy_get_str(L, v, "when", where, &str) != 0)
+			if (ceremony_yaml_get_str(L, v, "when", where,
+			    &str) != 0)
 				continue;
 			if (strcmp(str.s, "inside") == 0)
 				f->inside = 1;
@@ -119,7 +123,7 @@ build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
 				    "%s (expected after or inside)", NM(str.s),
 				    where);
 		} else if (strcmp(k->s, "seconds") == 0) {
-			if (cy_get_int(L, v, "seconds", where,
+			if (ceremony_yaml_get_int(L, v, "seconds", where,
 			    &f->seconds) == 0)
 				f->has_seconds = 1;
 		}
@@ -139,29 +143,31 @@ build_scenario(struct loader *L, const struct ynode *k, const struct ynode *m,
 	char where[128], fwhere[160];
 	size_t n;
 
-	cy_set_str(&sc->name, k);
+	ceremony_yaml_set_str(&sc->name, k);
 	sc->loc = m->loc;
 	snprintf(where, sizeof(where), "in scenario '%.80s'", k->s);
-	if (cy_want_map(L, m, k->s, "in 'scenarios'") != 0)
+	if (ceremony_yaml_want_map(L, m, k->s, "in 'scenarios'") != 0)
 		return;
 	FOREACH_PAIR(kk, v, m) {
 		if (strcmp(kk->s, "description") == 0)
-			(void)cy_get_str(L, v, "description", where,
+			(void)ceremony_yaml_get_str(L, v, "description", where,
 			    &sc->description);
 		else if (strcmp(kk->s, "expect") == 0) {
-			if (cy_want_map(L, v, "expect", where) != 0)
+			if (ceremony_yaml_want_map(L, v, "expect", where) != 0)
 				continue;
 			sc->expect_loc = v->loc;
 			FOREACH_PAIR(ek, ev, v) {
 				if (strcmp(ek->s, "step") == 0)
-					(void)cy_get_str(L, ev, "step", where,
-					    &sc->expect_step);
+					(void)ceremony_yaml_get_str(L, ev,
+					    "step", where, &sc->expect_step);
 				else if (strcmp(ek->s, "message") == 0)
-					(void)cy_get_str(L, ev, "message",
-					    where, &sc->expect_message);
+					(void)ceremony_yaml_get_str(L, ev,
+					    "message", where,
+					    &sc->expect_message);
 				else if (strcmp(ek->s, "response") == 0)
-					(void)cy_get_str(L, ev, "response",
-					    where, &sc->expect_response);
+					(void)ceremony_yaml_get_str(L, ev,
+					    "response", where,
+					    &sc->expect_response);
 				else
 					ERR(L, ek->loc, "unknown key '%.*s' in "
 					    "'expect' %s", NM(ek->s), where);
@@ -194,21 +200,21 @@ build_scenario(struct loader *L, const struct ynode *k, const struct ynode *m,
 				    fwhere);
 			}
 		} else
-			cy_unknown_key(L, kk, where);
+			ceremony_yaml_unknown_key(L, kk, where);
 	}
 	if (map_get(m, "description") == NULL)
-		cy_missing(L, m, "description", where);
+		ceremony_yaml_missing(L, m, "description", where);
 	if (map_get(m, "faults") == NULL)
-		cy_missing(L, m, "faults", where);
+		ceremony_yaml_missing(L, m, "faults", where);
 }
 
 void
-cy_build_scenarios(struct loader *L, const struct ynode *m)
+ceremony_scenarios_build(struct loader *L, const struct ynode *m)
 {
 	struct ceremony *c = L->c;
 	const struct ynode *k, *v;
 
-	if (cy_want_map(L, m, "scenarios", "at the top level") != 0)
+	if (ceremony_yaml_want_map(L, m, "scenarios", "at the top level") != 0)
 		return;
 	if ((c->scenarios = kr_arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->scenarios))) == NULL) {

@@ -16,14 +16,14 @@
 #include "yaml-tree.h"
 
 void
-cy_set_str(struct ceremony_str *out, const struct ynode *v)
+ceremony_yaml_set_str(struct ceremony_str *out, const struct ynode *v)
 {
 	out->s = v->s;
 	out->loc = v->loc;
 }
 
 int
-cy_get_str(struct loader *L, const struct ynode *v, const char *key,
+ceremony_yaml_get_str(struct loader *L, const struct ynode *v, const char *key,
     const char *where, struct ceremony_str *out)
 {
 	if (v->kind != Y_SCALAR || v->null || v->tag == YT_INT ||
@@ -31,26 +31,26 @@ cy_get_str(struct loader *L, const struct ynode *v, const char *key,
 		ERR(L, v->loc, "expected a string for '%s' %s", key, where);
 		return -1;
 	}
-	cy_set_str(out, v);
+	ceremony_yaml_set_str(out, v);
 	return 0;
 }
 
 /* Any non-null scalar, as text (a parameter default). */
 int
-cy_get_scalar(struct loader *L, const struct ynode *v, const char *key,
-    const char *where, struct ceremony_str *out)
+ceremony_yaml_get_scalar(struct loader *L, const struct ynode *v,
+    const char *key, const char *where, struct ceremony_str *out)
 {
 	if (v->kind != Y_SCALAR || v->null) {
 		ERR(L, v->loc, "expected a single value for '%s' %s", key,
 		    where);
 		return -1;
 	}
-	cy_set_str(out, v);
+	ceremony_yaml_set_str(out, v);
 	return 0;
 }
 
 int
-cy_get_int(struct loader *L, const struct ynode *v, const char *key,
+ceremony_yaml_get_int(struct loader *L, const struct ynode *v, const char *key,
     const char *where, long long *out)
 {
 	if (v->kind != Y_SCALAR || (!v->plain && v->tag != YT_INT) ||
@@ -63,7 +63,7 @@ cy_get_int(struct loader *L, const struct ynode *v, const char *key,
 }
 
 int
-cy_get_bool(struct loader *L, const struct ynode *v, const char *key,
+ceremony_yaml_get_bool(struct loader *L, const struct ynode *v, const char *key,
     const char *where, int *out)
 {
 	static const char *const t[] = { "true", "True", "TRUE", NULL };
@@ -88,7 +88,7 @@ cy_get_bool(struct loader *L, const struct ynode *v, const char *key,
 }
 
 int
-cy_get_list(struct loader *L, const struct ynode *v, const char *key,
+ceremony_yaml_get_list(struct loader *L, const struct ynode *v, const char *key,
     const char *where, struct ceremony_list *out)
 {
 	const struct ynode *it;
@@ -110,14 +110,14 @@ cy_get_list(struct loader *L, const struct ynode *v, const char *key,
 			    where);
 			continue;
 		}
-		cy_set_str(&out->v[i++], it);
+		ceremony_yaml_set_str(&out->v[i++], it);
 	}
 	out->n = i;
 	return 0;
 }
 
 int
-cy_want_map(struct loader *L, const struct ynode *v, const char *key,
+ceremony_yaml_want_map(struct loader *L, const struct ynode *v, const char *key,
     const char *where)
 {
 	if (v->kind == Y_MAP)
@@ -127,14 +127,15 @@ cy_want_map(struct loader *L, const struct ynode *v, const char *key,
 }
 
 void
-cy_unknown_key(struct loader *L, const struct ynode *k, const char *where)
+ceremony_yaml_unknown_key(struct loader *L, const struct ynode *k,
+    const char *where)
 {
 	ERR(L, k->loc, "unknown key '%.*s' %s", NM(k->s), where);
 }
 
 void
-cy_missing(struct loader *L, const struct ynode *map, const char *key,
-    const char *where)
+ceremony_yaml_missing(struct loader *L, const struct ynode *map,
+    const char *key, const char *where)
 {
 	ERR(L, map->loc, "missing required key '%s' %s", key, where);
 }

@@ -67,7 +67,7 @@ build_stations(struct loader *L, const struct ynode *m)
 	const struct ynode *k, *v;
 	struct ceremony_station *st;
 
-	if (cy_want_map(L, m, "stations", "at the top level") != 0)
+	if (ceremony_yaml_want_map(L, m, "stations", "at the top level") != 0)
 		return;
 	if ((c->stations = kr_arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->stations))) == NULL) {
@@ -76,9 +76,9 @@ build_stations(struct loader *L, const struct ynode *m)
 	}
 	FOREACH_PAIR(k, v, m) {
 		st = &c->stations[c->nstations++];
-		cy_set_str(&st->name, k);
-		(void)cy_get_str(L, v, k->s, "in 'stations' (a description)",
-		    &st->description);
+		ceremony_yaml_set_str(&st->name, k);
+		(void)ceremony_yaml_get_str(L, v, k->s,
+		    "in 'stations' (a description)", &st->description);
 	}
 	if (c->nstations == 0)
 		ERR(L, m->loc, "'stations' is empty");
@@ -99,17 +99,18 @@ build_param(struct loader *L, const struct ynode *k, const struct ynode *m,
 	char where[128];
 	size_t i;
 
-	cy_set_str(&p->name, k);
+	ceremony_yaml_set_str(&p->name, k);
 	p->loc = m->loc;
 	snprintf(where, sizeof(where), "in parameter '%.80s'", k->s);
-	if (cy_want_map(L, m, k->s, "in 'parameters'") != 0) {
+	if (ceremony_yaml_want_map(L, m, k->s, "in 'parameters'") != 0) {
 		p->name.s = NULL;
 		return;
 	}
 	p->type = CEREMONY_PT_STRING;
 	FOREACH_PAIR(kk, v, m) {
 		if (strcmp(kk->s, "type") == 0) {
-			if (cy_get_str(L, v, "type", where, &p->type_name) != 0)
+			if (ceremony_yaml_get_str(L, v, "type", where,
+			    &p->type_name) != 0)
 				continue;
 			for (i = 0; ptype_names[i] != NULL; i++)
 				if (strcmp(ptype_names[i], v->s) == 0)
@@ -123,39 +124,47 @@ build_param(struct loader *L, const struct ynode *k, const struct ynode *m,
 			} else
 				p->type = (enum ceremony_ptype)i;
 		} else if (strcmp(kk->s, "prompt") == 0)
-			(void)cy_get_str(L, v, "prompt", where, &p->prompt);
+			(void)ceremony_yaml_get_str(L, v, "prompt", where,
+			    &p->prompt);
 		else if (strcmp(kk->s, "help") == 0)
-			(void)cy_get_str(L, v, "help", where, &p->help);
+			(void)ceremony_yaml_get_str(L, v, "help", where,
+			    &p->help);
 		else if (strcmp(kk->s, "default") == 0)
-			(void)cy_get_scalar(L, v, "default", where, &p->def);
+			(void)ceremony_yaml_get_scalar(L, v, "default", where,
+			    &p->def);
 		else if (strcmp(kk->s, "pattern") == 0)
-			(void)cy_get_str(L, v, "pattern", where, &p->pattern);
+			(void)ceremony_yaml_get_str(L, v, "pattern", where,
+			    &p->pattern);
 		else if (strcmp(kk->s, "min_length") == 0) {
-			if (cy_get_int(L, v, "min_length", where,
+			if (ceremony_yaml_get_int(L, v, "min_length", where,
 			    &p->min_length) == 0)
 				p->min_length_loc = kk->loc;
 		} else if (strcmp(kk->s, "max_length") == 0) {
-			if (cy_get_int(L, v, "max_length", where,
+			if (ceremony_yaml_get_int(L, v, "max_length", where,
 			    &p->max_length) == 0)
 				p->max_length_loc = kk->loc;
 		} else if (strcmp(kk->s, "choices") == 0)
-			(void)cy_get_list(L, v, "choices", where, &p->choices);
+			(void)ceremony_yaml_get_list(L, v, "choices", where,
+			    &p->choices);
 		else if (strcmp(kk->s, "from") == 0)
-			(void)cy_get_str(L, v, "from", where, &p->from);
+			(void)ceremony_yaml_get_str(L, v, "from", where,
+			    &p->from);
 		else if (strcmp(kk->s, "min") == 0) {
-			if (cy_get_int(L, v, "min", where, &p->min) == 0)
+			if (ceremony_yaml_get_int(L, v, "min", where,
+			    &p->min) == 0)
 				p->min_loc = kk->loc;
 		} else if (strcmp(kk->s, "max") == 0) {
-			if (cy_get_int(L, v, "max", where, &p->max) == 0)
+			if (ceremony_yaml_get_int(L, v, "max", where,
+			    &p->max) == 0)
 				p->max_loc = kk->loc;
 		} else if (strcmp(kk->s, "secret") == 0)
 			ERR(L, kk->loc, "'secret' is not allowed %s: secrets "
 			    "(PINs) are never parameters", where);
 		else
-			cy_unknown_key(L, kk, where);
+			ceremony_yaml_unknown_key(L, kk, where);
 	}
 	if (map_get(m, "type") == NULL)
-		cy_missing(L, m, "type", where);
+		ceremony_yaml_missing(L, m, "type", where);
 }
 
 static void
@@ -164,7 +173,7 @@ build_params(struct loader *L, const struct ynode *m)
 	struct ceremony *c = L->c;
 	const struct ynode *k, *v;
 
-	if (cy_want_map(L, m, "parameters", "at the top level") != 0)
+	if (ceremony_yaml_want_map(L, m, "parameters", "at the top level") != 0)
 		return;
 	if ((c->params = kr_arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->params))) == NULL) {
@@ -188,7 +197,7 @@ build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
 	char where[200];
 	size_t i, n, pos;
 
-	cy_set_str(&t->name, k);
+	ceremony_yaml_set_str(&t->name, k);
 	t->loc = seq->loc;
 	if (seq->kind != Y_SEQ) {
 		ERR(L, seq->loc, "expected a list of rows for table '%.*s'",
@@ -219,7 +228,7 @@ build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
 			t->id_col = t->ncolumns;
 		cols.v[cols.n].name = ck->s;
 		cols.v[cols.n++].pos = t->ncolumns;
-		cy_set_str(&t->columns[t->ncolumns++], ck);
+		ceremony_yaml_set_str(&t->columns[t->ncolumns++], ck);
 	}
 	kr_nidx_sort(&cols);
 	if (t->id_col == KR_NIDX_NONE) {
@@ -258,7 +267,7 @@ build_table(struct loader *L, const struct ynode *k, const struct ynode *seq,
 				    "'%.*s' in %s", NM(ck->s), where);
 				continue;
 			}
-			cy_set_str(&r->cells[pos], cv);
+			ceremony_yaml_set_str(&r->cells[pos], cv);
 		}
 		for (i = 0; i < t->ncolumns; i++)
 			if (r->cells[i].loc.line == 0)
@@ -273,7 +282,7 @@ build_tables(struct loader *L, const struct ynode *m)
 	struct ceremony *c = L->c;
 	const struct ynode *k, *v;
 
-	if (cy_want_map(L, m, "tables", "at the top level") != 0)
+	if (ceremony_yaml_want_map(L, m, "tables", "at the top level") != 0)
 		return;
 	if ((c->tables = kr_arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->tables))) == NULL) {
@@ -290,7 +299,7 @@ build_vars(struct loader *L, const struct ynode *m)
 	struct ceremony *c = L->c;
 	const struct ynode *k, *v;
 	struct ceremony_var *var;
-	if (cy_want_map(L, m, "vars", "at the top level") != 0)
+	if (ceremony_yaml_want_map(L, m, "vars", "at the top level") != 0)
 		return;
 	if ((c->vars = kr_arena_array(c->arena, map_pairs(m),
 	    sizeof(*c->vars))) == NULL) {
@@ -299,13 +308,13 @@ build_vars(struct loader *L, const struct ynode *m)
 	}
 	FOREACH_PAIR(k, v, m) {
 		var = &c->vars[c->nvars++];
-		cy_set_str(&var->name, k);
+		ceremony_yaml_set_str(&var->name, k);
 		if (v->kind != Y_SCALAR || v->null || v->tag == YT_INT ||
 		    v->tag == YT_BOOL)
 			ERR(L, v->loc, "expected a string for var '%.*s'",
 			    NM(k->s));
 		else
-			cy_set_str(&var->tmpl, v);
+			ceremony_yaml_set_str(&var->tmpl, v);
 	}
 }
 
@@ -322,7 +331,7 @@ build_with(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 	s->with_loc = m->loc;
 	if (m->kind == Y_SCALAR && m->null)
 		return;		/* `with:' with nothing */
-	if (cy_want_map(L, m, "with", where) != 0)
+	if (ceremony_yaml_want_map(L, m, "with", where) != 0)
 		return;
 	if ((s->with = kr_arena_array(a, map_pairs(m), sizeof(*s->with))) ==
 	    NULL) {
@@ -331,14 +340,15 @@ build_with(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 	}
 	FOREACH_PAIR(k, v, m) {
 		w = &s->with[s->nwith++];
-		cy_set_str(&w->key, k);
+		ceremony_yaml_set_str(&w->key, k);
 		if (v->kind == Y_SCALAR) {
 			w->scalar.loc = v->loc;
 			if (!v->null)
 				w->scalar.s = v->s;
 		} else if (v->kind == Y_SEQ) {
 			w->is_list = 1;
-			(void)cy_get_list(L, v, k->s, where, &w->list);
+			(void)ceremony_yaml_get_list(L, v, k->s, where,
+			    &w->list);
 		} else {
 			ERR(L, v->loc, "expected a string or a list of strings "
 			    "for '%.*s' %s", NM(k->s), where);
@@ -364,37 +374,45 @@ build_step(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 		snprintf(where, sizeof(where), "in step %zu", idx + 1);
 	FOREACH_PAIR(k, v, m) {
 		if (strcmp(k->s, "id") == 0)
-			(void)cy_get_str(L, v, "id", where, &s->id);
+			(void)ceremony_yaml_get_str(L, v, "id", where, &s->id);
 		else if (strcmp(k->s, "title") == 0)
-			(void)cy_get_str(L, v, "title", where, &s->title);
+			(void)ceremony_yaml_get_str(L, v, "title", where,
+			    &s->title);
 		else if (strcmp(k->s, "action") == 0) {
-			if (cy_get_str(L, v, "action", where, &s->action) != 0)
+			if (ceremony_yaml_get_str(L, v, "action", where,
+			    &s->action) != 0)
 				continue;
 			if ((s->type = step_type_find(v->s)) == NULL)
 				ERR(L, v->loc, "unknown action '%.*s' %s",
 				    NM(v->s), where);
 		} else if (strcmp(k->s, "station") == 0)
-			(void)cy_get_str(L, v, "station", where, &s->station);
+			(void)ceremony_yaml_get_str(L, v, "station", where,
+			    &s->station);
 		else if (strcmp(k->s, "with") == 0)
 			build_with(L, v, s, where);
 		else if (strcmp(k->s, "requires") == 0)
-			(void)cy_get_list(L, v, "requires", where, &s->requires);
+			(void)ceremony_yaml_get_list(L, v, "requires", where,
+			    &s->requires);
 		else if (strcmp(k->s, "when") == 0)
-			cy_build_when(L, v, s, where);
+			ceremony_when_build(L, v, s, where);
 		else if (strcmp(k->s, "signoff") == 0)
-			(void)cy_get_list(L, v, "signoff", where, &s->signoff);
+			(void)ceremony_yaml_get_list(L, v, "signoff", where,
+			    &s->signoff);
 		else if (strcmp(k->s, "instructions") == 0)
-			(void)cy_get_str(L, v, "instructions", where,
+			(void)ceremony_yaml_get_str(L, v, "instructions", where,
 			    &s->instructions);
 		else if (strcmp(k->s, "help") == 0)
-			(void)cy_get_str(L, v, "help", where, &s->help);
+			(void)ceremony_yaml_get_str(L, v, "help", where,
+			    &s->help);
 		else if (strcmp(k->s, "optional") == 0)
-			(void)cy_get_bool(L, v, "optional", where, &s->optional);
+			(void)ceremony_yaml_get_bool(L, v, "optional", where,
+			    &s->optional);
 		else if (strcmp(k->s, "checkpoint") == 0)
-			(void)cy_get_bool(L, v, "checkpoint", where,
+			(void)ceremony_yaml_get_bool(L, v, "checkpoint", where,
 			    &s->checkpoint);
 		else if (strcmp(k->s, "on_failure") == 0) {
-			if (cy_get_str(L, v, "on_failure", where, &of) != 0)
+			if (ceremony_yaml_get_str(L, v, "on_failure", where,
+			    &of) != 0)
 				continue;
 			s->on_failure_loc = v->loc;
 			if (strcmp(of.s, "stop") == 0)
@@ -408,16 +426,16 @@ build_step(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 				    "'on_failure' %s (expected stop, abort or "
 				    "continue)", NM(of.s), where);
 		} else
-			cy_unknown_key(L, k, where);
+			ceremony_yaml_unknown_key(L, k, where);
 	}
 	if (s->action.s == NULL) {
 		s->action.s = "instruction";
 		s->type = &step_instruction;
 	}
 	if (map_get(m, "id") == NULL)
-		cy_missing(L, m, "id", where);
+		ceremony_yaml_missing(L, m, "id", where);
 	if (map_get(m, "title") == NULL)
-		cy_missing(L, m, "title", where);
+		ceremony_yaml_missing(L, m, "title", where);
 }
 
 static void
@@ -503,26 +521,29 @@ build(struct loader *L, const struct ynode *root)
 		if (L->oom)
 			return;
 		if (strcmp(k->s, "keyrite") == 0) {
-			if (cy_get_int(L, v, "keyrite", where, &c->schema) != 0)
+			if (ceremony_yaml_get_int(L, v, "keyrite", where,
+			    &c->schema) != 0)
 				continue;
 			if (c->schema != 1)
 				ERR(L, v->loc, "unsupported schema version %lld "
 				    "(this keyrite reads version 1)",
 				    c->schema);
 		} else if (strcmp(k->s, "id") == 0)
-			(void)cy_get_str(L, v, "id", where, &c->id);
+			(void)ceremony_yaml_get_str(L, v, "id", where, &c->id);
 		else if (strcmp(k->s, "title") == 0)
-			(void)cy_get_str(L, v, "title", where, &c->title);
+			(void)ceremony_yaml_get_str(L, v, "title", where,
+			    &c->title);
 		else if (strcmp(k->s, "version") == 0)
-			(void)cy_get_scalar(L, v, "version", where, &c->version);
+			(void)ceremony_yaml_get_scalar(L, v, "version", where,
+			    &c->version);
 		else if (strcmp(k->s, "description") == 0)
-			(void)cy_get_str(L, v, "description", where,
+			(void)ceremony_yaml_get_str(L, v, "description", where,
 			    &c->description);
 		else if (strcmp(k->s, "stations") == 0)
 			build_stations(L, v);
 		else if (strcmp(k->s, "roles") == 0) {
-			if (cy_get_list(L, v, "roles", where, &c->roles) == 0 &&
-			    c->roles.n == 0)
+			if (ceremony_yaml_get_list(L, v, "roles", where,
+			    &c->roles) == 0 && c->roles.n == 0)
 				ERR(L, v->loc, "'roles' is empty");
 		} else if (strcmp(k->s, "parameters") == 0)
 			build_params(L, v);
@@ -533,18 +554,19 @@ build(struct loader *L, const struct ynode *root)
 		else if (strcmp(k->s, "steps") == 0)
 			build_steps(L, v);
 		else if (strcmp(k->s, "scenarios") == 0)
-			cy_build_scenarios(L, v);
+			ceremony_scenarios_build(L, v);
 		else
-			cy_unknown_key(L, k, where);
+			ceremony_yaml_unknown_key(L, k, where);
 	}
 	if (map_get(root, "keyrite") == NULL)
-		cy_missing(L, root, "keyrite (the schema version, 1)", where);
+		ceremony_yaml_missing(L, root,
+		    "keyrite (the schema version, 1)", where);
 	if (map_get(root, "id") == NULL)
-		cy_missing(L, root, "id", where);
+		ceremony_yaml_missing(L, root, "id", where);
 	if (map_get(root, "title") == NULL)
-		cy_missing(L, root, "title", where);
+		ceremony_yaml_missing(L, root, "title", where);
 	if (map_get(root, "steps") == NULL)
-		cy_missing(L, root, "steps", where);
+		ceremony_yaml_missing(L, root, "steps", where);
 	defaults(L);
 }
 
