@@ -20,10 +20,16 @@
 #      never exits (exit, _exit, _Exit);
 #   5. the library's include path cannot see ui/: no -I...ui in
 #      AM_CPPFLAGS or libkeyrite_a_CPPFLAGS, and every quoted include in
-#      src/ names a file in src/ (or config.h).
+#      src/ names a file in src/ (or config.h);
+#   6. no function body in src/ or ui/ is longer than 120 lines (KNF: the
+#      body runs from a `{' to a `}' in the first column);
+#   7. every global symbol libkeyrite.a defines carries a module prefix
+#      (audit_, ceremony_, engine_, kr_, runner_, step_, ...: the list
+#      below), so that no unprefixed global can come back.
 #
-# LAYERING_ROOT (default: top_srcdir) is the tree to check, so that a copy
-# with a planted violation can show that each rule can fail.
+# LAYERING_ROOT (default: top_srcdir) is the tree to check, and
+# LAYERING_LIB (default: top_builddir/libkeyrite.a) the library, so that a
+# copy with a planted violation can show that each rule can fail.
 . "${top_srcdir:-.}/tests/tap.sh"
 
 root=${LAYERING_ROOT:-$top_srcdir}
@@ -183,5 +189,39 @@ for f in $srcs; do
 	done >>"$TAP_TMP/bad"
 done
 rule "the library's include path cannot see ui/"
+
+# 6. Short functions.
+for f in $srcs $uis; do
+	case $f in *.c) ;; *) continue ;; esac
+	strip "$root/$f" | awk -v f="$f" -v max=120 '
+	/^[A-Za-z_][A-Za-z0-9_]*\(/ { name = $0; sub(/\(.*/, "", name) }
+	/^\{/ { start = NR; next }
+	/^\}/ && start {
+		if (NR - start - 1 > max)
+			print f ":" start ": " name "() has a body of " NR - start - 1 " lines (at most " max ")"
+		start = 0
+	}'
+done >>"$TAP_TMP/bad"
+rule "no function body in src/ or ui/ is over 120 lines"
+
+# 7. No unprefixed global symbol in the library.  Names that start with an
+# underscore belong to the compiler and the sanitizers.
+prefixes="answers audit byok ceremony diag engine keyio kr manifest p11 pkg print runner sandbox scenario sjson soft step vault ynode"
+lib=${LAYERING_LIB:-${top_builddir:-.}/libkeyrite.a}
+if ! command -v nm >/dev/null 2>&1; then
+	ok "# SKIP no nm to list the library's symbols"
+elif [ ! -f "$lib" ]; then
+	ok "# SKIP no $lib (build it first)"
+else
+	nm -g --defined-only "$lib" | awk -v prefixes="$prefixes" '
+	BEGIN { n = split(prefixes, p, " "); for (i = 1; i <= n; i++) ok[p[i]] = 1 }
+	/:$/ { obj = $0; sub(/:$/, "", obj); next }
+	NF == 3 && $2 ~ /^[A-Z]$/ && $3 !~ /^_/ {
+		pre = $3; sub(/_.*/, "", pre)
+		if (!(pre in ok) || $3 !~ /_/)
+			print obj ": " $3 " (" $2 ") carries no module prefix (" prefixes ")"
+	}' >>"$TAP_TMP/bad"
+	rule "every global symbol of libkeyrite.a carries a module prefix"
+fi
 
 done_testing
