@@ -28,6 +28,7 @@
 #include "codec.h"
 #include "err.h"
 #include "fsutil.h"
+#include "keyio.h"
 #include "secmem.h"
 
 #define KEYFILE_MAGIC	"keyrite-audit-key 1\n"
@@ -107,20 +108,7 @@ int
 audit_verify_sig(const uint8_t pk[32], const void *msg, size_t len,
     const uint8_t sig[64])
 {
-	EVP_PKEY *k;
-	EVP_MD_CTX *ctx = NULL;
-	int ok = 0;
-
-	if ((k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk,
-	    32)) == NULL)
-		return 0;
-	if ((ctx = EVP_MD_CTX_new()) != NULL &&
-	    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k) == 1 &&
-	    EVP_DigestVerify(ctx, sig, 64, msg, len) == 1)
-		ok = 1;
-	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(k);
-	return ok;
+	return keyio_ed25519_verify(pk, msg, len, sig) == 0;
 }
 
 int

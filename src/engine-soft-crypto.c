@@ -18,6 +18,7 @@
 #include "codec.h"
 #include "engine-soft.h"
 #include "err.h"
+#include "keyio.h"
 #include "secmem.h"
 
 int
@@ -231,18 +232,7 @@ int
 soft_ed25519_verify(const uint8_t pub[32], const void *msg, size_t len,
     const uint8_t sig[64])
 {
-	EVP_PKEY *pk = NULL;
-	EVP_MD_CTX *ctx = NULL;
-	int r = KR_EFAIL;
-
-	if ((pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
-	    32)) != NULL && (ctx = EVP_MD_CTX_new()) != NULL &&
-	    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pk) == 1 &&
-	    EVP_DigestVerify(ctx, sig, 64, msg, len) == 1)
-		r = 0;
-	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(pk);
-	return r;
+	return keyio_ed25519_verify(pub, msg, len, sig);
 }
 
 int

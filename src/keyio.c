@@ -273,6 +273,23 @@ keyio_verify(EVP_PKEY *k, const void *msg, size_t len, const uint8_t *sig,
 }
 
 int
+keyio_ed25519_verify(const uint8_t pub[32], const void *msg, size_t len,
+    const uint8_t sig[64])
+{
+	EVP_PKEY *k;
+	int r;
+
+	if ((k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
+	    32)) == NULL) {
+		ERR_clear_error();
+		return KR_EFAIL;
+	}
+	r = keyio_verify(k, msg, len, sig, 64);
+	EVP_PKEY_free(k);
+	return r;
+}
+
+int
 keyio_gen_rsa(int bits, EVP_PKEY **out, struct kr_err *e)
 {
 	if ((*out = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits)) ==

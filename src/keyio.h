@@ -51,6 +51,10 @@ int	keyio_sign(EVP_PKEY *k, const void *msg, size_t len, uint8_t **sig,
  * otherwise (never sets an error message). */
 int	keyio_verify(EVP_PKEY *k, const void *msg, size_t len,
 	    const uint8_t *sig, size_t siglen);
+/* The same for an Ed25519 signature under the raw public key pub (the
+ * log's chain keys, the cards' keys). */
+int	keyio_ed25519_verify(const uint8_t pub[32], const void *msg, size_t len,
+	    const uint8_t sig[64]);
 
 /* Fresh keys. */
 int	keyio_gen_rsa(int bits, EVP_PKEY **out, struct kr_err *e);
