@@ -44,26 +44,34 @@ bom_len(const char *buf, size_t len)
 	return 0;
 }
 
+/* Steps over the character or line break at p: its length, with (*l, *c)
+ * moved to the position after it. */
+static size_t
+next_pos(const unsigned char *p, size_t left, unsigned *l, unsigned *c)
+{
+	size_t n;
+
+	if ((n = break_len(p, left)) != 0) {
+		(*l)++;
+		*c = 1;
+		return n;
+	}
+	(*c)++;
+	return char_len(p, left);
+}
+
 void
 ceremony_offset_pos(const char *buf, size_t len, size_t off,
     unsigned *line, unsigned *col)
 {
 	const unsigned char *p = (const unsigned char *)buf;
-	size_t i = bom_len(buf, len), n;
+	size_t i = bom_len(buf, len);
 	unsigned l = 1, c = 1;
 
 	if (off > len)
 		off = len;
-	while (i < off) {
-		if ((n = break_len(p + i, len - i)) != 0) {
-			l++;
-			c = 1;
-		} else {
-			n = char_len(p + i, len - i);
-			c++;
-		}
-		i += n;
-	}
+	while (i < off)
+		i += next_pos(p + i, len - i, &l, &c);
 	*line = l;
 	*col = c;
 }
@@ -73,20 +81,13 @@ static size_t
 pos_offset(const char *buf, size_t len, unsigned line, unsigned col)
 {
 	const unsigned char *p = (const unsigned char *)buf;
-	size_t i = bom_len(buf, len), n;
+	size_t i = bom_len(buf, len);
 	unsigned l = 1, c = 1;
 
 	while (i < len && (l < line || (l == line && c < col))) {
-		if ((n = break_len(p + i, len - i)) != 0) {
-			if (l == line)
-				return len;	/* col beyond the line */
-			l++;
-			c = 1;
-		} else {
-			n = char_len(p + i, len - i);
-			c++;
-		}
-		i += n;
+		if (l == line && break_len(p + i, len - i) != 0)
+			return len;	/* col beyond the line */
+		i += next_pos(p + i, len - i, &l, &c);
 	}
 	return i;
 }
