@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cli.c: what every verb shares: messages, usage, help, hardening.
+ * cli.c: what every verb shares: messages, usage, help, hardening, hashes
+ * printed in groups.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <sysexits.h>
 
 #include "cli.h"
+#include "codec.h"
 #include "err.h"
 #include "secmem.h"
 
@@ -71,4 +73,10 @@ cli_harden(void)
 	if (kr_harden_process(&e) != 0 || kr_secmem_init(&e) != 0)
 		return cli_fail(&e);
 	return 0;
+}
+
+const char *
+cli_grouped(const char *hex, char *buf, size_t bufsz)
+{
+	return kr_hex_group(hex, 8, 0, buf, bufsz) < 0 ? hex : buf;
 }

@@ -44,4 +44,8 @@ int	cli_fail(const struct kr_err *e);
  * the secure heap.  Returns 0 or an exit status after printing why. */
 int	cli_harden(void);
 
+/* hex in groups of 8 digits ("0a1b2c3d 4e5f..."), written to buf; hex
+ * itself when buf is too small for it. */
+const char	*cli_grouped(const char *hex, char *buf, size_t bufsz);
+
 #endif

@@ -11,7 +11,6 @@
 #include <sysexits.h>
 
 #include "cli.h"
-#include "codec.h"
 #include "engine.h"
 #include "err.h"
 
@@ -44,9 +43,7 @@ grouped(const char *label, const char *hex)
 {
 	char buf[160];
 
-	if (kr_hex_group(hex, 8, 0, buf, sizeof(buf)) < 0)
-		snprintf(buf, sizeof(buf), "%s", hex);
-	printf(" %-14s %s\n", label, buf);
+	printf(" %-14s %s\n", label, cli_grouped(hex, buf, sizeof(buf)));
 }
 
 static void

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "codec.h"
 #include "err.h"
 #include "vault.h"
 
@@ -71,9 +70,8 @@ print_hash(const char *label, const char *hex)
 {
 	char grouped[96];
 
-	if (kr_hex_group(hex, 8, 0, grouped, sizeof(grouped)) < 0)
-		snprintf(grouped, sizeof(grouped), "%s", hex);
-	printf("%s\n    %s\n", label, grouped);
+	printf("%s\n    %s\n", label, cli_grouped(hex, grouped,
+	    sizeof(grouped)));
 }
 
 static int
