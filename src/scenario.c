@@ -288,6 +288,21 @@ copy_over(const char *from, const char *to, struct kr_err *e)
 	return rc;
 }
 
+/* Puts the other region's or service's file (media slot alt) in the place
+ * of slot's: 1 when done, 0 when the sandbox has not both, or a negative
+ * KR_E code. */
+static int
+swap_media(struct scenario *s, int slot, int alt, struct kr_err *e)
+{
+	int rc;
+
+	if (s->media[slot] == NULL || s->media[alt] == NULL)
+		return 0;
+	if ((rc = copy_over(s->media[alt], s->media[slot], e)) != 0)
+		return rc;
+	return 1;
+}
+
 static void
 fired(struct scenario_fired *out, size_t *n, const struct ceremony_fault *f,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -364,27 +379,17 @@ media_fault(struct scenario *s, const struct ceremony_fault *f,
 		fired(out, n, f, "byte %zu of %s changed", where, base(t));
 		return 1;
 	case CEREMONY_FAULT_WRONG_REGION_PACKAGE:
-		if (s->media[SCENARIO_KEK_PKG] == NULL ||
-		    s->media[SCENARIO_ALT_KEK_PKG] == NULL)
-			return 0;
-		if ((rc = copy_over(s->media[SCENARIO_ALT_KEK_PKG],
-		    s->media[SCENARIO_KEK_PKG], e)) != 0)
-			return rc;
-		if (s->media[SCENARIO_WORLD_PKG] != NULL &&
-		    s->media[SCENARIO_ALT_WORLD_PKG] != NULL &&
-		    (rc = copy_over(s->media[SCENARIO_ALT_WORLD_PKG],
-		    s->media[SCENARIO_WORLD_PKG], e)) != 0)
+		if ((rc = swap_media(s, SCENARIO_KEK_PKG, SCENARIO_ALT_KEK_PKG,
+		    e)) <= 0 || (rc = swap_media(s, SCENARIO_WORLD_PKG,
+		    SCENARIO_ALT_WORLD_PKG, e)) < 0)
 			return rc;
 		fired(out, n, f, "%s and its Security World package replaced "
 		    "by %s's", base(s->media[SCENARIO_KEK_PKG]),
 		    base(s->media[SCENARIO_ALT_KEK_PKG]));
 		return 1;
 	case CEREMONY_FAULT_WRONG_PROFILE:
-		if (s->media[SCENARIO_SERVICE] == NULL ||
-		    s->media[SCENARIO_ALT_SERVICE] == NULL)
-			return 0;
-		if ((rc = copy_over(s->media[SCENARIO_ALT_SERVICE],
-		    s->media[SCENARIO_SERVICE], e)) != 0)
+		if ((rc = swap_media(s, SCENARIO_SERVICE, SCENARIO_ALT_SERVICE,
+		    e)) <= 0)
 			return rc;
 		fired(out, n, f, "the service now expects its other wrapping "
 		    "profile (%s)", base(s->media[SCENARIO_ALT_SERVICE]));
