@@ -14,8 +14,11 @@
  *   5. after the seal the writer holds no private key and the key file is
  *      gone; nothing more can be appended.
  * After any failure the writer refuses further entries.
+ *
+ * This file is the append path (and the checkpoint and the seal); opening
+ * a new or a resumed log is audit-writer-open.c, one function per event
+ * audit-writer-events.c, their shared state audit-writer-int.h.
  */
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -26,50 +29,23 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/rand.h>
-
 #include "audit-int.h"
 #include "audit-verify.h"
+#include "audit-writer-int.h"
 #include "clock.h"
 #include "codec.h"
 #include "err.h"
 #include "fsutil.h"
 #include "secmem.h"
 
-struct audit_writer {
-	int			 fd;
-	char			*path;
-	char			*keypath;	/* the live key (set_keypath) */
-	char			*keydir;	/* NULL: beside the log */
-	char			 origin[AUDIT_ORIGIN_MAX + 1];
-	int			 rehearsal;
-	uint64_t		 seq;		/* of the next entry */
-	uint8_t			 prev[32];
-	uint8_t			 genesis[32];
-	struct audit_merkle	 tree;
-	EVP_PKEY		*cur;		/* signs entry seq */
-	struct audit_policy	 policy;
-	audit_cosign_fn		 cosign;
-	void			*cosign_arg;
-	struct audit_test_hooks	 hooks;
-	int			 have_hooks;
-	int			 broken;
-	struct kr_err		 broken_err;	/* the first I/O error */
-	int			 sealed;
-	uint64_t		 ckpt_size;
-	uint8_t			 ckpt_root[32];
-	uint8_t			 file_sha256[32];
-	struct audit_buf	 line;
-};
-
-static const struct audit_test_hooks *
-hooks(const struct audit_writer *w)
+const struct audit_test_hooks *
+audit_writer_hooks(const struct audit_writer *w)
 {
 	return w->have_hooks ? &w->hooks : NULL;
 }
 
-static void
-steal(struct audit_writer *w)
+void
+audit_writer_steal(struct audit_writer *w)
 {
 	uint8_t *raw;
 	size_t len = 32;
@@ -103,8 +79,8 @@ broken(struct audit_writer *w, int rc, struct kr_err *err)
 	return rc;
 }
 
-static int
-set_str(json_t *o, const char *k, const char *s)
+int
+audit_set_str(json_t *o, const char *k, const char *s)
 {
 	json_t *v;
 
@@ -115,8 +91,8 @@ set_str(json_t *o, const char *k, const char *s)
 	return json_object_set_new(o, k, v);
 }
 
-static int
-set_b64(json_t *o, const char *k, const uint8_t *p, size_t len)
+int
+audit_set_b64(json_t *o, const char *k, const uint8_t *p, size_t len)
 {
 	char buf[128];
 
@@ -125,8 +101,8 @@ set_b64(json_t *o, const char *k, const uint8_t *p, size_t len)
 	return json_object_set_new(o, k, json_string(buf));
 }
 
-static int
-set_int(json_t *o, const char *k, uint64_t v)
+int
+audit_set_int(json_t *o, const char *k, uint64_t v)
 {
 	return json_object_set_new(o, k, json_integer((json_int_t)v));
 }
@@ -168,9 +144,9 @@ cosign(struct audit_writer *w, json_t *e, int type, const uint8_t root[32],
 	for (i = 0; i < n; i++) {
 		if ((c = json_object()) == NULL ||
 		    json_array_append_new(arr, c) != 0 ||
-		    set_int(c, "card", cs[i].card) != 0 ||
-		    set_b64(c, "pk", cs[i].pk, 32) != 0 ||
-		    set_b64(c, "sig", cs[i].sig, 64) != 0) {
+		    audit_set_int(c, "card", cs[i].card) != 0 ||
+		    audit_set_b64(c, "pk", cs[i].pk, 32) != 0 ||
+		    audit_set_b64(c, "sig", cs[i].sig, 64) != 0) {
 			r = kr_errf(err, KR_ENOMEM, "audit: out of memory");
 			goto out;
 		}
@@ -208,22 +184,24 @@ fill_common(struct audit_writer *w, json_t *e, int type, EVP_PKEY **next,
 
 	if (kr_rfc3339(kr_now(), t, sizeof(t)) != 0)
 		return kr_errf(err, KR_EIO, "audit: cannot read the clock");
-	if (set_int(e, "v", 1) != 0 || set_str(e, "origin", w->origin) != 0 ||
-	    set_int(e, "seq", w->seq) != 0 ||
-	    set_str(e, "type", audit_type_name(type)) != 0 ||
-	    set_str(e, "t", t) != 0 ||
+	if (audit_set_int(e, "v", 1) != 0 ||
+	    audit_set_str(e, "origin", w->origin) != 0 ||
+	    audit_set_int(e, "seq", w->seq) != 0 ||
+	    audit_set_str(e, "type", audit_type_name(type)) != 0 ||
+	    audit_set_str(e, "t", t) != 0 ||
 	    (w->rehearsal && json_object_set_new(e, "rehearsal",
 	    json_true()) != 0) ||
-	    (w->seq > 0 && set_b64(e, "prev", w->prev, 32) != 0))
+	    (w->seq > 0 && audit_set_b64(e, "prev", w->prev, 32) != 0))
 		return kr_errf(err, KR_ENOMEM, "audit: out of memory");
 	if (type == AUDIT_T_GENESIS && (audit_key_public(w->cur, pk) != 0 ||
-	    set_b64(e, "pk", pk, 32) != 0))
+	    audit_set_b64(e, "pk", pk, 32) != 0))
 		return kr_errf(err, KR_ENOMEM, "audit: out of memory");
 	if (type == AUDIT_T_SEAL)
 		return 0;
-	if ((r = audit_key_new(hooks(w), w->seq + 1, next, err)) != 0)
+	if ((r = audit_key_new(audit_writer_hooks(w), w->seq + 1, next,
+	    err)) != 0)
 		return r;
-	if (audit_key_public(*next, pk) != 0 || set_b64(e, "next_pk", pk,
+	if (audit_key_public(*next, pk) != 0 || audit_set_b64(e, "next_pk", pk,
 	    32) != 0)
 		return kr_errf(err, KR_ENOMEM, "audit: out of memory");
 	return 0;
@@ -277,7 +255,7 @@ advance(struct audit_writer *w, int type, const uint8_t lh[32],
 	w->seq++;
 	EVP_PKEY_free(w->cur);
 	w->cur = next;
-	steal(w);
+	audit_writer_steal(w);
 	if (type == AUDIT_T_SEAL) {
 		w->sealed = 1;
 		if ((r = audit_keyfile_remove(w->keypath, 0, err)) != 0)
@@ -295,8 +273,9 @@ advance(struct audit_writer *w, int type, const uint8_t lh[32],
 }
 
 /* Signs, checks, writes and syncs one entry; takes e. */
-static int
-append(struct audit_writer *w, json_t *e, int type, struct kr_err *err)
+int
+audit_writer_append(struct audit_writer *w, json_t *e, int type,
+    struct kr_err *err)
 {
 	struct audit_keyslot slots[2];
 	struct audit_line l;
@@ -321,8 +300,8 @@ append(struct audit_writer *w, json_t *e, int type, struct kr_err *err)
 	/* Checkpoints, resumes and the seal: size, root, cosignatures. */
 	if (is_ckpt(type)) {
 		audit_merkle_root(&w->tree, root);
-		if (set_int(e, "size", w->seq) != 0 ||
-		    set_b64(e, "root", root, 32) != 0) {
+		if (audit_set_int(e, "size", w->seq) != 0 ||
+		    audit_set_b64(e, "root", root, 32) != 0) {
 			r = kr_errf(err, KR_ENOMEM, "audit: out of memory");
 			goto out;
 		}
@@ -367,112 +346,7 @@ out:
 }
 
 int
-audit_make_origin(const char *ceremony, char *out, size_t outsz,
-    struct kr_err *e)
-{
-	uint8_t rnd[4];
-	char date[32], hex[9];
-	int n;
-
-	if (!audit_is_id(ceremony, 64) || strchr(ceremony, '/') != NULL)
-		return kr_errf(e, KR_EUSAGE, "audit: '%s' is not a ceremony id",
-		    ceremony);
-	if (kr_rfc3339(kr_now(), date, sizeof(date)) != 0)
-		return kr_errf(e, KR_EIO, "audit: cannot read the clock");
-	date[10] = '\0';
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		return kr_errf(e, KR_ECRYPTO, "audit: no random bytes");
-	kr_hex_encode(rnd, sizeof(rnd), hex, sizeof(hex));
-	n = snprintf(out, outsz, "%s/%s/%s", ceremony, date, hex);
-	if (n < 0 || (size_t)n >= outsz)
-		return kr_errf(e, KR_EUSAGE, "audit: origin too long");
-	return 0;
-}
-
-static int
-writer_new(const char *path, const struct audit_writer_opts *o,
-    struct audit_writer **out, struct kr_err *e)
-{
-	struct audit_writer *w;
-
-	*out = NULL;
-	if ((w = calloc(1, sizeof(*w))) == NULL ||
-	    (w->path = strdup(path)) == NULL ||
-	    (o->key_dir != NULL && (w->keydir = strdup(o->key_dir)) == NULL)) {
-		if (w != NULL) {
-			free(w->path);
-			free(w->keydir);
-		}
-		free(w);
-		return kr_errf(e, KR_ENOMEM, "audit: out of memory");
-	}
-	w->fd = -1;
-	w->rehearsal = o->rehearsal;
-	w->cosign = o->cosign;
-	w->cosign_arg = o->cosign_arg;
-	if (o->hooks != NULL) {
-		w->hooks = *o->hooks;
-		w->have_hooks = 1;
-	}
-	audit_merkle_init(&w->tree);
-	*out = w;
-	return 0;
-}
-
-/*
- * Where the live key goes once the origin is known: "<key_dir>/<origin,
- * '/' as '_'>.key", or "<log>.key" without a key directory (unit tests).
- */
-static int
-set_keypath(struct audit_writer *w, struct kr_err *e)
-{
-	size_t len, i, dl;
-
-	free(w->keypath);
-	if (w->keydir == NULL) {
-		len = strlen(w->path) + 5;
-		if ((w->keypath = malloc(len)) == NULL)
-			return kr_errf(e, KR_ENOMEM, "audit: out of memory");
-		snprintf(w->keypath, len, "%s.key", w->path);
-		return 0;
-	}
-	dl = strlen(w->keydir);
-	len = dl + 1 + strlen(w->origin) + 5;
-	if ((w->keypath = malloc(len)) == NULL)
-		return kr_errf(e, KR_ENOMEM, "audit: out of memory");
-	snprintf(w->keypath, len, "%s/%s.key", w->keydir, w->origin);
-	for (i = dl + 1; w->keypath[i] != '\0'; i++)
-		if (w->keypath[i] == '/')
-			w->keypath[i] = '_';
-	return 0;
-}
-
-int
-audit_log_lock(const char *path, int *fdp, struct kr_err *e)
-{
-	int fd;
-
-	*fdp = -1;
-	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) == -1)
-		return kr_errf(e, errno == ENOENT ? KR_ECANTCREAT : KR_EIO,
-		    "%s: %s", path, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		int saved = errno;
-
-		close(fd);
-		if (saved == EWOULDBLOCK)
-			return kr_errf(e, KR_ELOCKED, "%s: the log is being "
-			    "written by another run", path);
-		return kr_errf(e, KR_EIO, "%s: lock: %s", path,
-		    strerror(saved));
-	}
-	*fdp = fd;
-	return 0;
-}
-
-static int
-dir_sync(const char *path, struct kr_err *e)
+audit_writer_sync_dir(const char *path, struct kr_err *e)
 {
 	char *dir, *slash;
 	int r;
@@ -489,162 +363,6 @@ dir_sync(const char *path, struct kr_err *e)
 		r = kr_fsync_dir(dir, e);
 	}
 	free(dir);
-	return r;
-}
-
-int
-audit_writer_create(const char *path, const struct audit_writer_opts *o,
-    struct audit_writer **out, struct kr_err *e)
-{
-	struct audit_writer *w = NULL;
-	struct stat st;
-	int r;
-
-	*out = NULL;
-	if (o == NULL || o->origin == NULL ||
-	    !audit_is_id(o->origin, AUDIT_ORIGIN_MAX))
-		return kr_errf(e, KR_EUSAGE, "audit: missing or invalid origin");
-	if ((r = kr_secmem_init(e)) != 0)
-		return r;
-	if ((r = writer_new(path, o, &w, e)) != 0)
-		return r;
-	snprintf(w->origin, sizeof(w->origin), "%s", o->origin);
-	if ((r = set_keypath(w, e)) != 0)
-		goto fail;
-	/* A new file, or the empty one audit_log_lock made. */
-	if ((w->fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_APPEND |
-	    O_CLOEXEC, 0600)) == -1) {
-		r = kr_errf(e, KR_ECANTCREAT, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (fstat(w->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size != 0) {
-		r = kr_errf(e, KR_ECANTCREAT, "%s: exists", path);
-		goto fail;
-	}
-	if ((r = dir_sync(path, e)) != 0)
-		goto fail_unlink;
-	if ((r = audit_key_new(hooks(w), 0, &w->cur, e)) != 0)
-		goto fail_unlink;
-	steal(w);
-	if ((r = append(w, json_object(), AUDIT_T_GENESIS, e)) != 0)
-		goto fail_unlink;
-	*out = w;
-	return 0;
-fail_unlink:
-	unlink(path);
-	if (w->keypath != NULL)
-		unlink(w->keypath);
-fail:
-	audit_writer_free(w);
-	return r;
-}
-
-int
-audit_writer_resume(const char *path, const struct audit_writer_opts *o,
-    struct audit_resume_info *info, struct audit_writer **out,
-    struct kr_err *e)
-{
-	struct audit_verify_opts vo;
-	struct audit_verify_result *res = NULL;
-	struct audit_tail *tail = NULL;
-	struct audit_writer *w = NULL;
-	json_t *ev = NULL, *data;
-	int r;
-
-	*out = NULL;
-	if (o == NULL)
-		return kr_errf(e, KR_EUSAGE, "audit: no writer options");
-	if ((r = kr_secmem_init(e)) != 0)
-		return r;
-	if ((r = writer_new(path, o, &w, e)) != 0)
-		return r;
-	if ((res = calloc(1, sizeof(*res))) == NULL ||
-	    (tail = calloc(1, sizeof(*tail))) == NULL) {
-		r = kr_errf(e, KR_ENOMEM, "audit: out of memory");
-		goto out;
-	}
-	if ((w->fd = open(path, O_RDWR | O_NOFOLLOW | O_APPEND |
-	    O_CLOEXEC)) == -1) {
-		r = kr_errf(e, errno == ENOENT ? KR_ENOINPUT : KR_EIO, "%s: %s",
-		    path, strerror(errno));
-		goto out;
-	}
-	memset(&vo, 0, sizeof(vo));
-	r = audit_verify_fd_tail(w->fd, &vo, res, tail, e);
-	if (r == 0) {
-		snprintf(w->origin, sizeof(w->origin), "%.128s", res->origin);
-		if ((r = set_keypath(w, e)) == 0 &&
-		    (r = audit_keyfile_remove(w->keypath, 0, e)) == 0)
-			r = kr_errf(e, KR_EDATA, "%s: the log is sealed", path);
-		goto out;
-	}
-	if (r == KR_EFAIL) {
-		r = kr_errf(e, KR_EFAIL, "%s: line %llu: %s %s", path,
-		    (unsigned long long)res->line, res->code_name, res->msg);
-		goto out;
-	}
-	if (r != KR_EUNSEALED)
-		goto out;
-	if (res->entries == 0) {
-		r = kr_errf(e, KR_EDATA, "%s: no complete entry to continue",
-		    path);
-		goto out;
-	}
-	if (o->origin != NULL && strcmp(o->origin, res->origin) != 0) {
-		r = kr_errf(e, KR_EDATA, "%s: the log's origin is %s", path,
-		    res->origin);
-		goto out;
-	}
-	snprintf(w->origin, sizeof(w->origin), "%.128s", res->origin);
-	if ((r = set_keypath(w, e)) != 0)
-		goto out;
-	if (res->rehearsal != (o->rehearsal != 0)) {
-		r = kr_errf(e, KR_EDATA, "%s: %s log", path, res->rehearsal ?
-		    "a rehearsal" : "a live");
-		goto out;
-	}
-	w->seq = res->entries;
-	memcpy(w->prev, tail->last_lh, 32);
-	memcpy(w->genesis, res->genesis, 32);
-	w->tree = tail->tree;
-	w->policy = tail->policy;
-	if ((r = audit_keyfile_find(w->keypath, w->origin, w->seq,
-	    tail->next_pk, &w->cur, e)) != 0 ||
-	    (r = audit_keyfile_remove(w->keypath, 1, e)) != 0)
-		goto out;
-	if (res->partial) {
-		if (ftruncate(w->fd, (off_t)tail->good_bytes) == -1 ||
-		    fdatasync(w->fd) == -1) {
-			r = kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-	} else
-		audit_sha256("", 0, tail->partial_sha256);
-	steal(w);
-	if ((ev = json_object()) == NULL || (data = json_object()) == NULL ||
-	    json_object_set_new(ev, "data", data) != 0 ||
-	    set_int(data, "removed_bytes", res->partial_bytes) != 0 ||
-	    set_b64(data, "removed_sha256", tail->partial_sha256, 32) != 0) {
-		json_decref(ev);
-		r = kr_errf(e, KR_ENOMEM, "audit: out of memory");
-		goto out;
-	}
-	if ((r = append(w, ev, AUDIT_T_RESUME, e)) != 0)
-		goto out;
-	if (info != NULL) {
-		info->entries = res->entries;
-		info->removed_bytes = res->partial_bytes;
-		memcpy(info->removed_sha256, tail->partial_sha256, 32);
-		info->cosigned = w->policy.have;
-	}
-	*out = w;
-	w = NULL;
-	r = 0;
-out:
-	free(res);
-	free(tail);
-	audit_writer_free(w);
 	return r;
 }
 
@@ -692,242 +410,10 @@ audit_writer_fingerprints(const struct audit_writer *w,
 	fp->sealed = w->sealed;
 }
 
-/* Builds an event entry: {"event":..., "step":..., "actor":..., "data":{}}. */
-static json_t *
-event_new(int event, const char *step, const char *actor, json_t **data)
-{
-	json_t *e;
-
-	*data = NULL;
-	if ((e = json_object()) == NULL)
-		return NULL;
-	if (set_str(e, "event", audit_event_name(event)) != 0 ||
-	    set_str(e, "step", step) != 0 || set_str(e, "actor", actor) != 0 ||
-	    (*data = json_object()) == NULL ||
-	    json_object_set_new(e, "data", *data) != 0) {
-		json_decref(e);
-		*data = NULL;
-		return NULL;
-	}
-	return e;
-}
-
-/* Appends an event whose data the caller filled; bad marks a field that
- * could not be set (invalid UTF-8, out of memory). */
-static int
-event_append(struct audit_writer *w, json_t *e, int bad, struct kr_err *err)
-{
-	if (e == NULL || bad) {
-		json_decref(e);
-		return kr_errf(err, KR_EUSAGE,
-		    "audit: a field is not valid UTF-8 or memory ran out");
-	}
-	return append(w, e, AUDIT_T_EVENT, err);
-}
-
-int
-audit_ceremony_start(struct audit_writer *w, const char *ceremony,
-    const char *title, const uint8_t ceremony_sha256[32],
-    const char *scenario, const char *actor, struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_CEREMONY_START, NULL, actor, &d);
-	int bad = ev == NULL || set_str(d, "ceremony", ceremony) != 0 ||
-	    set_str(d, "title", title) != 0 ||
-	    set_b64(d, "ceremony_sha256", ceremony_sha256, 32) != 0 ||
-	    set_str(d, "scenario", scenario) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_parameter_set(struct audit_writer *w, const char *name,
-    const char *value, const char *actor, struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_PARAMETER_SET, NULL, actor, &d);
-	int bad = ev == NULL || set_str(d, "name", name) != 0 ||
-	    set_str(d, "value", value) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_step_start(struct audit_writer *w, const char *step,
-    const char *action, const char *station, const char *actor,
-    struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_STEP_START, step, actor, &d);
-	int bad = ev == NULL || set_str(d, "action", action) != 0 ||
-	    set_str(d, "station", station) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_step_result(struct audit_writer *w, const char *step,
-    const char *result, const char *code, const char *detail,
-    const char *actor, struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_STEP_RESULT, step, actor, &d);
-	int bad = ev == NULL || set_str(d, "result", result) != 0 ||
-	    set_str(d, "code", code) != 0 || set_str(d, "detail", detail) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_card_presented(struct audit_writer *w, const char *step,
-    unsigned card, const char *outcome, const char *actor, struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_CARD_PRESENTED, step, actor, &d);
-	int bad = ev == NULL || set_int(d, "card", card) != 0 ||
-	    set_str(d, "outcome", outcome) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_quorum_met(struct audit_writer *w, const char *step, unsigned k,
-    unsigned n, const unsigned *cards, size_t ncards, const char *actor,
-    struct kr_err *e)
-{
-	json_t *d, *a = NULL, *ev = event_new(AUDIT_EV_QUORUM_MET, step, actor,
-	    &d);
-	int bad = ev == NULL || set_int(d, "k", k) != 0 ||
-	    set_int(d, "n", n) != 0 || (a = json_array()) == NULL ||
-	    json_object_set_new(d, "cards", a) != 0;
-	size_t i;
-
-	for (i = 0; !bad && i < ncards; i++)
-		bad = json_array_append_new(a, json_integer(cards[i])) != 0;
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_world_created(struct audit_writer *w, const char *step,
-    const char *world_id, const char *cipher_suite, unsigned k, unsigned n,
-    const struct audit_card *cards, const char *actor, struct kr_err *e)
-{
-	struct audit_policy p;
-	struct audit_fail f = { 0, "" };
-	json_t *d, *a = NULL, *c, *ev = event_new(AUDIT_EV_WORLD_CREATED, step,
-	    actor, &d);
-	int bad = ev == NULL || set_str(d, "world_id", world_id) != 0 ||
-	    set_str(d, "cipher_suite", cipher_suite) != 0 ||
-	    set_int(d, "k", k) != 0 || set_int(d, "n", n) != 0 ||
-	    (a = json_array()) == NULL ||
-	    json_object_set_new(d, "cards", a) != 0;
-	unsigned i;
-	int r;
-
-	memset(&p, 0, sizeof(p));
-	for (i = 0; !bad && i < n && i < AUDIT_CARDS_MAX; i++)
-		bad = (c = json_object()) == NULL ||
-		    json_array_append_new(a, c) != 0 ||
-		    set_int(c, "index", cards[i].index) != 0 ||
-		    set_b64(c, "pk", cards[i].pk, 32) != 0;
-	if (!bad && w->policy.have) {
-		json_decref(ev);
-		return kr_errf(e, KR_EUSAGE, "audit: the world was already "
-		    "created in this log");
-	}
-	if (!bad && audit_policy_from_data(&p, d, &f) != 0) {
-		json_decref(ev);
-		return kr_errf(e, KR_EUSAGE, "audit: %s", f.msg);
-	}
-	if ((r = event_append(w, ev, bad, e)) != 0)
-		return r;
-	w->policy = p;
-	return 0;
-}
-
-int
-audit_artifact_written(struct audit_writer *w, const char *step,
-    const char *name, const uint8_t sha256[32], uint64_t size,
-    const char *kind, const char *actor, struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_ARTIFACT_WRITTEN, step, actor, &d);
-	int bad = ev == NULL || set_str(d, "name", name) != 0 ||
-	    set_b64(d, "sha256", sha256, 32) != 0 ||
-	    set_int(d, "size", size) != 0 || set_str(d, "kind", kind) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_signoff(struct audit_writer *w, const char *step, const char *role,
-    const char *actor, struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_SIGNOFF, step, actor, &d);
-	int bad = ev == NULL || set_str(d, "role", role) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_exception(struct audit_writer *w, const char *step,
-    const char *reason, const char *code, const char *actor,
-    struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_EXCEPTION, step, actor, &d);
-	int bad = ev == NULL || set_str(d, "reason", reason) != 0 ||
-	    set_str(d, "code", code) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_note(struct audit_writer *w, const char *step, const char *text,
-    const char *actor, struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_NOTE, step, actor, &d);
-	int bad = ev == NULL || set_str(d, "text", text) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_fault_injected(struct audit_writer *w, const char *step,
-    const char *scenario, const char *fault, unsigned card,
-    const char *detail, const char *actor, struct kr_err *e)
-{
-	json_t *d, *ev;
-	int bad;
-
-	if (!w->rehearsal)
-		return kr_errf(e, KR_EUSAGE, "audit: fault-injected in a live "
-		    "log");
-	ev = event_new(AUDIT_EV_FAULT_INJECTED, step, actor, &d);
-	bad = ev == NULL || set_str(d, "scenario", scenario) != 0 ||
-	    set_str(d, "fault", fault) != 0 ||
-	    (card != 0 && set_int(d, "card", card) != 0) ||
-	    set_str(d, "detail", detail) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
-int
-audit_stopped(struct audit_writer *w, const char *step, const char *actor,
-    struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_STOPPED, step, actor, &d);
-
-	return event_append(w, ev, ev == NULL, e);
-}
-
-int
-audit_ceremony_end(struct audit_writer *w, const char *result,
-    const char *actor, struct kr_err *e)
-{
-	json_t *d, *ev = event_new(AUDIT_EV_CEREMONY_END, NULL, actor, &d);
-	int bad = ev == NULL || set_str(d, "result", result) != 0;
-
-	return event_append(w, ev, bad, e);
-}
-
 int
 audit_checkpoint(struct audit_writer *w, struct kr_err *e)
 {
-	return append(w, json_object(), AUDIT_T_CHECKPOINT, e);
+	return audit_writer_append(w, json_object(), AUDIT_T_CHECKPOINT, e);
 }
 
 int
@@ -937,9 +423,9 @@ audit_seal(struct audit_writer *w, struct audit_fingerprints *fp,
 	char hex[65];
 	int r;
 
-	if ((r = append(w, json_object(), AUDIT_T_SEAL, e)) != 0)
+	if ((r = audit_writer_append(w, json_object(), AUDIT_T_SEAL, e)) != 0)
 		return r;
-	if ((r = dir_sync(w->keypath, e)) != 0)
+	if ((r = audit_writer_sync_dir(w->keypath, e)) != 0)
 		return r;
 	if ((r = kr_file_sha256_hex(w->path, hex, e)) != 0 ||
 	    (r = kr_hex_decode(hex, w->file_sha256, 32, NULL)) != 0)
