@@ -23,8 +23,10 @@
 #include "secmem.h"
 #include "tui.h"
 
-static void
-print_diags(const struct diag_list *dl, const char *path)
+/* Prints a loader's diagnostics and frees them; returns the exit status
+ * for its result r: 0, EX_IOERR when memory ran out, else EX_DATAERR. */
+static int
+diags_done(struct diag_list *dl, const char *path, int r)
 {
 	char line[DIAG_MSG_MAX + 1024];
 	size_t i;
@@ -36,6 +38,12 @@ print_diags(const struct diag_list *dl, const char *path)
 	if (dl->full)
 		fprintf(stderr, "%s: %zu more problems not shown\n", path,
 		    dl->nerrors + dl->nwarnings - dl->n);
+	diag_free(dl);
+	if (r == KR_ENOMEM) {
+		cli_warnx("%s: out of memory", path);
+		return EX_IOERR;
+	}
+	return r == 0 ? 0 : EX_DATAERR;
 }
 
 int
@@ -56,13 +64,7 @@ run_load_ceremony(struct run_ctx *x, const char *path)
 	}
 	diag_init(&dl, path);
 	r = ceremony_load_buffer(path, x->buf, x->len, &x->c, &dl);
-	print_diags(&dl, path);
-	diag_free(&dl);
-	if (r == KR_ENOMEM) {
-		cli_warnx("%s: out of memory", path);
-		return EX_IOERR;
-	}
-	return r == 0 ? 0 : EX_DATAERR;
+	return diags_done(&dl, path, r);
 }
 
 int
@@ -122,13 +124,7 @@ run_load_answers(struct run_ctx *x, const char *path, int rehearsal)
 	kr_secure_free(buf, len + 1);
 	if (r == 0)
 		r = answers_check(x->answers, x->c, &dl);
-	print_diags(&dl, path);
-	diag_free(&dl);
-	if (r == KR_ENOMEM) {
-		cli_warnx("%s: out of memory", path);
-		return EX_IOERR;
-	}
-	return r == 0 ? 0 : EX_DATAERR;
+	return diags_done(&dl, path, r);
 }
 
 /* The trainer's line: how many responses differ from the expected ones
