@@ -5,7 +5,7 @@
 # with no KEK), an export in the legacy format before any reduce-acl, and
 # a .byok to another KEK than the key was made for, each reported at the
 # package step's line:col; the shipped ceremonies stay clean.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 
 head() {
 	cat <<YAML

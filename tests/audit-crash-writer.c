@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "audit.h"
-#include "audit-testlib.h"
+#include "lib/audit-testlib.h"
 #include "clock.h"
 #include "err.h"
 

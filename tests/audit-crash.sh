@@ -4,7 +4,7 @@
 # leaves a log that verifies as a valid unsealed prefix (exit 2) with at
 # most a partial last line; resume cuts that line, continues the chain and
 # seals, and the result verifies (exit 0) with no key file left beside it.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 
 W="$top_builddir/tests/audit-crash-writer"
 trials=${AUDIT_CRASH_TRIALS:-200}

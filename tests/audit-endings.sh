@@ -3,7 +3,7 @@
 # audit-endings.sh: honest endings.  A write that fails after the seal
 # (summary.txt cannot be written) is an error with its own status, not a
 # warning and exit 0; a write error on standard output is an error (74).
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 D=$TAP_TMP/s

@@ -8,7 +8,7 @@
 # it) put into a note of a copy of the log is shown escaped by audit show.
 # A transcript of a log that does not verify exits 1 and says so on its
 # first lines.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 RLO=$(printf '\342\200\256')

@@ -8,7 +8,7 @@
 # anchors of its summary.  The points are the k-th calls of each system
 # call, k spread over the counts of one clean run, and one while the
 # sandbox is built.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 if ! command -v strace >/dev/null 2>&1; then

@@ -3,7 +3,7 @@
 # audit-golden.sh: fixed keys and a fixed clock give byte-identical logs,
 # equal to the committed golden log; `keyrite audit` tells sealed, unsealed
 # and tampered logs apart by exit status.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 
 W="$top_builddir/tests/audit-crash-writer"
 GOLDEN="$top_srcdir/tests/golden/audit-demo.log"

@@ -4,7 +4,7 @@
 # only by a build configured with --enable-test-hooks.  Either way the
 # test says which build it checked: with hooks the log's times are the
 # fixed clock's; without them (the README's build) they are not.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 S=$TAP_TMP/sb

@@ -4,7 +4,7 @@
 # one --out: the second is refused with 75 and a message naming the log;
 # the first, given its PINs, goes on to a sealed log that verifies with
 # the anchors of its summary.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 L=$TAP_TMP/lock

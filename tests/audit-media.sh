@@ -7,7 +7,7 @@
 # for an Ed25519 seed whose public key is in the log, and finds none.  As
 # a control, the same scanner finds the live key that a run stopped
 # half-way keeps in its state directory.  Root only (mount).
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 SCAN="$top_builddir/tests/audit-keyscan"

@@ -6,7 +6,7 @@
 # naming the file and the parameter, and nothing is appended to the log;
 # with the file as the run left it, the same command resumes to a sealed
 # log that verifies with the anchors of its summary.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 D=$TAP_TMP/p

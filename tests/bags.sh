@@ -5,7 +5,7 @@
 # numbers when sealing and checks them when opening, a swapped bag stops
 # the ceremony, the checklist items are in the log, and lint rejects bad
 # bag numbers and an open-bag that does not read the bag, at LINE:COL.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 S=$TAP_TMP/good

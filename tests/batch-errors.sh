@@ -5,7 +5,7 @@
 # too; a tampered toolset stops the legacy ceremony at verify-toolset
 # (exit 1) and it goes on only with an exception recorded in the answers;
 # a second run on a locked state directory exits 75.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 FIX=$top_srcdir/tests/fixtures/front/params.yaml

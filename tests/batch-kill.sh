@@ -10,7 +10,7 @@
 # package at their checkpoints, the seal).  At step boundaries the kill
 # follows the step's first line on standard output.  Every card has the
 # same PIN so that a resumed run may ask for cards in any order.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 B=$TAP_TMP/base

@@ -4,7 +4,7 @@
 # answers: artifacts present, the receiving vault accepts the package
 # (`keyrite vault import'), the log verifies sealed and says REHEARSAL; the
 # throwaway sandbox is removed when not kept.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 # Legacy method.

@@ -4,7 +4,7 @@
 # KEK made by openssl, PINs on --pin-fd: the .byok unwraps with the openssl
 # command line alone to the key whose public key is <name>.pub.pem, and
 # the log verifies sealed.  Then an answers file with PINs is refused.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 D=$TAP_TMP/live

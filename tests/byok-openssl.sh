@@ -5,7 +5,7 @@
 # RSA-OAEP (SHA-1, MGF1 SHA-1) decrypt C1 to get K, AES-KWP unwrap C2 under
 # K (default IV A65959A6) to get the PKCS#8, whose public key must be the
 # original's.  The reference vector is opened the same way, byte for byte.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 
 : "${OPENSSL:=openssl}"
 WRAP="$top_builddir/tests/byok-wrap-tool"

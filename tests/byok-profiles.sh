@@ -8,7 +8,7 @@
 # public key, the AES key the original check value.  Key types and
 # wrapping-key sizes a profile does not allow are refused.  The expected
 # facts below are written from keyrite-profiles(7), not read from the code.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 
 : "${OPENSSL:=openssl}"
 TOOL="$top_builddir/tests/byok-profile-tool"

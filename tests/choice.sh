@@ -7,7 +7,7 @@
 # say which alternative was taken and why the others were not, the summary
 # lists only what was done, and every .byok unwraps with the openssl
 # command line to the key whose public key was exported.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 # --- lint: good uses -------------------------------------------------------

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # cli.sh: the global command-line contract: --help, --version, usage errors.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 
 expect_status 0 "keyrite --help" "$KEYRITE" --help
 output_has '^usage: keyrite VERB' "--help prints the usage"

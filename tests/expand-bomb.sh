@@ -6,7 +6,7 @@
 # one whose 4 KiB text doubles at each level (4 KiB x 2^12): lint reports
 # each with a clear error at the var's line:col instead of expanding it.
 # (The time this takes is in bench/, not asserted here.)
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 
 bomb() {	# bomb DEPTH REFS SEED FILE
 	{

@@ -6,7 +6,7 @@
 # verify / show / transcript, vault import (the .byok and its manifest),
 # vault kek --import-private.  Nothing reads the FIFO: a writer never
 # comes, and `timeout' would turn a hang into exit 124.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 
 T=$TAP_TMP
 mkfifo "$T/fifo" || { echo "1..0 # SKIP mkfifo failed"; exit 0; }

@@ -14,7 +14,7 @@
 # times, actors, sign-offs, artifact names, checkpoints and cosigners are
 # compared as they are.  To refresh after an intended change:
 #   KEYRITE_GOLDEN_UPDATE=1 make check TESTS=tests/golden-transcript.sh
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 # The fixed clock (KEYRITE_TEST_CLOCK) needs a build with the test hooks.
 if [ "${KR_TEST_HOOKS:-no}" != yes ]; then
 	echo "1..0 # SKIP needs the fixed test clock: configure --enable-test-hooks (as CI's sanitizer build and distcheck do)"

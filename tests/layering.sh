@@ -30,7 +30,7 @@
 # LAYERING_ROOT (default: top_srcdir) is the tree to check, and
 # LAYERING_LIB (default: top_builddir/libkeyrite.a) the library, so that a
 # copy with a planted violation can show that each rule can fail.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 
 root=${LAYERING_ROOT:-$top_srcdir}
 

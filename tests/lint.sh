@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # lint.sh: `keyrite lint': OK lines, FILE:LINE:COL errors, warnings, exit
 # statuses (0, 65, 66, 64), the size limit, and every shipped ceremony.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 
 fix="$top_srcdir/tests/fixtures/ceremony"
 

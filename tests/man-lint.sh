@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # man-lint.sh: every man page passes mandoc -Tlint (or groff -ww) cleanly.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 
 for page in "$top_srcdir"/man/*.[0-9]; do
 	name=$(basename "$page")

@@ -4,7 +4,7 @@
 # CAP_IPC_LOCK when run as root) a live run refuses to start with exit 71,
 # the reason and the fix, and writes nothing; a rehearsal warns on the
 # screen and in its log, and completes.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 # nolock CMD...: CMD with RLIMIT_MEMLOCK 0 and no CAP_IPC_LOCK.

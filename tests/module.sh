@@ -3,7 +3,7 @@
 # module.sh: 'keyrite module status' on a state directory made by
 # tests/engine-setup: the listing, the default directory, usage errors, a
 # missing or damaged state (66, 65) and the lock (a second process: 75).
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 
 SETUP=${top_builddir:-.}/tests/engine-setup
 S=$TAP_TMP/state

@@ -8,7 +8,7 @@
 # reads nothing outside.  Directories keyrite writes into: a symlink, a
 # group-writable one, and a 0777 one owned by another user (as root) are
 # refused with exit 73 and the reason.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 H=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef

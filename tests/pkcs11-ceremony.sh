@@ -10,7 +10,7 @@
 # token.  The token PINs never reach argv, the environment, a file or the
 # output.  Stock SoftHSM 2.6.1 is refused for packaging with the KWP
 # message.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 . "$top_srcdir/tests/pkcs11-lib.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 

@@ -5,7 +5,7 @@
 # on Debian's stock SoftHSM 2.6.1 (refused, naming the mechanism and the
 # failure); URIs with a slot, a PIN, an object or an unknown attribute
 # refused by name; no token, no module.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 . "$top_srcdir/tests/pkcs11-lib.sh"
 
 check "a test token is initialised" p11_init kr-status

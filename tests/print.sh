@@ -11,7 +11,7 @@
 # after an intended change to a ceremony or to the layout, refresh with
 #   KEYRITE_GOLDEN_UPDATE=1 make check TESTS=tests/print.sh
 # and review the diff.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 
 CER=$top_srcdir/ceremonies
 G=$top_srcdir/tests/golden

@@ -5,7 +5,7 @@
 # and names the log, transcript, summary and report it leaves there; the
 # log verifies; --keep and --discard together are a usage error; a batch
 # rehearsal that stops says how to resume, and the command it gives does.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
 FIX=$top_srcdir/tests/fixtures/front/params.yaml

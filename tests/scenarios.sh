@@ -7,7 +7,7 @@
 # resume after a power cut) the ceremony then completes and the log is
 # sealed.  The trainee's output never names the scenario or the fault; the
 # log records each fault for the trainer; every rehearsal leaves report.md.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 
 fast="--test-scrypt-log2n 10"
 n=0

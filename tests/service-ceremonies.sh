@@ -8,7 +8,7 @@
 # wrapping key; every scenario fails at the step and with the message it
 # names.  Lint names an unknown profile, a wrapping-key size the profile
 # does not allow and a key type the service does not take at line:col.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 
 : "${OPENSSL:=openssl}"
 fast="--test-scrypt-log2n 10"

@@ -8,7 +8,7 @@
 # missing token, an expired token or import job, a damaged package, a key
 # of another type than the one created, and a key type the service does
 # not take.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 
 : "${OPENSSL:=openssl}"
 WRAP="$top_builddir/tests/byok-profile-tool"

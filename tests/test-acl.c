@@ -27,7 +27,7 @@
 #include "runner.h"
 #include "secmem.h"
 
-#include "runner-testlib.h"
+#include "lib/runner-testlib.h"
 
 /* text with add inserted before the line "  - id: <before>", and
  * "  target: '${ident}'" added to its vars. */

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "audit-int.h"
-#include "audit-testlib.h"
+#include "lib/audit-testlib.h"
 #include "audit-verify.h"
 #include "codec.h"
 #include "err.h"

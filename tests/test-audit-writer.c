@@ -19,7 +19,7 @@
 #include <openssl/crypto.h>
 
 #include "audit-int.h"
-#include "audit-testlib.h"
+#include "lib/audit-testlib.h"
 #include "audit-verify.h"
 #include "codec.h"
 #include "err.h"

@@ -21,7 +21,7 @@
 #include "err.h"
 #include "keyio.h"
 #include "secmem.h"
-#include "vt-util.h"
+#include "lib/vt-util.h"
 
 #define VECTOR_KID "https://contosokeyvaulthsm.vault.azure.net/keys/" \
 	"KEKforBYOK/00000000000000000000000000000000"

@@ -32,7 +32,7 @@
 #include "engine-soft.h"
 #include "keyio.h"
 #include "manifest.h"
-#include "test-engine.h"
+#include "lib/test-engine.h"
 #include "vault.h"
 
 static void

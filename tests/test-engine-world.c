@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "engine-soft.h"
-#include "test-engine.h"
+#include "lib/test-engine.h"
 
 static void
 read_all(const char *path, char **buf, size_t *len)

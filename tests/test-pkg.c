@@ -28,7 +28,7 @@
 #include "manifest.h"
 #include "pkg.h"
 #include "secmem.h"
-#include "vt-util.h"
+#include "lib/vt-util.h"
 
 #define KID "https://v.vault.azure.net/keys/BYOK-KEK-NA/0123456789abcdef0123456789abcdef"
 

@@ -27,7 +27,7 @@
 #include "runner.h"
 #include "secmem.h"
 
-#include "runner-testlib.h"
+#include "lib/runner-testlib.h"
 
 static const char base[] =
     "keyrite: 1\n"

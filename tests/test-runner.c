@@ -29,7 +29,7 @@
 #include "secmem.h"
 #include "vault.h"
 
-#include "runner-testlib.h"
+#include "lib/runner-testlib.h"
 
 /* ---- the shipped ceremonies, rehearsed end to end ---- */
 

@@ -30,7 +30,7 @@
 #include "pkg.h"
 #include "secmem.h"
 #include "vault.h"
-#include "vt-util.h"
+#include "lib/vt-util.h"
 
 static char tmp[4096], vdir[4200];
 static struct vault_init_info vinfo;

@@ -7,7 +7,7 @@
 # retry is accepted; Ctrl-C asks before quitting; q quits (exit 1, the log
 # unsealed) and the same command resumes at the step where it stopped and
 # carries the ceremony to a sealed log.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 
 S=$TAP_TMP/azure

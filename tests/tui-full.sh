@@ -4,7 +4,7 @@
 # wizard under tmux (80x24, then 120x40), each ending with the summary, a
 # sealed log (`keyrite audit verify') and the package; the terminal is
 # given back (the shell prints the exit status after the wizard).
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 
 # Legacy method at 80x24, UTF-8, for another region than the default (the

@@ -7,7 +7,7 @@
 # card number refuses them, a PIN shows only *); F1 answers on every
 # screen; s on a required step says why; a region is picked from a list
 # with the default highlighted; Ctrl-C twice leaves a paused wizard.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 
 L=$CER/ncipher-byok-legacy.yaml

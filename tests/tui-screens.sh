@@ -11,7 +11,7 @@
 # test's temporary directory becomes <TMP> and the ceremonies directory
 # <CEREMONIES>.  Trailing blanks are dropped.
 # TUI_UPDATE_SCREENS=1 rewrites the captures instead of comparing.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 # The fixed clock (KEYRITE_TEST_CLOCK) needs a build with the test hooks.
 if [ "${KR_TEST_HOOKS:-no}" != yes ]; then
 	echo "1..0 # SKIP needs the fixed test clock: configure --enable-test-hooks (as CI's sanitizer build and distcheck do)"

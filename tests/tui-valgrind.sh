@@ -5,7 +5,7 @@
 # memory, no definite leak.  Skipped when valgrind is missing or the
 # program is built with AddressSanitizer (that build checks every tmux
 # test itself).
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 
 if ! command -v valgrind >/dev/null 2>&1; then

@@ -3,7 +3,7 @@
 # vault.sh: `keyrite vault` end to end: init, kek, import of our own wrap
 # and of the reference vector (its KEK imported with its kid), fingerprints
 # compared with openssl, and the exit statuses of every refusal.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 
 : "${OPENSSL:=openssl}"
 WRAP="$top_builddir/tests/byok-wrap-tool"
