@@ -9,13 +9,7 @@
 . "$top_srcdir/tests/batch-lib.sh"
 
 FIX=$top_srcdir/tests/fixtures/front/params.yaml
-A=$TAP_TMP/params.answers.yaml
-cat >"$A" <<'EOA'
-operator: Test Operator
-parameters:
-  name: abc
-  sub: 0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b
-EOA
+A=$top_srcdir/tests/fixtures/front/params.answers.yaml
 id=$(sed -n 's/^id: *//p' "$FIX" | head -1)
 W=$TAP_TMP/work
 mkdir -p "$W"
