@@ -16,6 +16,7 @@
 #include "step.h"
 #include "fsutil.h"
 #include "step-ctx.h"
+#include "step-package-lint.h"
 #include "vault.h"
 #include "vault-service.h"
 
@@ -228,6 +229,13 @@ run(struct step_ctx *ctx)
 	return 0;
 }
 
+static void
+validate(const struct ceremony *c, const struct ceremony_step *s,
+    struct diag_list *dl)
+{
+	step_vault_import_lint_key_type(c, s, dl);
+}
+
 const struct step_type step_vault_import = {
-	"vault-import", keys, NULL, run,
+	"vault-import", keys, validate, run,
 };
