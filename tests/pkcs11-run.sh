@@ -19,6 +19,14 @@
 #    state, the outputs, the token's own store, the core, argv, env) is
 #    searched for both token PINs (pkcs11-witness --scan).  Outside gdb,
 #    keyrite's PR_SET_DUMPABLE 0 is checked against gcore -p.
+# 3. Kill -9 and resume, on throwaway tokens with `rehearse --token':
+#    at every step boundary (gdb kills each rerun right after it saved its
+#    progress at the end of the first step it completes:
+#    tests/pkcs11-kill.py), inside generatekey
+#    (the key is on the token, its public key not yet written) and inside
+#    package (before and after the key is made non-extractable); every
+#    rerun resumes, the last seals, and the token holds exactly one target
+#    key (pkcs11-tool --list-objects).
 . "${top_srcdir:-.}/tests/tap.sh"
 . "$top_srcdir/tests/pkcs11-lib.sh"
 . "$top_srcdir/tests/batch-lib.sh"
@@ -163,6 +171,50 @@ if command -v gcore >/dev/null 2>&1; then
 	wait $kpid 2>/dev/null
 else
 	ok "# SKIP no gcore (Debian package gdb)"
+fi
+
+# ---- 3. kill -9 and resume, on throwaway tokens -------------------------
+if [ -n "$have_gdb" ]; then
+	S=$TAP_TMP/kills
+	U3="pkcs11:token=kills?module-path=$P11_LIB"
+	gdb -q -batch -nx -x "$top_srcdir/tests/pkcs11-kill.py" --args \
+	    "$KEYRITE" rehearse "$AZ" --batch "$EX/azure-byok.answers.yaml" \
+	    --keep "$S" $FAST --token "$U3" >"$TAP_TMP/kills.out" 2>&1
+	nb=$(grep -c '^KILL boundary$' "$TAP_TMP/kills.out")
+	nk=$(grep -c '^KILL ' "$TAP_TMP/kills.out")
+	steps=$(grep -c '^  - id: ' "$AZ")
+	# every step but seal-log ends at a boundary: the runs resume one
+	# step at a time
+	check "killed -9 at each of the $((steps - 1)) step boundaries ($nb)" \
+		[ "$nb" -eq $((steps - 1)) ]
+	check "killed inside generatekey, after the key was made on the token" \
+		grep -q '^KILL generatekey$' "$TAP_TMP/kills.out"
+	check "killed inside package before the key was made non-extractable" \
+		grep -q '^KILL package-before-reduce$' "$TAP_TMP/kills.out"
+	check "and after" grep -q '^KILL package-after-reduce$' "$TAP_TMP/kills.out"
+	check "the last run ends by itself, sealed (exit 0)" \
+		grep -q '^END 0$' "$TAP_TMP/kills.out"
+	check "each run after a kill resumed the log ($nk resumes)" \
+		[ "$(grep -c 'resumed the log' "$TAP_TMP/kills.out")" -ge "$nk" ]
+	check "the resumed generatekey made no second key" \
+		grep -q 'key contosokey was generated before the resume; not generated again' "$TAP_TMP/kills.out"
+	check "the resumed package kept the package written before the kill" \
+		grep -q 'key contosokey was packaged before the resume and is not extractable now; the package written then is kept' "$TAP_TMP/kills.out"
+	expect_status 0 "the log of $((nk + 1)) runs verifies sealed, anchored by the minutes" \
+		"$KEYRITE" audit verify $(minutes_opts "$S/out/summary.txt") "$S/out/azure-byok.log"
+	check "one target key on the token: one public key keyrite:contosokey (pkcs11-tool --list-objects)" \
+		[ "$(count kills 'Public' 'keyrite:contosokey')" -eq 1 ]
+	printf '1 rehearse-card-1\n2 rehearse-card-2\n' | "$WIT" "$S/module" "$U3" \
+	    pkcs11-tool --module "$P11_LIB" --token-label kills --login \
+	    --list-objects >"$TAP_TMP/kobjs" 2>&1
+	check "and, logged in, one private key keyrite:contosokey" \
+		[ "$(tr -d '\r' <"$TAP_TMP/kobjs" | awk '/Object;/ { c = $1 }
+		    $1 == "label:" && $2 == "keyrite:contosokey" && c == "Private" { n++ }
+		    END { print n + 0 }')" -eq 1 ]
+	check "the simulated vault imported the package the kills left" \
+		grep -q '^\[vault-import\] imported as ContosoFirstHSMkey' "$TAP_TMP/kills.out"
+else
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do ok "# SKIP no gdb (Debian package gdb): the kills need it"; done
 fi
 
 done_testing
