@@ -87,6 +87,8 @@ int	ceremony_check(struct ceremony *c, const char *buf, size_t len,
 /* Lints every step's `when' (ceremony-choice.c): 0 when no error was
  * added. */
 int	ceremony_check_when(const struct ceremony *c, struct diag_list *dl);
+/* Lints the ceremony's and the steps' `engines' (ceremony-engines.c). */
+void	ceremony_check_engines(const struct ceremony *c, struct diag_list *dl);
 
 /* Position of the k-th (0-based) occurrence of needle inside the scalar
  * that starts at (line, col) and ends at (end_line, end_col) in buf;

@@ -69,6 +69,10 @@ void	ceremony_yaml_missing(struct loader *L, const struct ynode *map,
 void	ceremony_when_build(struct loader *L, const struct ynode *m,
 	    struct ceremony_step *s, const char *where);
 
+/* An `engines:' list of names into out (ceremony-engines.c). */
+void	ceremony_engines_build(struct loader *L, const struct ynode *v,
+	    const char *where, struct ceremony_list *out);
+
 /* Builds c->scenarios from the top-level `scenarios:' mapping m
  * (ceremony-scenario.c); errors go to L->dl, allocation failure to L->oom. */
 void	ceremony_scenarios_build(struct loader *L, const struct ynode *m);

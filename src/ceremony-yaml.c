@@ -395,6 +395,8 @@ build_step(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 			    &s->requires);
 		else if (strcmp(k->s, "when") == 0)
 			ceremony_when_build(L, v, s, where);
+		else if (strcmp(k->s, "engines") == 0)
+			ceremony_engines_build(L, v, where, &s->engines);
 		else if (strcmp(k->s, "signoff") == 0)
 			(void)ceremony_yaml_get_list(L, v, "signoff", where,
 			    &s->signoff);
@@ -555,6 +557,11 @@ build(struct loader *L, const struct ynode *root)
 			build_steps(L, v);
 		else if (strcmp(k->s, "scenarios") == 0)
 			ceremony_scenarios_build(L, v);
+		else if (strcmp(k->s, "engines") == 0)
+			ceremony_engines_build(L, v, where, &c->engines);
+		else if (strcmp(k->s, "engines_note") == 0)
+			(void)ceremony_yaml_get_str(L, v, "engines_note", where,
+			    &c->engines_note);
 		else
 			ceremony_yaml_unknown_key(L, k, where);
 	}
