@@ -143,6 +143,8 @@ done <"$TAP_TMP/rows"
 if [ "$timed" = yes ]; then
 	diag "$rows full rehearsals: $total ms in all (wall clock), $((total / rows)) ms each"
 fi
-# CPU time of this test and of everything it ran (shell, then children).
-diag "CPU user/system: $(times | tr '\n' ' ')"
+# CPU time of this test and of everything it ran (shell, then children;
+# `times' runs in this shell, not in a command substitution's subshell).
+times >"$TAP_TMP/times"
+diag "CPU user/system: $(tr '\n' ' ' <"$TAP_TMP/times")"
 done_testing
