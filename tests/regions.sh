@@ -12,8 +12,8 @@
 #   - the sandbox's medium holds files of exactly those names (they come
 #     from the simulated vault's own region table, so that table is
 #     checked against the procedure too);
-#   - no name of another region appears in the output, the log or the
-#     transcript;
+#   - no name of another region, and no `${', appears in the output, the
+#     log or the transcript;
 #   - the runbook's commands for the real toolset (verifykeypackage.py,
 #     KeyTransferRemote -ModifyAcls and -Package, as `keyrite print' shows
 #     them for the region) and its pinned toolset SHA-256 are the
@@ -122,6 +122,12 @@ while IFS='	' read -r region display zip sha code kek world; do
 	if [ -z "$foreign" ]; then ok "$region: no other region's name appears"
 	else not_ok "$region: other regions' names appear: $foreign"; fi
 
+	# Nothing the people read shows template syntax.
+	if grep -q '\${' "$S.all" "$S/out/report.md"; then
+		not_ok "$region: no \${ in the output, the log, the transcript or the summary"
+		diag "$(grep -n '\${' "$S.all" "$S/out/report.md" | head -3)"
+	else ok "$region: no \${ in the output, the log, the transcript or the summary"; fi
+
 	# The commands for the real toolset and the pinned hash, as the
 	# runbook prints them for this region.
 	"$KEYRITE" print "$CER/ncipher-byok-legacy.yaml" --format markdown \
@@ -136,6 +142,7 @@ while IFS='	' read -r region display zip sha code kek world; do
 		has_line "$S.md" "$want" || miss="$miss [$want]"
 	done
 	grep -Fq -- "belong to region $code." "$S.md" || miss="$miss [region $code]"
+	grep -q '\${' "$S.md" && miss="$miss [no \${]"
 	if [ -z "$miss" ]; then ok "$region: the runbook's commands and pinned SHA-256 are the procedure's"
 	else not_ok "$region: the runbook lacks$miss"; fi
 done <"$TAP_TMP/rows"
