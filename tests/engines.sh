@@ -6,7 +6,7 @@
 # ceremony that leaves out pkcs11 without saying why, and `run --token' /
 # `rehearse --token' refusing a soft-only ceremony (exit 64) with its
 # reason before anything is made.  No token is needed.
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 
 CER="$top_srcdir/ceremonies"
 

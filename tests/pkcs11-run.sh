@@ -27,7 +27,7 @@
 #    package (before and after the key is made non-extractable); every
 #    rerun resumes, the last seals, and the token holds exactly one target
 #    key (pkcs11-tool --list-objects).
-. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/lib/tap.sh"
 . "$top_srcdir/tests/pkcs11-lib.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 

@@ -7,7 +7,7 @@
 # backup steps show as not applicable, the token holds the key, sensitive
 # (pkcs11-tool, not logged in, sees only its public half) and the sandbox
 # vault imports the .byok.
-. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/pkcs11-lib.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 
