@@ -97,6 +97,7 @@ two_step(struct p11_engine *eng, CK_MECHANISM_TYPE kwp, CK_OBJECT_HANDLE kek,
 /* The token's KEK must be the one in the PEM the ceremony carried. */
 static int
 kek_matches(struct p11_engine *eng, CK_OBJECT_HANDLE kek, const char *pem_path,
+    const char *data, size_t dlen,
     char sha[ENGINE_HEX256], struct kr_err *e)
 {
 	EVP_PKEY *tok = NULL, *file = NULL;
@@ -105,7 +106,8 @@ kek_matches(struct p11_engine *eng, CK_OBJECT_HANDLE kek, const char *pem_path,
 	BIO *bio = NULL;
 	int r;
 
-	if ((r = kr_read_file(pem_path, 64 * 1024, &buf, &len, e)) != 0)
+	if ((r = kr_read_file_given(pem_path, data, dlen, 64 * 1024, &buf,
+	    &len, e)) != 0)
 		return r;
 	soft_sha256_hex(buf, len, sha);
 	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL ||
@@ -195,7 +197,8 @@ package_steps(struct p11_engine *eng, const struct engine_package_req *req,
 	if ((kek = p11_find(eng, CKO_PUBLIC_KEY, klabel)) == 0)
 		return kr_errf(e, KR_EFAIL, "token '%s': no trusted KEK '%s' "
 		    "(the SO imports it first)", eng->world.label, klabel);
-	if ((r = kek_matches(eng, kek, req->kek_pem, out->kek_sha256, e)) != 0)
+	if ((r = kek_matches(eng, kek, req->kek_pem, req->kek_pem_data,
+	    req->kek_pem_len, out->kek_sha256, e)) != 0)
 		return r;
 	if ((r = p11_wrap_check(eng, eng->s, &kwp, e)) != 0) {
 		kr_err_prefix(e, "token '%s' refused for packaging",

@@ -252,8 +252,10 @@ int	soft_acl_grants_export(const char *acl);
 int	soft_acl_allows(const struct engine *eng, const struct soft_key *k,
 	    const struct soft_acl_use *u, struct kr_err *e);
 /* Reads a KEK public key PEM (RSA 2048..4096): the file's SHA-256 and
- * the SPKI hash an ACL names it by.  kek may be NULL. */
-int	soft_acl_kek_pem(const char *path, EVP_PKEY **kek,
+ * the SPKI hash an ACL names it by.  kek may be NULL; data (dlen bytes):
+ * the PEM as the caller read it, else it is read from path. */
+int	soft_acl_kek_pem(const char *path, const char *data, size_t dlen,
+	    EVP_PKEY **kek,
 	    char file_sha[ENGINE_HEX256], char spki_sha[ENGINE_HEX256],
 	    struct kr_err *e);
 int	soft_acl_spki(EVP_PKEY *pk, char out[ENGINE_HEX256], struct kr_err *e);

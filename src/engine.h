@@ -121,6 +121,10 @@ struct engine_key_req {
 	 * to as a .byok, and the authorized quorum that cosigns that ACL.
 	 * NULL: the key cannot be exported until reduce_acl. */
 	const char	*kek_pem;
+	/* When set, kek_pem's bytes as the caller read them through a
+	 * descriptor it checked (path.h); kek_pem then only names them. */
+	const char	*kek_pem_data;
+	size_t		 kek_pem_len;
 	struct engine_quorum *quorum;
 };
 
@@ -185,6 +189,10 @@ struct engine_pkg_req {
 	const char	*world_pkg;	/* path of BYOK-SecurityWorld-pkg-<CODE>-1 */
 	const char	*pinned_root;	/* hex, spaces ignored */
 	const char	*region;	/* package code, "NA" */
+	/* When set, the packages' bytes as the caller read them through a
+	 * descriptor it checked (path.h); the paths then only name them. */
+	const char	*kek_pkg_data, *world_pkg_data;
+	size_t		 kek_pkg_len, world_pkg_len;
 };
 
 struct engine_pkg_result {
@@ -216,6 +224,8 @@ struct engine_package_req {
 	const char	*friendly_name;	/* KeyTransferPackage-<friendly_name>.byok */
 	/* ENGINE_PACKAGE_BYOK */
 	const char	*kek_pem;	/* SubjectPublicKeyInfo PEM, RSA 2048..4096 */
+	const char	*kek_pem_data;	/* set: its bytes, read by the caller */
+	size_t		 kek_pem_len;
 	const char	*kid;		/* the KEK's key identifier */
 	const char	*out_name;	/* file name; NULL: <ident>.byok */
 	const char	*profile;	/* a wrapping profile (byok-profile.h);

@@ -123,8 +123,9 @@ run(struct step_ctx *ctx)
 	const char *type, *size, *curve, *pubexp, *protect, *ident, *plain;
 	const char *kek;
 	char id[ENGINE_IDENT_MAX], path[ENGINE_PATH_MAX], name[ENGINE_PATH_MAX];
-	char kp[ENGINE_PATH_MAX];
+	char kp[ENGINE_PATH_MAX], *kbuf = NULL;
 	char sha[ENGINE_HEX256], g[100];
+	size_t klen = 0;
 	int rc;
 
 	if ((rc = step_arg(ctx, "type", &type)) != 0 ||
@@ -148,10 +149,13 @@ run(struct step_ctx *ctx)
 	} else {
 		if (kek != NULL &&
 		    ((rc = step_need_quorum(ctx, &q)) != 0 ||
-		    (rc = step_kek_path(ctx, kek, kp, sizeof(kp))) != 0))
+		    (rc = step_kek_read(ctx, kek, &kbuf, &klen, kp,
+		    sizeof(kp))) != 0))
 			return rc;
 		memset(&req, 0, sizeof(req));
 		req.kek_pem = kek != NULL ? kp : NULL;
+		req.kek_pem_data = kbuf;
+		req.kek_pem_len = klen;
 		req.quorum = q;
 		req.type = type;
 		req.size = size ? atoi(size) : 0;
@@ -160,7 +164,9 @@ run(struct step_ctx *ctx)
 		req.protect = protect;
 		req.ident = id;
 		req.plainname = plain;
-		if (ctx->ops->generate_key(ctx->eng, &req, &ki, &e) != 0)
+		rc = ctx->ops->generate_key(ctx->eng, &req, &ki, &e);
+		free(kbuf);
+		if (rc != 0)
 			return step_engine_fail(ctx, ENGINE_OP_GENERATE_KEY,
 			    &e);
 	}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "ceremony.h"
 #include "ceremony-int.h"
@@ -99,7 +100,7 @@ run(struct step_ctx *ctx)
 	struct kr_err e;
 	const char *fmt, *ident, *output, *kek, *world, *sub, *fname, *kfile;
 	const char *kid, *root, *region, *profile;
-	char id[ENGINE_IDENT_MAX], kp[ENGINE_PATH_MAX], wp[ENGINE_PATH_MAX];
+	char id[ENGINE_IDENT_MAX], kp[ENGINE_PATH_MAX], *kbuf = NULL;
 	char pub[ENGINE_PATH_MAX], name[ENGINE_PATH_MAX], sha[ENGINE_HEX256];
 	char g[100];
 	size_t n;
@@ -124,27 +125,28 @@ run(struct step_ctx *ctx)
 	req.out_dir = ctx->out_dir;
 	if (strcmp(fmt, "legacy") == 0) {
 		if ((rc = step_pinned(ctx, &root, &region)) != 0 ||
-		    (rc = step_path(ctx->media_dir, kek, kp, sizeof(kp),
-		    &ctx->err)) != 0 || (rc = step_path(ctx->media_dir, world,
-		    wp, sizeof(wp), &ctx->err)) != 0)
+		    (rc = step_read_packages(ctx, kek, world, &req.pkg)) != 0)
 			return rc;
 		req.format = ENGINE_PACKAGE_LEGACY;
-		req.pkg.kek_pkg = kp;
-		req.pkg.world_pkg = wp;
 		req.pkg.pinned_root = root;
 		req.pkg.region = region;
 		req.subscription_id = sub;
 		req.friendly_name = fname;
 	} else {
-		if ((rc = step_kek_path(ctx, kfile, kp, sizeof(kp))) != 0)
+		if ((rc = step_kek_read(ctx, kfile, &kbuf, &req.kek_pem_len,
+		    kp, sizeof(kp))) != 0)
 			return rc;
 		req.format = ENGINE_PACKAGE_BYOK;
 		req.kek_pem = kp;
+		req.kek_pem_data = kbuf;
 		req.kid = kid;
 		req.out_name = output;
 		req.profile = profile;
 	}
-	if (ctx->ops->package(ctx->eng, &req, &res, &e) != 0)
+	rc = ctx->ops->package(ctx->eng, &req, &res, &e);
+	step_free_packages(&req.pkg);
+	free(kbuf);
+	if (rc != 0)
 		return step_engine_fail(ctx, ENGINE_OP_PACKAGE, &e);
 	if ((rc = step_artifact(ctx, res.byok_path, "byok")) != 0)
 		return rc;

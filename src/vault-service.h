@@ -70,6 +70,11 @@ struct vault_service_import_opts {
 	const char	*token;		/* path of the import token (AWS) */
 	const char	*key_name;	/* the imported key's name */
 	const char	*key_type;	/* "RSA-2048" ...; NULL: any it takes */
+	/* When set, the package's and the token's bytes as the caller read
+	 * them through descriptors it checked (path.h); the paths then only
+	 * name them. */
+	const char	*pkg_data, *token_data;
+	size_t		 pkg_len, token_len;
 };
 
 struct vault_service_result {
