@@ -349,12 +349,15 @@ step_warn(struct step_ctx *ctx, const char *fmt, ...)
 int
 step_fail(struct step_ctx *ctx, int code, const char *fmt, ...)
 {
+	char msg[sizeof(ctx->err.msg)];
 	va_list ap;
 
-	ctx->err.code = code;
+	/* through msg: the arguments may be ctx->err.msg itself */
 	va_start(ap, fmt);
-	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	ctx->err.code = code;
+	memcpy(ctx->err.msg, msg, sizeof(msg));
 	return code;
 }
 

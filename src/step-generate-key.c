@@ -147,11 +147,15 @@ run(struct step_ctx *ctx)
 		    "resume; not generated again", id)) != 0)
 			return rc;
 	} else {
-		if (kek != NULL &&
-		    ((rc = step_need_quorum(ctx, &q)) != 0 ||
-		    (rc = step_kek_read(ctx, kek, &kbuf, &klen, kp,
-		    sizeof(kp))) != 0))
+		/* The KEK is read before the cards are asked for: a bad
+		 * path fails at once. */
+		if (kek != NULL && (rc = step_kek_read(ctx, kek, &kbuf, &klen,
+		    kp, sizeof(kp))) != 0)
 			return rc;
+		if (kek != NULL && (rc = step_need_quorum(ctx, &q)) != 0) {
+			free(kbuf);
+			return rc;
+		}
 		memset(&req, 0, sizeof(req));
 		req.kek_pem = kek != NULL ? kp : NULL;
 		req.kek_pem_data = kbuf;

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "step.h"
 #include "fsutil.h"
+#include "path.h"
 #include "step-ctx.h"
 #include "step-package-lint.h"
 
@@ -120,6 +121,12 @@ run(struct step_ctx *ctx)
 	kr_err_clear(&e);
 	if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
 		return step_fail(ctx, KR_EDATA, "%s", e.msg);
+	/* The output names a file in out_dir, checked before anything is
+	 * read; the engine writes it atomically (a rename replaces what is
+	 * there, never follows it). */
+	if (output != NULL &&
+	    (rc = kr_path_beneath(ctx->out_dir, output, &ctx->err)) != 0)
+		return rc;
 	memset(&req, 0, sizeof(req));
 	req.ident = id;
 	req.out_dir = ctx->out_dir;

@@ -80,11 +80,15 @@ run(struct step_ctx *ctx)
 		    "(already written)", id);
 		return 0;
 	}
-	if ((rc = step_need_quorum(ctx, &q)) != 0)
-		return rc;
+	/* The packages are read before the cards are asked for: a bad path
+	 * fails at once. */
 	memset(&req, 0, sizeof(req));
 	if ((rc = step_read_packages(ctx, kek, world, &req.pkg)) != 0)
 		return rc;
+	if ((rc = step_need_quorum(ctx, &q)) != 0) {
+		step_free_packages(&req.pkg);
+		return rc;
+	}
 	req.ident = id;
 	req.pkg.pinned_root = root;
 	req.pkg.region = region;
