@@ -77,6 +77,12 @@ struct runner {
 	int			 optional_ok;	/* optional: run it */
 	char			 decision_msg[KR_ERR_MSG_MAX];
 	int			 decision_code;	/* the failed step's KR_E code */
+	/* A policy refusal that a recorded exception may waive
+	 * (step_fail_waivable): its code while the decision is asked; then,
+	 * once the exception is recorded, its reason for the step's next
+	 * attempts (step_waiver).  Both cleared when the step ends. */
+	char			 waivable[32];
+	char			 waiver[KR_ERR_MSG_MAX];
 	const struct ceremony_param *param;	/* the PARAM asked */
 	enum runner_need	 last_need;	/* the last prompt */
 	int			 acked, confirmed;

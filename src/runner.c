@@ -358,6 +358,8 @@ step_clear(struct runner *r)
 	r->started = 0;
 	r->nsignoff = 0;
 	r->blocked = 0;
+	r->waivable[0] = '\0';
+	r->waiver[0] = '\0';
 	r->optional_ok = 0;
 	r->resumed_step = 0;
 	memset(&r->ctx, 0, sizeof(r->ctx));
@@ -394,6 +396,7 @@ run_step(struct runner *r, const struct ceremony_step *s,
 	int rc;
 
 	kr_err_clear(&x->err);
+	r->waivable[0] = '\0';
 	rc = s->type->run != NULL ? s->type->run(x) :
 	    step_fail(x, KR_EUSAGE, "step type '%s' cannot run",
 	    s->type->name);

@@ -362,6 +362,26 @@ step_fail(struct step_ctx *ctx, int code, const char *fmt, ...)
 }
 
 int
+step_fail_waivable(struct step_ctx *ctx, const char *code, int err,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(ctx->r->waivable, sizeof(ctx->r->waivable), "%s", code);
+	ctx->err.code = err;
+	va_start(ap, fmt);
+	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+const char *
+step_waiver(const struct step_ctx *ctx)
+{
+	return ctx->r->waiver[0] != '\0' ? ctx->r->waiver : NULL;
+}
+
+int
 step_artifact_hashed(struct step_ctx *ctx, const char *path,
     const uint8_t h[32], uint64_t size, const char *kind)
 {

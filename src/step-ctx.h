@@ -131,6 +131,16 @@ int	step_need_new_pins(struct step_ctx *ctx, int k, int n, int min_len,
 /* An authorized quorum session (K cards of the world). */
 int	step_need_quorum(struct step_ctx *ctx, struct engine_quorum **q);
 
+/* A refusal of policy that the people in the room may waive by recording
+ * an exception with its reason (the failed step's decision: the wizard's
+ * exception, batch mode's `exceptions:'): fails like step_fail; if the
+ * exception is recorded, logged with code (e.g. "weak-suite"), the step
+ * runs again and step_waiver() returns the reason (NULL before that, and
+ * in every other step). */
+int	step_fail_waivable(struct step_ctx *ctx, const char *code, int err,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+const char *step_waiver(const struct step_ctx *ctx);
+
 /* Display only (runner_opts.on_event); printf style. */
 void	step_info(struct step_ctx *ctx, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
