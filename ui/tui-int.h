@@ -120,6 +120,9 @@ struct tui {
 	int			 msg_err;
 	int			 scroll, logscroll, helpscroll;
 	enum tui_overlay	 ov;
+	enum tui_overlay	 help_back;	/* where help goes back to */
+	const char		*keys_now;	/* the keys row of the screen
+						   under help */
 	int			 accepted[CEREMONY_QUORUM_MAX + 2];
 	int			 unusable[CEREMONY_QUORUM_MAX + 2]; /* reported
 						   damaged or missing */
@@ -229,7 +232,10 @@ void	tui_log_view(struct tui *t);
 int	tui_log_key(struct tui *t, int ch);
 void	tui_log_free(struct tui *t);
 
-/* tui-help.c */
+/* tui-help.c: F1 on every screen.  tui_help_open() shows help over the
+ * current screen (an overlay such as the log or a dialog comes back when
+ * help closes); the help names the keys of the screen under it. */
+void	tui_help_open(struct tui *t);
 void	tui_help_draw(struct tui *t);
 int	tui_help_key(struct tui *t, int ch);
 

@@ -197,7 +197,7 @@ tui_log_view(struct tui *t)
 	if (t->logscroll < 0)
 		t->logscroll = 0;
 	draw_lines(t, 1, 1, COLS - 2, rows, t->logscroll);
-	tui_keys(t, "Up/Down/PgUp/PgDn scroll   Esc or l back");
+	tui_keys(t, "Up/Down/PgUp/PgDn scroll   Esc or l back   F1 help");
 }
 
 int

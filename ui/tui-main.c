@@ -630,6 +630,10 @@ tui_main_key(struct tui *t, int ch)
 {
 	int page = LINES / 3;
 
+	if (ch == KEY_F(1) && t->ov != TO_HELP) {
+		tui_help_open(t);
+		return 1;
+	}
 	switch (t->ov) {
 	case TO_HELP:
 		return tui_help_key(t, ch);
@@ -645,11 +649,6 @@ tui_main_key(struct tui *t, int ch)
 	}
 	if (ch == TUI_KEY_CTRL('c')) {
 		t->ov = TO_QUIT;
-		return 1;
-	}
-	if (ch == KEY_F(1)) {
-		t->ov = TO_HELP;
-		t->helpscroll = 0;
 		return 1;
 	}
 	if (t->have_p && tui_pick_key(t, ch))
@@ -689,8 +688,7 @@ tui_main_key(struct tui *t, int ch)
 		t->scroll--;
 		return 1;
 	case '?':
-		t->ov = TO_HELP;
-		t->helpscroll = 0;
+		tui_help_open(t);
 		return 1;
 	case 'q':
 		t->ov = TO_QUIT;
