@@ -117,4 +117,20 @@ tui_keys Enter
 st=$(tui_exit_status 20)
 if [ "$st" = 1 ]; then ok "the aborted ceremony exits 1"; else not_ok "the aborted ceremony exits 1 (got $st)"; fi
 
+# keyrite(1) lists the keys exactly as the wizard shows them: every
+# "key action" of every keys row seen above is in the manual's text.
+if [ -n "${MANDOC:-}" ] && command -v "$MANDOC" >/dev/null 2>&1; then
+	"$MANDOC" -Tascii "$top_srcdir/man/keyrite.1" | col -b | tr -s ' \n\t' '   ' >"$TAP_TMP/man.txt"
+	sed 's/^ *//; s/ *$//; s/   */\n/g' "$TAP_TMP/keyrows" | grep -v '^$' | sort -u >"$TAP_TMP/phrases"
+	missing=
+	while IFS= read -r ph; do
+		grep -qF -- "$ph" "$TAP_TMP/man.txt" || missing="$missing [$ph]"
+	done <"$TAP_TMP/phrases"
+	if [ -z "$missing" ] && [ -s "$TAP_TMP/phrases" ]; then
+		ok "keyrite(1) has every key the wizard shows ($(wc -l <"$TAP_TMP/phrases") key phrases)"; else
+		not_ok "keyrite(1) has every key the wizard shows; missing:$missing"; fi
+else
+	echo "ok $((tap_n + 1)) # SKIP no mandoc to render keyrite(1)"; tap_n=$((tap_n + 1))
+fi
+
 done_testing

@@ -189,6 +189,8 @@ tui_drive() {
 		*"New card "*)
 			c=$(printf '%s\n' "$TUI_S" | sed -n 's/.*New card \([0-9]*\) of.*/\1/p' | head -1)
 			tui_type "$(tui_pin "$c")"; tui_keys Enter ;;
+		*"Cosign the checkpoint after "*)
+			tui_keys Enter ;;
 		*"Present a card:"*)
 			c=$(printf '%s\n' "$TUI_S" | sed -n 's/.*Card: *\([0-9]*\) .*/\1/p' | head -1)
 			tui_type "$(tui_pin "$c")"; tui_keys Enter ;;
@@ -244,6 +246,7 @@ tui_screen_kind() {
 	case $TUI_S in
 	*"Result: SUCCESS - the ceremony is complete"*) echo summary ;;
 	*"Result: FAILED"*) echo decision ;;
+	*"Cosign the checkpoint after "*) echo checkpoint ;;
 	*"PIN again:"*) echo new-pin-again ;;
 	*"New card "*) echo new-pin ;;
 	*"Present a card:"*) echo card ;;
@@ -263,6 +266,11 @@ tui_help_at() {
 	tui_keys F1
 	if tui_wait 'help +(REHEARSAL|LIVE) *$' 10 && tui_wait 'Keys on this screen:' 5; then
 		TUI_HELP_S=$(tui_settled 5)
+		# the keys rows seen, for the check against keyrite(1)
+		printf '%s\n' "$TUI_S" "$TUI_HELP_S" | grep -v '^ *$' | tail -1 >>"$TAP_TMP/keyrows"
+		printf '%s\n' "$TUI_HELP_S" | grep -v '^ *$' | tail -1 >>"$TAP_TMP/keyrows"
+		printf '%s\n' "$TUI_S" | grep -E '(y quit|Enter keep)' |
+		    sed 's/^[^│|]*[│|] *//; s/ *[│|].*$//' >>"$TAP_TMP/keyrows"
 		tui_keys Escape
 		i=0
 		while [ "$i" -lt 50 ]; do
