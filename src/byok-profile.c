@@ -186,8 +186,8 @@ byok_profile_mgf1_md(const struct byok_profile *p)
 }
 
 /* The wrapping key and the key against the profile. */
-static int
-check_fit(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
+int
+byok_profile_check(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
     struct kr_err *e)
 {
 	char list[160];
@@ -230,46 +230,58 @@ byok_profile_wrap(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
     size_t *outlen, struct kr_err *e)
 {
 	uint8_t *ct = NULL;
-	char *s = NULL;
-	size_t ctlen = 0, n = 0;
+	size_t ctlen = 0;
 	int r;
 
 	*out = NULL;
 	*outlen = 0;
-	if ((r = check_fit(p, kek, key, e)) != 0)
+	if ((r = byok_profile_check(p, kek, key, e)) != 0)
 		return r;
 	if (key == BYOK_KEY_AES_256 && matlen != 32)
 		return kr_errf(e, KR_EUSAGE, "profile %s: an AES-256 key is 32 "
 		    "bytes, not %zu", p->name, matlen);
 	if ((r = wrap_ct(p, kek, mat, matlen, &ct, &ctlen, e)) != 0)
 		return r;
+	r = byok_profile_encode(p, ct, ctlen, kid, NULL, out, outlen, e);
+	free(ct);
+	return r;
+}
+
+int
+byok_profile_encode(const struct byok_profile *p, const uint8_t *ct,
+    size_t ctlen, const char *kid, const char *generator, uint8_t **out,
+    size_t *outlen, struct kr_err *e)
+{
+	char *s = NULL;
+	size_t n = 0;
+	int r;
+
+	*out = NULL;
+	*outlen = 0;
 	switch (p->form) {
 	case BYOK_FORM_JSON:
-		if ((r = byok_file_format(kid, ct, ctlen, NULL, &s, &n, e)) != 0)
-			goto out;
+		if ((r = byok_file_format(kid, ct, ctlen, generator, &s, &n,
+		    e)) != 0)
+			return r;
 		*out = (uint8_t *)s;
 		*outlen = n;
 		break;
 	case BYOK_FORM_RAW:
-		*out = ct;
+		if ((*out = malloc(ctlen)) == NULL)
+			return kr_errf(e, KR_ENOMEM, "out of memory");
+		memcpy(*out, ct, ctlen);
 		*outlen = ctlen;
-		ct = NULL;
 		break;
 	case BYOK_FORM_BASE64:
 		n = kr_b64_encoded_size(ctlen);
-		if ((s = malloc(n)) == NULL) {
-			r = kr_errf(e, KR_ENOMEM, "out of memory");
-			goto out;
-		}
+		if ((s = malloc(n)) == NULL)
+			return kr_errf(e, KR_ENOMEM, "out of memory");
 		kr_b64_encode(ct, ctlen, s, n);
 		*out = (uint8_t *)s;
 		*outlen = strlen(s);
 		break;
 	}
-	r = 0;
-out:
-	free(ct);
-	return r;
+	return 0;
 }
 
 /* The package's C1 || C2 in *ct (malloc'd). */
@@ -336,7 +348,7 @@ byok_profile_unwrap(const struct byok_profile *p, EVP_PKEY *kek,
 
 	*mat = NULL;
 	*matlen = 0;
-	if ((r = check_fit(p, kek, 0, e)) != 0)
+	if ((r = byok_profile_check(p, kek, 0, e)) != 0)
 		return r;
 	if ((r = decode_pkg(p, name, pkg, pkglen, kid, kidsz, &ct, &ctlen,
 	    e)) != 0)

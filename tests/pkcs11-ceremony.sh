@@ -163,6 +163,66 @@ check "the EC package unwraps with openssl" \
 	unwrap "$TAP_TMP/ct2.bin" "$TAP_TMP/kek.key" 256 "$TAP_TMP/ec.der"
 check "to an EC P-256 PKCS#8" sh -c "'$OPENSSL' pkey -inform DER -in '$TAP_TMP/ec.der' -noout -text | grep -q 'NIST CURVE: P-256'"
 
+# every wrapping profile (byok-profile.h) on the token: the SHA-1 ones make
+# packages in their form that the openssl command line alone opens
+# (pkeyutl -decrypt with the profile's OAEP and MGF1 digest, then enc
+# -id-aes256-wrap-pad) to the token's key; the SHA-256 ones are refused at
+# the packaging check, naming the mechanism and the hash (SoftHSM 2.6.1's
+# OAEP takes SHA-1 only)
+for bits in 3072 4096; do
+	"$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:$bits \
+		-out "$TAP_TMP/kek$bits.key" 2>/dev/null
+	"$OPENSSL" pkey -in "$TAP_TMP/kek$bits.key" -pubout -out "$TAP_TMP/kek$bits.pem"
+done
+cp "$TAP_TMP/kek.key" "$TAP_TMP/kek2048.key"; cp "$TAP_TMP/kek.pem" "$TAP_TMP/kek2048.pem"
+# profile FORM KEKBITS TYPE SIZE|CURVE
+for row in "azure-byok json 3072 RSA 4096" "aws-kms-sha1 raw 2048 RSA 3072" \
+	"gcp-kms-3072-sha1 raw 3072 EC P-256" "gcp-kms-4096-sha1 raw 4096 RSA 2048" \
+	"vault-transit-sha1 base64 4096 RSA 2048"; do
+	set -- $row
+	id=p-$(echo "$1" | tr -d '.')
+	"$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek$3.pem" "$KID" "$id" "$4" "$5" "$O" \
+		"profile=$1" <"$TAP_TMP/cards" >"$TAP_TMP/out" 2>"$TAP_TMP/err"
+	check "profile $1: the token packages $4 $5 under an RSA-$3 KEK (exit 0)" [ $? -eq 0 ]
+	f=$(sed -n 's/^package: \([^ ]*\) sha256.*/\1/p' "$TAP_TMP/out")
+	case $2 in
+	json) b64url "$f" "$TAP_TMP/pct.bin" ;;
+	raw) cp "$f" "$TAP_TMP/pct.bin" ;;
+	base64) "$OPENSSL" base64 -d -A -in "$f" -out "$TAP_TMP/pct.bin" ;;
+	esac
+	md=sha1
+	check "profile $1: the $2 package opens with openssl (OAEP $md, KWP)" \
+		unwrap_md "$TAP_TMP/pct.bin" "$TAP_TMP/kek$3.key" $(($3 / 8)) $md "$TAP_TMP/pp8.der"
+	"$OPENSSL" pkey -inform DER -in "$TAP_TMP/pp8.der" -pubout -outform DER \
+		-out "$TAP_TMP/pp8pub.der" 2>/dev/null
+	pkcs11-tool --module "$P11_LIB" --token-label ceremony --read-object \
+		--type pubkey --label "keyrite:$id" -o "$TAP_TMP/ptok.der" >/dev/null 2>&1
+	check "profile $1: to PKCS#8 whose public key is the token's" \
+		cmp -s "$TAP_TMP/pp8pub.der" "$TAP_TMP/ptok.der"
+done
+for row in "aws-kms-sha256 2048" "gcp-kms-3072-sha256 3072" \
+	"gcp-kms-4096-sha256 4096" "vault-transit 4096"; do
+	set -- $row
+	id=p-$(echo "$1" | tr -d '.')
+	"$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek$2.pem" "$KID" "$id" RSA 2048 "$O" \
+		"profile=$1" <"$TAP_TMP/cards" >"$TAP_TMP/out" 2>"$TAP_TMP/err"
+	check "profile $1: refused on this token" [ $? -ne 0 ]
+	has "^package: FAILED: token 'ceremony' refused for packaging: profile $1: CKM_RSA_PKCS_OAEP \\(OAEP SHA-256, MGF1-SHA-256\\): C_WrapKey: CKR_" \
+		"profile $1: at the packaging check, naming the mechanism and the hash"
+done
+"$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek2048.pem" "$KID" p-small RSA 2048 "$O" \
+	profile=gcp-kms-3072-sha1 <"$TAP_TMP/cards" >"$TAP_TMP/out" 2>"$TAP_TMP/err"
+has "^package: FAILED: profile gcp-kms-3072-sha1: the wrapping key is RSA 2048; RSA_OAEP_3072_SHA1_AES_256 takes RSA 3072" \
+	"a KEK size the profile does not take is refused"
+"$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek3072.pem" "$KID" p-p521 EC P-521 "$O" \
+	profile=gcp-kms-3072-sha1 <"$TAP_TMP/cards" >"$TAP_TMP/out" 2>"$TAP_TMP/err"
+has "^package: FAILED: profile gcp-kms-3072-sha1: Google Cloud KMS does not take an EC-P-521 key" \
+	"a key type the profile does not take is refused"
+"$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek.pem" "$KID" p-none RSA 2048 "$O" \
+	profile=no-such <"$TAP_TMP/cards" >"$TAP_TMP/out" 2>"$TAP_TMP/err"
+has "^package: FAILED: package: unknown wrapping profile 'no-such' \\(known: azure-byok, " \
+	"an unknown profile is refused, listing the known ones"
+
 # no token PIN anywhere: the test helper rebuilds both token PINs from two
 # cards in its memory and searches every file of the run (state, packages,
 # outputs, the token's own store) and its argv and environment
@@ -171,6 +231,51 @@ n=$(wc -l <"$TAP_TMP/files")
 printf '1 pin-one-1\n2 pin-two-2\n' | run leakcheck "$S" "$URI" $(cat "$TAP_TMP/files")
 check "no token PIN in any of the run's $n files, argv or env" [ $? -eq 0 ]
 has "^leakcheck: $n files and argv and env searched, 0 leaks\$" "all searched"
+
+# adopting a token that is already initialised (pkcs11-tool set its SO PIN
+# 87654321 and user PIN 123456): refused unless new-world adopts it; the
+# custodians' SO PIN is checked by the token; keyrite replaces both PINs
+# with random ones split onto the cards, so the PINs people knew are dead
+mkdir -p "$TAP_TMP/tokens-adopt"
+sed "s|^directories.tokendir = .*|directories.tokendir = $TAP_TMP/tokens-adopt|" \
+	"$SOFTHSM2_CONF" >"$TAP_TMP/adopt.conf"
+SOFTHSM2_CONF=$TAP_TMP/adopt.conf	# a token directory of its own
+check "a token initialised outside keyrite" p11_init adoptme
+check "(pkcs11-tool logs its user in with the PIN it set)" pkcs11-tool \
+	--module "$P11_LIB" --token-label adoptme --login --pin 123456 -O
+UA="pkcs11:token=adoptme?module-path=$P11_LIB"
+SA=$TAP_TMP/adopt
+run init "$SA" "$UA" 2 3 <"$TAP_TMP/pins"
+check "new-world without adopt refuses an initialised token" [ $? -ne 0 ]
+has "^init: FAILED: token 'adoptme' is already initialised: keyrite initialises only a fresh token, unless the ceremony adopts it" \
+	"and says how to adopt it"
+{ cat "$TAP_TMP/pins"; echo 11112222; } | run adopt "$SA" "$UA" 2 3
+check "adopting with a wrong SO PIN fails" [ $? -ne 0 ]
+has "^adopt: FAILED: token 'adoptme': the SO PIN entered is wrong \(the token counts the failed try\); nothing was changed\$" \
+	"naming the wrong SO PIN"
+check "and leaves no world behind" [ ! -e "$SA/token-world" ]
+# an SO login needs a read-write session: changing the SO PIN to itself
+so_pin_is() {
+	pkcs11-tool --module "$P11_LIB" --token-label adoptme --login \
+		--login-type so --so-pin "$1" --change-pin --new-pin "$1" >/dev/null 2>&1
+}
+check "the token's SO PIN is unchanged" so_pin_is 87654321
+{ cat "$TAP_TMP/pins"; echo 87654321; } | run adopt "$SA" "$UA" 2 3
+check "adopting with the SO PIN entered under witness (exit 0)" [ $? -eq 0 ]
+has "^init: world [0-9a-f]{64} quorum 2/3, token 'adoptme' serial [0-9a-f]{16}, adopted\$" \
+	"the world says adopted"
+if so_pin_is 87654321; then not_ok "the old SO PIN is dead"
+else ok "the old SO PIN is dead"; fi
+if pkcs11-tool --module "$P11_LIB" --token-label adoptme --login --pin 123456 \
+	-O >/dev/null 2>&1; then not_ok "the old user PIN is dead"
+else ok "the old user PIN is dead"; fi
+printf '2 pin-two-2\n' | run quorum "$SA" "$UA" adopted1
+has "^generatekey: FAILED: token 'adoptme': not logged in" "one card cannot log in to the adopted token"
+printf '2 pin-two-2\n3 pin-three-3\n' | run quorum "$SA" "$UA" adopted2
+has '^generatekey: logged in, made keyrite:adopted2$' "two cards log in to the adopted token"
+{ cat "$TAP_TMP/pins"; echo 87654321; } | run adopt "$SA" "$UA" 2 3
+check "a token keyrite adopted is not adopted twice" [ $? -ne 0 ]
+SOFTHSM2_CONF=$TAP_TMP/softhsm2.conf
 
 # the stock SoftHSM 2.6.1: refused for packaging with the KWP message
 if [ -n "$P11_STOCK" ]; then

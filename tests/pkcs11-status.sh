@@ -46,7 +46,7 @@ without CKM_RSA_PKCS_OAEP
 output_has '^ check +refused: the token does not offer CKM_RSA_PKCS_OAEP \(0x9\) for wrapping$' \
 	"refused for packaging: no OAEP"
 without CKM_AES_KEY_WRAP_PAD
-output_has '^ check +refused: the token offers neither CKM_AES_KEY_WRAP_KWP \(0x210b\) nor CKM_AES_KEY_WRAP_PAD \(0x210a\)' \
+output_has '^ check +refused: the token offers neither CKM_RSA_AES_KEY_WRAP \(0x1054\) for wrapping nor CKM_AES_KEY_WRAP_KWP \(0x210b\) or CKM_AES_KEY_WRAP_PAD \(0x210a\)' \
 	"refused for packaging: no key wrap with padding"
 
 # URIs: named refusals (64), and nothing matched (66)
