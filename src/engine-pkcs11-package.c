@@ -296,6 +296,9 @@ package_steps(struct p11_engine *eng, const struct engine_package_req *req,
 	if ((r = plan.one_call ? one_call(eng, &plan, kek, target, ct, &len, e) :
 	    two_step(eng, &plan, kek, target, aes, ct, &len, e)) != 0)
 		goto out;
+	snprintf(out->wrap_mech, sizeof(out->wrap_mech), plan.one_call ?
+	    "%s (0x%lx), %s" : "CKM_RSA_PKCS_OAEP then %s (0x%lx), %s",
+	    p11_mech_name(plan.mech), (unsigned long)plan.mech, plan.oaep_name);
 	if (aes != 0)
 		eng->f->C_DestroyObject(eng->s, aes);
 	aes = 0;

@@ -247,9 +247,10 @@ p11_status(struct engine *engine, struct engine_status *st, struct kr_err *e)
 	if (plan.mech != 0)
 		snprintf(tok->wrap_mech, sizeof(tok->wrap_mech), "%s (0x%lx)",
 		    p11_mech_name(plan.mech), (unsigned long)plan.mech);
-	snprintf(tok->wrap_check, sizeof(tok->wrap_check), "%s", tok->wrap_ok ?
-	    "RFC 5649 known answers and a test wrap checked in software" :
-	    we.msg);
+	snprintf(tok->wrap_check, sizeof(tok->wrap_check), "%s", !tok->wrap_ok ?
+	    we.msg : plan.one_call ? "a test wrap in one call checked in "
+	    "software (OAEP, then RFC 5649)" : "RFC 5649 known answers and a "
+	    "test wrap checked in software");
 	eng->f->C_CloseSession(s);
 	return 0;
 fail:

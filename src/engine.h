@@ -239,6 +239,9 @@ struct engine_package_result {
 	char		manifest_sha256[ENGINE_HEX256];
 	char		kek_sha256[ENGINE_HEX256];		/* KEK package or KEK PEM file */
 	char		pub_sha256[ENGINE_HEX256];		/* the packaged key's public key */
+	char		wrap_mech[128];				/* PKCS#11: how the token wrapped
+								   ("CKM_RSA_AES_KEY_WRAP (0x1054)"),
+								   else "" */
 };
 
 /* One card's signature over a message (audit checkpoints). */

@@ -183,6 +183,7 @@ do_ceremony(struct engine *eng, struct engine_quorum *q, char **av,
 		return fail("package", &e);
 	printf("package: %s sha256 %s, key SPKI sha256 %s, KEK file sha256 %s\n",
 	    res.byok_path, res.byok_sha256, res.pub_sha256, res.kek_sha256);
+	printf("package: wrapped with %s\n", res.wrap_mech);
 	return objects(eng);
 }
 

@@ -8,8 +8,9 @@
  * after.  The packaging plan: CKM_RSA_AES_KEY_WRAP in one call where the
  * token lists it with CKF_WRAP, else the two-step path with 0x210B before
  * 0x210A, the profile's OAEP and MGF1 hash as the PKCS#11 parameters.
- * What is NOT tested here: a real PIN pad, and a real token's
- * CKM_RSA_AES_KEY_WRAP (keyrite(1), PKCS#11 TOKENS, says so).
+ * Not tested anywhere: a real PIN pad (keyrite(1), PKCS#11 TOKENS, says
+ * so); CKM_RSA_AES_KEY_WRAP itself is exercised on our patched SoftHSM by
+ * tests/pkcs11-ceremony.sh.
  */
 #include <stdarg.h>
 #include <stddef.h>
