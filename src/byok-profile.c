@@ -29,8 +29,10 @@
 #define MAX_PKG	(64 * 1024)
 
 static const struct byok_profile profiles[] = {
+	/* AES-256: Managed HSM (oct-HSM) only; Key Vault refuses it. */
 	{ "azure-byok", "Azure Key Vault", "CKM_RSA_AES_KEY_WRAP",
-	  "SHA1", "SHA1", KEK_ALL, RSA_ALL | EC_ALL, BYOK_FORM_JSON, ".byok" },
+	  "SHA1", "SHA1", KEK_ALL, RSA_ALL | EC_ALL | BYOK_KEY_AES_256,
+	  BYOK_FORM_JSON, ".byok" },
 	{ "aws-kms-sha256", "AWS KMS", "RSA_AES_KEY_WRAP_SHA_256",
 	  "SHA256", "SHA256", KEK_ALL, RSA_ALL | EC_ALL | BYOK_KEY_AES_256,
 	  BYOK_FORM_RAW, "" },
@@ -209,6 +211,13 @@ byok_profile_check(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
 		    byok_key_name(key), list);
 	}
 	return 0;
+}
+
+int
+byok_profile_check(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
+    struct kr_err *e)
+{
+	return check_fit(p, kek, key, e);
 }
 
 /* byok_wrap with the profile's two digests. */

@@ -76,6 +76,12 @@ void	byok_kek_list(unsigned sizes, char *buf, size_t sz);
 const EVP_MD	*byok_profile_oaep_md(const struct byok_profile *p);
 const EVP_MD	*byok_profile_mgf1_md(const struct byok_profile *p);
 
+/* 0 when the profile takes the wrapping key kek (its size) and a key of
+ * type key (a BYOK_KEY_* bit; 0: not checked); else KR_EUSAGE naming what
+ * the profile allows.  byok_profile_wrap() checks the same. */
+int	byok_profile_check(const struct byok_profile *p, EVP_PKEY *kek,
+	    unsigned key, struct kr_err *e);
+
 /*
  * Wraps the key material (PKCS#8 DER for RSA and EC, the raw bytes for
  * AES) to the wrapping key kek after checking kek's size and key against

@@ -7,7 +7,8 @@
  * is a name, with its bounds in parentheses: "sign", "decrypt",
  * "modify-acl(quorum)", "export-wrapped(format=F,kek-spki=H[,kek-pkg=H,
  * world-pkg=H])".  Who may do what:
- *   - generatekey with no KEK: "sign [decrypt] modify-acl(quorum)": the key
+ *   - generatekey with no KEK: "sign [decrypt] modify-acl(quorum)" ("sign
+ *     decrypt" for RSA, "sign" for EC, "encrypt decrypt" for AES): the key
  *     can never leave the module; only a quorum can give it a new ACL.
  *   - generatekey naming a KEK (the current method), under an authorized
  *     quorum: "sign [decrypt] export-wrapped(format=byok,kek-spki=H)": the
@@ -17,7 +18,8 @@
  *     key whose ACL has modify-acl(quorum): key_xferacld_<ident> with
  *     "export-wrapped(format=legacy,kek-spki=H,kek-pkg=P,world-pkg=W)".
  * Every ACL that grants export-wrapped is signed by the cards of the
- * quorum (the statement: world id, key, public key hash, ACL); an export
+ * quorum (the statement: world id, key, public key hash or, for an AES
+ * key, its check value, ACL); an export
  * needs K valid cosignatures of distinct cards of this world, the format
  * and every hash equal to the ones the ACL names.  Anything else is refused
  * with the key, its ACL and the use attempted.  The ACL is also in the AAD
@@ -34,13 +36,15 @@
 #include "engine-soft.h"
 #include "err.h"
 #include "fsutil.h"
+#include "secmem.h"
 
 #define KEK_PEM_MAX	(16 * 1024)
 
 int
 soft_acl_simple(char *out, size_t sz, const char *type, const char *kek_spki)
 {
-	const char *base = strcmp(type, "RSA") == 0 ? "sign decrypt" : "sign";
+	const char *base = strcmp(type, "RSA") == 0 ? "sign decrypt" :
+	    strcmp(type, "AES") == 0 ? "encrypt decrypt" : "sign";
 	int n;
 
 	if (kek_spki == NULL)
@@ -249,17 +253,21 @@ int
 soft_acl_statement(const char *world_id, const struct soft_key *k, char **out,
     size_t *len, struct kr_err *e)
 {
+	/* An AES key is named by its check value ("kcv=" instead of "pub="). */
+	const char *what = soft_key_is_secret(k) ? "kcv" : "pub";
+	const char *id = soft_key_is_secret(k) ? k->info.kcv :
+	    k->info.pub_sha256;
 	char *s;
 	int n;
 
-	n = snprintf(NULL, 0, "keyrite-acl-1\nworld=%s\nkey=%s/%s\npub=%s\n"
-	    "acl=%s\n", world_id, k->info.appname, k->info.ident,
-	    k->info.pub_sha256, k->info.acl);
+	n = snprintf(NULL, 0, "keyrite-acl-1\nworld=%s\nkey=%s/%s\n%s=%s\n"
+	    "acl=%s\n", world_id, k->info.appname, k->info.ident, what, id,
+	    k->info.acl);
 	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
 		return kr_errf(e, KR_ENOMEM, "out of memory");
-	snprintf(s, (size_t)n + 1, "keyrite-acl-1\nworld=%s\nkey=%s/%s\npub=%s\n"
-	    "acl=%s\n", world_id, k->info.appname, k->info.ident,
-	    k->info.pub_sha256, k->info.acl);
+	snprintf(s, (size_t)n + 1, "keyrite-acl-1\nworld=%s\nkey=%s/%s\n%s=%s\n"
+	    "acl=%s\n", world_id, k->info.appname, k->info.ident, what, id,
+	    k->info.acl);
 	*out = s;
 	*len = (size_t)n;
 	return 0;
@@ -332,6 +340,8 @@ reduce_prepare(struct engine *eng, const struct engine_acl_req *req,
 	    pr.kek_sha256);
 	snprintf(x->world_pkg_sha256, sizeof(x->world_pkg_sha256), "%s",
 	    pr.world_sha256);
+	if (soft_key_is_secret(k))
+		return 0;		/* no public key: the check value */
 	if ((x->pub = malloc(k->pub_len)) == NULL)
 		return kr_errf(e, KR_ENOMEM, "out of memory");
 	memcpy(x->pub, k->pub, k->pub_len);
@@ -345,7 +355,8 @@ soft_reduce_acl(struct engine *eng, struct engine_quorum *q,
     struct kr_err *e)
 {
 	struct soft_key k, x;
-	EVP_PKEY *pk = NULL;
+	uint8_t *mat = NULL;
+	size_t len = 0;
 	char ident[ENGINE_IDENT_MAX];
 	int r;
 
@@ -360,15 +371,15 @@ soft_reduce_acl(struct engine *eng, struct engine_quorum *q,
 	if ((r = soft_key_load(eng, "simple", ident, &k, e)) != 0)
 		return r;
 	if ((r = reduce_prepare(eng, req, &k, &x, e)) != 0 ||
-	    (r = soft_key_private(eng, &k, &pk, e)) != 0 ||
+	    (r = soft_key_material(eng, &k, &mat, &len, e)) != 0 ||
 	    (r = soft_acl_cosign(eng, q, &x, e)) != 0 ||
-	    (r = soft_key_write(eng, &x, pk, e)) != 0)
+	    (r = soft_key_write_mat(eng, &x, mat, len, e)) != 0)
 		goto out;
 	if (out != NULL)
 		*out = x.info;
 	r = 0;
 out:
-	EVP_PKEY_free(pk);
+	kr_secure_free(mat, len);
 	soft_key_free(&k);
 	soft_key_free(&x);
 	return r;

@@ -253,28 +253,64 @@ engine_cosig_verify(const struct engine_cosig *sig, const uint8_t *msg,
 }
 
 int
+soft_seal_raw(const uint8_t wk[SOFT_KEY_LEN], const char *aad,
+    const uint8_t *mat, size_t len, uint8_t nonce[SOFT_NONCE_LEN],
+    uint8_t **ctp, size_t *ctlen, struct kr_err *e)
+{
+	uint8_t *ct;
+	int r;
+
+	if ((ct = OPENSSL_malloc(len + SOFT_TAG_LEN)) == NULL)
+		return kr_errf(e, KR_ENOMEM, "out of memory");
+	if ((r = soft_gcm_seal(wk, aad, strlen(aad), mat, len, nonce, ct,
+	    e)) != 0) {
+		OPENSSL_free(ct);
+		return r;
+	}
+	*ctp = ct;
+	*ctlen = len + SOFT_TAG_LEN;
+	return 0;
+}
+
+int
+soft_open_raw(const char *name, const uint8_t wk[SOFT_KEY_LEN],
+    const char *aad, const uint8_t nonce[SOFT_NONCE_LEN], const uint8_t *ct,
+    size_t ctlen, uint8_t **mat, size_t *matlen, struct kr_err *e)
+{
+	uint8_t *buf;
+	size_t len;
+	int r;
+
+	if (ctlen <= SOFT_TAG_LEN)
+		return kr_errf(e, KR_EDATA, "%s: private key blob too short", name);
+	len = ctlen - SOFT_TAG_LEN;
+	if ((buf = kr_secure_malloc(len)) == NULL)
+		return kr_errf(e, KR_ENOMEM, "out of secure memory");
+	if ((r = soft_gcm_open(wk, aad, strlen(aad), nonce, ct, ctlen, buf,
+	    e)) != 0) {
+		kr_secure_free(buf, len);
+		if (r == KR_EAUTH)
+			r = kr_errf(e, KR_EDATA, "%s: does not decrypt under "
+			    "this world's key (tampered, or another world)", name);
+		return r;
+	}
+	*mat = buf;
+	*matlen = len;
+	return 0;
+}
+
+int
 soft_seal_pkey(const uint8_t wk[SOFT_KEY_LEN], const char *aad, EVP_PKEY *pk,
     uint8_t nonce[SOFT_NONCE_LEN], uint8_t **ctp, size_t *ctlen,
     struct kr_err *e)
 {
-	uint8_t *der = NULL, *ct = NULL;
+	uint8_t *der = NULL;
 	size_t len = 0;
 	int r;
 
 	if ((r = soft_pkcs8_der(pk, &der, &len, e)) != 0)
 		return r;
-	if ((ct = OPENSSL_malloc(len + SOFT_TAG_LEN)) == NULL) {
-		r = kr_errf(e, KR_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((r = soft_gcm_seal(wk, aad, strlen(aad), der, len, nonce, ct,
-	    e)) != 0) {
-		OPENSSL_free(ct);
-		goto out;
-	}
-	*ctp = ct;
-	*ctlen = len + SOFT_TAG_LEN;
-out:
+	r = soft_seal_raw(wk, aad, der, len, nonce, ctp, ctlen, e);
 	kr_secure_free(der, len);
 	return r;
 }
@@ -288,21 +324,11 @@ soft_open_pkey(const char *name, const uint8_t wk[SOFT_KEY_LEN],
 	size_t len = 0;
 	int r;
 
-	if (ctlen <= SOFT_TAG_LEN)
-		return kr_errf(e, KR_EDATA, "%s: private key blob too short", name);
-	len = ctlen - SOFT_TAG_LEN;
-	if ((der = kr_secure_malloc(len)) == NULL)
-		return kr_errf(e, KR_ENOMEM, "out of secure memory");
-	if ((r = soft_gcm_open(wk, aad, strlen(aad), nonce, ct, ctlen, der,
-	    e)) != 0) {
-		if (r == KR_EAUTH)
-			r = kr_errf(e, KR_EDATA, "%s: does not decrypt under "
-			    "this world's key (tampered, or another world)", name);
-		goto out;
-	}
+	if ((r = soft_open_raw(name, wk, aad, nonce, ct, ctlen, &der, &len,
+	    e)) != 0)
+		return r;
 	if ((r = soft_pkcs8_parse(der, len, pk, e)) != 0)
 		kr_err_prefix(e, "%s", name);
-out:
 	kr_secure_free(der, len);
 	return r;
 }

@@ -10,6 +10,13 @@
  * "xferacld" is the reduced-ACL copy reduce-acl makes, which carries the
  * cards' cosignatures.  The public key is exported beside a simple key as
  * local/pub_simple_<ident>.pem.
+ *
+ * An AES key (type "AES", size 256) is a secret key: it has no "pub" and
+ * no public key file; its header carries instead "kcv", its key check
+ * value (byok_aes_kcv(): the first 3 bytes of AES-256-ECB of a zero block,
+ * 6 hex digits), and its blob seals the 32 raw key bytes, which are made
+ * by the module's random generator straight into the secure heap and are
+ * checked against the check value whenever they are opened.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +33,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "byok-profile.h"
 #include "clock.h"
 #include "engine-soft.h"
 #include "err.h"
@@ -214,6 +222,9 @@ parse_params(const char *name, json_t *obj, struct soft_key *k,
 		    in->curve[0] != '\0' || in->pubexp < 3 ||
 		    (in->pubexp & 1) == 0)
 			return kr_errf(e, KR_EDATA, "%s: bad RSA parameters", name);
+	} else if (strcmp(in->type, "AES") == 0) {
+		if (in->size != 256 || in->curve[0] != '\0' || in->pubexp != 0)
+			return kr_errf(e, KR_EDATA, "%s: bad AES parameters", name);
 	} else if (strcmp(in->type, "EC") == 0) {
 		if ((cv = curve_find(in->curve)) == NULL || cv->bits != in->size ||
 		    strcmp(cv->name, in->curve) != 0 || in->pubexp != 0)
@@ -260,10 +271,45 @@ parse_cosigs(const char *name, json_t *obj, struct soft_key *k,
 }
 
 int
+soft_key_is_secret(const struct soft_key *k)
+{
+	return strcmp(k->info.type, "AES") == 0;
+}
+
+/* The key's identity: the public key (RSA, EC) or the check value (AES,
+ * which has no "pub"). */
+static int
+parse_identity(const char *name, json_t *obj, struct soft_key *k,
+    struct kr_err *e)
+{
+	struct engine_key_info *in = &k->info;
+	int r;
+
+	if (!soft_key_is_secret(k)) {
+		if (json_object_get(obj, "kcv") != NULL)
+			return kr_errf(e, KR_EDATA, "%s: 'kcv' on an %s key",
+			    name, in->type);
+		if ((r = soft_get_b64(name, obj, "pub", 2048, &k->pub,
+		    &k->pub_len, e)) != 0 || (r = check_pub(name, k, e)) != 0)
+			return r;
+		soft_sha256_hex(k->pub, k->pub_len, in->pub_sha256);
+		return 0;
+	}
+	if (json_object_get(obj, "pub") != NULL)
+		return kr_errf(e, KR_EDATA, "%s: 'pub' on an AES key", name);
+	if ((r = soft_get_str(name, obj, "kcv", in->kcv, sizeof(in->kcv),
+	    e)) != 0)
+		return r;
+	if (strlen(in->kcv) != 6 || !soft_is_lower_hex(in->kcv, 6))
+		return kr_errf(e, KR_EDATA, "%s: 'kcv' is not 6 hex digits",
+		    name);
+	return 0;
+}
+
+int
 soft_key_parse(const char *name, const char *buf, size_t len,
     struct soft_key *k, struct kr_err *e)
 {
-	struct engine_key_info *in = &k->info;
 	json_t *obj = NULL;
 	int r;
 
@@ -274,16 +320,12 @@ soft_key_parse(const char *name, const char *buf, size_t len,
 	if ((r = parse_header(name, obj, k, e)) != 0 ||
 	    (r = parse_params(name, obj, k, e)) != 0)
 		goto out;
-	if ((r = soft_get_b64(name, obj, "pub", 2048, &k->pub, &k->pub_len,
-	    e)) != 0 ||
+	if ((r = parse_identity(name, obj, k, e)) != 0 ||
 	    (r = soft_get_hex(name, obj, "nonce", k->nonce, sizeof(k->nonce),
 	    e)) != 0 ||
 	    (r = soft_get_b64(name, obj, "blob", 8192, &k->blob, &k->blob_len,
 	    e)) != 0)
 		goto out;
-	if ((r = check_pub(name, k, e)) != 0)
-		goto out;
-	soft_sha256_hex(k->pub, k->pub_len, in->pub_sha256);
 	if ((r = parse_cosigs(name, obj, k, e)) != 0)
 		goto out;
 	if ((k->aad = key_aad(obj)) == NULL) {
@@ -345,6 +387,10 @@ soft_key_public(const struct soft_key *k, EVP_PKEY **pk, struct kr_err *e)
 {
 	const uint8_t *p = k->pub;
 
+	if (soft_key_is_secret(k))
+		return kr_errf(e, KR_EUSAGE, "key_%s_%s: an AES key has no "
+		    "public key (its check value is %s)", k->info.appname,
+		    k->info.ident, k->info.kcv);
 	if ((*pk = d2i_PUBKEY(NULL, &p, (long)k->pub_len)) == NULL)
 		return kr_errf(e, KR_EDATA, "key_%s_%s: bad public key",
 		    k->info.appname, k->info.ident);
@@ -361,6 +407,8 @@ soft_key_private(const struct engine *eng, const struct soft_key *k,
 
 	if ((r = soft_need_world(eng, e)) != 0)
 		return r;
+	if (soft_key_is_secret(k))
+		return soft_key_public(k, &pk, e);	/* says it is AES */
 	snprintf(name, sizeof(name), "key_%s_%s", k->info.appname, k->info.ident);
 	if ((r = soft_open_pkey(name, eng->world_key, k->aad, k->nonce, k->blob,
 	    k->blob_len, &pk, e)) != 0)
@@ -378,6 +426,53 @@ soft_key_private(const struct engine *eng, const struct soft_key *k,
 out:
 	EVP_PKEY_free(pk);
 	EVP_PKEY_free(pub);
+	return r;
+}
+
+int
+soft_key_secret(const struct engine *eng, const struct soft_key *k,
+    uint8_t **mat, size_t *len, struct kr_err *e)
+{
+	uint8_t *buf = NULL;
+	size_t n = 0;
+	char name[128], kcv[8];
+	int r;
+
+	*mat = NULL;
+	*len = 0;
+	if ((r = soft_need_world(eng, e)) != 0)
+		return r;
+	snprintf(name, sizeof(name), "key_%s_%s", k->info.appname, k->info.ident);
+	if (!soft_key_is_secret(k))
+		return kr_errf(e, KR_EUSAGE, "%s: an %s key is not a secret key",
+		    name, k->info.type);
+	if ((r = soft_open_raw(name, eng->world_key, k->aad, k->nonce, k->blob,
+	    k->blob_len, &buf, &n, e)) != 0)
+		return r;
+	if (n != SOFT_KEY_LEN || byok_aes_kcv(buf, n, kcv, NULL) != 0 ||
+	    strcmp(kcv, k->info.kcv) != 0) {
+		kr_secure_free(buf, n);
+		return kr_errf(e, KR_EDATA, "%s: the key does not match its "
+		    "check value", name);
+	}
+	*mat = buf;
+	*len = n;
+	return 0;
+}
+
+int
+soft_key_material(const struct engine *eng, const struct soft_key *k,
+    uint8_t **mat, size_t *len, struct kr_err *e)
+{
+	EVP_PKEY *pk = NULL;
+	int r;
+
+	if (soft_key_is_secret(k))
+		return soft_key_secret(eng, k, mat, len, e);
+	if ((r = soft_key_private(eng, k, &pk, e)) != 0)
+		return r;
+	r = soft_pkcs8_der(pk, mat, len, e);
+	EVP_PKEY_free(pk);
 	return r;
 }
 
@@ -413,6 +508,47 @@ int
 soft_key_write(const struct engine *eng, struct soft_key *k, EVP_PKEY *pk,
     struct kr_err *e)
 {
+	uint8_t *der = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = soft_pkcs8_der(pk, &der, &len, e)) != 0)
+		return r;
+	r = soft_key_write_mat(eng, k, der, len, e);
+	kr_secure_free(der, len);
+	return r;
+}
+
+/* The header as JSON: "pub" for RSA and EC, "kcv" for AES. */
+static json_t *
+key_header(const struct soft_key *k)
+{
+	const struct engine_key_info *in = &k->info;
+	json_t *obj;
+
+	if ((obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:I, "
+	    "s:s, s:s, s:s, s:s, s:s}",
+	    "format", KEY_FORMAT, "appname", in->appname, "ident", in->ident,
+	    "plainname", in->plainname, "world_id", k->world_id,
+	    "type", in->type, "size", in->size, "curve", in->curve,
+	    "pubexp", (json_int_t)in->pubexp, "protect", in->protect,
+	    "created", in->created, "acl", in->acl,
+	    "kek_pkg_sha256", k->kek_pkg_sha256,
+	    "world_pkg_sha256", k->world_pkg_sha256)) == NULL)
+		return NULL;
+	if (soft_key_is_secret(k) ?
+	    json_object_set_new(obj, "kcv", json_string(in->kcv)) != 0 :
+	    soft_set_b64(obj, "pub", k->pub, k->pub_len) != 0) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+int
+soft_key_write_mat(const struct engine *eng, struct soft_key *k,
+    const uint8_t *mat, size_t len, struct kr_err *e)
+{
 	struct engine_key_info *in = &k->info;
 	json_t *obj = NULL, *cos = NULL, *c;
 	char rel[128], path[PATH_MAX];
@@ -423,22 +559,13 @@ soft_key_write(const struct engine *eng, struct soft_key *k, EVP_PKEY *pk,
 	if (key_rel(in->appname, in->ident, rel, sizeof(rel)) != 0 ||
 	    (r = soft_path(eng, rel, path, sizeof(path), e)) != 0)
 		return kr_errf(e, KR_EUSAGE, "ident too long");
-	if ((obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:I, "
-	    "s:s, s:s, s:s, s:s, s:s}",
-	    "format", KEY_FORMAT, "appname", in->appname, "ident", in->ident,
-	    "plainname", in->plainname, "world_id", k->world_id,
-	    "type", in->type, "size", in->size, "curve", in->curve,
-	    "pubexp", (json_int_t)in->pubexp, "protect", in->protect,
-	    "created", in->created, "acl", in->acl,
-	    "kek_pkg_sha256", k->kek_pkg_sha256,
-	    "world_pkg_sha256", k->world_pkg_sha256)) == NULL ||
-	    soft_set_b64(obj, "pub", k->pub, k->pub_len) != 0 ||
+	if ((obj = key_header(k)) == NULL ||
 	    (k->aad = key_aad(obj)) == NULL) {
 		r = kr_errf(e, KR_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = soft_seal_pkey(eng->world_key, k->aad, pk, k->nonce, &k->blob,
-	    &k->blob_len, e)) != 0)
+	if ((r = soft_seal_raw(eng->world_key, k->aad, mat, len, k->nonce,
+	    &k->blob, &k->blob_len, e)) != 0)
 		goto out;
 	if ((cos = json_array()) == NULL ||
 	    json_object_set(obj, "cosig", cos) != 0 ||
@@ -545,9 +672,18 @@ keygen_header(struct engine *eng, const struct engine_key_req *req,
 		snprintf(in->type, sizeof(in->type), "EC");
 		snprintf(in->curve, sizeof(in->curve), "%s", cv->name);
 		in->size = cv->bits;
+	} else if (strcasecmp(req->type, "AES") == 0) {
+		if (req->size != 0 && req->size != 256)
+			return kr_errf(e, KR_EUSAGE, "generatekey: AES size %d "
+			    "(256)", req->size);
+		if (req->curve != NULL || req->pubexp != 0)
+			return kr_errf(e, KR_EUSAGE, "generatekey: an AES key has "
+			    "no curve and no public exponent");
+		snprintf(in->type, sizeof(in->type), "AES");
+		in->size = 256;
 	} else
-		return kr_errf(e, KR_EUSAGE, "generatekey: type %s (RSA or EC)",
-		    req->type);
+		return kr_errf(e, KR_EUSAGE, "generatekey: type %s (RSA, EC or "
+		    "AES)", req->type);
 	snprintf(in->appname, sizeof(in->appname), "simple");
 	snprintf(in->protect, sizeof(in->protect), "module");
 	snprintf(k->world_id, sizeof(k->world_id), "%s", eng->world->world_id);
@@ -579,6 +715,29 @@ keygen_kek(struct engine *eng, const struct engine_key_req *req,
 	return 0;
 }
 
+/* An AES-256 key: 32 bytes from the module's random generator, made in
+ * the secure heap and cleansed there; only its check value leaves. */
+static int
+keygen_aes(struct engine *eng, const struct engine_key_req *req,
+    struct soft_key *k, struct kr_err *e)
+{
+	uint8_t *key;
+	int r;
+
+	if ((key = kr_secure_malloc(SOFT_KEY_LEN)) == NULL)
+		return kr_errf(e, KR_ENOMEM, "out of secure memory");
+	if ((r = soft_random(key, SOFT_KEY_LEN, e)) != 0 ||
+	    (r = byok_aes_kcv(key, SOFT_KEY_LEN, k->info.kcv, e)) != 0)
+		goto out;
+	if (req->kek_pem != NULL &&
+	    (r = soft_acl_cosign(eng, req->quorum, k, e)) != 0)
+		goto out;
+	r = soft_key_write_mat(eng, k, key, SOFT_KEY_LEN, e);
+out:
+	kr_secure_free(key, SOFT_KEY_LEN);
+	return r;
+}
+
 int
 soft_generate_key(struct engine *eng, const struct engine_key_req *req,
     struct engine_key_info *out, struct kr_err *e)
@@ -604,6 +763,10 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 		return kr_errf(e, KR_EFAIL, "%s: a key with ident '%s' exists "
 		    "already", path, in->ident);
 
+	if (strcmp(in->type, "AES") == 0) {
+		r = keygen_aes(eng, req, &k, e);
+		goto out;
+	}
 	if (cv != NULL)
 		r = ec_keygen(cv->ossl, &pk, e);
 	else
@@ -626,10 +789,10 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 		unlink(path);
 		goto out;
 	}
-	if (out != NULL)
-		*out = k.info;
 	r = 0;
 out:
+	if (r == 0 && out != NULL)
+		*out = k.info;
 	free(pem);
 	EVP_PKEY_free(pk);
 	OPENSSL_free(k.pub);

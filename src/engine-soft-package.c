@@ -125,13 +125,11 @@ static int
 wrap_key(const struct engine *eng, const struct soft_key *k, EVP_PKEY *kek,
     const char *kid, char **json, size_t *jlen, struct kr_err *e)
 {
-	EVP_PKEY *pk = NULL;
 	uint8_t *der = NULL, *ct = NULL;
 	size_t len = 0, ctlen = 0;
 	int r;
 
-	if ((r = soft_key_private(eng, k, &pk, e)) != 0 ||
-	    (r = soft_pkcs8_der(pk, &der, &len, e)) != 0 ||
+	if ((r = soft_key_material(eng, k, &der, &len, e)) != 0 ||
 	    (r = byok_wrap(kek, EVP_sha1(), der, len, &ct, &ctlen, e)) != 0 ||
 	    (r = byok_file_format(kid, ct, ctlen, GENERATOR, json, jlen, e)) != 0)
 		goto out;
@@ -139,27 +137,29 @@ wrap_key(const struct engine *eng, const struct soft_key *k, EVP_PKEY *kek,
 out:
 	free(ct);
 	kr_secure_free(der, len);
-	EVP_PKEY_free(pk);
 	return r;
 }
 
-/* PKCS#8 of the key, wrapped to kek in a profile's form. */
+/* The key's material (PKCS#8, or an AES key's bytes) wrapped to kek in a
+ * profile's form, after the profile said it takes the key and the KEK. */
 static int
 wrap_key_profile(const struct engine *eng, const struct soft_key *k,
     const struct byok_profile *p, EVP_PKEY *kek, const char *kid,
     char **pkg, size_t *plen, struct kr_err *e)
 {
-	EVP_PKEY *pk = NULL;
 	uint8_t *der = NULL, *out = NULL;
 	size_t len = 0;
 	unsigned key;
 	int r;
 
-	if (p->form == BYOK_FORM_JSON)
-		return wrap_key(eng, k, kek, kid, pkg, plen, e);
 	key = byok_key_bit(k->info.type, k->info.size, k->info.curve);
-	if ((r = soft_key_private(eng, k, &pk, e)) != 0 ||
-	    (r = soft_pkcs8_der(pk, &der, &len, e)) != 0 ||
+	if (p->form == BYOK_FORM_JSON) {
+		/* the checks of byok_profile_wrap, then the generator */
+		if ((r = byok_profile_check(p, kek, key, e)) != 0)
+			return r;
+		return wrap_key(eng, k, kek, kid, pkg, plen, e);
+	}
+	if ((r = soft_key_material(eng, k, &der, &len, e)) != 0 ||
 	    (r = byok_profile_wrap(p, kek, key, der, len, kid, &out, plen,
 	    e)) != 0)
 		goto out;
@@ -167,7 +167,6 @@ wrap_key_profile(const struct engine *eng, const struct soft_key *k,
 	r = 0;
 out:
 	kr_secure_free(der, len);
-	EVP_PKEY_free(pk);
 	return r;
 }
 
@@ -257,6 +256,7 @@ package_legacy(struct engine *eng, const struct engine_package_req *req,
 	snprintf(out->kek_sha256, sizeof(out->kek_sha256), "%s", pr.kek_sha256);
 	snprintf(out->pub_sha256, sizeof(out->pub_sha256), "%s",
 	    k.info.pub_sha256);
+	snprintf(out->kcv, sizeof(out->kcv), "%s", k.info.kcv);
 	r = 0;
 out:
 	if (wrote)
@@ -326,6 +326,7 @@ package_byok(struct engine *eng, const struct engine_package_req *req,
 	soft_sha256_hex(json, jlen, out->byok_sha256);
 	snprintf(out->pub_sha256, sizeof(out->pub_sha256), "%s",
 	    k.info.pub_sha256);
+	snprintf(out->kcv, sizeof(out->kcv), "%s", k.info.kcv);
 	r = 0;
 out:
 	free(json);

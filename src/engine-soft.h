@@ -87,10 +87,11 @@ struct soft_key {
 	char		 world_id[ENGINE_HEX256];
 	char		 kek_pkg_sha256[ENGINE_HEX256];		/* xferacld only */
 	char		 world_pkg_sha256[ENGINE_HEX256];	/* xferacld only */
-	uint8_t		*pub;		/* SPKI DER, malloc'd */
+	uint8_t		*pub;		/* SPKI DER, malloc'd; NULL for AES */
 	size_t		 pub_len;
 	uint8_t		 nonce[SOFT_NONCE_LEN];
-	uint8_t		*blob;		/* PKCS#8 under the world key, malloc'd */
+	uint8_t		*blob;		/* PKCS#8 (AES: the 32 key bytes) under
+					   the world key, malloc'd */
 	size_t		 blob_len;
 	struct soft_cosig cosig[ENGINE_MAX_CARDS];
 	int		 ncosig;
@@ -149,6 +150,15 @@ int	soft_ed25519_sign(const uint8_t seed[32], const void *msg, size_t len,
 int	soft_ed25519_pub(const uint8_t seed[32], uint8_t pub[32], struct kr_err *e);
 int	soft_ed25519_verify(const uint8_t pub[32], const void *msg, size_t len,
 	    const uint8_t sig[64]);
+/* Seals/opens key material (bytes) under the world key; *mat is in the
+ * secure heap (kr_secure_free(*mat, *matlen)). */
+int	soft_seal_raw(const uint8_t wk[SOFT_KEY_LEN], const char *aad,
+	    const uint8_t *mat, size_t len, uint8_t nonce[SOFT_NONCE_LEN],
+	    uint8_t **ct, size_t *ctlen, struct kr_err *e);
+int	soft_open_raw(const char *name, const uint8_t wk[SOFT_KEY_LEN],
+	    const char *aad, const uint8_t nonce[SOFT_NONCE_LEN],
+	    const uint8_t *ct, size_t ctlen, uint8_t **mat, size_t *matlen,
+	    struct kr_err *e);
 /* Seals/opens a private key (PKCS#8 DER) under the world key. */
 int	soft_seal_pkey(const uint8_t wk[SOFT_KEY_LEN], const char *aad,
 	    EVP_PKEY *pk, uint8_t nonce[SOFT_NONCE_LEN], uint8_t **ct,
@@ -238,6 +248,19 @@ int	soft_key_load(const struct engine *eng, const char *appname,
 	    const char *ident, struct soft_key *k, struct kr_err *e);
 int	soft_key_write(const struct engine *eng, struct soft_key *k,
 	    EVP_PKEY *pk, struct kr_err *e);
+/* The same with the key material as bytes (PKCS#8 DER, or an AES key). */
+int	soft_key_write_mat(const struct engine *eng, struct soft_key *k,
+	    const uint8_t *mat, size_t len, struct kr_err *e);
+/* 1 when k is a secret (AES) key: no public key, a check value. */
+int	soft_key_is_secret(const struct soft_key *k);
+/* An AES key's 32 bytes into the secure heap (kr_secure_free(*mat, 32)),
+ * checked against the check value in its header. */
+int	soft_key_secret(const struct engine *eng, const struct soft_key *k,
+	    uint8_t **mat, size_t *len, struct kr_err *e);
+/* The material a package carries: PKCS#8 DER of an RSA or EC private
+ * key, the raw bytes of an AES key; in the secure heap. */
+int	soft_key_material(const struct engine *eng, const struct soft_key *k,
+	    uint8_t **mat, size_t *len, struct kr_err *e);
 int	soft_key_private(const struct engine *eng, const struct soft_key *k,
 	    EVP_PKEY **pk, struct kr_err *e);
 int	soft_key_public(const struct soft_key *k, EVP_PKEY **pk, struct kr_err *e);

@@ -117,8 +117,9 @@ struct engine_world_req {
 };
 
 struct engine_key_req {
-	const char	*type;		/* "RSA" or "EC" (case-insensitive) */
-	int		 size;		/* RSA: 2048, 3072, 4096 */
+	const char	*type;		/* "RSA", "EC" or "AES" (any case) */
+	int		 size;		/* RSA: 2048, 3072, 4096; AES: 256
+					   (0 means 256) */
 	const char	*curve;		/* EC: "P-256", "P-384", "P-521" */
 	unsigned long	 pubexp;	/* RSA: 0 means 65537 */
 	const char	*protect;	/* NULL or "module"; "token"/"ocs" refused */
@@ -135,14 +136,21 @@ struct engine_key_info {
 	char		appname[16];			/* "simple" or "xferacld" */
 	char		ident[ENGINE_IDENT_MAX];
 	char		plainname[ENGINE_NAME_MAX];
-	char		type[8];			/* "RSA" or "EC" */
-	int		size;				/* bits (RSA modulus, EC field) */
+	char		type[8];			/* "RSA", "EC" or "AES" */
+	int		size;				/* bits (RSA modulus, EC field,
+							   AES key) */
 	char		curve[16];			/* "" for RSA */
 	unsigned long	pubexp;				/* 0 for EC */
 	char		protect[16];			/* "module" */
 	char		created[32];
 	char		acl[ENGINE_ACL_MAX];		/* the ACL as text */
-	char		pub_sha256[ENGINE_HEX256];	/* SHA-256 of the SPKI DER */
+	char		pub_sha256[ENGINE_HEX256];	/* SHA-256 of the SPKI DER;
+							   "" for AES */
+	char		kcv[8];				/* AES: the key check value
+							   (byok_aes_kcv: AES-256-ECB
+							   of a zero block, first 3
+							   bytes, 6 hex digits);
+							   "" otherwise */
 	int		ncosigners;			/* xferacld: the cards that cosigned */
 	int		cosigners[ENGINE_MAX_CARDS];
 };
@@ -239,6 +247,7 @@ struct engine_package_result {
 	char		manifest_sha256[ENGINE_HEX256];
 	char		kek_sha256[ENGINE_HEX256];		/* KEK package or KEK PEM file */
 	char		pub_sha256[ENGINE_HEX256];		/* the packaged key's public key */
+	char		kcv[8];					/* AES: its check value */
 	char		wrap_mech[128];				/* PKCS#11: how the token wrapped
 								   ("CKM_RSA_AES_KEY_WRAP (0x1054)"),
 								   else "" */
@@ -295,7 +304,8 @@ struct engine_ops {
 	void	(*card_end)(struct engine_quorum *);
 
 	/* generatekey: writes local/key_simple_<ident> and its public key
-	 * local/pub_simple_<ident>.pem.  Needs mode O and a world.  Its ACL
+	 * local/pub_simple_<ident>.pem (an AES key has no public key: its
+	 * check value is in the key file and in out->kcv).  Needs mode O and a world.  Its ACL
 	 * allows no export, unless the request names a KEK and an authorized
 	 * quorum: then it allows export wrapped to that KEK (SPKI hash), as a
 	 * .byok only, cosigned by the quorum's cards (keyrite-acl(7)). */
@@ -320,7 +330,8 @@ struct engine_ops {
 	 * The KEK file's SHA-256 is returned for the log. */
 	int	(*package)(struct engine *, const struct engine_package_req *,
 		    struct engine_package_result *out, struct kr_err *e);
-	/* Writes the key's public key (PEM) to out_path; sha256 of the DER. */
+	/* Writes the key's public key (PEM) to out_path; sha256 of the DER.
+	 * An AES key has none: KR_EUSAGE. */
 	int	(*export_public)(struct engine *, const char *ident,
 		    const char *out_path, char sha256[ENGINE_HEX256],
 		    struct kr_err *e);

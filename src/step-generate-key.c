@@ -2,8 +2,9 @@
 /*
  * step-generate-key.c: the `generate-key' step type.
  *
- * Generates the target key in the module (RSA or EC,
- * module-protected).  With `kek_file' (the current method) the key is
+ * Generates the target key in the module (RSA, EC or AES-256,
+ * module-protected).  An AES key has no public key: its key check value
+ * (keyrite-profiles(7)) is logged instead and compared at import.  With `kek_file' (the current method) the key is
  * made under the quorum with an ACL that allows one export: a .byok
  * wrapped to that KEK (keyrite-acl(7)); without it the key cannot leave
  * the module until a reduce-acl step.
@@ -20,7 +21,7 @@
 #include "step-ctx.h"
 
 static const char *const type_values[] = {
-	"RSA", "EC", NULL
+	"RSA", "EC", "AES", NULL
 };
 static const char *const curve_values[] = {
 	"P-256", "P-384", "P-521", "P-256K", NULL
@@ -79,6 +80,22 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 				    "'%s' is not 2048, 3072 or 4096", n, id);
 			}
 		}
+	} else if (strcmp(type, "AES") == 0) {
+		if ((v = step_value(s, "curve")) != NULL)
+			diag_add(dl, DIAG_ERROR, v->key.loc.line,
+			    v->key.loc.col, "'curve' does not apply to an AES "
+			    "key in step '%s'", id);
+		if ((v = step_value(s, "pubexp")) != NULL)
+			diag_add(dl, DIAG_ERROR, v->key.loc.line,
+			    v->key.loc.col, "'pubexp' does not apply to an AES "
+			    "key in step '%s'", id);
+		if (size != NULL && ceremony_parse_int(size, &n) == 0 &&
+		    n != 256) {
+			v = step_value(s, "size");
+			diag_add(dl, DIAG_ERROR, v->scalar.loc.line,
+			    v->scalar.loc.col, "AES size %lld in step '%s' is "
+			    "not 256", n, id);
+		}
 	} else if (strcmp(type, "EC") == 0) {
 		if ((v = step_value(s, "size")) != NULL)
 			diag_add(dl, DIAG_ERROR, v->key.loc.line,
@@ -91,9 +108,10 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 	}
 }
 
-/* 1 when the module holds key_<app>_<ident>. */
+/* 1 when the module holds key_<app>_<ident> (its description in *ki). */
 static int
-has_key(struct step_ctx *ctx, const char *app, const char *ident)
+has_key(struct step_ctx *ctx, const char *app, const char *ident,
+    struct engine_key_info *ki)
 {
 	struct engine_status st;
 	struct kr_err e;
@@ -104,10 +122,29 @@ has_key(struct step_ctx *ctx, const char *app, const char *ident)
 		return 0;
 	for (i = 0; i < st.nkeys; i++)
 		if (strcmp(st.keys[i].ident, ident) == 0 &&
-		    strcmp(st.keys[i].appname, app) == 0)
+		    strcmp(st.keys[i].appname, app) == 0) {
+			*ki = st.keys[i];
 			found = 1;
+		}
 	ctx->ops->status_free(&st);
 	return found;
+}
+
+/* An AES key: no public key to export; its check value is logged. */
+static int
+log_secret(struct step_ctx *ctx, const char *type, const char *id,
+    const struct engine_key_info *ki)
+{
+	int rc;
+
+	if ((rc = step_note(ctx, "key check value of %s: %s", id,
+	    ki->kcv)) != 0)
+		return rc;
+	step_info(ctx, "AES key %s: no public key; key check value %s "
+	    "(AES-256-ECB of a zero block, first 3 bytes)", id, ki->kcv);
+	snprintf(ctx->detail, sizeof(ctx->detail), "%s key %s, key check "
+	    "value %s", type, id, ki->kcv);
+	return 0;
 }
 
 /* CONFIRM by typing the ident, generatekey, then the public key exported
@@ -141,7 +178,8 @@ run(struct step_ctx *ctx)
 		return step_fail(ctx, KR_EDATA, "%s", e.msg);
 	if ((rc = step_need_confirm(ctx, id)) != 0)
 		return rc;
-	if (ctx->resumed && has_key(ctx, "simple", id)) {
+	memset(&ki, 0, sizeof(ki));
+	if (ctx->resumed && has_key(ctx, "simple", id, &ki)) {
 		if ((rc = step_note(ctx, "key %s was generated before the "
 		    "resume; not generated again", id)) != 0)
 			return rc;
@@ -164,6 +202,8 @@ run(struct step_ctx *ctx)
 			return step_engine_fail(ctx, ENGINE_OP_GENERATE_KEY,
 			    &e);
 	}
+	if (ki.kcv[0] != '\0')
+		return log_secret(ctx, type, id, &ki);
 	snprintf(name, sizeof(name), "%s.pub.pem", id);
 	if ((rc = step_path(ctx->out_dir, name, path, sizeof(path),
 	    &ctx->err)) != 0)

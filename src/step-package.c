@@ -89,7 +89,8 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 
 /* Wraps the key into out_dir: legacy (reduced-ACL key, packages from
  * media_dir, manifest) or byok (KEK PEM and kid; the target's public key
- * goes beside the .byok as <name>.pub.pem).  Redoing it after a resume is
+ * goes beside the .byok as <name>.pub.pem; an AES key has none, its check
+ * value is logged).  Redoing it after a resume is
  * safe: the files are rewritten atomically and logged again. */
 static int
 run(struct step_ctx *ctx)
@@ -151,7 +152,10 @@ run(struct step_ctx *ctx)
 	if (res.manifest_path[0] != '\0' &&
 	    (rc = step_artifact(ctx, res.manifest_path, "manifest")) != 0)
 		return rc;
-	if (req.format == ENGINE_PACKAGE_BYOK) {
+	if (res.kcv[0] != '\0')
+		step_info(ctx, "packaged AES key %s, key check value %s", id,
+		    res.kcv);
+	else if (req.format == ENGINE_PACKAGE_BYOK) {
 		snprintf(name, sizeof(name), "%s", output);
 		if ((n = strlen(name)) > 5 &&
 		    strcmp(name + n - 5, ".byok") == 0)
@@ -169,9 +173,10 @@ run(struct step_ctx *ctx)
 			return rc;
 	}
 	step_group(res.byok_sha256, g, sizeof(g));
-	snprintf(ctx->detail, sizeof(ctx->detail), "%.300s: SHA-256 %s",
+	snprintf(ctx->detail, sizeof(ctx->detail), "%.300s: SHA-256 %s%s%s",
 	    strrchr(res.byok_path, '/') ? strrchr(res.byok_path, '/') + 1 :
-	    res.byok_path, g);
+	    res.byok_path, g, res.kcv[0] != '\0' ? ", AES key check value " :
+	    "", res.kcv);
 	return 0;
 }
 

@@ -47,7 +47,8 @@ find(struct step_ctx *ctx, const char *f, char *out, size_t outsz)
 	return 0;
 }
 
-/* The public key SHA-256 the module recorded when it made key ident. */
+/* The public key SHA-256 the module recorded when it made key ident, or
+ * for an AES key its check value (6 hex digits). */
 static int
 generated_pub(struct step_ctx *ctx, const char *ident, char out[65])
 {
@@ -65,7 +66,8 @@ generated_pub(struct step_ctx *ctx, const char *ident, char out[65])
 	out[0] = '\0';
 	for (i = 0; i < st.nkeys; i++)
 		if (strcmp(st.keys[i].ident, id) == 0)
-			snprintf(out, 65, "%s", st.keys[i].pub_sha256);
+			snprintf(out, 65, "%s", st.keys[i].kcv[0] != '\0' ?
+			    st.keys[i].kcv : st.keys[i].pub_sha256);
 	ctx->ops->status_free(&st);
 	rc = out[0] != '\0' ? 0 : step_fail(ctx, KR_EFAIL, "no key '%s' in "
 	    "the module to compare the imported key with", id);
@@ -117,12 +119,26 @@ run_service(struct step_ctx *ctx, const char *file, const char *path)
 			}
 			step_info(ctx, "the same public key as generated");
 		}
-	} else
+	} else {
 		snprintf(g, sizeof(g), "check value %s", res.kcv);
+		step_info(ctx, "imported as %s (%s), key check value %s",
+		    res.key_id, res.key_type, res.kcv);
+		if (ident != NULL) {
+			if ((rc = generated_pub(ctx, ident, want)) != 0)
+				return rc;
+			if (strcmp(want, res.kcv) != 0)
+				return step_fail(ctx, KR_EFAIL, "%s: the service "
+				    "imported a key with check value %s, not %s "
+				    "recorded at generation", file, res.kcv,
+				    want);
+			step_info(ctx, "the same key check value as generated");
+		}
+	}
 	if ((rc = step_note(ctx, "service key identifier: %s", res.key_id)) != 0)
 		return rc;
 	snprintf(ctx->detail, sizeof(ctx->detail), "imported as %.200s "
-	    "(%s), public key SHA-256 %s", res.key_id, res.profile, g);
+	    "(%s), %s%s", res.key_id, res.profile, res.kcv[0] != '\0' ? "" :
+	    "public key SHA-256 ", g);
 	return 0;
 }
 

@@ -18,7 +18,7 @@ KID=https://testvault.vault.azure.net/keys/KEK/0123456789abcdef0123456789abcdef
 # name digest kek-sizes form keys
 RSA="RSA-2048 RSA-3072 RSA-4096"
 EC="EC-P-256 EC-P-384 EC-P-521"
-PROFILES="azure-byok|sha1|2048 3072 4096|json|$RSA $EC
+PROFILES="azure-byok|sha1|2048 3072 4096|json|$RSA $EC AES-256
 aws-kms-sha256|sha256|2048 3072 4096|raw|$RSA $EC AES-256
 aws-kms-sha1|sha1|2048 3072 4096|raw|$RSA $EC AES-256
 gcp-kms-3072-sha256|sha256|3072|raw|$RSA EC-P-256 EC-P-384 AES-256

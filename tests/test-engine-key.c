@@ -7,6 +7,9 @@
  * Security World packages, manifest) and current (KEK PEM and kid), for
  * RSA and EC targets; the .byok unwraps with the KEK private key alone
  * (byok_unwrap) and imports into the vault with the same public key.
+ * AES-256 keys: made in the module with a check value and no public key,
+ * ACL like the others, the secret nowhere in the key file, packaged under
+ * a profile and unwrapped to the same check value.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +27,7 @@
 #include <openssl/x509.h>
 
 #include "byok.h"
+#include "byok-profile.h"
 #include "codec.h"
 #include "engine-soft.h"
 #include "keyio.h"
@@ -690,6 +694,178 @@ test_current_method(void **state)
 	fx_close(&f);
 }
 
+/* The AES key unwraps from pkg_path under profile to 32 bytes whose check
+ * value is kcv; the bytes are nowhere in the key file in the clear. */
+static void
+aes_unwrap_check(const char *kek_key, const char *profile,
+    const char *pkg_path, const char *kcv, const char *key_file)
+{
+	const struct byok_profile *p = byok_profile_find(profile);
+	struct kr_err e;
+	EVP_PKEY *kek = NULL;
+	uint8_t *mat = NULL;
+	size_t matlen = 0, len = 0, flen = 0;
+	char *buf = NULL, *file = NULL, got[7], hex[65], b64[64];
+
+	assert_non_null(p);
+	assert_int_equal(keyio_read_private(kek_key, &kek, &e), 0);
+	assert_int_equal(kr_read_file(pkg_path, 65536, &buf, &len, &e), 0);
+	if (byok_profile_unwrap(p, kek, pkg_path, (const uint8_t *)buf, len,
+	    NULL, 0, &mat, &matlen, &e) != 0)
+		fail_msg("%s: %s", profile, e.msg);
+	assert_int_equal(matlen, 32);
+	assert_int_equal(byok_aes_kcv(mat, matlen, got, &e), 0);
+	assert_string_equal(got, kcv);
+	assert_int_equal(kr_read_file(key_file, SOFT_KEY_MAX, &file, &flen,
+	    &e), 0);
+	kr_hex_encode(mat, 32, hex, sizeof(hex));
+	kr_b64_encode(mat, 32, b64, sizeof(b64));
+	assert_null(strstr(file, hex));
+	assert_null(strstr(file, b64));
+	kr_secure_free(mat, matlen);
+	free(file);
+	free(buf);
+	EVP_PKEY_free(kek);
+}
+
+static void
+test_aes(void **state)
+{
+	static const char *const profiles[] = {
+		"azure-byok", "aws-kms-sha256", "aws-kms-sha1",
+		"vault-transit", "vault-transit-sha1",
+	};
+	struct fixture f;
+	struct vault_kek_opts ko;
+	struct vault_kek_info kinfo;
+	struct engine_key_req req;
+	struct engine_key_info ki;
+	struct engine_quorum *q = NULL;
+	struct engine_package_req pr;
+	struct engine_package_result res;
+	struct engine_status st;
+	struct soft_key k;
+	struct kr_err e;
+	EVP_PKEY *pk = NULL;
+	uint8_t *mat = NULL;
+	size_t mlen = 0, len, i;
+	char vdir[PATH_MAX], kek_key[PATH_MAX + 64], path[PATH_MAX + 64], sha[65];
+	char name[64], keyfile[PATH_MAX], *buf = NULL;
+
+	assert_int_equal(fx_open(&f, &e), 0);
+	assert_int_equal(fx_world(&f, NULL, 2, 3, &e), 0);
+	/* no KEK: "encrypt decrypt modify-acl(quorum)", a check value */
+	memset(&req, 0, sizeof(req));
+	req.type = "aes";
+	req.ident = "plain-aes";
+	if (f.ops->generate_key(f.eng, &req, &ki, &e) != 0)
+		fail_msg("generate_key: %s", e.msg);
+	assert_string_equal(ki.type, "AES");
+	assert_int_equal(ki.size, 256);
+	assert_string_equal(ki.acl, "encrypt decrypt modify-acl(quorum)");
+	assert_string_equal(ki.pub_sha256, "");
+	assert_int_equal(strlen(ki.kcv), 6);
+	assert_true(soft_is_lower_hex(ki.kcv, 6));
+	path_in(&f, "local/pub_simple_plain-aes.pem", path, sizeof(path));
+	assert_false(kr_path_exists(path));
+	/* the module opens it again to the same check value */
+	assert_int_equal(soft_key_load(f.eng, "simple", "plain-aes", &k, &e), 0);
+	assert_string_equal(k.info.kcv, ki.kcv);
+	assert_int_equal(soft_key_secret(f.eng, &k, &mat, &mlen, &e), 0);
+	assert_int_equal(mlen, 32);
+	kr_secure_free(mat, mlen);
+	assert_int_equal(soft_key_private(f.eng, &k, &pk, &e), KR_EUSAGE);
+	assert_non_null(strstr(e.msg, "no public key"));
+	soft_key_free(&k);
+	/* every flipped bit of its file is refused */
+	path_in(&f, "local/key_simple_plain-aes", keyfile, sizeof(keyfile));
+	assert_int_equal(kr_read_file(keyfile, SOFT_KEY_MAX, &buf, &len, NULL), 0);
+	for (i = 0; i < len; i++) {
+		buf[i] ^= (char)(1 << (i % 8));
+		if (soft_key_parse("key", buf, len, &k, &e) == 0)
+			fail_msg("flipped bit in byte %zu went unnoticed", i);
+		buf[i] ^= (char)(1 << (i % 8));
+	}
+	free(buf);
+	/* no public key to export */
+	path_in(&f, "aes.pem", path, sizeof(path));
+	assert_int_equal(f.ops->export_public(f.eng, "plain-aes", path, sha,
+	    &e), KR_EUSAGE);
+	assert_non_null(strstr(e.msg, "AES key has no public key"));
+	assert_false(kr_path_exists(path));
+	/* wrong sizes and parameters */
+	req.size = 128;
+	assert_int_equal(f.ops->generate_key(f.eng, &req, NULL, &e), KR_EUSAGE);
+	req.size = 256;
+	req.curve = "P-256";
+	assert_int_equal(f.ops->generate_key(f.eng, &req, NULL, &e), KR_EUSAGE);
+	req.curve = NULL;
+
+	/* exportable to a KEK: under the quorum, cosigned */
+	vault_dir(&f, vdir, sizeof(vdir));
+	memset(&ko, 0, sizeof(ko));
+	ko.name = "KEK4096";
+	ko.bits = 4096;
+	if (vault_kek_create(vdir, &ko, &kinfo, &e) != 0)
+		fail_msg("vault_kek_create: %s", e.msg);
+	snprintf(kek_key, sizeof(kek_key), "%s/keks/KEK4096.key", vdir);
+	memset(&req, 0, sizeof(req));
+	req.type = "AES";
+	req.size = 256;
+	req.ident = "aes-target";
+	req.kek_pem = kinfo.pem_path;
+	assert_int_equal(f.ops->generate_key(f.eng, &req, &ki, &e), KR_EAUTH);
+	assert_int_equal(f.ops->card_begin(f.eng, &q, &e), 0);
+	assert_int_equal(fx_present(&f, q, 1, NULL, &e), 0);
+	assert_int_equal(fx_present(&f, q, 3, NULL, &e), 0);
+	req.quorum = q;
+	if (f.ops->generate_key(f.eng, &req, &ki, &e) != 0)
+		fail_msg("generate_key: %s", e.msg);
+	f.ops->card_end(q);
+	assert_non_null(strstr(ki.acl, "encrypt decrypt export-wrapped("
+	    "format=byok,kek-spki="));
+	assert_int_equal(ki.ncosigners, 2);
+	assert_int_equal(f.ops->status(f.eng, &st, &e), 0);
+	assert_int_equal(st.nkeys, 2);
+	assert_string_equal(st.keys[0].ident, "aes-target");
+	assert_string_equal(st.keys[0].kcv, ki.kcv);
+	f.ops->status_free(&st);
+	path_in(&f, "local/key_simple_aes-target", keyfile, sizeof(keyfile));
+	for (i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
+		memset(&pr, 0, sizeof(pr));
+		pr.format = ENGINE_PACKAGE_BYOK;
+		pr.ident = "aes-target";
+		pr.out_dir = vdir;
+		pr.kek_pem = kinfo.pem_path;
+		pr.kid = kinfo.kid;
+		pr.profile = profiles[i];
+		snprintf(name, sizeof(name), "aes-%s%s", profiles[i],
+		    i == 0 ? ".byok" : ".bin");
+		pr.out_name = name;
+		if (f.ops->package(f.eng, &pr, &res, &e) != 0)
+			fail_msg("package %s: %s", profiles[i], e.msg);
+		assert_string_equal(res.kcv, ki.kcv);
+		assert_string_equal(res.pub_sha256, "");
+		aes_unwrap_check(kek_key, profiles[i], res.byok_path, ki.kcv,
+		    keyfile);
+	}
+	/* a GCP profile refuses a 4096-bit KEK before anything is written;
+	 * the key is not exportable to another KEK either */
+	pr.profile = "gcp-kms-3072-sha256";
+	pr.out_name = "gcp.bin";
+	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EUSAGE);
+	snprintf(path, sizeof(path), "%s/gcp.bin", vdir);
+	assert_false(kr_path_exists(path));
+	/* the plain key's ACL allows no export */
+	pr.profile = "aws-kms-sha256";
+	pr.ident = "plain-aes";
+	pr.out_name = "plain.bin";
+	assert_int_equal(f.ops->package(f.eng, &pr, &res, &e), KR_EAUTH);
+	assert_non_null(strstr(e.msg, "key_simple_plain-aes: ACL 'encrypt "
+	    "decrypt modify-acl(quorum)' does not allow export-wrapped"));
+	fx_close(&f);
+}
+
 int
 main(void)
 {
@@ -701,6 +877,7 @@ main(void)
 		cmocka_unit_test(test_legacy_rsa),
 		cmocka_unit_test(test_legacy_ec),
 		cmocka_unit_test(test_current_method),
+		cmocka_unit_test(test_aes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

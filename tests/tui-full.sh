@@ -3,7 +3,9 @@
 # tui-full.sh: both shipped ceremonies rehearsed by keystrokes in the real
 # wizard under tmux (80x24, then 120x40), each ending with the summary, a
 # sealed log (`keyrite audit verify') and the package; the terminal is
-# given back (the shell prints the exit status after the wizard).
+# given back (the shell prints the exit status after the wizard).  Every
+# screen of both runs is scanned for a word cut at a pane edge
+# (tests/tui-cutscan.c; tui-cuts.sh runs the other two sizes).
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/tui-lib.sh"
 
@@ -55,6 +57,7 @@ fi
 if grep -q '\${' "$TAP_TMP/screens"; then not_ok "legacy: no \${ on any screen"
 	diag "$(grep -n '\${' "$TAP_TMP/screens" | head -5)"
 else ok "legacy: no \${ on any screen"; fi
+tui_cutscan 80 ncipher-byok-legacy "$S/out" "legacy 80x24: no word cut at a pane edge on any screen"
 
 # Current method at 120x40, LANG=C (ASCII marks and lines).
 : >"$TAP_TMP/screens"
@@ -86,5 +89,6 @@ expect_status 0 "azure: the sandbox vault imports the .byok" \
 if grep -q '\${' "$TAP_TMP/screens"; then not_ok "azure: no \${ on any screen"
 	diag "$(grep -n '\${' "$TAP_TMP/screens" | head -5)"
 else ok "azure: no \${ on any screen"; fi
+tui_cutscan 120 azure-byok "$S/out" "azure 120x40: no word cut at a pane edge on any screen"
 
 done_testing

@@ -123,14 +123,39 @@ tui_restored() {
 	fi
 }
 
-# tui_names: fills the welcome screen and begins.
+# tui_names: fills the welcome screen and begins (both of its screens are
+# appended to $TAP_TMP/screens).
 tui_names() {
 	tui_wait 'Operator' "${TUI_START_WAIT:-60}" || return 1
 	tui_type "Alice Operator"; tui_keys Enter
-	tui_type "Walter Witness"; tui_keys Enter
+	tui_type "Walter Witness"
+	tui_wait 'Walter Witness' 10 || return 1
+	printf '%s\n=====\n' "$(tui_settled 5)" >>"$TAP_TMP/screens"
+	tui_keys Enter
 	tui_wait 'Enter begin' "${TUI_START_WAIT:-60}" || return 1
 	TUI_PREV=$(tui_settled 5)
+	printf '%s\n=====\n' "$TUI_PREV" >>"$TAP_TMP/screens"
 	tui_keys Enter
+}
+
+# tui_cutscan COLS CEREMONY-ID OUTDIR DESC: no word is cut at a pane edge
+# on any screen in $TAP_TMP/screens (tests/tui-cutscan.c); the words the
+# wizard may show whole are those of the ceremony file, the run's log,
+# transcript, summary and report, and the string literals of the
+# wizard's and the library's sources.
+tui_cutscan() {
+	"$KEYRITE" audit show "$3/$2.log" >"$TAP_TMP/show.txt" 2>&1
+	for f in transcript.txt summary.txt report.md; do
+		[ -f "$3/$f" ] || : >"$3/$f"
+	done
+	if "$top_builddir/tests/tui-cutscan" "$1" "$TAP_TMP/screens" \
+	    "$top_srcdir/ceremonies/$2.yaml" "$TAP_TMP/show.txt" \
+	    "$3/transcript.txt" "$3/summary.txt" "$3/report.md" \
+	    -c "$top_srcdir"/ui/*.c "$top_srcdir"/src/*.c >"$TAP_TMP/cuts.txt"; then
+		ok "$4 ($(tail -1 "$TAP_TMP/cuts.txt" | sed 's/^tui-cutscan: //'))"
+	else
+		not_ok "$4"; sed 's/^/# /' "$TAP_TMP/cuts.txt" | head -60
+	fi
 }
 
 # tui_pin N: the rehearsal PIN of card N.

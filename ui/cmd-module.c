@@ -90,11 +90,16 @@ print_status(const char *dir, const struct engine_status *st)
 		if (strcmp(k->type, "RSA") == 0)
 			printf(" %-14s RSA %d pubexp %lu\n", "type", k->size,
 			    k->pubexp);
+		else if (strcmp(k->type, "AES") == 0)
+			printf(" %-14s AES %d\n", "type", k->size);
 		else
 			printf(" %-14s EC %s\n", "type", k->curve);
 		printf(" %-14s %s\n", "protect", k->protect);
 		printf(" %-14s %s\n", "created", k->created);
-		grouped("public key", k->pub_sha256);
+		if (k->kcv[0] != '\0')
+			printf(" %-14s %s\n", "check value", k->kcv);
+		else
+			grouped("public key", k->pub_sha256);
 		printf(" %-14s %s\n", "ACL", k->acl);
 		if (k->ncosigners > 0) {
 			printf(" %-14s", "cosigned by");

@@ -201,7 +201,7 @@ tui_wrap(const char *s, int w, struct tui_line *lines, size_t max)
 {
 	mbstate_t st;
 	wchar_t wc;
-	const char *p, *start, *brk;
+	const char *p, *start, *brk, *pbrk;
 	size_t count = 0, k;
 	int cw, used;
 
@@ -210,7 +210,7 @@ tui_wrap(const char *s, int w, struct tui_line *lines, size_t max)
 	p = s;
 	while (*p != '\0') {
 		start = p;
-		brk = NULL;
+		brk = pbrk = NULL;
 		used = 0;
 		memset(&st, 0, sizeof(st));
 		while (*p != '\0' && *p != '\n') {
@@ -219,6 +219,8 @@ tui_wrap(const char *s, int w, struct tui_line *lines, size_t max)
 				break;
 			if (*p == ' ')
 				brk = p;
+			else if (strchr("/,=&?;)-", *p) != NULL)
+				pbrk = p + 1;
 			used += cw;
 			p += k;
 		}
@@ -229,6 +231,18 @@ tui_wrap(const char *s, int w, struct tui_line *lines, size_t max)
 			}
 			count++;
 			p = brk + 1;
+			continue;
+		}
+		/* a word wider than the line (a URL, a path): broken after a
+		 * slash or a comma, never inside a name */
+		if (*p != '\0' && *p != '\n' && pbrk != NULL && pbrk > start &&
+		    pbrk < p) {
+			if (count < max) {
+				lines[count].s = start;
+				lines[count].n = (size_t)(pbrk - start);
+			}
+			count++;
+			p = pbrk;
 			continue;
 		}
 		if (count < max) {
@@ -287,6 +301,29 @@ tui_put_short(const struct tui *t, int y, int x, int w, attr_t a,
 		n--;
 	n = (size_t)tui_putn(y, x, w - dw, a, s, n);
 	return (int)n + tui_put(y, x + (int)n, dw, a, dots);
+}
+
+/* s wrapped at words in up to max rows of w columns; when it needs more,
+ * the last row ends with an ellipsis.  Returns the rows used (at least
+ * one). */
+int
+tui_put_wrapped(const struct tui *t, int y, int x, int w, attr_t a,
+    const char *s, int max)
+{
+	struct tui_line wl[8];
+	size_t n, i;
+
+	if (max > 8)
+		max = 8;
+	if (max < 1 || (n = tui_wrap(s, w, wl, 8)) == 0)
+		return 1;
+	for (i = 0; i < n && (int)i < max; i++) {
+		if ((int)i == max - 1 && n > (size_t)max)
+			tui_put_short(t, y + (int)i, x, w, a, wl[i].s);
+		else
+			tui_putn(y + (int)i, x, w, a, wl[i].s, wl[i].n);
+	}
+	return (int)i;
 }
 
 /* Row 0: keyrite, the ceremony, LIVE or REHEARSAL on the right. */

@@ -17,21 +17,25 @@ tui_field_set(struct tui_field *f, const char *s)
 	f->len = strlen(f->buf);
 }
 
-/* The field's tail that fits in w - 1 columns, then the cursor. */
+/* The field's tail that fits in w - 1 columns, then the cursor; when the
+ * start does not fit, an ellipsis in the first column says so. */
 void
 tui_field_draw(struct tui *t, int y, int x, int w, const struct tui_field *f,
     int focused)
 {
-	const char *s = f->buf;
-	int used;
+	const char *s = f->buf, *dots = t->utf8 ? "\xe2\x80\xa6" : "...";
+	int used = 0, dw = t->utf8 ? 1 : 3;
 
 	attrset(tui_attr(t, TC_FIELD));
 	mvhline(y, x, ' ', w);
-	while (tui_textw(s, strlen(s)) > w - 1)
-		s++;
-	while ((*s & 0xc0) == 0x80)
-		s++;
-	used = tui_put(y, x, w - 1, tui_attr(t, TC_FIELD), s);
+	if (tui_textw(s, strlen(s)) > w - 1) {
+		while (*s != '\0' && tui_textw(s, strlen(s)) > w - 1 - dw)
+			s++;
+		while ((*s & 0xc0) == 0x80)
+			s++;
+		used = tui_put(y, x, dw, tui_attr(t, TC_FIELD), dots);
+	}
+	used += tui_put(y, x + used, w - 1 - used, tui_attr(t, TC_FIELD), s);
 	if (focused) {
 		move(y, x + used);
 		curs_set(1);

@@ -146,6 +146,8 @@ int	tui_put_short(const struct tui *t, int y, int x, int w, attr_t a,
 	    const char *s);
 int	tui_put_path(const struct tui *t, int y, int x, int w, attr_t a,
 	    const char *path);
+int	tui_put_wrapped(const struct tui *t, int y, int x, int w, attr_t a,
+	    const char *s, int max);
 void	tui_hline(const struct tui *t, int y, int x, int w);
 void	tui_vline(const struct tui *t, int y, int x, int h);
 void	tui_header(struct tui *t, const char *right);
@@ -169,8 +171,10 @@ void	tui_pins_clear(struct tui *t);
 int	tui_submit(struct tui *t, struct runner_answer *a);
 const char *tui_step_id(const struct tui *t);
 
-/* Wrapped text: up to max lines of at most w columns; returns the count
- * (which may exceed max: only max are stored). */
+/* Wrapped text: up to max lines of at most w columns, broken at spaces
+ * (a word wider than w after a slash, comma, '=', '-' or ')' in it, and
+ * only a word with none of them is cut); returns the count (which may
+ * exceed max: only max are stored). */
 struct tui_line {
 	const char	*s;
 	size_t		 n;
@@ -212,9 +216,9 @@ int	tui_pick_key(struct tui *t, int ch);
 /* tui-result.c: a step's output (events, artifacts with SHA-256 in
  * groups of eight) as wrapped lines; the failure screen. */
 size_t	tui_result_text(struct tui *t, size_t step, char **out);
-/* s with each line wider than w that holds a SHA-256 in groups of eight
- * folded after the fourth group (the rest aligned under it); malloc'd or
- * NULL. */
+/* s with every bare SHA-256 (64 hex digits) shown in groups of eight, and
+ * each line wider than w that holds one folded after the fourth group
+ * (the rest aligned under it); malloc'd or NULL. */
 char	*tui_fold_hashes(const char *s, int w);
 int	tui_result_failed(struct tui *t);
 

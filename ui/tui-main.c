@@ -229,7 +229,11 @@ draw_plain(struct tui *t, int y, int x, int w)
 			    pm->table->name.s);
 		else if (p->def != NULL)
 			snprintf(hint, sizeof(hint), "default: %s", p->def);
-		tui_put(y + 2, x, w, tui_attr(t, TC_DIM), hint);
+		if (p->def != NULL && hint[0] == 'd' &&
+		    tui_textw(hint, strlen(hint)) > w)
+			snprintf(hint, sizeof(hint), "default: the value filled "
+			    "in above (Ctrl-U clears it)");
+		tui_put_short(t, y + 2, x, w, tui_attr(t, TC_DIM), hint);
 		break;
 	case RUNNER_NEED_SIGNOFF:
 		tui_putf(y, x, w, tui_attr(t, TC_TITLE), "Sign-off by the %s "
@@ -274,9 +278,6 @@ draw_panel(struct tui *t, int y, int x, int w)
 static void
 place_cursor(struct tui *t, int y, int x, int w)
 {
-	const char *s;
-	int used;
-
 	curs_set(0);
 	if (t->busy || t->ov != TO_NONE)
 		return;
@@ -285,14 +286,8 @@ place_cursor(struct tui *t, int y, int x, int w)
 	switch (t->p.need) {
 	case RUNNER_NEED_PARAM:
 	case RUNNER_NEED_SIGNOFF:
-		if (t->focus == 0 && !tui_pick_active(t)) {
-			s = t->in.buf;
-			while (tui_textw(s, strlen(s)) > w - 3)
-				s++;
-			used = tui_textw(s, strlen(s));
-			move(y + 2, x + 2 + used);
-			curs_set(1);
-		}
+		if (t->focus == 0 && !tui_pick_active(t))
+			tui_field_draw(t, y + 2, x + 2, w - 2, &t->in, 1);
 		break;
 	default:
 		break;
@@ -319,7 +314,9 @@ reflow(char *s, size_t n)
 	}
 }
 
-static void
+/* The step's text in h rows; returns the scroll state: 1 when there is
+ * more above, 2 more below (or both). */
+static int
 draw_text(struct tui *t, int y, int x, int w, int h)
 {
 	struct tui_line *wl;
@@ -329,7 +326,7 @@ draw_text(struct tui *t, int y, int x, int w, int h)
 	int first;
 
 	if (h <= 0)
-		return;
+		return 0;
 	if (p->step != NULL)
 		tui_result_text(t, p->step_index, &res);
 	len = (p->instructions != NULL ? strlen(p->instructions) : 0) +
@@ -338,7 +335,7 @@ draw_text(struct tui *t, int y, int x, int w, int h)
 	    sizeof(*wl))) == NULL) {
 		free(text);
 		free(res);
-		return;
+		return 0;
 	}
 	snprintf(text, len, "%s%s%s", p->instructions != NULL ?
 	    p->instructions : "", res != NULL && p->instructions != NULL ?
@@ -360,18 +357,37 @@ draw_text(struct tui *t, int y, int x, int w, int h)
 	for (i = 0; (int)i < h && (size_t)first + i < n; i++)
 		tui_putn(y + (int)i, x, w, tui_attr(t, TC_NORMAL),
 		    wl[first + i].s, wl[first + i].n);
-	/* on the title row, whose last columns are kept free */
-	if (first > 0 || (size_t)first + (size_t)h < n) {
-		move(y - 1, x + w - 10);
-		clrtoeol();
-		tui_putf(y - 1, x + w - 9, 9, tui_attr(t, TC_DIM), "[%s%s]",
-		    first > 0 ? (t->utf8 ? "\xe2\x86\x91" : "^") : "",
-		    (size_t)first + (size_t)h < n ? (t->utf8 ?
-		    "\xe2\x86\x93more" : "v more") : "more");
-	}
 	free(wl);
 	free(text);
 	free(res);
+	return (first > 0 ? 1 : 0) | ((size_t)first + (size_t)h < n ? 2 : 0);
+}
+
+/* The scroll mark ("[more]") at the right of the panel's rule, the
+ * cursor left where it was. */
+static void
+draw_more(struct tui *t, int y, int x, int w, int more)
+{
+	char mark[32];
+	int cy, cx, mw;
+
+	if (more == 0)
+		return;
+	getyx(stdscr, cy, cx);
+	snprintf(mark, sizeof(mark), "[%s%s]", more & 1 ? (t->utf8 ?
+	    "\xe2\x86\x91" : "^") : "", more & 2 ? (t->utf8 ?
+	    "\xe2\x86\x93more" : "v more") : "more");
+	mw = tui_textw(mark, strlen(mark));
+	tui_put(y, x + w - mw - 1, mw, tui_attr(t, TC_DIM), mark);
+	move(cy, cx);
+}
+
+/* The step's title in up to two rows, wrapped at words; a longer title
+ * ends its second row with an ellipsis.  Returns the rows used. */
+static int
+draw_title(struct tui *t, int y, int x, int w, const char *title)
+{
+	return tui_put_wrapped(t, y, x, w, tui_attr(t, TC_TITLE), title, 2);
 }
 
 static const char *
@@ -416,7 +432,7 @@ tui_main_draw(struct tui *t)
 	char right[64], station[64];
 	const char *m;
 	size_t i;
-	int ph, ty, th;
+	int ph, ty, th, tr, more = 0;
 
 	if (tui_too_small(t))
 		return;
@@ -453,33 +469,34 @@ tui_main_draw(struct tui *t)
 	draw_list(t, &l);
 
 	if (t->have_p) {
-		if (p->step != NULL)
-			tui_putf(l.body_y, l.right_x, l.right_w,
-			    tui_attr(t, TC_TITLE), "%s", p->title != NULL ?
-			    p->title : p->step->id.s);
-		else
-			tui_put(l.body_y, l.right_x, l.right_w,
-			    tui_attr(t, TC_TITLE), "Resume the ceremony: the "
-			    "card quorum cosigns the resumed log");
+		tr = draw_title(t, l.body_y, l.right_x, l.right_w,
+		    p->step == NULL ? "Resume the ceremony: the card quorum "
+		    "cosigns the resumed log" : p->title != NULL ? p->title :
+		    p->step->id.s);
 		ph = panel_height(t);
-		ty = l.body_y + 1;
-		th = l.body_h - 1 - ph;
-		draw_text(t, ty, l.right_x, l.right_w, th);
+		ty = l.body_y + tr;
+		th = l.body_h - tr - ph;
+		more = draw_text(t, ty, l.right_x, l.right_w, th);
 		draw_panel(t, l.body_y + l.body_h - ph, l.right_x, l.right_w);
 	}
 	tui_log_pane(t, &l);
 	m = t->msg[0] != '\0' ? t->msg : NULL;
 	if (m != NULL)
-		tui_put(LINES - 2, 1, COLS - 2, t->msg_err ?
+		tui_put_short(t, LINES - 2, 1, COLS - 2, t->msg_err ?
 		    tui_attr(t, TC_ERR) : tui_attr(t, TC_NORMAL), m);
-	if (t->note[0] != '\0' && m == NULL)
-		tui_putf(LINES - 2, 1, COLS - 2, tui_attr(t, TC_DIM),
-		    "note for this step: %s", t->note);
+	if (t->note[0] != '\0' && m == NULL) {
+		snprintf(right, sizeof(right), "note for this step: ");
+		tui_put(LINES - 2, 1, COLS - 2, tui_attr(t, TC_DIM), right);
+		tui_put_short(t, LINES - 2, 1 + (int)strlen(right), COLS - 2 -
+		    (int)strlen(right), tui_attr(t, TC_DIM), t->note);
+	}
 	tui_keys(t, keys_for(t));
-	if (t->ov == TO_QUIT || t->ov == TO_NOTE)
+	ph = t->have_p ? panel_height(t) : 0;
+	if (t->ov == TO_QUIT || t->ov == TO_NOTE) {
+		draw_more(t, l.body_y + l.body_h - ph, l.right_x, l.right_w,
+		    more);
 		tui_dialog_overlay(t);
-	else if (t->have_p) {
-		ph = panel_height(t);
+	} else if (t->have_p) {
 		place_cursor(t, l.body_y + l.body_h - ph, l.right_x,
 		    l.right_w);
 		if (p->need == RUNNER_NEED_CARD || p->need ==
@@ -487,6 +504,8 @@ tui_main_draw(struct tui *t)
 		    p->need == RUNNER_NEED_DECISION)
 			draw_panel(t, l.body_y + l.body_h - ph, l.right_x,
 			    l.right_w);
+		draw_more(t, l.body_y + l.body_h - ph, l.right_x, l.right_w,
+		    more);
 	}
 	if (t->busy)
 		curs_set(0);

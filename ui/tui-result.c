@@ -88,13 +88,63 @@ fold_once(const char *s, int w)
 	return out;
 }
 
+static int
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+static int
+is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+/* s with each run of exactly 64 hex digits (a SHA-256 not grouped yet)
+ * split into groups of eight, as the witness reads them; malloc'd. */
+static char *
+group_bare(const char *s)
+{
+	size_t len = strlen(s), i, j, k, n = 0;
+	char *out;
+
+	if ((out = malloc(len + len / 64 * 7 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < len;) {
+		for (j = i; j < len && is_hex(s[j]); j++)
+			;
+		if (j - i == 64 && (i == 0 || !is_alnum(s[i - 1])) &&
+		    !is_alnum(s[j])) {
+			for (k = 0; k < 64; k++) {
+				if (k > 0 && k % 8 == 0)
+					out[n++] = ' ';
+				out[n++] = s[i + k];
+			}
+			i = j;
+			continue;
+		}
+		if (j == i)
+			j++;
+		memcpy(out + n, s + i, j - i);
+		n += j - i;
+		i = j;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 char *
 tui_fold_hashes(const char *s, int w)
 {
-	char *a, *b;
+	char *a, *b, *g;
 	int i;
 
-	if ((a = fold_once(s, w)) == NULL)
+	if ((g = group_bare(s)) == NULL)
+		return NULL;
+	a = fold_once(g, w);
+	free(g);
+	if (a == NULL)
 		return NULL;
 	/* a line may hold two hashes (got ..., expected ...) */
 	for (i = 0; i < 3 && strcmp(a, s) != 0; i++) {

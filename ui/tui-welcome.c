@@ -42,8 +42,8 @@ draw(struct tui *t, int stage, struct tui_field *f, int focus)
 	curs_set(0);
 	tui_header(t, "welcome");
 	tui_put(y, 2, 14, tui_attr(t, TC_NORMAL), "Ceremony");
-	tui_put(y++, x, COLS - x - 1, tui_attr(t, TC_TITLE),
-	    t->c->title.s != NULL ? t->c->title.s : t->c->id.s);
+	y += tui_put_wrapped(t, y, x, COLS - x - 1, tui_attr(t, TC_TITLE),
+	    t->c->title.s != NULL ? t->c->title.s : t->c->id.s, 2);
 	tui_put(y, 2, 14, tui_attr(t, TC_NORMAL), "Id, version");
 	tui_putf(y++, x, COLS - x - 1, tui_attr(t, TC_NORMAL), "%s, version %s",
 	    t->c->id.s, t->c->version.s != NULL ? t->c->version.s : "1");
@@ -61,8 +61,8 @@ draw(struct tui *t, int stage, struct tui_field *f, int focus)
 		    "LIVE: this ceremony makes real keys");
 	if (t->to->scenario != NULL) {
 		tui_put(y, 2, 14, tui_attr(t, TC_NORMAL), "Scenario");
-		tui_put(y++, x, COLS - x - 1, tui_attr(t, TC_WARN),
-		    t->to->scenario);
+		y += tui_put_wrapped(t, y, x, COLS - x - 1,
+		    tui_attr(t, TC_WARN), t->to->scenario, 2);
 	}
 	y++;
 	tui_put(y, 2, 14, tui_attr(t, TC_NORMAL), "Operator");
@@ -98,7 +98,8 @@ draw(struct tui *t, int stage, struct tui_field *f, int focus)
 			resumed = t->log[k].text;
 	if (resumed != NULL) {
 		tui_put(y, 2, 14, tui_attr(t, TC_NORMAL), "Resumed");
-		tui_put(y++, x, COLS - x - 1, tui_attr(t, TC_WARN), resumed);
+		y += tui_put_wrapped(t, y, x, COLS - x - 1,
+		    tui_attr(t, TC_WARN), resumed, 2);
 	}
 	y++;
 	tui_put(y, 2, COLS - 4, tui_attr(t, TC_NORMAL), "Write the genesis "
