@@ -188,8 +188,8 @@ byok_profile_mgf1_md(const struct byok_profile *p)
 }
 
 /* The wrapping key and the key against the profile. */
-int
-byok_profile_check(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
+static int
+check_fit(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
     struct kr_err *e)
 {
 	char list[160];
@@ -244,7 +244,7 @@ byok_profile_wrap(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
 
 	*out = NULL;
 	*outlen = 0;
-	if ((r = byok_profile_check(p, kek, key, e)) != 0)
+	if ((r = check_fit(p, kek, key, e)) != 0)
 		return r;
 	if (key == BYOK_KEY_AES_256 && matlen != 32)
 		return kr_errf(e, KR_EUSAGE, "profile %s: an AES-256 key is 32 "
@@ -357,7 +357,7 @@ byok_profile_unwrap(const struct byok_profile *p, EVP_PKEY *kek,
 
 	*mat = NULL;
 	*matlen = 0;
-	if ((r = byok_profile_check(p, kek, 0, e)) != 0)
+	if ((r = check_fit(p, kek, 0, e)) != 0)
 		return r;
 	if ((r = decode_pkg(p, name, pkg, pkglen, kid, kidsz, &ct, &ctlen,
 	    e)) != 0)

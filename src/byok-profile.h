@@ -93,11 +93,6 @@ int	byok_profile_wrap(const struct byok_profile *p, EVP_PKEY *kek,
 	    unsigned key, const uint8_t *mat, size_t matlen, const char *kid,
 	    uint8_t **out, size_t *outlen, struct kr_err *e);
 
-/* The wrapping key kek and the key (a BYOK_KEY_* bit, 0: not checked)
- * against the profile: KR_EUSAGE naming what the profile allows. */
-int	byok_profile_check(const struct byok_profile *p, EVP_PKEY *kek,
-	    unsigned key, struct kr_err *e);
-
 /* C1 || C2 (made elsewhere: a PKCS#11 token) in the profile's form into
  * *out (malloc'd); kid (and generator, NULL: none) for BYOK_FORM_JSON. */
 int	byok_profile_encode(const struct byok_profile *p, const uint8_t *ct,
