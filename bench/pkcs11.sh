@@ -72,7 +72,8 @@ keyrite_round() {
 	printf '1 pin-one-1\n2 pin-two-2\n' >"$T/cards"
 	echo "init $(ms sh -c "'$drive' init '$T/state' '$u' 2 3 <'$T/pins' >/dev/null")"
 	for s in import-kek generatekey package; do
-		echo "$s $(ms sh -c "'$drive' $s $args <'$T/cards' >/dev/null")"
+		echo "$s $(ms sh -c "PKCS11_DRIVE_NO_OBJECTS=1 '$drive' $s $args \
+			<'$T/cards' >/dev/null")"
 	done
 }
 
@@ -104,7 +105,9 @@ kt=0 tt=0 kc=0 tc=0
 for s in $STEPS; do
 	k=$(med "$T/k" "$s" 2) t=$(med "$T/t" "$s" 2)
 	kcpu=$(med "$T/k" "$s" 3) tcpu=$(med "$T/t" "$s" 3)
-	[ -n "$k" ] && [ -n "$t" ] || { echo "FAILED: $s did not finish"; exit 1; }
+	[ -n "$k" ] && [ -n "$t" ] || {
+		echo "FAILED: $s did not finish (keyrite: $(grep -c "^$s [0-9]" "$T/k") of 5"
+		echo "rounds, pkcs11-tool: $(grep -c "^$s [0-9]" "$T/t") of 5)"; exit 1; }
 	name=$s
 	[ "$s" = package ] && name=package-surrogate
 	echo "$s: keyrite median $k ms (CPU $kcpu ms); pkcs11-tool median $t ms (CPU $tcpu ms)"

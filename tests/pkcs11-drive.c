@@ -116,7 +116,9 @@ do_init(struct engine *eng, int k, int n, int adopt)
 	return 0;
 }
 
-/* The token's keyrite objects as a logged-in session sees them. */
+/* The token's keyrite objects as a logged-in session sees them (not with
+ * PKCS11_DRIVE_NO_OBJECTS set: bench/pkcs11.sh times the steps alone, and
+ * status runs the packaging check). */
 static int
 objects(struct engine *eng)
 {
@@ -124,6 +126,8 @@ objects(struct engine *eng)
 	struct kr_err e;
 	size_t i;
 
+	if (getenv("PKCS11_DRIVE_NO_OBJECTS") != NULL)
+		return 0;
 	kr_err_clear(&e);
 	if (ops->status(eng, &st, &e) != 0)
 		return fail("status", &e);
