@@ -25,6 +25,10 @@
 #   beside it.  Target under 0.10.  The deliberate costs (scrypt, key
 #   generation) are in the baseline, so X is what keyrite adds beyond them.
 #
+# A ceremony whose key_type table offers AES-256 (the service imports) is
+# run a second time with key_type AES-256, as NAME-aes: no target key
+# generation in it or in its baseline (an AES key is 32 random bytes).
+#
 # BENCH_CEREMONIES (names, space-separated) limits the run to those.
 # Five runs per ceremony, each followed by its own baseline measurement
 # (the machine may be shared: scrypt is timed again after every run); the
@@ -87,12 +91,26 @@ sign_rate=$("$OPENSSL" speed -seconds 1 ed25519 2>/dev/null |
 	awk '/Ed25519/ { v = $(NF - 1) } END { print v }')
 echo "baseline: Ed25519 ${sign_rate} signatures/s (openssl speed)"
 
-found=0
+# What to run: "NAME YAML ANSWERS", the AES-256 variants after their
+# ceremony.
+: >"$dir/list"
 for yaml in "$top"/ceremonies/*.yaml; do
 	name=$(basename "$yaml" .yaml)
 	answers="$top/ceremonies/examples/$name.answers.yaml"
 	[ -f "$answers" ] || continue
-	# BENCH_CEREMONIES="a b": only those (by file name without .yaml).
+	echo "$name $yaml $answers" >>"$dir/list"
+	if grep -q '^    - {id: AES-256, type: AES' "$yaml" &&
+	    grep -q '^  key_type: ' "$answers"; then
+		sed 's/^  key_type: .*/  key_type: AES-256/' "$answers" \
+		    >"$dir/$name-aes.answers.yaml"
+		echo "$name-aes $yaml $dir/$name-aes.answers.yaml" >>"$dir/list"
+	fi
+done
+
+found=0
+while read -r name yaml answers <&3; do
+	# BENCH_CEREMONIES="a b": only those (by file name without .yaml;
+	# NAME-aes for an AES-256 variant).
 	case " ${BENCH_CEREMONIES:-$name} " in *" $name "*) ;; *) continue ;; esac
 	found=1
 	short=$(echo "$name" | sed 's/^ncipher-byok-//; s/-byok$//')
@@ -205,5 +223,5 @@ for yaml in "$top"/ceremonies/*.yaml; do
 	}' "$out"
 	echo "time ceremony-$short ${total} ms wall, ${cpu} ms CPU; openssl baseline ${base_wall} ms wall, ${base_cpu} ms CPU ($nscrypt scrypt, $nkeygen RSA-2048 keygen${wbits:+, 1 RSA-$wbits keygen}, OAEP + key wrap, $entries log entries x (Ed25519 keygen + sign)); keyrite beyond it: $(awk -v a="$ratio_wall" 'BEGIN { printf "%.3f", a }') of the wall time, $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }') of the CPU time"
 	echo "ratio ceremony-$short-overhead $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }')"
-done
+done 3<"$dir/list"
 [ "$found" -eq 1 ] || echo "ceremony.sh: no ceremony with example answers"

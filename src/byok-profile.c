@@ -122,6 +122,17 @@ byok_key_bit(const char *type, int size, const char *curve)
 	return 0;
 }
 
+unsigned
+byok_key_bit_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < NKEYNAMES; i++)
+		if (strcasecmp(key_names[i].name, name) == 0)
+			return key_names[i].bit;
+	return 0;
+}
+
 const char *
 byok_key_name(unsigned bit)
 {

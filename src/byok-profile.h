@@ -63,6 +63,8 @@ void	byok_profile_list(char *buf, size_t sz);
  * type is "RSA", "EC" or "AES" (any case); size is the RSA or AES size in
  * bits (ignored for EC); curve is "P-256" etc. (EC only). */
 unsigned	byok_key_bit(const char *type, int size, const char *curve);
+/* "RSA-2048", "EC-P-256", "AES-256" (any case) to its bit, 0 if unknown. */
+unsigned	byok_key_bit_name(const char *name);
 /* The name of one BYOK_KEY_* bit ("RSA-2048"), "" for none. */
 const char	*byok_key_name(unsigned bit);
 /* "RSA-2048, RSA-3072, ..." of a set of bits. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "byok-profile.h"
 #include "ceremony.h"
@@ -152,7 +153,14 @@ lint_keys(const struct ceremony *c, const struct ceremony_step *s,
 		ec = strcmp(types[i].s, "EC") == 0 || strcmp(types[i].s,
 		    "ec") == 0;
 		what = ec ? "curve" : "size";
-		if ((sv = with_of(g, what)) == NULL ||
+		if ((sv = with_of(g, what)) == NULL &&
+		    strcasecmp(types[i].s, "AES") == 0) {
+			/* an AES key's size is 256 when not given */
+			sizes[0].s = "256";
+			sizes[0].line = types[i].line;
+			sizes[0].col = types[i].col;
+			ns = 1;
+		} else if (sv == NULL ||
 		    (ns = values(c, &sv->scalar, sizes)) == 0)
 			continue;
 		for (k = 0; k < ns; k++) {
@@ -213,5 +221,42 @@ step_package_lint_profile(const struct ceremony *c,
 		    strcmp(id->scalar.s, gid->scalar.s) != 0)
 			continue;
 		lint_keys(c, s, &c->steps[i], pr, npr, dl);
+	}
+}
+
+void
+step_vault_import_lint_key_type(const struct ceremony *c,
+    const struct ceremony_step *s, struct diag_list *dl)
+{
+	const struct byok_profile *p;
+	const struct ceremony_value *v;
+	struct pval pv[MAX_VALUES], kt[MAX_VALUES];
+	char list[200];
+	size_t np, nk, i, j;
+	unsigned bit;
+
+	if ((v = with_of(s, "profile")) == NULL ||
+	    (np = values(c, &v->scalar, pv)) == 0 ||
+	    (v = with_of(s, "key_type")) == NULL ||
+	    (nk = values(c, &v->scalar, kt)) == 0)
+		return;
+	for (j = 0; j < nk; j++) {
+		if ((bit = byok_key_bit_name(kt[j].s)) == 0) {
+			byok_key_list(~0u, list, sizeof(list));
+			diag_add(dl, DIAG_ERROR, kt[j].line, kt[j].col,
+			    "unknown key type '%s' in step '%s' (known: %s)",
+			    kt[j].s, s->id.s, list);
+			continue;
+		}
+		for (i = 0; i < np; i++) {
+			/* an unknown profile is the package step's error */
+			if ((p = byok_profile_find(pv[i].s)) == NULL ||
+			    (bit & p->keys) != 0)
+				continue;
+			diag_add(dl, DIAG_ERROR, kt[j].line, kt[j].col,
+			    "%s does not take a key of type %s (the import in "
+			    "step '%s', profile '%s')", p->service, kt[j].s,
+			    s->id.s, p->name);
+		}
 	}
 }

@@ -3,16 +3,20 @@
  * step-vault-import.c: the `vault-import' step type.
  *
  * Rehearsal only: imports the package into the simulated receiving
- * vault, which unwraps it and checks its binding.
+ * vault, which unwraps it and checks its binding.  A service import names
+ * the key type the key was created as (`key_type', else the type of the
+ * module's key `ident'), which the service checks before it unwraps.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "byok-profile.h"
 #include "ceremony.h"
 #include "step.h"
 #include "fsutil.h"
 #include "step-ctx.h"
+#include "step-package-lint.h"
 #include "vault.h"
 #include "vault-service.h"
 
@@ -26,6 +30,7 @@ static const struct step_key keys[] = {
 	{ "key_name", STEP_STRING, 0, NULL, 0, 0 },
 	{ "ident", STEP_STRING, 0, NULL, 0, 0 },
 	{ "name", STEP_STRING, 0, NULL, 0, 0 },
+	{ "key_type", STEP_STRING, 0, NULL, 0, 0 },
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
@@ -48,9 +53,11 @@ find(struct step_ctx *ctx, const char *f, char *out, size_t outsz)
 }
 
 /* The public key SHA-256 the module recorded when it made key ident, or
- * for an AES key its check value (6 hex digits). */
+ * for an AES key its check value (6 hex digits); and its key type
+ * ("RSA-2048", "AES-256"; "" when it has no profile name). */
 static int
-generated_pub(struct step_ctx *ctx, const char *ident, char out[65])
+generated_key(struct step_ctx *ctx, const char *ident, char out[65],
+    char type[16])
 {
 	struct engine_status st;
 	struct kr_err e;
@@ -65,9 +72,13 @@ generated_pub(struct step_ctx *ctx, const char *ident, char out[65])
 		return step_fail(ctx, e.code, "%s", e.msg);
 	out[0] = '\0';
 	for (i = 0; i < st.nkeys; i++)
-		if (strcmp(st.keys[i].ident, id) == 0)
+		if (strcmp(st.keys[i].ident, id) == 0) {
 			snprintf(out, 65, "%s", st.keys[i].kcv[0] != '\0' ?
 			    st.keys[i].kcv : st.keys[i].pub_sha256);
+			snprintf(type, 16, "%s", byok_key_name(byok_key_bit(
+			    st.keys[i].type, st.keys[i].size,
+			    st.keys[i].curve)));
+		}
 	ctx->ops->status_free(&st);
 	rc = out[0] != '\0' ? 0 : step_fail(ctx, KR_EFAIL, "no key '%s' in "
 	    "the module to compare the imported key with", id);
@@ -82,14 +93,15 @@ run_service(struct step_ctx *ctx, const char *file, const char *path)
 	struct vault_service_import_opts vo;
 	struct vault_service_result res;
 	struct kr_err e;
-	const char *issued, *token, *key_name, *ident;
-	char tpath[ENGINE_PATH_MAX], want[65], g[100], g2[100];
+	const char *issued, *token, *key_name, *ident, *key_type;
+	char tpath[ENGINE_PATH_MAX], want[65], g[100], g2[100], kt[16];
 	int rc;
 
 	if ((rc = step_arg(ctx, "issued", &issued)) != 0 ||
 	    (rc = step_arg(ctx, "token", &token)) != 0 ||
 	    (rc = step_arg(ctx, "key_name", &key_name)) != 0 ||
-	    (rc = step_arg(ctx, "ident", &ident)) != 0)
+	    (rc = step_arg(ctx, "ident", &ident)) != 0 ||
+	    (rc = step_arg(ctx, "key_type", &key_type)) != 0)
 		return rc;
 	if (issued == NULL || key_name == NULL)
 		return step_fail(ctx, KR_EUSAGE, "step '%s': a service import "
@@ -100,6 +112,11 @@ run_service(struct step_ctx *ctx, const char *file, const char *path)
 	vo.name = issued;
 	vo.token = token != NULL ? tpath : NULL;
 	vo.key_name = key_name;
+	kt[0] = '\0';
+	if (key_type == NULL && ident != NULL &&
+	    (rc = generated_key(ctx, ident, want, kt)) != 0)
+		return rc;
+	vo.key_type = key_type != NULL ? key_type : kt[0] != '\0' ? kt : NULL;
 	kr_err_clear(&e);
 	if ((rc = vault_service_import(ctx->vault_dir, path, &vo, &res, &e)) != 0)
 		return step_fail(ctx, rc, "%s", e.msg);
@@ -108,7 +125,7 @@ run_service(struct step_ctx *ctx, const char *file, const char *path)
 		step_info(ctx, "imported as %s (%s), public key SHA-256 %s",
 		    res.key_id, res.key_type, g);
 		if (ident != NULL) {
-			if ((rc = generated_pub(ctx, ident, want)) != 0)
+			if ((rc = generated_key(ctx, ident, want, kt)) != 0)
 				return rc;
 			if (!step_hash_equal(want, res.spki_sha256)) {
 				step_group(want, g2, sizeof(g2));
@@ -120,11 +137,11 @@ run_service(struct step_ctx *ctx, const char *file, const char *path)
 			step_info(ctx, "the same public key as generated");
 		}
 	} else {
-		snprintf(g, sizeof(g), "check value %s", res.kcv);
+		snprintf(g, sizeof(g), "key check value %s", res.kcv);
 		step_info(ctx, "imported as %s (%s), key check value %s",
 		    res.key_id, res.key_type, res.kcv);
 		if (ident != NULL) {
-			if ((rc = generated_pub(ctx, ident, want)) != 0)
+			if ((rc = generated_key(ctx, ident, want, kt)) != 0)
 				return rc;
 			if (strcmp(want, res.kcv) != 0)
 				return step_fail(ctx, KR_EFAIL, "%s: the service "
@@ -212,6 +229,13 @@ run(struct step_ctx *ctx)
 	return 0;
 }
 
+static void
+validate(const struct ceremony *c, const struct ceremony_step *s,
+    struct diag_list *dl)
+{
+	step_vault_import_lint_key_type(c, s, dl);
+}
+
 const struct step_type step_vault_import = {
-	"vault-import", keys, NULL, run,
+	"vault-import", keys, validate, run,
 };

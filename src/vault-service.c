@@ -446,7 +446,7 @@ take(const char *dir, const char *pkg_path, const struct byok_profile *p,
 	}
 	snprintf(res->key_type, sizeof(res->key_type), "%s",
 	    byok_key_name(bit));
-	if (o->key_type != NULL && strcmp(o->key_type, res->key_type) != 0) {
+	if (o->key_type != NULL && strcasecmp(o->key_type, res->key_type) != 0) {
 		r = kr_errf(e, KR_EFAIL, "%s: the package holds an %s key; the "
 		    "key was created as %s", pkg_path, res->key_type,
 		    o->key_type);
@@ -464,6 +464,29 @@ out:
 	EVP_PKEY_free(pk);
 	free(pkg);
 	return r;
+}
+
+/* The key type the import names (the key was created as it: AWS key spec,
+ * Cloud KMS algorithm, Transit type) must be one the service takes under
+ * this profile; refused before anything is unwrapped. */
+static int
+check_key_type(const struct byok_profile *p,
+    const struct vault_service_import_opts *o, struct kr_err *e)
+{
+	char list[200];
+	unsigned bit;
+
+	if (o->key_type == NULL)
+		return 0;
+	byok_key_list(p->keys, list, sizeof(list));
+	if ((bit = byok_key_bit_name(o->key_type)) == 0)
+		return kr_errf(e, KR_EUSAGE, "key type '%.40s' is not one "
+		    "keyrite knows (%s takes %s)", o->key_type, p->service, list);
+	if ((bit & p->keys) == 0)
+		return kr_errf(e, KR_EFAIL, "%s does not take an %s key (it "
+		    "takes %s); the import is refused", p->service,
+		    byok_key_name(bit), list);
+	return 0;
 }
 
 int
@@ -490,7 +513,8 @@ vault_service_import(const char *dir, const char *pkg_path,
 		goto out;
 	p = byok_profile_find(rec.profile);
 	s = svc_of(rec.profile);
-	if ((r = check_ticket(s, &rec, o, e)) != 0 ||
+	if ((r = check_key_type(p, o, e)) != 0 ||
+	    (r = check_ticket(s, &rec, o, e)) != 0 ||
 	    (r = take(dir, pkg_path, p, &rec, o, res, e)) != 0)
 		goto out;
 	if (s->token)

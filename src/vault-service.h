@@ -69,7 +69,11 @@ struct vault_service_import_opts {
 	const char	*name;		/* what was issued (vault_service_opts.name) */
 	const char	*token;		/* path of the import token (AWS) */
 	const char	*key_name;	/* the imported key's name */
-	const char	*key_type;	/* "RSA-2048" ...; NULL: any it takes */
+	const char	*key_type;	/* "RSA-2048" ... "AES-256" (the type
+					 * the key was created as); one the
+					 * service does not take is refused
+					 * before the unwrap; NULL: any it
+					 * takes */
 };
 
 struct vault_service_result {

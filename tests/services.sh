@@ -7,7 +7,7 @@
 # a package made for any other profile is refused by it; so are a wrong or
 # missing token, an expired token or import job, a damaged package, a key
 # of another type than the one created, and a key type the service does
-# not take.
+# not take (named at the import: refused before anything is unwrapped).
 . "$top_srcdir/tests/tap.sh"
 
 : "${OPENSSL:=openssl}"
@@ -128,6 +128,21 @@ expect_status 1 "GCP: an EC P-521 key is refused" \
 output_has "Google Cloud KMS does not take an EC-P-521 key" "GCP: it names the type"
 [ ! -e "$T/gcp-kms-3072-sha256/keys/k5.pem" ] && ok "GCP: nothing was stored" ||
     not_ok "GCP: nothing was stored"
+# The key type named at the import (the type the key was created as) is
+# checked before the unwrap: a damaged package is not even opened.
+expect_status 1 "GCP: an import naming EC-P-521 is refused" \
+    "$SVC" import "$T/gcp-kms-3072-sha256" job1 "$T/bad.pkg" k6 - EC-P-521
+output_has "Google Cloud KMS does not take an EC-P-521 key \(it takes RSA-2048, RSA-3072, RSA-4096, EC-P-256, EC-P-384, AES-256\); the import is refused" \
+    "GCP: it names the type and what it takes, before the unwrap"
+expect_status 64 "an unknown key type is a usage error" \
+    "$SVC" import "$T/vault-transit" job1 "$T/vault-transit.pkg" k6 - DSA-1024
+output_has "key type 'DSA-1024' is not one keyrite knows" "it names the key type"
+expect_status 0 "Transit: an AES-256 import naming its type" \
+    "$SVC" import "$T/vault-transit" job1 "$T/vault-transit.aes" k7 - aes-256
+expect_status 1 "Transit: an AES-256 package imported as EC-P-256 is refused" \
+    "$SVC" import "$T/vault-transit" job1 "$T/vault-transit.aes" k8 - EC-P-256
+output_has "holds an AES-256 key; the key was created as EC-P-256" \
+    "Transit: it names both"
 expect_status 64 "a wrapping key size the profile does not allow is refused" \
     "$SVC" issue "$T/x" gcp-kms-3072-sha1 job9 4096
 done_testing
