@@ -624,6 +624,7 @@ static void
 check_scenario(struct checker *K, const struct ceremony_scenario *sc)
 {
 	const struct ceremony_fault *f;
+	char where[128];
 	size_t i;
 
 	check_name(K, &sc->name, N_ID, "scenario name");
@@ -631,6 +632,12 @@ check_scenario(struct checker *K, const struct ceremony_scenario *sc)
 	    ceremony_step_find(K->c, sc->expect_step.s) == NULL)
 		ERR(K, sc->expect_step.loc, "unknown step '%.*s' in 'expect' of "
 		    "scenario '%.*s'", NM(sc->expect_step.s), NM(sc->name.s));
+	/* The expected message and response may name what the parameters
+	 * decide (a region's package names), as a step's text does. */
+	snprintf(where, sizeof(where), "in 'expect' of scenario '%.80s'",
+	    sc->name.s != NULL ? sc->name.s : "?");
+	check_refs(K, &sc->expect_message, where, KR_NIDX_NONE);
+	check_refs(K, &sc->expect_response, where, KR_NIDX_NONE);
 	for (i = 0; i < sc->nfaults; i++) {
 		f = &sc->faults[i];
 		if (f->step.s != NULL &&

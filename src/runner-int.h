@@ -129,6 +129,7 @@ struct runner {
 
 	/* prompt strings (valid until the next call) */
 	char			*p_title, *p_instr, *p_help, *p_def;
+	char			*p_holders;	/* the prompt's card holders */
 };
 
 /* runner-params.c */
@@ -215,6 +216,9 @@ void	runner_emit(struct runner *r, enum runner_event_kind kind,
 void	runner_attempt_end(struct runner *r);
 /* The holder of card `card' as named by the new-world step's `holders'
  * (runner-quorum.c): 1 and out set, or 0. */
+/* The new-world step's `holders' expanded ("Ann Smith, Bob Jones, ..."),
+ * malloc'd, or NULL when the ceremony names none. */
+char	*runner_card_holders(struct runner *r);
 int	runner_card_holder(struct runner *r, int card, char *out,
 	    size_t outsz);
 /* Shows the command of an optional show-command step before it is run or

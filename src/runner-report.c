@@ -10,8 +10,8 @@
  * error met (failed step results, refused cards, clock warnings, resumes)
  * with what was done about it next (retried, exception recorded, other
  * cards presented, aborted, resumed, or nothing: the rehearsal stopped),
- * and the scenario's expected step, message and response beside what
- * happened, each flagged "as expected" or "DIFFERS": the step must be
+ * and the scenario's expected step, message and response (expanded with
+ * the run's values, like a step's text) beside what happened, each flagged "as expected" or "DIFFERS": the step must be
  * the same, the actual message must hold the expected one (ignoring
  * case), and what was done must be a kind of response the expected one
  * (prose) names: again/retry/repeat, another or other card, exception,
@@ -328,25 +328,26 @@ flag(int same)
  * number of differences. */
 static int
 scenario_check(FILE *f, const struct ceremony_scenario *sc,
-    const char *step, const char *msg, const char *what)
+    const char *xmsg, const char *xresp, const char *step, const char *msg,
+    const char *what)
 {
 	int ds, dm, dr, ek;
 
 	ds = sc->expect_step.s == NULL || (step != NULL &&
 	    strcmp(sc->expect_step.s, step) == 0);
-	dm = text_matches(sc->expect_message.s, msg[0] != '\0' ? msg : NULL);
-	ek = expected_kinds(sc->expect_response.s);
-	dr = sc->expect_response.s == NULL || (what[0] != '\0' &&
+	dm = text_matches(xmsg, msg[0] != '\0' ? msg : NULL);
+	ek = expected_kinds(xresp);
+	dr = xresp == NULL || (what[0] != '\0' &&
 	    (ek == 0 || (ek & actual_kind(what)) != 0));
 	fprintf(f, "\n\n| | expected | actual | check |\n|---|---|---|---|\n");
 	fprintf(f, "| step | %s | %s | %s |\n", sc->expect_step.s != NULL ?
 	    sc->expect_step.s : "-", step != NULL ? step : "-", flag(ds));
 	fprintf(f, "| message | ");
-	cell(f, sc->expect_message.s != NULL ? sc->expect_message.s : "-");
+	cell(f, xmsg != NULL ? xmsg : "-");
 	fprintf(f, " | ");
 	cell(f, msg[0] != '\0' ? msg : "(no error)");
 	fprintf(f, " | %s |\n| response | ", flag(dm));
-	cell(f, sc->expect_response.s != NULL ? sc->expect_response.s : "-");
+	cell(f, xresp != NULL ? xresp : "-");
 	fprintf(f, " | ");
 	cell(f, what[0] != '\0' ? what : "-");
 	fprintf(f, " | %s |\n", flag(dr));
@@ -354,7 +355,7 @@ scenario_check(FILE *f, const struct ceremony_scenario *sc,
 }
 
 static int
-write_md(FILE *f, const struct runner *r, const struct ent *v, size_t n)
+write_md(FILE *f, struct runner *r, const struct ent *v, size_t n)
 {
 	int r_differs = 0;
 
@@ -362,6 +363,7 @@ write_md(FILE *f, const struct runner *r, const struct ent *v, size_t n)
 	const char *outcome = "stopped before the end (not sealed)";
 	char msg[KR_ERR_MSG_MAX], what[KR_ERR_MSG_MAX];
 	char first_msg[KR_ERR_MSG_MAX] = "", first_what[KR_ERR_MSG_MAX] = "";
+	char *xmsg, *xresp;
 	const char *first_step = NULL;
 	size_t i, nerr = 0;
 
@@ -416,7 +418,15 @@ write_md(FILE *f, const struct runner *r, const struct ent *v, size_t n)
 		return 0;
 	fprintf(f, "\n## Scenario: %s\n\n", sc->name.s);
 	cell(f, sc->description.s);
-	r_differs = scenario_check(f, sc, first_step, first_msg, first_what);
+	/* The expectations are templates too (a region's package names):
+	 * expanded with this run's values, as the trainee saw them. */
+	xmsg = runner_expand_display(r, sc->expect_message.s);
+	xresp = runner_expand_display(r, sc->expect_response.s);
+	r_differs = scenario_check(f, sc, xmsg != NULL ? xmsg :
+	    sc->expect_message.s, xresp != NULL ? xresp :
+	    sc->expect_response.s, first_step, first_msg, first_what);
+	free(xmsg);
+	free(xresp);
 	if (r_differs > 0)
 		fprintf(f, "\n**%d of the trainee's responses differ from the "
 		    "scenario's expected ones.**\n", r_differs);

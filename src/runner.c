@@ -29,6 +29,9 @@
 #include "secmem.h"
 #include "step.h"
 
+_Static_assert(RUNNER_PIN_MIN_LIVE == ENGINE_MIN_PIN_LIVE,
+    "runner.h and engine.h disagree on a live run's shortest PIN");
+
 static const char *const status_words[] = {
 	"has not run", "succeeded", "was skipped", "failed (exception)",
 	"failed",
@@ -260,6 +263,7 @@ runner_close(struct runner *r)
 	free(r->p_instr);
 	free(r->p_help);
 	free(r->p_def);
+	free(r->p_holders);
 	free(r);
 }
 
@@ -333,6 +337,8 @@ prompt_card(struct runner *r, struct runner_prompt *p)
 		p->def_card = idx;
 		p->tries_left = runner_card_tries_left(r, idx);
 	}
+	free(r->p_holders);
+	p->holders = r->p_holders = runner_card_holders(r);
 }
 
 /* Logs step-start and prepares the attempt's context. */
@@ -441,6 +447,8 @@ run_step(struct runner *r, const struct ceremony_step *s,
 			p->quorum_k = r->ask_k;
 			p->quorum_n = r->ask_n;
 			p->pin_min = r->ask_min;
+			free(r->p_holders);
+			p->holders = r->p_holders = runner_card_holders(r);
 			break;
 		case RUNNER_NEED_CARD:
 			prompt_card(r, p);

@@ -5,7 +5,10 @@
  * Rehearsal only: imports the package into the simulated receiving
  * vault, which unwraps it and checks its binding.  A service import names
  * the key type the key was created as (`key_type', else the type of the
- * module's key `ident'), which the service checks before it unwraps.
+ * module's key `ident'), which the service checks before it unwraps.  For
+ * a .byok, `kty' is the key type the import command declares (az's --kty;
+ * oct for an AES key) and `receiver' what takes it (vault, or
+ * managed-hsm: the only one that takes an oct key).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -20,6 +23,11 @@
 #include "vault.h"
 #include "vault-service.h"
 
+/* az's --kty for a .byok, and who receives it (an oct key: a Managed HSM
+ * only). */
+static const char *const kty_values[] = { "RSA", "EC", "oct", NULL };
+static const char *const receiver_values[] = { "vault", "managed-hsm", NULL };
+
 static const struct step_key keys[] = {
 	{ "file", STEP_STRING, 1, NULL, 0, 0 },
 	{ "manifest", STEP_STRING, 0, NULL, 0, 0 },
@@ -31,6 +39,8 @@ static const struct step_key keys[] = {
 	{ "ident", STEP_STRING, 0, NULL, 0, 0 },
 	{ "name", STEP_STRING, 0, NULL, 0, 0 },
 	{ "key_type", STEP_STRING, 0, NULL, 0, 0 },
+	{ "kty", STEP_ENUM, 0, kty_values, 0, 0 },
+	{ "receiver", STEP_ENUM, 0, receiver_values, 0, 0 },
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
@@ -159,6 +169,34 @@ run_service(struct step_ctx *ctx, const char *file, const char *path)
 	return 0;
 }
 
+/* An AES key in a Managed HSM: known by its check value, which must be
+ * the one the module recorded when it made key ident. */
+static int
+report_oct(struct step_ctx *ctx, const char *file,
+    const struct vault_import_info *vi)
+{
+	const char *ident;
+	char want[65], kt[16];
+	int rc;
+
+	step_info(ctx, "imported as %s with KEK %s: oct (AES-%d) key, key "
+	    "check value %s", vi->name, vi->kek_name, vi->bits, vi->kcv);
+	if ((rc = step_arg(ctx, "ident", &ident)) != 0)
+		return rc;
+	if (ident != NULL) {
+		if ((rc = generated_key(ctx, ident, want, kt)) != 0)
+			return rc;
+		if (strcmp(want, vi->kcv) != 0)
+			return step_fail(ctx, KR_EFAIL, "%s: the vault imported "
+			    "a key with check value %s, not %s recorded at "
+			    "generation", file, vi->kcv, want);
+		step_info(ctx, "the same key check value as generated");
+	}
+	snprintf(ctx->detail, sizeof(ctx->detail), "imported as %s, oct "
+	    "(AES-%d), key check value %s", vi->name, vi->bits, vi->kcv);
+	return 0;
+}
+
 /* The receiving vault imports the .byok (with the manifest written beside
  * it, when there is one).  Without a vault (a live run) it is skipped. */
 static int
@@ -167,7 +205,7 @@ run(struct step_ctx *ctx)
 	struct vault_import_opts vo;
 	struct vault_import_info vi;
 	struct kr_err e;
-	const char *file, *manifest, *kek, *profile, *name;
+	const char *file, *manifest, *kek, *profile, *name, *kty, *recv;
 	char path[ENGINE_PATH_MAX], mpath[ENGINE_PATH_MAX], g[100];
 	size_t n;
 	int rc;
@@ -175,7 +213,9 @@ run(struct step_ctx *ctx)
 	if ((rc = step_arg(ctx, "file", &file)) != 0 ||
 	    (rc = step_arg(ctx, "manifest", &manifest)) != 0 ||
 	    (rc = step_arg(ctx, "kek", &kek)) != 0 ||
-	    (rc = step_arg(ctx, "name", &name)) != 0)
+	    (rc = step_arg(ctx, "name", &name)) != 0 ||
+	    (rc = step_arg(ctx, "kty", &kty)) != 0 ||
+	    (rc = step_arg(ctx, "receiver", &recv)) != 0)
 		return rc;
 	if (ctx->vault_dir == NULL) {
 		ctx->result = "skipped";
@@ -204,6 +244,8 @@ run(struct step_ctx *ctx)
 	vo.kek = kek;
 	vo.name = name;		/* the key's name in the vault (friendly name) */
 	vo.manifest = mpath[0] ? mpath : NULL;
+	vo.kty = kty;
+	vo.managed_hsm = recv != NULL && strcmp(recv, "managed-hsm") == 0;
 	kr_err_clear(&e);
 	rc = vault_import(ctx->vault_dir, path, &vo, &vi, &e);
 	if (rc == KR_EFAIL && kek != NULL && strstr(e.msg, "no KEK") != NULL) {
@@ -213,6 +255,8 @@ run(struct step_ctx *ctx)
 	}
 	if (rc != 0)
 		return step_fail(ctx, rc, "%s", e.msg);
+	if (vi.kcv[0] != '\0')
+		return report_oct(ctx, file, &vi);
 	step_group(vi.spki_sha256, g, sizeof(g));
 	step_info(ctx, "imported as %s with KEK %s: %s %s%s, public key "
 	    "SHA-256 %s", vi.name, vi.kek_name, vi.kty, vi.curve[0] ?

@@ -10,6 +10,10 @@
  * test signature with the private key and verify it with the public key
  * alone; only then store the key.
  *
+ * An AES key (the import declares --kty oct, as az does for a Managed
+ * HSM) is the raw key instead of a PKCS#8: refused unless the receiver is
+ * a Managed HSM, known by its check value, stored as keys/<name>.key.
+ *
  * The key is stored whole (PKCS#8 PEM, 0600, keys/<name>.pem): the vault
  * stands for the cloud HSM that holds the key to use it, and a rehearsal
  * may sign with it again.  It is written through a secure-heap BIO and the
@@ -24,6 +28,7 @@
 #include <openssl/x509.h>
 
 #include "byok.h"
+#include "byok-profile.h"
 #include "codec.h"
 #include "err.h"
 #include "fsutil.h"
@@ -152,6 +157,51 @@ out:
 	return r;
 }
 
+/* keys/<name><ext> in dir, its folder made. */
+static int
+key_path(const char *dir, const char *name, const char *ext,
+    struct vault_import_info *info, struct kr_err *e)
+{
+	char kdir[PATH_MAX], fname[VAULT_KEK_NAME_MAX + 8];
+	int r;
+
+	if (kr_path_join(kdir, sizeof(kdir), dir, "keys") != 0)
+		return kr_errf(e, KR_ECANTCREAT, "%s: path too long", dir);
+	snprintf(fname, sizeof(fname), "%s%s", name, ext);
+	if ((r = kr_mkdir_private(kdir, e)) != 0)
+		return r;
+	if (kr_path_join(info->stored, sizeof(info->stored), kdir, fname) != 0)
+		return kr_errf(e, KR_ECANTCREAT, "%s: path too long", dir);
+	return 0;
+}
+
+/* An AES (oct) key: what a Managed HSM does with `--kty oct'.  The
+ * payload is the raw key; nothing else may be in it. */
+static int
+import_oct(const char *dir, const char *file, const struct vault_import_opts *o,
+    const uint8_t *p, size_t plen, struct vault_import_info *info,
+    struct kr_err *e)
+{
+	int r;
+
+	if (!o->managed_hsm)
+		return kr_errf(e, KR_EFAIL, "%s: oct (AES) keys are imported into "
+		    "a Managed HSM only, not into a key vault", file);
+	if (o->manifest != NULL)
+		return kr_errf(e, KR_EFAIL, "%s: a manifest binds a legacy "
+		    "package; an oct key has none", file);
+	if (plen != 16 && plen != 24 && plen != 32)
+		return kr_errf(e, KR_EFAIL, "%s: the unwrapped oct key is %zu "
+		    "bytes (an AES key is 16, 24 or 32)", file, plen);
+	if ((r = byok_aes_kcv(p, plen, info->kcv, e)) != 0)
+		return r;
+	snprintf(info->kty, sizeof(info->kty), "oct");
+	info->bits = (int)(plen * 8);
+	if ((r = key_path(dir, info->name, ".key", info, e)) != 0)
+		return r;
+	return kr_write_atomic(info->stored, p, plen, 0600, e);
+}
+
 static int
 read_pkg_hash(const char *path, char out[65], struct kr_err *e)
 {
@@ -265,8 +315,7 @@ vault_import(const char *dir, const char *byok_path,
 	EVP_PKEY *kek = NULL, *key = NULL;
 	uint8_t *p = NULL;
 	size_t plen = 0, len = 0;
-	char *buf = NULL, hash[65], fname[VAULT_KEK_NAME_MAX + 8];
-	char kdir[PATH_MAX];
+	char *buf = NULL, hash[65];
 	int r, lockfd = -1;
 
 	memset(info, 0, sizeof(*info));
@@ -303,12 +352,21 @@ vault_import(const char *dir, const char *byok_path,
 		kr_err_prefix(e, "%s", byok_path);
 		goto out;
 	}
+	if (o->kty != NULL && strcmp(o->kty, "oct") == 0) {
+		r = import_oct(dir, byok_path, o, p, plen, info, e);
+		goto out;
+	}
 	if ((r = parse_pkcs8(byok_path, p, plen, &key, e)) != 0)
 		goto out;
 	kr_secure_free(p, plen);
 	p = NULL;
 	if ((r = check_target(byok_path, key, info, e)) != 0)
 		goto out;
+	if (o->kty != NULL && strcmp(o->kty, info->kty) != 0) {
+		r = kr_errf(e, KR_EFAIL, "%s: the import says --kty %s, the key "
+		    "is %s", byok_path, o->kty, info->kty);
+		goto out;
+	}
 	if (o->manifest != NULL && (r = check_manifest(dir, o->manifest, hash,
 	    &rec, info, e)) != 0)
 		goto out;
@@ -317,17 +375,8 @@ vault_import(const char *dir, const char *byok_path,
 	info->signature_verified = 1;
 	if ((r = keyio_spki_sha256_hex(key, info->spki_sha256, e)) != 0)
 		goto out;
-	if (kr_path_join(kdir, sizeof(kdir), dir, "keys") != 0) {
-		r = kr_errf(e, KR_ECANTCREAT, "%s: path too long", dir);
+	if ((r = key_path(dir, info->name, ".pem", info, e)) != 0)
 		goto out;
-	}
-	snprintf(fname, sizeof(fname), "%s.pem", info->name);
-	if ((r = kr_mkdir_private(kdir, e)) != 0)
-		goto out;
-	if (kr_path_join(info->stored, sizeof(info->stored), kdir, fname) != 0) {
-		r = kr_errf(e, KR_ECANTCREAT, "%s: path too long", dir);
-		goto out;
-	}
 	r = keyio_write_private(info->stored, key, e);
 out:
 	if (lockfd != -1)

@@ -127,6 +127,11 @@ struct vault_import_opts {
 	const char	*kek;		/* a KEK name or region id/code; NULL: by kid */
 	const char	*manifest;	/* the manifest path, or NULL */
 	const char	*name;		/* stored key name; NULL: from the file */
+	const char	*kty;		/* the key type the import declares (az's
+					   --kty): "RSA", "EC", "oct", or NULL
+					   (RSA or EC, read from the key) */
+	int		 managed_hsm;	/* the receiver is a Managed HSM pool:
+					   the only one that takes oct keys */
 };
 
 struct vault_import_info {
@@ -139,11 +144,12 @@ struct vault_import_info {
 	int		 manifest_checked;
 	char		 subscription_id[64];	/* from the manifest */
 	char		 friendly_name[128];
-	char		 kty[16];		/* "RSA" or "EC" */
+	char		 kty[16];		/* "RSA", "EC" or "oct" (AES) */
 	int		 bits;
 	char		 curve[16];		/* "P-256" for EC, else "" */
 	char		 spki_sha256[65];	/* of the public key, DER SPKI */
 	int		 signature_verified;
+	char		 kcv[7];		/* oct: the key check value */
 };
 
 /*
@@ -152,7 +158,11 @@ struct vault_import_info {
  * byok_sha256 is the file's SHA-256; kek_pkg_sha256 and world_pkg_sha256
  * are this vault's packages of the KEK's region; the ACL is exactly export
  * wrapped to that KEK for that world), makes and verifies a test signature
- * and stores the private key as DIR/keys/<name>.pem.
+ * and stores the private key as DIR/keys/<name>.pem.  With o->kty "oct"
+ * (an AES key, Managed HSM only: o->managed_hsm) the unwrapped payload
+ * must be the raw key of 16, 24 or 32 bytes; its check value goes to
+ * info->kcv and the key to DIR/keys/<name>.key (no manifest, no test
+ * signature).  A declared kty other than the key's is refused.
  * KR_EFAIL for a failed check (no such KEK, wrong KEK, damaged ciphertext,
  * manifest mismatch), KR_EDATA for a malformed file, KR_ENOINPUT for a
  * missing one.  Nothing is stored unless every check passed.

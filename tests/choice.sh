@@ -6,7 +6,8 @@
 # key type (the legacy one in three regions), the log and the transcript
 # say which alternative was taken and why the others were not, the summary
 # lists only what was done, and every .byok unwraps with the openssl
-# command line to the key whose public key was exported.
+# command line to the key whose public key (for an AES key, whose check
+# value) was exported.
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
@@ -161,8 +162,8 @@ azure() {
 	output_has "^\[$no\] not chosen: key_type is $2 " "azure $1/$2: $no is not"
 	output_has "^\[$imp\] chosen: upload_tool is $1" "azure $1/$2: $imp is chosen"
 	n=$(grep -c '^\[import-[a-z-]*\] not chosen: ' "$TAP_TMP/out")
-	if [ "$n" -eq 2 ]; then ok "azure $1/$2: the two other import forms are not done"
-	else not_ok "azure $1/$2: the two other import forms are not done"; diag "$n"; fi
+	if [ "$n" -eq 4 ]; then ok "azure $1/$2: the four other import forms are not done"
+	else not_ok "azure $1/$2: the four other import forms are not done"; diag "$n"; fi
 	check "azure $1/$2: the transcript lists the choices" \
 	    grep -q "step $no: not chosen: key_type is $2" "$S/out/transcript.txt"
 	n=$(sed -n '/^Done on the connected/,$p' "$S/out/summary.txt" | grep -c '^  \[import')
@@ -199,5 +200,58 @@ output_has "^\\[import-powershell\\] Add-AzKeyVaultKey -HsmName 'ContosoKeyVault
 check "managed HSM: the .byok unwraps with openssl to the exported key" \
     unwraps "$S/out/ContosoFirstHSMkey.byok" "$S/vault/keks/ContosoKEK.key" \
     "$S/out/ContosoFirstHSMkey.pub.pem"
+
+# AES-256 targets (oct-HSM), for a managed HSM only: the az import names
+# --kty oct; Azure PowerShell cannot import them, so its choice shows the
+# az command; the simulated managed HSM imports the key and finds the check
+# value the module logged, and the .byok unwraps with openssl alone to 32
+# bytes whose check value (the first 3 bytes of AES-256-ECB of a zero
+# block) is that one.
+# kcv HEXKEY: the key check value of an AES-256 key, with openssl.
+kcv() {
+	head -c 16 /dev/zero | "$OPENSSL" enc -aes-256-ecb -nopad -K "$1" |
+	    od -An -tx1 -v | tr -d ' \n' | cut -c1-6
+}
+
+# unwraps_aes BYOK KEK.pem WANT-KCV
+unwraps_aes() {
+	rm -f "$TAP_TMP/ct.bin" "$TAP_TMP/aes.bin"
+	b64url "$1" "$TAP_TMP/ct.bin" &&
+	unwrap "$TAP_TMP/ct.bin" "$2" "$(kek_bytes "$2")" "$TAP_TMP/aes.bin" &&
+	[ "$(wc -c <"$TAP_TMP/aes.bin")" -eq 32 ] &&
+	[ "$(kcv "$(od -An -tx1 -v "$TAP_TMP/aes.bin" | tr -d ' \n')")" = "$3" ]
+}
+
+for tool in az powershell; do
+	S=$TAP_TMP/azure-aes-$tool
+	expect_status 0 "azure, AES-256 into a managed HSM, import by $tool: rehearsal completes" \
+	    "$KEYRITE" rehearse "$CER/azure-byok.yaml" \
+	    --batch "$EX/azure-byok.answers.yaml" --keep "$S" $FAST \
+	    --set vault_kind=managed-hsm --set upload_tool=$tool --set key_type=AES
+	output_has '^\[generate-aes\] chosen: key_type is AES$' "AES/$tool: generate-aes is chosen"
+	output_has '^\[generate-rsa\] not chosen: key_type is AES ' "AES/$tool: generate-rsa is not"
+	imp=import-az-aes; [ $tool = powershell ] && imp=import-powershell-aes
+	output_has "^\\[$imp\\] az keyvault key import --hsm-name ContosoKeyVaultHSM --name ContosoFirstHSMkey --byok-file ContosoFirstHSMkey.byok --kty oct\$" \
+	    "AES/$tool: the import command names --hsm-name and --kty oct"
+	if grep -q '^\[import-powershell\] Add-AzKeyVaultKey' "$TAP_TMP/out"; then
+		not_ok "AES/$tool: no PowerShell import is offered for an AES key"
+	else ok "AES/$tool: no PowerShell import is offered for an AES key"; fi
+	want=$(sed -n 's/^\[generate-aes\] key check value of contosokey: \([0-9a-f]\{6\}\)$/\1/p' "$TAP_TMP/out" | head -1)
+	output_has "^\\[vault-import\\] imported as ContosoFirstHSMkey with KEK ContosoKEK: oct \\(AES-256\\) key, key check value $want\$" \
+	    "AES/$tool: the simulated managed HSM imports the oct key (check value $want)"
+	output_has '^\[vault-import\] the same key check value as generated$' \
+	    "AES/$tool: its check value is the one generated"
+	check "AES/$tool: the .byok unwraps with openssl to a 32-byte key of check value $want" \
+	    unwraps_aes "$S/out/ContosoFirstHSMkey.byok" "$S/vault/keks/ContosoKEK.key" "$want"
+done
+
+# A key vault does not take an AES key: the simulated one refuses it.
+S=$TAP_TMP/azure-aes-vault
+expect_status 1 "azure, AES into a key vault: the rehearsal stops" \
+    "$KEYRITE" rehearse "$CER/azure-byok.yaml" \
+    --batch "$EX/azure-byok.answers.yaml" --keep "$S" $FAST \
+    --set vault_kind=vault --set key_type=AES
+output_has 'oct \(AES\) keys are imported into a Managed HSM only, not into a key vault' \
+    "the key vault refuses the AES key, saying why"
 
 done_testing

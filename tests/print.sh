@@ -73,6 +73,20 @@ output_has "^    Add-AzKeyVaultKey -VaultName 'ContosoKeyVaultHSM'" \
     "the PowerShell import command is shown"
 output_has 'curve P-384' "the curve set is used"
 
+# An AES key for a managed HSM, imported by the one tool that can.
+expect_status 0 "print with --set vault_kind=managed-hsm --set key_type=AES --set upload_tool=powershell" \
+    "$KEYRITE" print "$CER/azure-byok.yaml" --set vault_kind=managed-hsm \
+    --set key_type=AES --set upload_tool=powershell
+cp "$TAP_TMP/out" "$TAP_TMP/aes.txt"
+output_has '^    az keyvault key import --hsm-name ContosoKeyVaultHSM --name \\$' \
+    "the AES import is the az command, for the managed HSM"
+output_has '^        ContosoFirstHSMkey --byok-file ContosoFirstHSMkey.byok --kty oct$' \
+    "... naming the key type oct"
+output_has '^  Not chosen: key_type is AES \(this alternative is for RSA or EC\)' \
+    "the PowerShell import is listed as not chosen for an AES key"
+width "$TAP_TMP/aes.txt" "azure-byok, AES (text)"
+no_template "$TAP_TMP/aes.txt" "azure-byok, AES (text)"
+
 # Errors.
 expect_status 65 "an unknown --set parameter" \
     "$KEYRITE" print "$CER/azure-byok.yaml" --set colour=red

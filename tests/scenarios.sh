@@ -7,6 +7,7 @@
 # resume after a power cut) the ceremony then completes and the log is
 # sealed.  The trainee's output never names the scenario or the fault; the
 # log records each fault for the trainer; every rehearsal leaves report.md.
+# Expectations that name the region's packages follow the region chosen.
 . "$top_srcdir/tests/tap.sh"
 
 fast="--test-scrypt-log2n 10"
@@ -26,6 +27,28 @@ scenarios() {
 		else if (m ~ /^"/) { m = substr(m, 2, length(m) - 2) }
 		printf "%s\t%s\t%s\n", name, step, m
 	}' "$1"
+}
+
+# expand_region MSG REGION: MSG with each ${region.COLUMN} replaced by that
+# column of REGION's row of the procedure's table (tests/fixtures/
+# byok-regions.tsv, the `id' column being its `region'), so that a
+# scenario's expectation is checked against the procedure, not against
+# keyrite's own expansion.  A reference it cannot resolve is left as is
+# (and then cannot match).
+tsv="$top_srcdir/tests/fixtures/byok-regions.tsv"
+expand_region() {
+	awk -F'\t' -v msg="$1" -v r="$2" '
+	NR == 1 { sub(/^# */, ""); for (i = 1; i <= NF; i++) col[$i] = i; next }
+	$1 == r {
+		col["id"] = 1
+		for (c in col) {
+			ref = "${region." c "}"
+			while ((k = index(msg, ref)) > 0)
+				msg = substr(msg, 1, k - 1) $col[c] \
+				    substr(msg, k + length(ref))
+		}
+	}
+	END { print msg }' "$tsv"
 }
 
 # The step of the last "[step] ..." line of a file.
@@ -61,7 +84,9 @@ for c in ncipher-byok-legacy azure-byok; do
 		not_ok "$c: $(wc -l <"$TAP_TMP/$c.tsv") expectations for $count scenarios"
 	fi
 
+	region=$(sed -n 's/^  region: *//p' "$ans")
 	while IFS='	' read -r name step msg; do
+		msg=$(expand_region "$msg" "${region:-unitedstates}")
 		n=$((n + 1))
 		d="$TAP_TMP/s$n"
 		rehearse "$c" "$name" "$d" "$ans"
@@ -161,6 +186,40 @@ for c in ncipher-byok-legacy azure-byok; do
 			;;
 		esac
 	done <"$TAP_TMP/$c.tsv"
+done
+
+# The expectations follow the region: wrong-region-package rehearsed in a
+# region other than the answers file's names that region's package (from
+# the procedure's table), and report.md expands the expectation the same
+# way and finds every response as expected.
+c=ncipher-byok-legacy
+ans="$top_srcdir/ceremonies/examples/$c.answers.yaml"
+for region in japan switzerland; do
+	d="$TAP_TMP/region-$region"
+	row=$(awk -F'\t' -v r="$region" '$1 == r' "$tsv")
+	kek=$(printf '%s' "$row" | cut -f6)
+	code=$(printf '%s' "$row" | cut -f5)
+	"$KEYRITE" rehearse "$top_srcdir/ceremonies/$c.yaml" --batch "$ans" \
+	    --set region="$region" --scenario wrong-region-package \
+	    --keep "$d" $fast >"$d.out" 2>"$d.err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && cat "$d.out" "$d.err" | grep -F '[verify-packages] ' |
+	    grep -Eq -- "$kek: region is [A-Z]+, expected $code\$"; then
+		ok "wrong-region-package in $region: '$kek: region is ..., expected $code'"
+	else
+		not_ok "wrong-region-package in $region: no '$kek: ... expected $code' (exit $rc)"
+		diag "$(tail -5 "$d.out" "$d.err")"
+	fi
+	want=$(expand_region "\${region.kek_package}: region is" "$region")
+	if grep -F -- "| message | $want | " "$d/out/report.md" |
+	    grep -Fq -- "$kek: region is " &&
+	    [ "$(grep -c '| as expected |$' "$d/out/report.md")" -eq 3 ] &&
+	    ! grep -q '\${' "$d/out/report.md"; then
+		ok "wrong-region-package in $region: report.md expects '$want'; all as expected"
+	else
+		not_ok "wrong-region-package in $region: report.md's expectation"
+		diag "$(grep -A4 '^| | expected' "$d/out/report.md")"
+	fi
 done
 
 # The fault fires once: a power cut does not come back on the rerun (above),

@@ -916,6 +916,21 @@ static struct bad bad_docs[] = {
 	    "    faults:\n"
 	    "      - {fault: wrong-pin}\n",
 	    11, 20, "unknown step 'zz' in 'expect' of scenario 's'" },
+	{ "scn-expect-ref",
+	    "keyrite: 1\n"
+	    "id: t\n"
+	    "title: T\n"
+	    "steps:\n"
+	    "  - id: a\n"
+	    "    title: A\n"
+	    "    instructions: x\n"
+	    "scenarios:\n"
+	    "  s:\n"
+	    "    description: d\n"
+	    "    expect: {step: a, message: 'pkg ${region.kek}'}\n"
+	    "    faults:\n"
+	    "      - {fault: wrong-pin}\n",
+	    11, 37, "undefined reference '${region.kek}' in 'expect' of scenario 's'" },
 	{ "scn-nodesc",
 	    "keyrite: 1\n"
 	    "id: t\n"
