@@ -196,6 +196,10 @@ int	soft_card_write(const char *path, const char *world_id, int index,
 	    const uint8_t seed[32], struct kr_err *e);
 /* Opens a parsed card with a PIN into out (64 bytes: share || seed,
  * secure).  KR_EAUTH "wrong PIN" when it does not open. */
+/* DIR/cards/card-<index> (both engines' state directories); KR_EUSAGE
+ * "card 17: no such card" outside 1..ENGINE_MAX_CARDS. */
+int	soft_card_file(const char *dir, int index, char *buf, size_t sz,
+	    struct kr_err *e);
 int	soft_card_open(const char *label, const struct soft_card *c,
 	    const struct engine_pin *pin, uint8_t *out, struct kr_err *e);
 void	soft_commit(const char *world_id, int index, const uint8_t share[32],
@@ -205,6 +209,11 @@ void	soft_commit(const char *world_id, int index, const uint8_t share[32],
 int	soft_world_parse(const char *name, const char *buf, size_t len,
 	    struct soft_world *w, struct kr_err *e);
 void	soft_world_free(struct soft_world *w);
+/* n, k, min_pin_len, log2n and the cards of a world file's JSON (both
+ * engines' worlds); KR_EDATA naming the member. */
+int	soft_world_quorum_get(const char *name, json_t *obj, int *k, int *n,
+	    int *min_pin_len, int *log2n, struct engine_card_pub *cards,
+	    uint8_t (*commit)[32], struct kr_err *e);
 int	soft_world_load(struct engine *eng, struct kr_err *e);
 int	soft_world_check_mac(const char *name, const struct soft_world *w,
 	    const uint8_t wk[SOFT_KEY_LEN], struct kr_err *e);

@@ -90,6 +90,8 @@ struct engine_world_info {
 	char		signing_pub_sha256[ENGINE_HEX256];	/* SPKI DER */
 	struct engine_card_pub cards[ENGINE_MAX_CARDS];	/* [0..n-1] */
 	char		warning[160];			/* "" or a warning to show */
+	int		pin_pad;			/* PKCS#11: the token has a PIN
+							   pad: its PIN is typed there */
 };
 
 #define ENGINE_SUITE_DEFAULT	"DLf3072s256mRijndael"
@@ -106,6 +108,11 @@ struct engine_world_req {
 	int		 min_pin_len;	/* 0: ENGINE_MIN_PIN_DEFAULT */
 	int		 scrypt_log2n;	/* 0: default; MIN..MAX (lower it only in tests) */
 	int		 replace;	/* 1: replace an existing world */
+	/* PKCS#11: take over a token that is already initialised (the
+	 * ceremony says so); token_so_pin is its current SO PIN, entered by
+	 * the custodians under witness (empty on a PIN pad token). */
+	int		 adopt;
+	struct engine_pin token_so_pin;
 	struct engine_pin pins[ENGINE_MAX_CARDS];	/* pins[i] for card i+1 */
 };
 
@@ -251,6 +258,9 @@ struct engine_package_result {
 	char		kek_sha256[ENGINE_HEX256];		/* KEK package or KEK PEM file */
 	char		pub_sha256[ENGINE_HEX256];		/* the packaged key's public key */
 	char		kcv[8];					/* AES: its check value */
+	char		wrap_mech[128];				/* PKCS#11: how the token wrapped
+								   ("CKM_RSA_AES_KEY_WRAP (0x1054)"),
+								   else "" */
 };
 
 /* One card's signature over a message (audit checkpoints). */
