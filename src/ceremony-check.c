@@ -679,6 +679,7 @@ ceremony_check(struct ceremony *c, const char *buf, size_t len,
 	for (i = 0; i < c->nscenarios; i++)
 		check_scenario(&K, &c->scenarios[i]);
 	(void)ceremony_check_when(c, dl);
+	ceremony_check_engines(c, dl);
 	if (K.oom)
 		return KR_ENOMEM;
 	return dl->nerrors == errors ? 0 : KR_EDATA;

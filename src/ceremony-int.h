@@ -87,6 +87,8 @@ int	ceremony_check(struct ceremony *c, const char *buf, size_t len,
 /* Lints every step's `when' (ceremony-choice.c): 0 when no error was
  * added. */
 int	ceremony_check_when(const struct ceremony *c, struct diag_list *dl);
+/* Lints the ceremony's and the steps' `engines' (ceremony-engines.c). */
+void	ceremony_check_engines(const struct ceremony *c, struct diag_list *dl);
 /* 1 when s's `when' names parameter param. */
 int	ceremony_step_when_names(const struct ceremony_step *s,
 	    const char *param);

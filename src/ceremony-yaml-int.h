@@ -68,6 +68,10 @@ void	cy_missing(struct loader *L, const struct ynode *map, const char *key,
 void	cy_build_when(struct loader *L, const struct ynode *m,
 	    struct ceremony_step *s, const char *where);
 
+/* An `engines:' list of names into out (ceremony-engines.c). */
+void	cy_build_engines(struct loader *L, const struct ynode *v,
+	    const char *where, struct ceremony_list *out);
+
 /* Builds c->scenarios from the top-level `scenarios:' mapping m
  * (ceremony-scenario.c); errors go to L->dl, allocation failure to L->oom. */
 void	cy_build_scenarios(struct loader *L, const struct ynode *m);

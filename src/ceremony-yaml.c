@@ -381,6 +381,8 @@ build_step(struct loader *L, const struct ynode *m, struct ceremony_step *s,
 			(void)cy_get_list(L, v, "requires", where, &s->requires);
 		else if (strcmp(k->s, "when") == 0)
 			cy_build_when(L, v, s, where);
+		else if (strcmp(k->s, "engines") == 0)
+			cy_build_engines(L, v, where, &s->engines);
 		else if (strcmp(k->s, "signoff") == 0)
 			(void)cy_get_list(L, v, "signoff", where, &s->signoff);
 		else if (strcmp(k->s, "instructions") == 0)
@@ -534,6 +536,11 @@ build(struct loader *L, const struct ynode *root)
 			build_steps(L, v);
 		else if (strcmp(k->s, "scenarios") == 0)
 			cy_build_scenarios(L, v);
+		else if (strcmp(k->s, "engines") == 0)
+			cy_build_engines(L, v, where, &c->engines);
+		else if (strcmp(k->s, "engines_note") == 0)
+			(void)cy_get_str(L, v, "engines_note", where,
+			    &c->engines_note);
 		else
 			cy_unknown_key(L, k, where);
 	}

@@ -155,6 +155,8 @@ struct ceremony_step {
 	struct ceremony_when	*when;		/* all must hold (ceremony-choice.c) */
 	size_t			 nwhen;
 	struct ceremony_loc	 when_loc;	/* line 0: no `when' */
+	struct ceremony_list	 engines;	/* n 0: every engine of the
+						   ceremony (ceremony-engines.c) */
 	struct ceremony_loc	 loc;
 };
 
@@ -217,6 +219,8 @@ struct ceremony {
 	size_t			 nsteps;
 	struct ceremony_scenario *scenarios;
 	size_t			 nscenarios;
+	struct ceremony_list	 engines;	/* line 0: absent, soft only */
+	struct ceremony_str	 engines_note;	/* why not on the others */
 	struct ceremony_loc	 loc;
 
 	/* private to ceremony*.c */
@@ -292,6 +296,22 @@ size_t	ceremony_param_first_step(const struct ceremony *c, const char *param);
  * when step index cur is the first to use it. */
 void	ceremony_placeholder(const struct ceremony *c, const char *param,
 	    size_t cur, char *buf, size_t bufsz);
+
+/*
+ * Engines (ceremony-engines.c).  A ceremony declares the security-module
+ * engines it runs on (`engines: [soft, pkcs11]'; absent: soft only) and,
+ * in `engines_note', why not on the others; a step may name a subset
+ * (`engines: [soft]') and is recorded as not applicable on the others.
+ */
+#define CEREMONY_ENGINE_DEFAULT	"soft"
+/* 1 when the ceremony runs on engine (a name: "soft", "pkcs11"). */
+int	ceremony_runs_on(const struct ceremony *c, const char *engine);
+/* 1 when step s is done on engine (its own `engines', else all). */
+int	ceremony_step_runs_on(const struct ceremony_step *s,
+	    const char *engine);
+/* The ceremony's engines in words ("soft and pkcs11") into buf. */
+void	ceremony_engines_text(const struct ceremony *c,
+	    const struct ceremony_list *l, char *buf, size_t bufsz);
 
 /* The name of a parameter type ("quorum"). */
 const char *ceremony_ptype_name(enum ceremony_ptype t);

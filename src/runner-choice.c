@@ -7,7 +7,9 @@
  * powershell (this alternative is for az)"), and the chosen one logs a note
  * saying why it is the one.  A step that `requires' an alternative that was
  * not chosen is not blocked by it: requiring every alternative of a choice
- * means requiring the one that was chosen.
+ * means requiring the one that was chosen.  A step for other engines
+ * (`engines:', ceremony-engines.c) is skipped the same way, as not
+ * applicable on this run's engine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +30,19 @@ value(void *arg, const char *name)
 	return p == NULL ? NULL : r->values[p - r->c->params];
 }
 
+/* The engine this run drives ("soft", "pkcs11"). */
+static const char *
+engine_name(const struct runner *r)
+{
+	return r->ops != NULL ? r->ops->name : r->o.engine;
+}
+
 const struct ceremony_param *
 runner_when_missing(struct runner *r, const struct ceremony_step *s)
 {
 	const char *missing = NULL;
 
-	if (s->nwhen == 0 ||
+	if (s->nwhen == 0 || !ceremony_step_runs_on(s, engine_name(r)) ||
 	    ceremony_step_chosen(s, value, r, &missing, NULL, 0) >= 0)
 		return NULL;
 	return ceremony_param_find(r->c, missing);
@@ -42,6 +51,8 @@ runner_when_missing(struct runner *r, const struct ceremony_step *s)
 int
 runner_not_chosen(struct runner *r, const struct ceremony_step *s)
 {
+	if (!ceremony_step_runs_on(s, engine_name(r)))
+		return 1;
 	return s->nwhen != 0 &&
 	    ceremony_step_chosen(s, value, r, NULL, NULL, 0) == 0;
 }
@@ -53,8 +64,17 @@ runner_skip_not_chosen(struct runner *r, const struct ceremony_step *s,
 	char why[512], detail[600], *title;
 	int rc;
 
-	(void)ceremony_step_chosen(s, value, r, NULL, why, sizeof(why));
-	snprintf(detail, sizeof(detail), "not chosen: %s", why);
+	if (!ceremony_step_runs_on(s, engine_name(r))) {
+		ceremony_engines_text(r->c, &s->engines, why, sizeof(why));
+		snprintf(detail, sizeof(detail), "not applicable: this run "
+		    "drives the %s engine (the step is for %s)",
+		    engine_name(r) != NULL ? engine_name(r) :
+		    CEREMONY_ENGINE_DEFAULT, why);
+	} else {
+		(void)ceremony_step_chosen(s, value, r, NULL, why,
+		    sizeof(why));
+		snprintf(detail, sizeof(detail), "not chosen: %s", why);
+	}
 	if ((rc = audit_step_start(r->w, s->id.s, s->type->name,
 	    s->station.s, runner_actor(r), e)) != 0 ||
 	    (rc = audit_step_result(r->w, s->id.s, "skipped", NULL, detail,

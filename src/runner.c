@@ -143,6 +143,23 @@ open_log(struct runner *r, struct kr_err *e)
 }
 
 int
+runner_engine_check(const struct ceremony *c, const char *engine,
+    struct kr_err *e)
+{
+	char has[64];
+
+	if (engine == NULL)
+		engine = CEREMONY_ENGINE_DEFAULT;
+	if (c == NULL || ceremony_runs_on(c, engine))
+		return 0;
+	ceremony_engines_text(c, NULL, has, sizeof(has));
+	return kr_errf(e, KR_EUSAGE, "ceremony '%s' does not run on the %s "
+	    "engine (it declares: %s)%s%s", c->id.s, engine, has,
+	    c->engines_note.s != NULL ? ": " : "",
+	    c->engines_note.s != NULL ? c->engines_note.s : "");
+}
+
+int
 runner_open(const struct runner_opts *o, struct runner **out,
     struct kr_err *e)
 {
@@ -156,6 +173,8 @@ runner_open(const struct runner_opts *o, struct runner **out,
 	    o->log_path == NULL || o->out_dir == NULL)
 		return kr_errf(e, KR_EUSAGE, "runner: ceremony, state, log "
 		    "and output directory are required");
+	if ((rc = runner_engine_check(o->c, o->engine, e)) != 0)
+		return rc;
 	if ((rc = kr_secmem_init(e)) != 0)
 		return rc;
 	if (!o->rehearsal && !kr_secmem_locked())

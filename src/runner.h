@@ -160,6 +160,12 @@ struct runner_opts {
 	void			*event_arg;
 };
 
+/* 0 when ceremony c runs on engine (NULL: "soft"), else KR_EUSAGE with
+ * "ceremony 'x' does not run on the pkcs11 engine (it declares: soft):"
+ * and the ceremony's engines_note.  runner_open checks it first. */
+int	runner_engine_check(const struct ceremony *c, const char *engine,
+	    struct kr_err *e);
+
 /* Opens the state directory (locked: KR_ELOCKED when another run holds
  * it), creates or resumes the log.  Returns 0 and *out, or a KR_E code. */
 int	runner_open(const struct runner_opts *o, struct runner **out,

@@ -87,6 +87,22 @@ int	step_path(const char *dir, const char *rel, char *out, size_t outsz,
 int	step_kek_path(struct step_ctx *ctx, const char *file, char *out,
 	    size_t outsz);
 
+/* Tokens (step-token.c).  1 when the module is a token (the PKCS#11
+ * engine, --token): its key operations need the custodians' quorum
+ * logged in, and its keys are objects, not files. */
+int	step_on_token(const struct step_ctx *ctx);
+/* The token object of class cls ("public-key", "private-key") labelled
+ * label as a logged-in session sees it: 1 and its attributes ("token
+ * private sensitive !extractable ...") in attrs, or 0 when there is none. */
+int	step_token_object(struct step_ctx *ctx, const char *cls,
+	    const char *label, char *attrs, size_t attrsz);
+/* On a token, the KEK in pem_path (the ceremony's kek_file) as the SO
+ * makes it under the quorum q: a trusted, wrap-only key for ident; a KEK
+ * already there (a resumed step) is noted, not made twice.  0 or a step
+ * failure. */
+int	step_token_kek(struct step_ctx *ctx, struct engine_quorum *q,
+	    const char *pem_path, const char *ident);
+
 /* Questions.  Each returns 0 when the answer is in, else STEP_ASK. */
 int	step_need_ack(struct step_ctx *ctx);
 int	step_need_confirm(struct step_ctx *ctx, const char *expect);

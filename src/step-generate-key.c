@@ -7,7 +7,9 @@
  * (keyrite-profiles(7)) is logged instead and compared at import.  With `kek_file' (the current method) the key is
  * made under the quorum with an ACL that allows one export: a .byok
  * wrapped to that KEK (keyrite-acl(7)); without it the key cannot leave
- * the module until a reduce-acl step.
+ * the module until a reduce-acl step.  On a token (--token) the quorum
+ * logs in first, the SO makes the KEK a trusted wrap-only object
+ * (step-token.c) and the key is made sensitive and wrap-with-trusted.
  */
 #include <stddef.h>
 #include <string.h>
@@ -108,16 +110,23 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 	}
 }
 
-/* 1 when the module holds key_<app>_<ident> (its description in *ki). */
+/* 1 when the module holds key_simple_<ident> (its description in *ki;
+ * on a token: the key's public object keyrite:<ident>). */
 static int
-has_key(struct step_ctx *ctx, const char *app, const char *ident,
+has_key(struct step_ctx *ctx, int tok, const char *ident,
     struct engine_key_info *ki)
 {
 	struct engine_status st;
 	struct kr_err e;
+	char label[ENGINE_NAME_MAX];
+	const char *app = "simple";
 	size_t i;
 	int found = 0;
 
+	if (tok) {
+		snprintf(label, sizeof(label), "keyrite:%s", ident);
+		return step_token_object(ctx, "public-key", label, NULL, 0);
+	}
 	if (ctx->ops->status(ctx->eng, &st, &e) != 0)
 		return 0;
 	for (i = 0; i < st.nkeys; i++)
@@ -162,7 +171,7 @@ run(struct step_ctx *ctx)
 	char id[ENGINE_IDENT_MAX], path[ENGINE_PATH_MAX], name[ENGINE_PATH_MAX];
 	char kp[ENGINE_PATH_MAX];
 	char sha[ENGINE_HEX256], g[100];
-	int rc;
+	int rc, tok;
 
 	if ((rc = step_arg(ctx, "type", &type)) != 0 ||
 	    (rc = step_arg(ctx, "size", &size)) != 0 ||
@@ -178,8 +187,11 @@ run(struct step_ctx *ctx)
 		return step_fail(ctx, KR_EDATA, "%s", e.msg);
 	if ((rc = step_need_confirm(ctx, id)) != 0)
 		return rc;
+	/* a token: every key operation is under the quorum's login */
+	if ((tok = step_on_token(ctx)) && (rc = step_need_quorum(ctx, &q)) != 0)
+		return rc;
 	memset(&ki, 0, sizeof(ki));
-	if (ctx->resumed && has_key(ctx, "simple", id, &ki)) {
+	if (ctx->resumed && has_key(ctx, tok, id, &ki)) {
 		if ((rc = step_note(ctx, "key %s was generated before the "
 		    "resume; not generated again", id)) != 0)
 			return rc;
@@ -187,6 +199,9 @@ run(struct step_ctx *ctx)
 		if (kek != NULL &&
 		    ((rc = step_need_quorum(ctx, &q)) != 0 ||
 		    (rc = step_kek_path(ctx, kek, kp, sizeof(kp))) != 0))
+			return rc;
+		if (tok && kek != NULL &&
+		    (rc = step_token_kek(ctx, q, kp, id)) != 0)
 			return rc;
 		memset(&req, 0, sizeof(req));
 		req.kek_pem = kek != NULL ? kp : NULL;

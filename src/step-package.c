@@ -4,12 +4,17 @@
  *
  * Wraps the key to the KEK and writes the transfer package: the
  * legacy format bound to a subscription, or a .byok file for a kid.
+ * On a token (--token) the custodians' quorum logs in first; the token
+ * makes the key non-extractable after wrapping it, so a resumed step keeps
+ * the package written before the power cut.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 
 #include "ceremony.h"
+#include "codec.h"
 #include "ceremony-int.h"
 #include "diag.h"
 #include "step.h"
@@ -87,6 +92,39 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 	step_acl_check(c, s, dl);
 }
 
+/* On a token, after a resume: the key packaged before the power cut is
+ * not extractable any more (or gone), so it cannot be wrapped again; the
+ * .byok written then (atomically: whole or absent) is the package.  1 and
+ * res filled when so, 0 when the key can still be packaged, or a step
+ * failure. */
+static int
+packaged_before(struct step_ctx *ctx, const char *id, const char *output,
+    struct engine_package_result *res)
+{
+	char label[ENGINE_NAME_MAX], attrs[160];
+	char *buf = NULL;
+	size_t len;
+	int priv;
+
+	snprintf(label, sizeof(label), "keyrite:%s", id);
+	priv = step_token_object(ctx, "private-key", label, attrs,
+	    sizeof(attrs));
+	if (priv && strstr(attrs, "!extractable") == NULL)
+		return 0;
+	if (!priv && !step_token_object(ctx, "public-key", label, NULL, 0))
+		return 0;	/* no key at all: package says so */
+	if (step_path(ctx->out_dir, output, res->byok_path,
+	    sizeof(res->byok_path), &ctx->err) != 0 ||
+	    kr_read_file(res->byok_path, 1 << 20, &buf, &len, &ctx->err) != 0)
+		return step_fail(ctx, KR_EFAIL, "token: key %s was packaged "
+		    "and made non-extractable before the resume, but its "
+		    "package %s cannot be read: %s", label, output,
+		    ctx->err.msg);
+	kr_sha256_hex(buf, len, res->byok_sha256);
+	free(buf);
+	return 1;
+}
+
 /* Wraps the key into out_dir: legacy (reduced-ACL key, packages from
  * media_dir, manifest) or byok (KEK PEM and kid; the target's public key
  * goes beside the .byok as <name>.pub.pem; an AES key has none, its check
@@ -103,8 +141,9 @@ run(struct step_ctx *ctx)
 	char id[ENGINE_IDENT_MAX], kp[ENGINE_PATH_MAX], wp[ENGINE_PATH_MAX];
 	char pub[ENGINE_PATH_MAX], name[ENGINE_PATH_MAX], sha[ENGINE_HEX256];
 	char g[100];
+	struct engine_quorum *q = NULL;
 	size_t n;
-	int rc;
+	int rc, tok;
 
 	if ((rc = step_arg(ctx, "format", &fmt)) != 0 ||
 	    (rc = step_arg(ctx, "ident", &ident)) != 0 ||
@@ -120,6 +159,9 @@ run(struct step_ctx *ctx)
 	kr_err_clear(&e);
 	if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
 		return step_fail(ctx, KR_EDATA, "%s", e.msg);
+	/* a token: wrapping is under the quorum's login */
+	if ((tok = step_on_token(ctx)) && (rc = step_need_quorum(ctx, &q)) != 0)
+		return rc;
 	memset(&req, 0, sizeof(req));
 	req.ident = id;
 	req.out_dir = ctx->out_dir;
@@ -145,7 +187,14 @@ run(struct step_ctx *ctx)
 		req.out_name = output;
 		req.profile = profile;
 	}
-	if (ctx->ops->package(ctx->eng, &req, &res, &e) != 0)
+	memset(&res, 0, sizeof(res));
+	if (tok && ctx->resumed && req.format == ENGINE_PACKAGE_BYOK &&
+	    (rc = packaged_before(ctx, id, output, &res)) != 0) {
+		if (rc < 0 || (rc = step_note(ctx, "key %s was packaged "
+		    "before the resume and is not extractable now; the "
+		    "package written then is kept", id)) != 0)
+			return rc;
+	} else if (ctx->ops->package(ctx->eng, &req, &res, &e) != 0)
 		return step_engine_fail(ctx, ENGINE_OP_PACKAGE, &e);
 	if ((rc = step_artifact(ctx, res.byok_path, "byok")) != 0)
 		return rc;

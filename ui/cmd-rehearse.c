@@ -310,7 +310,7 @@ const struct cmd_entry cmd_rehearse_entry = {
 	"rehearse",
 	"rehearse CEREMONY.yaml [--scenario NAME | --list-scenarios] "
 	    "[--batch ANSWERS.yaml] [--set NAME=VALUE]... "
-	    "[--keep DIR | --discard]",
+	    "[--keep DIR | --discard] [--token PKCS11-URI]",
 	"rehearse a ceremony in a sandbox",
 	"Runs the ceremony on a simulated module against a simulated\n"
 	"receiving vault, in a sandbox: the vault's root key and toolset\n"
@@ -331,6 +331,13 @@ const struct cmd_entry cmd_rehearse_entry = {
 	"                    at the end (nothing is left to resume)\n"
 	"  --list-scenarios  list the ceremony's fault scenarios and exit\n"
 	"  --scenario NAME   rehearse with that scenario's faults\n"
+	"  --token URI       rehearse on a throwaway PKCS#11 token instead of\n"
+	"                    the simulated module: an RFC 7512 URI with its\n"
+	"                    module-path; the token must be fresh (never\n"
+	"                    initialised): new-world initialises it, and its\n"
+	"                    PINs go onto the sandbox's cards.  Only\n"
+	"                    ceremonies that declare the pkcs11 engine run\n"
+	"                    on a token\n"
 	"\n"
 	"Exit status as for run.\n",
 	cmd_rehearse_exec,

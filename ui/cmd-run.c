@@ -41,13 +41,19 @@ parse_fd(const char *arg, int *fd)
 	return 0;
 }
 
+/* The default state directory; on a token its sibling .../keyrite/token
+ * (the custodians' cards and the token's world record). */
 static int
-default_state(char *out, size_t outsz)
+default_state(char *out, size_t outsz, int token)
 {
 	struct kr_err e;
+	char *slash;
 
 	if (kr_default_state_dir(out, outsz, &e) != 0)
 		return cli_fail(&e);
+	if (token && (slash = strrchr(out, '/')) != NULL &&
+	    (size_t)(slash - out) + sizeof("/token") <= outsz)
+		memcpy(slash, "/token", sizeof("/token"));
 	return 0;
 }
 
@@ -61,7 +67,7 @@ run_paths(const struct run_ctx *x, const char **state_dir,
 	int rc;
 
 	if (*state_dir == NULL) {
-		if ((rc = default_state(state, sz)) != 0)
+		if ((rc = default_state(state, sz, x->token != NULL)) != 0)
 			return rc;
 		*state_dir = state;
 	}
@@ -162,7 +168,8 @@ out:
 
 const struct cmd_entry cmd_run_entry = {
 	"run",
-	"run CEREMONY.yaml [--state DIR] [--log FILE] [--out DIR] "
+	"run CEREMONY.yaml [--state DIR] [--token PKCS11-URI] [--log FILE] "
+	    "[--out DIR] "
 	    "[--media DIR] [--batch ANSWERS.yaml] [--set NAME=VALUE]... "
 	    "[--pin-fd N]",
 	"run a live ceremony (batch mode: --batch ANSWERS.yaml)",
@@ -172,7 +179,15 @@ const struct cmd_entry cmd_run_entry = {
 	"\n"
 	"  --state DIR      the module's state (default\n"
 	"                   $XDG_DATA_HOME/keyrite/module); locked while a run\n"
-	"                   uses it\n"
+	"                   uses it; with --token, the custodians' cards and\n"
+	"                   the token's world record (default\n"
+	"                   $XDG_DATA_HOME/keyrite/token)\n"
+	"  --token URI      drive a PKCS#11 token instead of the software\n"
+	"                   module: an RFC 7512 URI naming the token and its\n"
+	"                   module, 'pkcs11:token=LABEL?module-path=/path/lib.so'\n"
+	"                   (never a PIN); new-world initialises a fresh\n"
+	"                   token.  Only ceremonies that declare the pkcs11\n"
+	"                   engine run on a token\n"
 	"  --out DIR        artifacts, transcript and summary (default\n"
 	"                   ./keyrite-out-<ceremony id>)\n"
 	"  --log FILE       the audit log (default OUT/<ceremony id>.log)\n"
@@ -189,7 +204,8 @@ const struct cmd_entry cmd_run_entry = {
 	"Without --batch, on a terminal, run opens the wizard.\n"
 	"\n"
 	"Exit status: 0 sealed; 1 a step failed (no exception recorded) or\n"
-	"the ceremony failed; 64 usage; 65 bad ceremony or answers, a missing\n"
+	"the ceremony failed; 64 usage, or --token with a ceremony that does\n"
+	"not declare the pkcs11 engine; 65 bad ceremony or answers, a missing\n"
 	"or invalid answer; 66 a missing file; 73 cannot create an output;\n"
 	"74 I/O error; 75 another run holds the state directory.\n",
 	cmd_run_exec,

@@ -196,6 +196,9 @@ run_common_option(struct run_ctx *x, const struct cmd_entry *cmd, int ch,
 	case 'S':
 		*rc = run_add_set(x, arg);
 		return 1;
+	case 'K':
+		x->token = arg;
+		return 1;
 	case 'h':
 		*rc = cli_help(cmd);
 		if (*rc == 0)
@@ -214,9 +217,18 @@ int
 run_prepare(struct run_ctx *x, const struct cmd_entry *cmd, int argc,
     char **argv)
 {
+	struct kr_err e;
+	int rc;
+
 	if (optind != argc - 1)
 		return cli_usage(cmd);
-	return run_load_ceremony(x, argv[optind]);
+	if ((rc = run_load_ceremony(x, argv[optind])) != 0)
+		return rc;
+	kr_err_clear(&e);
+	if (runner_engine_check(x->c, x->token != NULL ? "pkcs11" : NULL,
+	    &e) != 0)
+		return cli_fail(&e);
+	return 0;
 }
 
 int
@@ -249,6 +261,10 @@ run_opts_init(const struct run_ctx *x, struct runner_opts *ro)
 	ro->c = x->c;
 	ro->ceremony_path = x->path;
 	memcpy(ro->ceremony_sha256, x->sha256, sizeof(ro->ceremony_sha256));
+	if (x->token != NULL) {
+		ro->engine = "pkcs11";
+		ro->token = x->token;
+	}
 }
 
 int

@@ -30,12 +30,14 @@ struct run_ctx {
 	struct answers		*answers;
 	struct batch_value	*sets;
 	size_t			 nsets;
+	const char		*token;		/* --token URI, or NULL */
 };
 
 /* The options both verbs take, for their getopt_long tables. */
 #define RUN_COMMON_OPTIONS \
 	{ "batch", required_argument, NULL, 'b' }, \
 	{ "set", required_argument, NULL, 'S' }, \
+	{ "token", required_argument, NULL, 'K' }, \
 	{ "help", no_argument, NULL, 'h' }
 
 /* Handles one of RUN_COMMON_OPTIONS (and getopt's '?'): returns 1 and
@@ -45,7 +47,8 @@ int	run_common_option(struct run_ctx *x, const struct cmd_entry *cmd,
 	    int ch, char *arg, int *rc);
 
 /* After the options: one ceremony operand (else usage, 64), read, loaded
- * and checked.  0, 64, 65, 66 or 74. */
+ * and checked; with --token, a ceremony that does not declare the pkcs11
+ * engine is refused with its reason (64).  0, 64, 65, 66 or 74. */
 int	run_prepare(struct run_ctx *x, const struct cmd_entry *cmd, int argc,
 	    char **argv);
 
@@ -57,7 +60,8 @@ int	run_check_terminal(const struct run_ctx *x);
  * PINs allowed).  0 or an exit status. */
 int	run_setup(struct run_ctx *x, int rehearsal);
 
-/* Fills the ceremony part of ro (zeroing the rest). */
+/* Fills the ceremony part of ro and its engine (--token: pkcs11),
+ * zeroing the rest. */
 void	run_opts_init(const struct run_ctx *x, struct runner_opts *ro);
 
 /* Runs the ceremony: the wizard (to: its options, sets filled in here)
