@@ -4,10 +4,10 @@
  *
  * Generates the target key in the module (RSA, EC or AES-256,
  * module-protected).  An AES key has no public key: its key check value
- * (keyrite-profiles(7)) is logged instead and compared at import.  With `kek_file' (the current method) the key is
- * made under the quorum with an ACL that allows one export: a .byok
- * wrapped to that KEK (keyrite-acl(7)); without it the key cannot leave
- * the module until a reduce-acl step.  On a token (--token) the quorum
+ * (keyrite-profiles(7)) is logged instead and compared at import.  With
+ * `kek_file' (the current method) the key is made under the quorum with an
+ * ACL that allows one export: a .byok wrapped to that KEK (keyrite-acl(7));
+ * without it the key cannot leave the module until a reduce-acl step.  On a token (--token) the quorum
  * logs in first, the SO makes the KEK a trusted wrap-only object
  * (step-token.c) and the key is made sensitive and wrap-with-trusted.
  */
