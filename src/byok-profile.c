@@ -250,8 +250,7 @@ byok_profile_wrap(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
     size_t *outlen, struct kr_err *e)
 {
 	uint8_t *ct = NULL;
-	char *s = NULL;
-	size_t ctlen = 0, n = 0;
+	size_t ctlen = 0;
 	int r;
 
 	*out = NULL;
@@ -263,33 +262,46 @@ byok_profile_wrap(const struct byok_profile *p, EVP_PKEY *kek, unsigned key,
 		    "bytes, not %zu", p->name, matlen);
 	if ((r = wrap_ct(p, kek, mat, matlen, &ct, &ctlen, e)) != 0)
 		return r;
+	r = byok_profile_encode(p, ct, ctlen, kid, NULL, out, outlen, e);
+	free(ct);
+	return r;
+}
+
+int
+byok_profile_encode(const struct byok_profile *p, const uint8_t *ct,
+    size_t ctlen, const char *kid, const char *generator, uint8_t **out,
+    size_t *outlen, struct kr_err *e)
+{
+	char *s = NULL;
+	size_t n = 0;
+	int r;
+
+	*out = NULL;
+	*outlen = 0;
 	switch (p->form) {
 	case BYOK_FORM_JSON:
-		if ((r = byok_file_format(kid, ct, ctlen, NULL, &s, &n, e)) != 0)
-			goto out;
+		if ((r = byok_file_format(kid, ct, ctlen, generator, &s, &n,
+		    e)) != 0)
+			return r;
 		*out = (uint8_t *)s;
 		*outlen = n;
 		break;
 	case BYOK_FORM_RAW:
-		*out = ct;
+		if ((*out = malloc(ctlen)) == NULL)
+			return kr_errf(e, KR_ENOMEM, "out of memory");
+		memcpy(*out, ct, ctlen);
 		*outlen = ctlen;
-		ct = NULL;
 		break;
 	case BYOK_FORM_BASE64:
 		n = kr_b64_encoded_size(ctlen);
-		if ((s = malloc(n)) == NULL) {
-			r = kr_errf(e, KR_ENOMEM, "out of memory");
-			goto out;
-		}
+		if ((s = malloc(n)) == NULL)
+			return kr_errf(e, KR_ENOMEM, "out of memory");
 		kr_b64_encode(ct, ctlen, s, n);
 		*out = (uint8_t *)s;
 		*outlen = strlen(s);
 		break;
 	}
-	r = 0;
-out:
-	free(ct);
-	return r;
+	return 0;
 }
 
 /* The package's C1 || C2 in *ct (malloc'd). */

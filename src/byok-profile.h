@@ -95,6 +95,12 @@ int	byok_profile_wrap(const struct byok_profile *p, EVP_PKEY *kek,
 	    unsigned key, const uint8_t *mat, size_t matlen, const char *kid,
 	    uint8_t **out, size_t *outlen, struct kr_err *e);
 
+/* C1 || C2 (made elsewhere: a PKCS#11 token) in the profile's form into
+ * *out (malloc'd); kid (and generator, NULL: none) for BYOK_FORM_JSON. */
+int	byok_profile_encode(const struct byok_profile *p, const uint8_t *ct,
+	    size_t ctlen, const char *kid, const char *generator, uint8_t **out,
+	    size_t *outlen, struct kr_err *e);
+
 /*
  * The receiving side: decodes a package of the profile's form (name is for
  * messages) and unwraps it with the wrapping key's private half; *mat is

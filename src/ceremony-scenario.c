@@ -3,7 +3,9 @@
  * ceremony-scenario.c: the `scenarios:' section of a ceremony file, built by
  * the loader's second stage (ceremony-yaml.c).  A scenario names faults to
  * inject for a rehearsal (a wrong PIN, a damaged card, a power loss after a
- * step, ...) and what the run is expected to do about them.  It is checked
+ * step, ...), what the run is expected to do about them, and whether the
+ * front end announces each fault to the trainer as it strikes (`announce',
+ * for the scenario or one fault; by default nothing is shown).  It is checked
  * as the loader checks everything else: every shape and type error is
  * collected, with its line and column.  The scenario names and the steps
  * they refer to are checked later, in ceremony-check.c.
@@ -32,6 +34,7 @@ static const struct {
 	{ "times", F(WRONG_PIN) },
 	{ "mode", F(WRONG_MODE) },
 	{ "step", ~0u },
+	{ "announce", ~0u },
 	{ "when", F(POWER_LOSS) },
 	{ "seconds", F(CLOCK_SKEW) },
 };
@@ -49,6 +52,7 @@ build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
 
 	f->loc = m->loc;
 	f->times = 1;
+	f->announce = -1;
 	if ((fk = map_get(m, "fault")) == NULL)
 		ceremony_yaml_missing(L, m, "fault", where);
 	else if (ceremony_yaml_get_str(L, fk, "fault", where, &f->fault) == 0) {
@@ -122,7 +126,9 @@ build_fault(struct loader *L, const struct ynode *m, struct ceremony_fault *f,
 				ERR(L, v->loc, "invalid value '%.*s' for 'when' "
 				    "%s (expected after or inside)", NM(str.s),
 				    where);
-		} else if (strcmp(k->s, "seconds") == 0) {
+		} else if (strcmp(k->s, "announce") == 0)
+			(void)ceremony_yaml_get_bool(L, v, "announce", where, &f->announce);
+		else if (strcmp(k->s, "seconds") == 0) {
 			if (ceremony_yaml_get_int(L, v, "seconds", where,
 			    &f->seconds) == 0)
 				f->has_seconds = 1;
@@ -152,6 +158,9 @@ build_scenario(struct loader *L, const struct ynode *k, const struct ynode *m,
 		if (strcmp(kk->s, "description") == 0)
 			(void)ceremony_yaml_get_str(L, v, "description", where,
 			    &sc->description);
+		else if (strcmp(kk->s, "announce") == 0)
+			(void)ceremony_yaml_get_bool(L, v, "announce", where,
+			    &sc->announce);
 		else if (strcmp(kk->s, "expect") == 0) {
 			if (ceremony_yaml_want_map(L, v, "expect", where) != 0)
 				continue;

@@ -184,6 +184,7 @@ struct ceremony_fault {
 	int			 inside;	/* when: inside (default after) */
 	long long		 seconds;
 	int			 has_seconds;
+	int			 announce;	/* -1: as its scenario says */
 	struct ceremony_loc	 loc;
 };
 
@@ -194,6 +195,8 @@ struct ceremony_scenario {
 	struct ceremony_str	 expect_message;
 	struct ceremony_str	 expect_response;
 	struct ceremony_loc	 expect_loc;	/* line 0: no `expect' */
+	int			 announce;	/* the front end shows each fault
+						   as it strikes (default 0) */
 	struct ceremony_fault	*faults;
 	size_t			 nfaults;
 	struct ceremony_loc	 loc;

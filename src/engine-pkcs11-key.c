@@ -334,6 +334,25 @@ read_kek(const char *path, EVP_PKEY **kek, char sha[ENGINE_HEX256],
 	return r;
 }
 
+int
+p11_rsa_pub_values(EVP_PKEY *pk, CK_ATTRIBUTE *mod, CK_ATTRIBUTE *exp)
+{
+	BIGNUM *bn = NULL, *be = NULL;
+	int r = -1;
+
+	if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &bn) == 1 &&
+	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &be) == 1 &&
+	    BN_num_bytes(bn) <= (int)mod->ulValueLen &&
+	    BN_num_bytes(be) <= (int)exp->ulValueLen) {
+		mod->ulValueLen = (CK_ULONG)BN_bn2bin(bn, mod->pValue);
+		exp->ulValueLen = (CK_ULONG)BN_bn2bin(be, exp->pValue);
+		r = 0;
+	}
+	BN_free(bn);
+	BN_free(be);
+	return r;
+}
+
 static int
 kek_create(struct p11_engine *eng, EVP_PKEY *kek, const char *label,
     const uint8_t id[16], struct kr_err *e)
@@ -341,7 +360,6 @@ kek_create(struct p11_engine *eng, EVP_PKEY *kek, const char *label,
 	CK_OBJECT_CLASS pc = CKO_PUBLIC_KEY;
 	CK_KEY_TYPE rk = CKK_RSA;
 	uint8_t n[512], ex[8];
-	BIGNUM *bn = NULL, *be = NULL;
 	CK_ATTRIBUTE t[] = {
 		{ CKA_CLASS, &pc, sizeof(pc) }, { CKA_KEY_TYPE, &rk, sizeof(rk) },
 		{ CKA_TOKEN, &yes, sizeof(yes) }, { CKA_PRIVATE, &no, sizeof(no) },
@@ -352,27 +370,17 @@ kek_create(struct p11_engine *eng, EVP_PKEY *kek, const char *label,
 		{ CKA_VERIFY_RECOVER, &no, sizeof(no) },
 		{ CKA_DERIVE, &no, sizeof(no) },
 		{ CKA_MODIFIABLE, &no, sizeof(no) },
-		{ CKA_MODULUS, n, 0 }, { CKA_PUBLIC_EXPONENT, ex, 0 },
+		{ CKA_MODULUS, n, sizeof(n) }, { CKA_PUBLIC_EXPONENT, ex, sizeof(ex) },
 	};
 	CK_OBJECT_HANDLE h;
 	CK_RV rv;
-	int r = 0;
 
-	if (EVP_PKEY_get_bn_param(kek, OSSL_PKEY_PARAM_RSA_N, &bn) != 1 ||
-	    EVP_PKEY_get_bn_param(kek, OSSL_PKEY_PARAM_RSA_E, &be) != 1 ||
-	    BN_num_bytes(bn) > (int)sizeof(n) || BN_num_bytes(be) > (int)sizeof(ex))
-		r = kr_errf(e, KR_ECRYPTO, "the KEK: cannot read its modulus");
-	else {
-		t[13].ulValueLen = (CK_ULONG)BN_bn2bin(bn, n);
-		t[14].ulValueLen = (CK_ULONG)BN_bn2bin(be, ex);
-		if ((rv = eng->f->C_CreateObject(eng->s, t, sizeof(t) / sizeof(t[0]),
-		    &h)) != CKR_OK)
-			r = p11_fail(e, KR_EFAIL, "C_CreateObject (the KEK, as SO)",
-			    rv);
-	}
-	BN_free(bn);
-	BN_free(be);
-	return r;
+	if (p11_rsa_pub_values(kek, &t[13], &t[14]) != 0)
+		return kr_errf(e, KR_ECRYPTO, "the KEK: cannot read its modulus");
+	if ((rv = eng->f->C_CreateObject(eng->s, t, sizeof(t) / sizeof(t[0]),
+	    &h)) != CKR_OK)
+		return p11_fail(e, KR_EFAIL, "C_CreateObject (the KEK, as SO)", rv);
+	return 0;
 }
 
 int

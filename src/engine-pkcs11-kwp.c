@@ -1,16 +1,27 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * engine-pkcs11-kwp.c: never a wrong package.  Before a token may package,
- * its key wrap with padding (CKM_AES_KEY_WRAP_KWP 0x210B if offered, else
- * CKM_AES_KEY_WRAP_PAD 0x210A) must give RFC 5649's own known answers in
- * both directions, and a test wrap must check out in software: a
- * throwaway RSA-2048 key made on the token, wrapped under a throwaway
- * AES-256 key, must unwrap with OpenSSL to PKCS#8 whose DER length is the
- * length field's and whose public key is the token's; the AES key wrapped
- * with CKM_RSA_PKCS_OAEP (SHA-1, MGF1-SHA-1) under a throwaway KEK made in
- * software must decrypt to the AES key.  Everything here is a session
- * object, public, destroyed after.  Debian 12's SoftHSM 2.6.1 fails the
- * first known answer: it zero-pads the key before wrapping.
+ * engine-pkcs11-kwp.c: never a wrong package.  First the plan
+ * (p11_wrap_choose): CKM_RSA_AES_KEY_WRAP (0x1054) in one call where the
+ * token offers it for wrapping, else the two-step path with the token's key
+ * wrap with padding (CKM_AES_KEY_WRAP_KWP 0x210B if offered, else
+ * CKM_AES_KEY_WRAP_PAD 0x210A) and CKM_RSA_PKCS_OAEP; OAEP and MGF1 take
+ * the wrapping profile's hash (byok-profile.h: SHA-1 or SHA-256).
+ *
+ * Then the check (p11_wrap_check), before a token may package.  Two-step:
+ * the KWP mechanism must give RFC 5649's own known answers in both
+ * directions, and a test wrap must check out in software: a throwaway
+ * RSA-2048 key made on the token, wrapped under a throwaway AES-256 key,
+ * must unwrap with OpenSSL to PKCS#8 whose DER length is the length
+ * field's and whose public key is the token's; the AES key wrapped with
+ * CKM_RSA_PKCS_OAEP and the profile's hashes under a throwaway KEK made in
+ * software must decrypt to the AES key.  One call: the throwaway key
+ * wrapped with CKM_RSA_AES_KEY_WRAP under the software KEK must decrypt
+ * (OAEP with the profile's hashes, then RFC 5649) to the same PKCS#8
+ * checks.  Everything here is a session object, public, destroyed after.
+ * The profile's OAEP hash is tried first, so a token that cannot do it is
+ * refused naming the mechanism and the hash.  Debian 12's SoftHSM 2.6.1
+ * fails the first known answer (it zero-pads the key before wrapping) and
+ * its OAEP takes SHA-1 only.
  */
 #include <string.h>
 
@@ -19,6 +30,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "byok-profile.h"
 #include "engine-pkcs11.h"
 #include "err.h"
 #include "secmem.h"
@@ -51,6 +63,8 @@ struct wctx {
 	CK_SESSION_HANDLE	 s;
 	CK_MECHANISM_TYPE	 kwp;
 	char			 mname[48];	/* "CKM_AES_KEY_WRAP_PAD (0x210a)" */
+	const struct p11_wrap_plan *plan;
+	const struct byok_profile *prof;
 };
 
 static int
@@ -247,60 +261,80 @@ throwaways(struct wctx *w, CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv,
 	return 0;
 }
 
-/* Wraps the AES key with OAEP under a KEK made in software; decrypts. */
+/* A throwaway RSA-2048 KEK made in software, and its public half on the
+ * token as a session object that wraps. */
 static int
-oaep_check(struct wctx *w, CK_OBJECT_HANDLE aes, const uint8_t key[32],
+soft_kek(struct wctx *w, EVP_PKEY **sw, CK_OBJECT_HANDLE *kek,
     struct kr_err *e)
 {
-	CK_RSA_PKCS_OAEP_PARAMS op = { CKM_SHA_1, CKG_MGF1_SHA1,
-	    CKZ_DATA_SPECIFIED, NULL, 0 };
-	CK_MECHANISM m = { CKM_RSA_PKCS_OAEP, &op, sizeof(op) };
 	CK_OBJECT_CLASS pc = CKO_PUBLIC_KEY;
 	CK_KEY_TYPE rk = CKK_RSA;
-	uint8_t n[512], ex[8], ct[512], pt[512];
-	BIGNUM *bn = NULL, *be = NULL;
+	uint8_t n[512], ex[8];
 	CK_ATTRIBUTE t[] = {
 		{ CKA_CLASS, &pc, sizeof(pc) }, { CKA_KEY_TYPE, &rk, sizeof(rk) },
 		{ CKA_TOKEN, &no, sizeof(no) }, { CKA_PRIVATE, &no, sizeof(no) },
 		{ CKA_WRAP, &yes, sizeof(yes) },
-		{ CKA_MODULUS, n, 0 }, { CKA_PUBLIC_EXPONENT, ex, 0 },
+		{ CKA_MODULUS, n, sizeof(n) }, { CKA_PUBLIC_EXPONENT, ex, sizeof(ex) },
 	};
+	CK_RV rv;
+
+	if ((*sw = EVP_RSA_gen(2048)) == NULL ||
+	    p11_rsa_pub_values(*sw, &t[5], &t[6]) != 0)
+		return kr_errf(e, KR_EFAIL, "the test KEK: OpenSSL failed");
+	if ((rv = w->eng->f->C_CreateObject(w->s, t, sizeof(t) / sizeof(t[0]),
+	    kek)) != CKR_OK)
+		return p11_fail(e, KR_EFAIL, "C_CreateObject (the test KEK)", rv);
+	return 0;
+}
+
+/* OAEP-decrypts ct (clen bytes) with the software KEK and the profile's
+ * digests into pt (plen in: room; out: length). */
+static int
+oaep_decrypt(struct wctx *w, EVP_PKEY *sw, const uint8_t *ct, size_t clen,
+    uint8_t *pt, size_t *plen)
+{
+	EVP_PKEY_CTX *c = NULL;
+	int ok;
+
+	ok = (c = EVP_PKEY_CTX_new(sw, NULL)) != NULL &&
+	    EVP_PKEY_decrypt_init(c) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_OAEP_PADDING) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_oaep_md(c, byok_profile_oaep_md(w->prof)) ==
+	    1 && EVP_PKEY_CTX_set_rsa_mgf1_md(c, byok_profile_mgf1_md(w->prof))
+	    == 1 && EVP_PKEY_decrypt(c, pt, plen, ct, clen) == 1;
+	EVP_PKEY_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+/* Two-step: wraps the AES key with OAEP under a KEK made in software;
+ * decrypts. */
+static int
+oaep_check(struct wctx *w, CK_OBJECT_HANDLE aes, const uint8_t key[32],
+    struct kr_err *e)
+{
+	CK_RSA_PKCS_OAEP_PARAMS op = w->plan->oaep;
+	CK_MECHANISM m = { CKM_RSA_PKCS_OAEP, &op, sizeof(op) };
+	uint8_t ct[512], pt[512];
 	CK_OBJECT_HANDLE kek = 0;
 	EVP_PKEY *sw = NULL;
-	EVP_PKEY_CTX *c = NULL;
 	CK_ULONG clen = sizeof(ct);
 	size_t plen = sizeof(pt);
 	CK_RV rv;
-	int r = KR_EFAIL;
+	int r;
 
-	if ((sw = EVP_RSA_gen(2048)) == NULL ||
-	    EVP_PKEY_get_bn_param(sw, OSSL_PKEY_PARAM_RSA_N, &bn) != 1 ||
-	    EVP_PKEY_get_bn_param(sw, OSSL_PKEY_PARAM_RSA_E, &be) != 1 ||
-	    (t[5].ulValueLen = (CK_ULONG)BN_bn2bin(bn, n)) == 0 ||
-	    (t[6].ulValueLen = (CK_ULONG)BN_bn2bin(be, ex)) == 0) {
-		r = kr_errf(e, KR_EFAIL, "the test KEK: OpenSSL failed");
+	if ((r = soft_kek(w, &sw, &kek, e)) != 0)
 		goto out;
-	}
-	if ((rv = w->eng->f->C_CreateObject(w->s, t, sizeof(t) / sizeof(t[0]),
-	    &kek)) != CKR_OK) {
-		r = p11_fail(e, KR_EFAIL, "C_CreateObject (the test KEK)", rv);
-		goto out;
-	}
 	if ((rv = w->eng->f->C_WrapKey(w->s, &m, kek, aes, ct, &clen)) != CKR_OK) {
 		r = p11_fail(e, KR_EFAIL, "C_WrapKey", rv);
-		kr_err_prefix(e, "CKM_RSA_PKCS_OAEP (SHA-1, MGF1-SHA-1)");
+		kr_err_prefix(e, "profile %s: CKM_RSA_PKCS_OAEP (%s)",
+		    w->prof->name, w->plan->oaep_name);
 		goto out;
 	}
-	if ((c = EVP_PKEY_CTX_new(sw, NULL)) == NULL ||
-	    EVP_PKEY_decrypt_init(c) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_OAEP_PADDING) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_oaep_md(c, EVP_sha1()) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_mgf1_md(c, EVP_sha1()) != 1 ||
-	    EVP_PKEY_decrypt(c, pt, &plen, ct, clen) != 1 || plen != 32 ||
+	if (oaep_decrypt(w, sw, ct, clen, pt, &plen) != 0 || plen != 32 ||
 	    memcmp(pt, key, 32) != 0) {
-		r = kr_errf(e, KR_EFAIL, "CKM_RSA_PKCS_OAEP: the test wrap does "
-		    "not decrypt in software (OAEP SHA-1, MGF1-SHA-1) to the "
-		    "AES key");
+		r = kr_errf(e, KR_EFAIL, "profile %s: CKM_RSA_PKCS_OAEP: the test "
+		    "wrap does not decrypt in software (%s) to the AES key",
+		    w->prof->name, w->plan->oaep_name);
 		goto out;
 	}
 	r = 0;
@@ -308,10 +342,49 @@ out:
 	kr_cleanse(pt, sizeof(pt));
 	if (kek != 0)
 		w->eng->f->C_DestroyObject(w->s, kek);
-	EVP_PKEY_CTX_free(c);
 	EVP_PKEY_free(sw);
-	BN_free(bn);
-	BN_free(be);
+	return r;
+}
+
+/* One call: the throwaway key under a software KEK with
+ * CKM_RSA_AES_KEY_WRAP, opened in software. */
+static int
+one_call_check(struct wctx *w, CK_OBJECT_HANDLE priv, EVP_PKEY *tokpub,
+    struct kr_err *e)
+{
+	CK_RSA_PKCS_OAEP_PARAMS op = w->plan->oaep;
+	struct p11_rsa_aes_key_wrap_params rp = { 256, &op };
+	CK_MECHANISM m = { CKM_RSA_AES_KEY_WRAP, &rp, sizeof(rp) };
+	uint8_t ct[WRAP_MAX], k[512];
+	CK_OBJECT_HANDLE kek = 0;
+	EVP_PKEY *sw = NULL;
+	CK_ULONG clen = sizeof(ct);
+	size_t klen = sizeof(k);
+	CK_RV rv;
+	int r;
+
+	if ((r = soft_kek(w, &sw, &kek, e)) != 0)
+		goto out;
+	if ((rv = w->eng->f->C_WrapKey(w->s, &m, kek, priv, ct, &clen)) !=
+	    CKR_OK) {
+		r = p11_fail(e, KR_EFAIL, "C_WrapKey", rv);
+		kr_err_prefix(e, "profile %s: %s (%s): the test wrap",
+		    w->prof->name, w->mname, w->plan->oaep_name);
+		goto out;
+	}
+	if (clen <= 256 || oaep_decrypt(w, sw, ct, 256, k, &klen) != 0 ||
+	    klen != 32) {
+		r = kr_errf(e, KR_EFAIL, "%s: the test wrap's first 256 bytes do "
+		    "not decrypt in software (%s) to an AES-256 key", w->mname,
+		    w->plan->oaep_name);
+		goto out;
+	}
+	r = soft_unwrap_check(w, k, ct + 256, clen - 256, tokpub, e);
+out:
+	kr_cleanse(k, sizeof(k));
+	if (kek != 0)
+		w->eng->f->C_DestroyObject(w->s, kek);
+	EVP_PKEY_free(sw);
 	return r;
 }
 
@@ -328,8 +401,9 @@ test_wrap(struct wctx *w, struct kr_err *e)
 
 	if ((r = throwaways(w, &pub, &priv, &aes, e)) != 0)
 		goto out;
-	if ((r = wrap(w, &m, aes, priv, ct, &clen, e)) != 0) {
-		kr_err_prefix(e, "%s: the test wrap", w->mname);
+	tp = p11_pubkey(w->eng, w->s, pub);
+	if (w->plan->one_call) {
+		r = one_call_check(w, priv, tp, e);
 		goto out;
 	}
 	if (w->eng->f->C_GetAttributeValue(w->s, aes, &va, 1) != CKR_OK ||
@@ -337,10 +411,16 @@ test_wrap(struct wctx *w, struct kr_err *e)
 		r = kr_errf(e, KR_EFAIL, "the test wrap's AES key cannot be read");
 		goto out;
 	}
-	tp = p11_pubkey(w->eng, w->s, pub);
-	if ((r = soft_unwrap_check(w, key, ct, clen, tp, e)) != 0 ||
-	    (r = oaep_check(w, aes, key, e)) != 0)
+	/* the profile's OAEP hash first, then the KWP known answers, then
+	 * the KWP test wrap */
+	if ((r = oaep_check(w, aes, key, e)) != 0 ||
+	    (r = kat(w, 1, e)) != 0 || (r = kat(w, 2, e)) != 0)
 		goto out;
+	if ((r = wrap(w, &m, aes, priv, ct, &clen, e)) != 0) {
+		kr_err_prefix(e, "%s: the test wrap", w->mname);
+		goto out;
+	}
+	r = soft_unwrap_check(w, key, ct, clen, tp, e);
 out:
 	kr_cleanse(key, sizeof(key));
 	EVP_PKEY_free(tp);
@@ -353,9 +433,68 @@ out:
 	return r;
 }
 
+/* The profile's OAEP and MGF1 hash as PKCS#11 parameters. */
+static int
+oaep_params(const struct byok_profile *p, struct p11_wrap_plan *plan,
+    struct kr_err *e)
+{
+	memset(&plan->oaep, 0, sizeof(plan->oaep));
+	plan->oaep.source = CKZ_DATA_SPECIFIED;
+	if (strcmp(p->oaep_md, "SHA1") == 0)
+		plan->oaep.hashAlg = CKM_SHA_1;
+	else if (strcmp(p->oaep_md, "SHA256") == 0)
+		plan->oaep.hashAlg = CKM_SHA256;
+	else
+		return kr_errf(e, KR_EUSAGE, "profile %s: OAEP hash %s is not one "
+		    "the PKCS#11 engine asks for (SHA1, SHA256)", p->name,
+		    p->oaep_md);
+	if (strcmp(p->mgf1_md, "SHA1") == 0)
+		plan->oaep.mgf = CKG_MGF1_SHA1;
+	else if (strcmp(p->mgf1_md, "SHA256") == 0)
+		plan->oaep.mgf = CKG_MGF1_SHA256;
+	else
+		return kr_errf(e, KR_EUSAGE, "profile %s: MGF1 hash %s is not one "
+		    "the PKCS#11 engine asks for (SHA1, SHA256)", p->name,
+		    p->mgf1_md);
+	snprintf(plan->oaep_name, sizeof(plan->oaep_name), "OAEP %s, MGF1-%s",
+	    plan->oaep.hashAlg == CKM_SHA_1 ? "SHA-1" : "SHA-256",
+	    plan->oaep.mgf == CKG_MGF1_SHA1 ? "SHA-1" : "SHA-256");
+	return 0;
+}
+
+int
+p11_wrap_choose(struct p11_engine *eng, const struct byok_profile *p,
+    struct p11_wrap_plan *plan, struct kr_err *e)
+{
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	if ((r = oaep_params(p, plan, e)) != 0)
+		return r;
+	if (p11_has_mech(eng, CKM_RSA_AES_KEY_WRAP, CKF_WRAP)) {
+		plan->one_call = 1;
+		plan->mech = CKM_RSA_AES_KEY_WRAP;
+		return 0;
+	}
+	if (p11_has_mech(eng, CKM_AES_KEY_WRAP_KWP, CKF_WRAP | CKF_UNWRAP))
+		plan->mech = CKM_AES_KEY_WRAP_KWP;
+	else if (p11_has_mech(eng, CKM_AES_KEY_WRAP_PAD, CKF_WRAP | CKF_UNWRAP))
+		plan->mech = CKM_AES_KEY_WRAP_PAD;
+	else
+		return kr_errf(e, KR_EFAIL, "the token offers neither "
+		    "CKM_RSA_AES_KEY_WRAP (0x1054) for wrapping nor "
+		    "CKM_AES_KEY_WRAP_KWP (0x210b) or CKM_AES_KEY_WRAP_PAD "
+		    "(0x210a) for wrap and unwrap");
+	if (!p11_has_mech(eng, CKM_RSA_PKCS_OAEP, CKF_WRAP))
+		return kr_errf(e, KR_EFAIL, "the token does not offer "
+		    "CKM_RSA_PKCS_OAEP (0x9) for wrapping");
+	return 0;
+}
+
 int
 p11_wrap_check(struct p11_engine *eng, CK_SESSION_HANDLE s,
-    CK_MECHANISM_TYPE *kwp, struct kr_err *e)
+    const struct byok_profile *p, struct p11_wrap_plan *plan,
+    struct kr_err *e)
 {
 	struct wctx w;
 	int r;
@@ -363,23 +502,12 @@ p11_wrap_check(struct p11_engine *eng, CK_SESSION_HANDLE s,
 	memset(&w, 0, sizeof(w));
 	w.eng = eng;
 	w.s = s;
-	*kwp = 0;
-	if (p11_has_mech(eng, CKM_AES_KEY_WRAP_KWP, CKF_WRAP | CKF_UNWRAP))
-		w.kwp = CKM_AES_KEY_WRAP_KWP;
-	else if (p11_has_mech(eng, CKM_AES_KEY_WRAP_PAD, CKF_WRAP | CKF_UNWRAP))
-		w.kwp = CKM_AES_KEY_WRAP_PAD;
-	else
-		return kr_errf(e, KR_EFAIL, "the token offers neither "
-		    "CKM_AES_KEY_WRAP_KWP (0x210b) nor CKM_AES_KEY_WRAP_PAD "
-		    "(0x210a) for wrap and unwrap");
-	*kwp = w.kwp;
+	w.plan = plan;
+	w.prof = p;
+	if ((r = p11_wrap_choose(eng, p, plan, e)) != 0)
+		return r;
+	w.kwp = plan->mech;
 	snprintf(w.mname, sizeof(w.mname), "%s (0x%lx)", p11_mech_name(w.kwp),
 	    (unsigned long)w.kwp);
-	if (!p11_has_mech(eng, CKM_RSA_PKCS_OAEP, CKF_WRAP))
-		return kr_errf(e, KR_EFAIL, "the token does not offer "
-		    "CKM_RSA_PKCS_OAEP (0x9) for wrapping");
-	if ((r = kat(&w, 1, e)) != 0 || (r = kat(&w, 2, e)) != 0 ||
-	    (r = test_wrap(&w, e)) != 0)
-		return r;
-	return 0;
+	return test_wrap(&w, e);
 }

@@ -4,11 +4,13 @@
  * token.  Each card is checked the moment it is presented, as in the
  * software module (file, world, twice, PIN, share commitment, card key),
  * and the first failure is named.  When K good cards are in, their shares
- * rebuild the secret S in the secure heap; it must match the world's check
- * value; then the user PIN derived from S logs the engine's session in
- * (C_Login) and is wiped at once.  S stays in the secure heap until
- * card_end, for the SO operations of the same quorum (p11_login with
- * CKU_SO); K-1 cards never log in.
+ * rebuild S, the token's SO PIN and user PIN, in the secure heap; S must
+ * match the world's check value (so wrong cards never cost the token a
+ * PIN try); then the user PIN, written out in the secure heap, logs the
+ * engine's session in (C_Login, engine-pkcs11-login.c; a PIN pad gets no
+ * PIN) and is wiped at once.  S stays in the secure heap until card_end,
+ * for the SO operations of the same quorum (p11_login with CKU_SO); K-1
+ * cards never log in.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,13 +214,17 @@ p11_logout(struct p11_engine *eng)
 	eng->login = (CK_USER_TYPE)-1;
 }
 
+static int
+quorum_pin(const void *arg, CK_USER_TYPE who, uint8_t *pin, struct kr_err *e)
+{
+	return p11_quorum_pin((const struct engine_quorum *)arg, who == CKU_SO ?
+	    "so" : "user", pin, e);
+}
+
 int
 p11_login(struct p11_engine *eng, CK_USER_TYPE who, struct kr_err *e)
 {
 	struct p11_quorum *q = Q(eng->q);
-	uint8_t *pin = NULL;
-	CK_RV rv;
-	int r;
 
 	if (eng->login == who)
 		return 0;
@@ -227,24 +233,7 @@ p11_login(struct p11_engine *eng, CK_USER_TYPE who, struct kr_err *e)
 		    "custodians' quorum (%d of %d cards) logs in", eng->world.label,
 		    eng->world.k, eng->world.n);
 	p11_logout(eng);
-	if (eng->s == CK_INVALID_HANDLE && (rv = eng->f->C_OpenSession(eng->slot,
-	    CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &eng->s)) != CKR_OK) {
-		eng->s = CK_INVALID_HANDLE;
-		return p11_fail(e, KR_EFAIL, "C_OpenSession", rv);
-	}
-	if ((pin = kr_secure_malloc(P11_PIN_HEX)) == NULL)
-		return kr_errf(e, KR_ENOMEM, "out of secure memory");
-	if ((r = p11_quorum_pin(eng->q, who == CKU_SO ? "so" : "user", pin,
-	    e)) == 0) {
-		if ((rv = eng->f->C_Login(eng->s, who, pin, P11_PIN_HEX)) != CKR_OK)
-			r = p11_fail(e, rv == CKR_PIN_INCORRECT ? KR_EAUTH :
-			    KR_EFAIL, who == CKU_SO ? "C_Login (SO)" :
-			    "C_Login (user)", rv);
-		else
-			eng->login = who;
-	}
-	kr_secure_free(pin, P11_PIN_HEX);
-	return r;
+	return p11_session_login(eng, who, quorum_pin, eng->q, e);
 }
 
 int
@@ -256,5 +245,6 @@ p11_quorum_pin(const struct engine_quorum *quorum, const char *which,
 
 	if (q == NULL || !q->authorized || q->secret == NULL)
 		return kr_errf(e, KR_EAUTH, "quorum not met");
-	return p11_pin(&q->eng->world, q->secret, which, pin, e);
+	p11_pin(q->secret, which, pin);
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byok-profile.h"
 #include "engine-pkcs11.h"
 #include "err.h"
 
@@ -196,7 +197,7 @@ p11_status(struct engine *engine, struct engine_status *st, struct kr_err *e)
 	struct p11_engine *eng = P11_ENG(engine);
 	struct engine_token *tok;
 	CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
-	CK_MECHANISM_TYPE kwp = 0;
+	struct p11_wrap_plan plan;
 	CK_INFO li;
 	CK_RV rv;
 	struct kr_err we;
@@ -241,13 +242,15 @@ p11_status(struct engine *engine, struct engine_status *st, struct kr_err *e)
 	if ((r = objects(eng, s, tok, e)) != 0)
 		goto fail;
 	kr_err_clear(&we);
-	tok->wrap_ok = p11_wrap_check(eng, s, &kwp, &we) == 0;
-	if (kwp != 0)
+	tok->wrap_ok = p11_wrap_check(eng, s, byok_profile_find("azure-byok"),
+	    &plan, &we) == 0;
+	if (plan.mech != 0)
 		snprintf(tok->wrap_mech, sizeof(tok->wrap_mech), "%s (0x%lx)",
-		    p11_mech_name(kwp), (unsigned long)kwp);
-	snprintf(tok->wrap_check, sizeof(tok->wrap_check), "%s", tok->wrap_ok ?
-	    "RFC 5649 known answers and a test wrap checked in software" :
-	    we.msg);
+		    p11_mech_name(plan.mech), (unsigned long)plan.mech);
+	snprintf(tok->wrap_check, sizeof(tok->wrap_check), "%s", !tok->wrap_ok ?
+	    we.msg : plan.one_call ? "a test wrap in one call checked in "
+	    "software (OAEP, then RFC 5649)" : "RFC 5649 known answers and a "
+	    "test wrap checked in software");
 	eng->f->C_CloseSession(s);
 	return 0;
 fail:

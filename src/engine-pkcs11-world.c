@@ -1,23 +1,42 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * engine-pkcs11-world.c: initialising a token for a ceremony.
+ * engine-pkcs11-world.c: initialising (or adopting) a token for a ceremony.
  *
- * new-world on a fresh token makes a random 256-bit secret S, splits it
- * K-of-N with the software module's Shamir code onto N PIN-protected cards
- * (the same card files, each with its own Ed25519 key for cosigning), and
- * derives the token's SO PIN and user PIN from S (HMAC-SHA256 with the
- * world id, 128 bits each, written as hex).  C_InitToken sets the SO PIN,
- * C_InitPIN as SO the user PIN; both PINs live only in the secure heap for
- * those calls, and S only until the cards are written: no PIN is shown,
- * logged or stored, and K cards are needed to log in again
- * (engine-pkcs11-quorum.c).  A token that is already initialised is
- * refused.  DIR/token-world keeps what is not secret: the world id, the
- * token's label and serial, K/N, the cards' public keys and share
- * commitments, and HMAC(S, "check") to recognise S when it is rebuilt.
+ * new-world makes the token's two PINs at random: the SO PIN and the user
+ * PIN, 16 random bytes each, written as 32 hex digits for the token.  The
+ * 32 bytes S = SO PIN || user PIN are themselves split K-of-N with the
+ * software module's Shamir code onto N PIN-protected cards (the same card
+ * files, each with its own Ed25519 key for cosigning): the cards hold the
+ * PINs, no key derived from them.  On a fresh token C_InitToken sets the SO
+ * PIN and C_InitPIN (as SO) the user PIN.  Both PINs live only in the
+ * secure heap, for those calls and until the cards are written; no PIN is
+ * shown, logged or stored, and K cards are needed to log in again
+ * (engine-pkcs11-quorum.c).
+ *
+ * A token that is already initialised is refused unless the request adopts
+ * it (the ceremony's new-world says adopt): the custodians enter its
+ * current SO PIN under witness; keyrite logs the SO in with it (a wrong
+ * one is named, and the token counts it), replaces it with the new random
+ * SO PIN (C_SetPIN), sets a new random user PIN (C_InitPIN), and splits
+ * the new pair onto the cards.  The PIN people saw is dead afterwards; the
+ * token's existing objects stay.  The world file is written before the
+ * token is touched and removed again if it refuses.
+ *
+ * A token with a protected authentication path (CKF_PROTECTED_AUTH-
+ * ENTICATION_PATH, a PIN pad) takes no PIN from keyrite: C_InitToken,
+ * C_Login and C_InitPIN get NULL and the custodians type the PINs on the
+ * pad; the cards then gate keyrite's procedure and cosign, and the world
+ * says pin_pad.
+ *
+ * DIR/token-world keeps what is not secret: the world id, the token's label
+ * and serial, K/N, the cards' public keys and share commitments, HMAC(S,
+ * "check") to recognise S when it is rebuilt (before any C_Login, so that
+ * wrong cards never cost the token a PIN try), adopted and pin_pad.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -29,7 +48,7 @@
 #include "fsutil.h"
 #include "secmem.h"
 
-#define P11_WORLD_FORMAT	"keyrite-p11-world-1"
+#define P11_WORLD_FORMAT	"keyrite-p11-world-2"
 #define P11_WORLD_FILE		"token-world"
 
 static int
@@ -52,34 +71,35 @@ p11_check_value(const char *world_id, const uint8_t *secret, uint8_t out[32],
 	    strlen(world_id), out, e);
 }
 
-int
-p11_pin(const struct p11_world *w, const uint8_t *secret, const char *which,
-    uint8_t *pin, struct kr_err *e)
+void
+p11_pin(const uint8_t *secret, const char *which, uint8_t *pin)
 {
 	static const char hex[] = "0123456789abcdef";
-	uint8_t mac[32];
-	char label[32];
-	int i, r;
+	const uint8_t *half = secret + (strcmp(which, "so") == 0 ? 0 :
+	    P11_PIN_BYTES);
+	int i;
 
-	snprintf(label, sizeof(label), "keyrite p11 %s-pin", which);
-	if ((r = soft_hmac(secret, P11_SECRET_LEN, label, w->world_id,
-	    strlen(w->world_id), mac, e)) != 0)
-		return r;
-	for (i = 0; i < P11_PIN_HEX / 2; i++) {
-		pin[2 * i] = (uint8_t)hex[mac[i] >> 4];
-		pin[2 * i + 1] = (uint8_t)hex[mac[i] & 15];
+	for (i = 0; i < P11_PIN_BYTES; i++) {
+		pin[2 * i] = (uint8_t)hex[half[i] >> 4];
+		pin[2 * i + 1] = (uint8_t)hex[half[i] & 15];
 	}
-	kr_cleanse(mac, sizeof(mac));
-	return 0;
+}
+
+int
+p11_pin_pad(struct p11_engine *eng)
+{
+	CK_TOKEN_INFO ti;
+
+	if (eng->f->C_GetTokenInfo(eng->slot, &ti) != CKR_OK)
+		return 0;
+	return (ti.flags & CKF_PROTECTED_AUTHENTICATION_PATH) != 0;
 }
 
 static int
 world_parse(const char *name, const char *buf, size_t len, struct p11_world *w,
     struct kr_err *e)
 {
-	json_t *obj = NULL, *cards, *c;
-	long long v;
-	size_t i;
+	json_t *obj = NULL;
 	int r;
 
 	memset(w, 0, sizeof(*w));
@@ -94,35 +114,18 @@ world_parse(const char *name, const char *buf, size_t len, struct p11_world *w,
 	    e)) != 0 ||
 	    (r = soft_get_str(name, obj, "created", w->created,
 	    sizeof(w->created), e)) != 0 ||
-	    (r = soft_get_hex(name, obj, "check", w->check, 32, e)) != 0)
+	    (r = soft_get_hex(name, obj, "check", w->check, 32, e)) != 0 ||
+	    (r = soft_world_quorum_get(name, obj, &w->k, &w->n, &w->min_pin_len,
+	    &w->log2n, w->cards, w->commit, e)) != 0)
 		goto out;
-	if ((r = soft_get_int(name, obj, "n", 1, ENGINE_MAX_CARDS, &v, e)) != 0)
-		goto out;
-	w->n = (int)v;
-	if ((r = soft_get_int(name, obj, "k", 1, w->n, &v, e)) != 0)
-		goto out;
-	w->k = (int)v;
-	if ((r = soft_get_int(name, obj, "min_pin_len", 1, 256, &v, e)) != 0)
-		goto out;
-	w->min_pin_len = (int)v;
-	if ((r = soft_get_int(name, obj, "log2n", ENGINE_SCRYPT_LOG2N_MIN,
-	    ENGINE_SCRYPT_LOG2N_MAX, &v, e)) != 0)
-		goto out;
-	w->log2n = (int)v;
-	cards = json_object_get(obj, "cards");
-	if (!json_is_array(cards) || json_array_size(cards) != (size_t)w->n) {
-		r = kr_errf(e, KR_EDATA, "%s: cards: not %d entries", name, w->n);
+	if (!json_is_boolean(json_object_get(obj, "adopted")) ||
+	    !json_is_boolean(json_object_get(obj, "pin_pad"))) {
+		r = kr_errf(e, KR_EDATA, "%s: 'adopted' and 'pin_pad' must be "
+		    "true or false", name);
 		goto out;
 	}
-	json_array_foreach(cards, i, c) {
-		w->cards[i].index = (int)i + 1;
-		if ((r = soft_get_hex(name, c, "pub", w->cards[i].pub, 32,
-		    e)) != 0 || (r = soft_get_hex(name, c, "commit", w->commit[i],
-		    32, e)) != 0)
-			goto out;
-		kr_hex_encode(w->cards[i].pub, 32, w->cards[i].pub_hex,
-		    sizeof(w->cards[i].pub_hex));
-	}
+	w->adopted = json_is_true(json_object_get(obj, "adopted"));
+	w->pin_pad = json_is_true(json_object_get(obj, "pin_pad"));
 	r = 0;
 out:
 	json_decref(obj);
@@ -161,16 +164,18 @@ world_write(struct p11_engine *eng, const struct p11_world *w, struct kr_err *e)
 
 	if ((r = world_path(eng, P11_WORLD_FILE, path, sizeof(path), e)) != 0)
 		return r;
-	if ((obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i}",
-	    "format", P11_WORLD_FORMAT, "world_id", w->world_id, "label",
-	    w->label, "serial", w->serial, "created", w->created, "k", w->k,
-	    "n", w->n, "min_pin_len", w->min_pin_len, "log2n", w->log2n)) == NULL ||
+	if ((obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, "
+	    "s:b, s:b}", "format", P11_WORLD_FORMAT, "world_id", w->world_id,
+	    "label", w->label, "serial", w->serial, "created", w->created,
+	    "k", w->k, "n", w->n, "min_pin_len", w->min_pin_len, "log2n",
+	    w->log2n, "adopted", w->adopted, "pin_pad", w->pin_pad)) == NULL ||
 	    soft_set_hex(obj, "check", w->check, 32) != 0 ||
 	    (cards = json_array()) == NULL)
 		goto nomem;
 	for (i = 0; i < w->n; i++) {
-		if ((c = json_object()) == NULL || json_array_append_new(cards,
-		    c) != 0 || soft_set_hex(c, "pub", w->cards[i].pub, 32) != 0 ||
+		if ((c = json_pack("{s:i}", "index", i + 1)) == NULL ||
+		    json_array_append_new(cards, c) != 0 ||
+		    soft_set_hex(c, "pub", w->cards[i].pub, 32) != 0 ||
 		    soft_set_hex(c, "commit", w->commit[i], 32) != 0)
 			goto nomem;
 	}
@@ -187,13 +192,14 @@ nomem:
 	return kr_errf(e, KR_ENOMEM, "out of memory");
 }
 
-/* The cards: S split K-of-N, each with an Ed25519 seed of its own. */
+/* The cards: S (the two PINs) split K-of-N, each card with an Ed25519
+ * seed of its own. */
 static int
 write_cards(struct p11_engine *eng, struct p11_world *w, const uint8_t *s,
     const struct engine_world_req *req, struct kr_err *e)
 {
 	uint8_t *shares[ENGINE_MAX_CARDS] = { NULL }, *seed = NULL;
-	char path[PATH_MAX], rel[32];
+	char path[PATH_MAX];
 	int i, r;
 
 	if ((seed = kr_secure_malloc(32)) == NULL)
@@ -211,10 +217,9 @@ write_cards(struct p11_engine *eng, struct p11_world *w, const uint8_t *s,
 		goto out;
 	for (i = 0; i < w->n; i++) {
 		w->cards[i].index = i + 1;
-		snprintf(rel, sizeof(rel), "cards/card-%d", i + 1);
-		if ((r = soft_random(seed, 32, e)) != 0 ||
-		    (r = soft_ed25519_pub(seed, w->cards[i].pub, e)) != 0 ||
-		    (r = world_path(eng, rel, path, sizeof(path), e)) != 0)
+		if ((r = soft_card_file(eng->dir, i + 1, path, sizeof(path),
+		    e)) != 0 || (r = soft_random(seed, 32, e)) != 0 ||
+		    (r = soft_ed25519_pub(seed, w->cards[i].pub, e)) != 0)
 			goto out;
 		kr_hex_encode(w->cards[i].pub, 32, w->cards[i].pub_hex,
 		    sizeof(w->cards[i].pub_hex));
@@ -230,63 +235,126 @@ out:
 	return r;
 }
 
+/* The PIN as the token takes it: NULL and 0 on a PIN pad. */
+#define PIN_ARG(pad, p)		((pad) ? NULL : (CK_UTF8CHAR_PTR)(uintptr_t)(p))
+#define PIN_LEN(pad)		((pad) ? 0 : (CK_ULONG)P11_PIN_HEX)
+
+/* The token must take 32-character PINs (unless it has a PIN pad). */
+static int
+pin_len_check(const struct p11_engine *eng, int pad, struct kr_err *e)
+{
+	if (pad || (eng->ti.ulMinPinLen <= P11_PIN_HEX &&
+	    eng->ti.ulMaxPinLen >= P11_PIN_HEX))
+		return 0;
+	return kr_errf(e, KR_EFAIL, "token '%s' takes PINs of %lu to %lu "
+	    "characters; keyrite's random token PINs have %d", eng->label,
+	    (unsigned long)eng->ti.ulMinPinLen,
+	    (unsigned long)eng->ti.ulMaxPinLen, P11_PIN_HEX);
+}
+
+/* As the logged-in SO on session h: the user PIN. */
+static int
+init_pin(struct p11_engine *eng, CK_SESSION_HANDLE h, int pad,
+    const uint8_t *user, struct kr_err *e)
+{
+	CK_RV rv;
+
+	if ((rv = eng->f->C_InitPIN(h, PIN_ARG(pad, user), PIN_LEN(pad))) !=
+	    CKR_OK)
+		return p11_fail(e, KR_EFAIL, "C_InitPIN", rv);
+	return 0;
+}
+
 /* C_InitToken with the SO PIN, then C_InitPIN as SO with the user PIN. */
 static int
-init_token(struct p11_engine *eng, struct p11_world *w, const uint8_t *s,
-    struct kr_err *e)
+init_token(struct p11_engine *eng, struct p11_world *w, const uint8_t *so,
+    const uint8_t *user, struct kr_err *e)
 {
 	unsigned char label[32];
-	uint8_t *so = NULL, *user = NULL;
 	CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
 	CK_RV rv;
-	int r;
+	int r, pad = w->pin_pad;
 
 	memset(label, ' ', sizeof(label));
 	memcpy(label, w->label, strlen(w->label));
-	if ((so = kr_secure_malloc(P11_PIN_HEX)) == NULL ||
-	    (user = kr_secure_malloc(P11_PIN_HEX)) == NULL) {
-		r = kr_errf(e, KR_ENOMEM, "out of secure memory");
-		goto out;
-	}
-	if ((r = p11_pin(w, s, "so", so, e)) != 0 ||
-	    (r = p11_pin(w, s, "user", user, e)) != 0)
-		goto out;
-	if ((rv = eng->f->C_InitToken(eng->slot, so, P11_PIN_HEX, label)) !=
-	    CKR_OK) {
-		r = p11_fail(e, KR_EFAIL, "C_InitToken", rv);
-		goto out;
-	}
+	if ((rv = eng->f->C_InitToken(eng->slot, PIN_ARG(pad, so), PIN_LEN(pad),
+	    label)) != CKR_OK)
+		return p11_fail(e, KR_EFAIL, "C_InitToken", rv);
 	if ((r = p11_token_find(eng, 0, e)) != 0)
-		goto out;
+		return r;
 	if ((rv = eng->f->C_OpenSession(eng->slot, CKF_SERIAL_SESSION |
 	    CKF_RW_SESSION, NULL, NULL, &h)) != CKR_OK ||
-	    (rv = eng->f->C_Login(h, CKU_SO, so, P11_PIN_HEX)) != CKR_OK ||
-	    (rv = eng->f->C_InitPIN(h, user, P11_PIN_HEX)) != CKR_OK) {
-		r = p11_fail(e, KR_EFAIL, "C_InitPIN", rv);
+	    (rv = eng->f->C_Login(h, CKU_SO, PIN_ARG(pad, so), PIN_LEN(pad))) !=
+	    CKR_OK) {
+		r = p11_fail(e, KR_EFAIL, "C_Login (SO, to set the user PIN)", rv);
 		goto out;
 	}
+	if ((r = init_pin(eng, h, pad, user, e)) != 0)
+		goto out;
 	eng->f->C_Logout(h);
 	p11_text(eng->ti.serialNumber, sizeof(eng->ti.serialNumber), w->serial,
 	    sizeof(w->serial));
-	r = 0;
 out:
 	if (h != CK_INVALID_HANDLE)
 		eng->f->C_CloseSession(h);
-	kr_secure_free(so, P11_PIN_HEX);
-	kr_secure_free(user, P11_PIN_HEX);
+	return r;
+}
+
+/* Adoption: the SO logs in with the PIN the custodians entered, which is
+ * replaced by the new random SO PIN; the user PIN is set anew. */
+static int
+adopt_token(struct p11_engine *eng, const struct p11_world *w,
+    const struct engine_pin *old, const uint8_t *so, const uint8_t *user,
+    struct kr_err *e)
+{
+	CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
+	CK_RV rv;
+	int r, pad = w->pin_pad;
+
+	if ((rv = eng->f->C_OpenSession(eng->slot, CKF_SERIAL_SESSION |
+	    CKF_RW_SESSION, NULL, NULL, &h)) != CKR_OK)
+		return p11_fail(e, KR_EFAIL, "C_OpenSession", rv);
+	rv = eng->f->C_Login(h, CKU_SO, PIN_ARG(pad, old->pin), pad ? 0 :
+	    (CK_ULONG)old->len);
+	if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LEN_RANGE) {
+		r = kr_errf(e, KR_EAUTH, "token '%s': the SO PIN entered is wrong "
+		    "(the token counts the failed try); nothing was changed",
+		    eng->label);
+		goto out;
+	}
+	if (rv != CKR_OK) {
+		r = p11_fail(e, KR_EFAIL, "C_Login (SO, the PIN entered)", rv);
+		goto out;
+	}
+	if (!pad && (rv = eng->f->C_SetPIN(h, PIN_ARG(0, old->pin),
+	    (CK_ULONG)old->len, PIN_ARG(0, so), P11_PIN_HEX)) != CKR_OK) {
+		r = p11_fail(e, KR_EFAIL, "C_SetPIN (the new SO PIN)", rv);
+		goto out;
+	}
+	r = init_pin(eng, h, pad, user, e);
+	eng->f->C_Logout(h);
+out:
+	eng->f->C_CloseSession(h);
 	return r;
 }
 
 static int
-world_req_check(const struct p11_engine *eng, const struct engine_world_req *req,
+world_req_check(struct p11_engine *eng, const struct engine_world_req *req,
     struct kr_err *e)
 {
 	int i, min = req->min_pin_len ? req->min_pin_len : ENGINE_MIN_PIN_DEFAULT;
 
-	if (!eng->uninit)
+	if (!eng->uninit && !req->adopt)
 		return kr_errf(e, KR_EFAIL, "token '%s' is already initialised: "
-		    "keyrite initialises only a fresh token (adopting one is "
-		    "not supported)", eng->label);
+		    "keyrite initialises only a fresh token, unless the "
+		    "ceremony adopts it (new-world with adopt)", eng->label);
+	if (eng->uninit && req->adopt)
+		return kr_errf(e, KR_EUSAGE, "token '%s' is not initialised: "
+		    "nothing to adopt (new-world initialises it)", eng->label);
+	if (req->adopt && !p11_pin_pad(eng) && (req->token_so_pin.pin == NULL ||
+	    req->token_so_pin.len == 0))
+		return kr_errf(e, KR_EUSAGE, "adopting token '%s' needs its "
+		    "current SO PIN", eng->label);
 	if (eng->has_world && !req->replace)
 		return kr_errf(e, KR_EFAIL, "%s: there is a world for token '%s' "
 		    "already", eng->dir, eng->world.label);
@@ -300,45 +368,91 @@ world_req_check(const struct p11_engine *eng, const struct engine_world_req *req
 	return 0;
 }
 
+static int
+world_start(struct p11_engine *eng, const struct engine_world_req *req,
+    struct p11_world *w, struct kr_err *e)
+{
+	uint8_t id[32];
+	int r;
+
+	memset(w, 0, sizeof(*w));
+	w->k = req->k;
+	w->n = req->n;
+	w->min_pin_len = req->min_pin_len ? req->min_pin_len :
+	    ENGINE_MIN_PIN_DEFAULT;
+	w->log2n = req->scrypt_log2n ? req->scrypt_log2n :
+	    ENGINE_SCRYPT_LOG2N_DEFAULT;
+	w->adopted = req->adopt != 0;
+	w->pin_pad = p11_pin_pad(eng);
+	snprintf(w->label, sizeof(w->label), "%s", eng->label);
+	if (req->adopt)
+		p11_text(eng->ti.serialNumber, sizeof(eng->ti.serialNumber),
+		    w->serial, sizeof(w->serial));
+	if (kr_rfc3339(kr_now(), w->created, sizeof(w->created)) != 0)
+		return kr_errf(e, KR_EFAIL, "clock: cannot format the time");
+	if ((r = soft_random(id, sizeof(id), e)) != 0)
+		return r;
+	kr_hex_encode(id, sizeof(id), w->world_id, sizeof(w->world_id));
+	return pin_len_check(eng, w->pin_pad, e);
+}
+
+/* Writes the cards and the world, then adopts the token; the world file is
+ * removed if the token refuses (its PINs are then unchanged). */
+static int
+adopt(struct p11_engine *eng, struct p11_world *w, const uint8_t *s,
+    const uint8_t *so, const uint8_t *user, const struct engine_world_req *req,
+    struct kr_err *e)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if ((r = write_cards(eng, w, s, req, e)) != 0 ||
+	    (r = world_write(eng, w, e)) != 0)
+		return r;
+	if ((r = adopt_token(eng, w, &req->token_so_pin, so, user, e)) != 0 &&
+	    world_path(eng, P11_WORLD_FILE, path, sizeof(path), NULL) == 0)
+		(void)unlink(path);
+	return r;
+}
+
 int
 p11_new_world(struct engine *engine, const struct engine_world_req *req,
     struct engine_world_info *out, struct kr_err *e)
 {
 	struct p11_engine *eng = P11_ENG(engine);
 	struct p11_world w;
-	uint8_t *s = NULL, id[32];
+	uint8_t *s = NULL, *so = NULL, *user = NULL;
 	int r;
 
-	if ((r = world_req_check(eng, req, e)) != 0)
+	if ((r = world_req_check(eng, req, e)) != 0 ||
+	    (r = world_start(eng, req, &w, e)) != 0)
 		return r;
-	memset(&w, 0, sizeof(w));
-	w.k = req->k;
-	w.n = req->n;
-	w.min_pin_len = req->min_pin_len ? req->min_pin_len :
-	    ENGINE_MIN_PIN_DEFAULT;
-	w.log2n = req->scrypt_log2n ? req->scrypt_log2n :
-	    ENGINE_SCRYPT_LOG2N_DEFAULT;
-	snprintf(w.label, sizeof(w.label), "%s", eng->label);
-	if (kr_rfc3339(kr_now(), w.created, sizeof(w.created)) != 0)
-		return kr_errf(e, KR_EFAIL, "clock: cannot format the time");
-	if ((s = kr_secure_malloc(P11_SECRET_LEN)) == NULL)
-		return kr_errf(e, KR_ENOMEM, "out of secure memory");
-	if ((r = soft_random(id, sizeof(id), e)) != 0 ||
-	    (r = soft_random(s, P11_SECRET_LEN, e)) != 0)
+	if ((s = kr_secure_malloc(P11_SECRET_LEN)) == NULL ||
+	    (so = kr_secure_malloc(P11_PIN_HEX)) == NULL ||
+	    (user = kr_secure_malloc(P11_PIN_HEX)) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "out of secure memory");
 		goto out;
-	kr_hex_encode(id, sizeof(id), w.world_id, sizeof(w.world_id));
-	if ((r = p11_check_value(w.world_id, s, w.check, e)) != 0 ||
-	    (r = write_cards(eng, &w, s, req, e)) != 0 ||
-	    (r = init_token(eng, &w, s, e)) != 0)
+	}
+	if ((r = soft_random(s, P11_SECRET_LEN, e)) != 0 ||
+	    (r = p11_check_value(w.world_id, s, w.check, e)) != 0)
+		goto out;
+	p11_pin(s, "so", so);
+	p11_pin(s, "user", user);
+	if (req->adopt)
+		r = adopt(eng, &w, s, so, user, req, e);
+	else if ((r = write_cards(eng, &w, s, req, e)) == 0 &&
+	    (r = init_token(eng, &w, so, user, e)) == 0)
+		r = world_write(eng, &w, e);
+	if (r != 0)
 		goto out;
 	eng->uninit = 0;
-	if ((r = world_write(eng, &w, e)) != 0)
-		goto out;
 	eng->world = w;
 	eng->has_world = 1;
 	r = p11_world_info(engine, out, e);
 out:
 	kr_secure_free(s, P11_SECRET_LEN);
+	kr_secure_free(so, P11_PIN_HEX);
+	kr_secure_free(user, P11_PIN_HEX);
 	return r;
 }
 
@@ -361,8 +475,10 @@ p11_world_info(struct engine *engine, struct engine_world_info *out,
 	out->scrypt_log2n = w->log2n;
 	snprintf(out->created, sizeof(out->created), "%s", w->created);
 	memcpy(out->cards, w->cards, sizeof(out->cards));
-	snprintf(out->warning, sizeof(out->warning), "token '%s' serial %s",
-	    w->label, w->serial);
+	snprintf(out->warning, sizeof(out->warning), "token '%s' serial %s%s%s",
+	    w->label, w->serial, w->adopted ? ", adopted" : "", w->pin_pad ?
+	    "; PIN pad: the token's PINs are typed on its pad" : "");
+	out->pin_pad = w->pin_pad;
 	return 0;
 }
 
@@ -370,10 +486,9 @@ int
 p11_card_path(struct engine *engine, int index, char *buf, size_t sz,
     struct kr_err *e)
 {
-	char rel[32];
+	struct p11_engine *eng = P11_ENG(engine);
 
-	if (index < 1 || index > ENGINE_MAX_CARDS)
-		return kr_errf(e, KR_EUSAGE, "card %d: no such card", index);
-	snprintf(rel, sizeof(rel), "cards/card-%d", index);
-	return world_path(P11_ENG(engine), rel, buf, sz, e);
+	if (eng->dir[0] == '\0')	/* "needs a state directory" */
+		return world_path(eng, "cards", buf, sz, e);
+	return soft_card_file(eng->dir, index, buf, sz, e);
 }

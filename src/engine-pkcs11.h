@@ -27,8 +27,9 @@ struct kr_err;
 
 #define P11_URI_MAX		2048
 
-#define P11_SECRET_LEN		32	/* the secret the cards share */
-#define P11_PIN_HEX		32	/* token PINs: 128 bits in hex */
+#define P11_PIN_BYTES		16	/* a token PIN: 128 random bits */
+#define P11_PIN_HEX		32	/* ... as the token takes it, in hex */
+#define P11_SECRET_LEN		32	/* the cards share SO PIN || user PIN */
 
 /* DIR/token-world: the custodians' world for one token (nothing secret). */
 struct p11_world {
@@ -37,6 +38,8 @@ struct p11_world {
 	int		 k, n, min_pin_len, log2n;
 	char		 created[32];
 	uint8_t		 check[32];		/* HMAC(S, "check") */
+	int		 adopted;		/* taken over, not initialised */
+	int		 pin_pad;		/* CKF_PROTECTED_AUTHENTICATION_PATH */
 	struct engine_card_pub cards[ENGINE_MAX_CARDS];
 	uint8_t		 commit[ENGINE_MAX_CARDS][32];
 };
@@ -79,9 +82,12 @@ int	p11_world_info(struct engine *, struct engine_world_info *out,
 	    struct kr_err *e);
 int	p11_card_path(struct engine *, int index, char *buf, size_t sz,
 	    struct kr_err *e);
-/* A token PIN from the cards' secret: which is "so" or "user". */
-int	p11_pin(const struct p11_world *w, const uint8_t *secret,
-	    const char *which, uint8_t *pin, struct kr_err *e);
+/* A token PIN from the cards' secret S (SO PIN || user PIN, raw): which
+ * is "so" or "user"; pin gets P11_PIN_HEX hex digits. */
+void	p11_pin(const uint8_t *secret, const char *which, uint8_t *pin);
+/* 1 when the token has a protected authentication path (a PIN pad), as
+ * C_GetTokenInfo says now: then C_Login and friends get a NULL PIN. */
+int	p11_pin_pad(struct p11_engine *eng);
 int	p11_check_value(const char *world_id, const uint8_t *secret,
 	    uint8_t out[32], struct kr_err *e);
 
@@ -99,6 +105,16 @@ int	p11_cosign(struct engine_quorum *q, const uint8_t *msg, size_t len,
  * rebuilt from the authorized quorum's secret; KR_EAUTH without one. */
 int	p11_login(struct p11_engine *eng, CK_USER_TYPE who, struct kr_err *e);
 void	p11_logout(struct p11_engine *eng);
+
+/* engine-pkcs11-login.c: opens the engine's session if need be and logs it
+ * in as who.  On a PIN pad token (p11_pin_pad) C_Login gets NULL and fn is
+ * not called; otherwise fn(arg, who, pin, e) writes the P11_PIN_HEX-byte
+ * PIN into pin (secure heap), wiped after C_Login.  KR_EAUTH when the
+ * token says CKR_PIN_INCORRECT. */
+typedef int (*p11_pin_fn)(const void *arg, CK_USER_TYPE who, uint8_t *pin,
+	    struct kr_err *e);
+int	p11_session_login(struct p11_engine *eng, CK_USER_TYPE who,
+	    p11_pin_fn fn, const void *arg, struct kr_err *e);
 /* The token PIN which ("so", "user") an authorized quorum rebuilds, into
  * pin (P11_PIN_HEX bytes, the caller's secure memory).  For p11_login and
  * the tests' leak check (tests/pkcs11-drive.c) only. */
@@ -110,6 +126,11 @@ CK_OBJECT_HANDLE p11_find(struct p11_engine *eng, CK_OBJECT_CLASS cls,
 	    const char *label);
 struct evp_pkey_st *p11_pubkey(struct p11_engine *eng, CK_SESSION_HANDLE s,
 	    CK_OBJECT_HANDLE h);
+/* An RSA key's modulus and public exponent into the values of two
+ * template attributes (pValue: buffers of ulValueLen bytes, set to the
+ * lengths written); -1 when they do not fit. */
+int	p11_rsa_pub_values(struct evp_pkey_st *pk, CK_ATTRIBUTE *mod,
+	    CK_ATTRIBUTE *exp);
 int	p11_generate_key(struct engine *, const struct engine_key_req *,
 	    struct engine_key_info *out, struct kr_err *e);
 int	p11_export_public(struct engine *, const char *ident,
@@ -135,9 +156,32 @@ int	p11_has_mech(struct p11_engine *eng, CK_MECHANISM_TYPE t, CK_FLAGS need);
 int	p11_status(struct engine *, struct engine_status *out, struct kr_err *e);
 void	p11_status_free(struct engine_status *st);
 
-/* engine-pkcs11-kwp.c: the RFC 5649 known answers through the token's KWP
- * and a test wrap checked in software; 0 when the token may package. */
+/* PKCS#11 v2.40's CK_RSA_AES_KEY_WRAP_PARAMS, which p11-kit 0.24's
+ * pkcs11.h lacks (the same layout, a name of ours). */
+struct p11_rsa_aes_key_wrap_params {
+	CK_ULONG		 ulAESKeyBits;
+	CK_RSA_PKCS_OAEP_PARAMS	*pOAEPParams;
+};
+
+/* How a token packages for a profile (engine-pkcs11-kwp.c). */
+struct p11_wrap_plan {
+	int		 one_call;	/* 1: CKM_RSA_AES_KEY_WRAP */
+	CK_MECHANISM_TYPE mech;		/* 0x1054, or the KWP of the two steps */
+	CK_RSA_PKCS_OAEP_PARAMS oaep;	/* the profile's OAEP and MGF1 hash */
+	char		 oaep_name[40];	/* "OAEP SHA-256, MGF1-SHA-256" */
+};
+
+struct byok_profile;
+
+/* engine-pkcs11-kwp.c: the plan from the token's mechanisms (one call
+ * where it offers CKM_RSA_AES_KEY_WRAP for wrapping, else two steps), then
+ * the check: the RFC 5649 known answers through the token's KWP (two
+ * steps) and a test wrap with the profile's hashes checked in software;
+ * 0 when the token may package for the profile. */
+int	p11_wrap_choose(struct p11_engine *eng, const struct byok_profile *p,
+	    struct p11_wrap_plan *plan, struct kr_err *e);
 int	p11_wrap_check(struct p11_engine *eng, CK_SESSION_HANDLE s,
-	    CK_MECHANISM_TYPE *kwp, struct kr_err *e);
+	    const struct byok_profile *p, struct p11_wrap_plan *plan,
+	    struct kr_err *e);
 
 #endif

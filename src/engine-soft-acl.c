@@ -173,7 +173,8 @@ soft_acl_allows(const struct engine *eng, const struct soft_key *k,
 }
 
 int
-soft_acl_kek_pem(const char *path, EVP_PKEY **kek,
+soft_acl_kek_pem(const char *path, const char *data, size_t dlen,
+    EVP_PKEY **kek,
     char file_sha[ENGINE_HEX256], char spki_sha[ENGINE_HEX256],
     struct kr_err *e)
 {
@@ -183,7 +184,8 @@ soft_acl_kek_pem(const char *path, EVP_PKEY **kek,
 	EVP_PKEY *pk = NULL;
 	int r, bits;
 
-	if ((r = kr_read_file(path, KEK_PEM_MAX, &buf, &len, e)) != 0)
+	if ((r = kr_read_file_given(path, data, dlen, KEK_PEM_MAX, &buf,
+	    &len, e)) != 0)
 		return r;
 	if (file_sha != NULL)
 		soft_sha256_hex(buf, len, file_sha);

@@ -17,6 +17,7 @@
 
 #include "engine-soft.h"
 #include "err.h"
+#include "fsutil.h"
 #include "secmem.h"
 
 #define CARD_FORMAT	"keyrite-card-1"
@@ -201,4 +202,18 @@ out:
 	kr_secure_free(key, SOFT_KEY_LEN);
 	kr_secure_free(pt, CARD_SECRET);
 	return r;
+}
+
+int
+soft_card_file(const char *dir, int index, char *buf, size_t sz,
+    struct kr_err *e)
+{
+	char rel[32];
+
+	if (index < 1 || index > ENGINE_MAX_CARDS)
+		return kr_errf(e, KR_EUSAGE, "card %d: no such card", index);
+	snprintf(rel, sizeof(rel), "cards/card-%d", index);
+	if (kr_path_join(buf, sz, dir, rel) != 0)
+		return kr_errf(e, KR_EUSAGE, "%s: path too long", dir);
+	return 0;
 }

@@ -707,7 +707,8 @@ keygen_kek(struct engine *eng, const struct engine_key_req *req,
 		    "made under the quorum");
 		return r;
 	}
-	if ((r = soft_acl_kek_pem(req->kek_pem, NULL, NULL, spki, e)) != 0)
+	if ((r = soft_acl_kek_pem(req->kek_pem, req->kek_pem_data,
+	    req->kek_pem_len, NULL, NULL, spki, e)) != 0)
 		return r;
 	if (soft_acl_simple(k->info.acl, sizeof(k->info.acl), k->info.type,
 	    spki) != 0)

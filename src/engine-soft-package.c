@@ -59,8 +59,10 @@ soft_verify_packages_info(const struct engine_pkg_req *req,
 	if (req->pinned_root == NULL || req->region == NULL)
 		return kr_errf(e, KR_EUSAGE, "need the pinned root key hash and "
 		    "the region");
-	if ((r = kr_read_file(req->kek_pkg, PKG_MAX_FILE, &kbuf, &klen, e)) != 0 ||
-	    (r = kr_read_file(req->world_pkg, PKG_MAX_FILE, &wbuf, &wlen, e)) != 0)
+	if ((r = kr_read_file_given(req->kek_pkg, req->kek_pkg_data,
+	    req->kek_pkg_len, PKG_MAX_FILE, &kbuf, &klen, e)) != 0 ||
+	    (r = kr_read_file_given(req->world_pkg, req->world_pkg_data,
+	    req->world_pkg_len, PKG_MAX_FILE, &wbuf, &wlen, e)) != 0)
 		goto out;
 	if ((r = pkg_verify(req->kek_pkg, kbuf, klen, req->world_pkg, wbuf, wlen,
 	    req->pinned_root, req->region, &info, e)) != 0)
@@ -308,8 +310,8 @@ package_byok(struct engine *eng, const struct engine_package_req *req,
 		    sl ? p->suffix : ".bin");
 	if ((r = soft_key_load(eng, "simple", ident, &k, e)) != 0)
 		return r;
-	if ((r = soft_acl_kek_pem(req->kek_pem, &kek, out->kek_sha256, spki,
-	    e)) != 0)
+	if ((r = soft_acl_kek_pem(req->kek_pem, req->kek_pem_data,
+	    req->kek_pem_len, &kek, out->kek_sha256, spki, e)) != 0)
 		goto out;
 	use.kek_spki = spki;
 	if ((r = soft_acl_allows(eng, &k, &use, e)) != 0 ||

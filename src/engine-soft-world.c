@@ -114,15 +114,61 @@ world_aad(const char *world_id, const char *what, char *out, size_t sz)
 	return n < 0 || (size_t)n >= sz ? KR_EUSAGE : 0;
 }
 
+/* The quorum half of a world file, the same in both engines' worlds
+ * (engine-pkcs11-world.c too): n, k, min_pin_len, log2n and the cards, each
+ * exactly { index, pub, commit } in card order. */
+int
+soft_world_quorum_get(const char *name, json_t *obj, int *k, int *n,
+    int *min_pin_len, int *log2n, struct engine_card_pub *cards,
+    uint8_t (*commit)[32], struct kr_err *e)
+{
+	json_t *list, *c;
+	char cname[64];
+	long long v;
+	size_t i;
+	int r;
+
+	if ((r = soft_get_int(name, obj, "n", 1, ENGINE_MAX_CARDS, &v, e)) != 0)
+		return r;
+	*n = (int)v;
+	if ((r = soft_get_int(name, obj, "k", 1, *n, &v, e)) != 0)
+		return r;
+	*k = (int)v;
+	if ((r = soft_get_int(name, obj, "min_pin_len", 1, 256, &v, e)) != 0)
+		return r;
+	*min_pin_len = (int)v;
+	if ((r = soft_get_int(name, obj, "log2n", ENGINE_SCRYPT_LOG2N_MIN,
+	    ENGINE_SCRYPT_LOG2N_MAX, &v, e)) != 0)
+		return r;
+	*log2n = (int)v;
+	list = json_object_get(obj, "cards");
+	if (!json_is_array(list) || json_array_size(list) != (size_t)*n)
+		return kr_errf(e, KR_EDATA, "%s: 'cards' must list %d cards", name,
+		    *n);
+	json_array_foreach(list, i, c) {
+		snprintf(cname, sizeof(cname), "%s: card %zu", name, i + 1);
+		if (!json_is_object(c))
+			return kr_errf(e, KR_EDATA, "%s: not an object", cname);
+		if ((r = soft_get_int(cname, c, "index", (long long)i + 1,
+		    (long long)i + 1, &v, e)) != 0 ||
+		    (r = soft_get_hex(cname, c, "pub", cards[i].pub, 32, e)) != 0 ||
+		    (r = soft_get_hex(cname, c, "commit", commit[i], 32, e)) != 0)
+			return r;
+		if (json_object_size(c) != 3)
+			return kr_errf(e, KR_EDATA, "%s: unknown member", cname);
+		cards[i].index = (int)i + 1;
+		kr_hex_encode(cards[i].pub, 32, cards[i].pub_hex,
+		    sizeof(cards[i].pub_hex));
+	}
+	return 0;
+}
+
 int
 soft_world_parse(const char *name, const char *buf, size_t len,
     struct soft_world *w, struct kr_err *e)
 {
 	const struct suite *su;
-	json_t *obj = NULL, *cards, *c;
-	char cname[64];
-	long long v;
-	size_t i;
+	json_t *obj = NULL;
 	int r;
 
 	memset(w, 0, sizeof(*w));
@@ -154,44 +200,9 @@ soft_world_parse(const char *name, const char *buf, size_t len,
 		    "the suite", name);
 		goto out;
 	}
-	if ((r = soft_get_int(name, obj, "n", 1, ENGINE_MAX_CARDS, &v, e)) != 0)
+	if ((r = soft_world_quorum_get(name, obj, &w->k, &w->n, &w->min_pin_len,
+	    &w->log2n, w->cards, w->commit, e)) != 0)
 		goto out;
-	w->n = (int)v;
-	if ((r = soft_get_int(name, obj, "k", 1, w->n, &v, e)) != 0)
-		goto out;
-	w->k = (int)v;
-	if ((r = soft_get_int(name, obj, "min_pin_len", 1, 256, &v, e)) != 0)
-		goto out;
-	w->min_pin_len = (int)v;
-	if ((r = soft_get_int(name, obj, "log2n", ENGINE_SCRYPT_LOG2N_MIN,
-	    ENGINE_SCRYPT_LOG2N_MAX, &v, e)) != 0)
-		goto out;
-	w->log2n = (int)v;
-	cards = json_object_get(obj, "cards");
-	if (!json_is_array(cards) || json_array_size(cards) != (size_t)w->n) {
-		r = kr_errf(e, KR_EDATA, "%s: 'cards' must list %d cards", name,
-		    w->n);
-		goto out;
-	}
-	json_array_foreach(cards, i, c) {
-		snprintf(cname, sizeof(cname), "%s: card %zu", name, i + 1);
-		if (!json_is_object(c)) {
-			r = kr_errf(e, KR_EDATA, "%s: not an object", cname);
-			goto out;
-		}
-		if ((r = soft_get_int(cname, c, "index", (long long)i + 1,
-		    (long long)i + 1, &v, e)) != 0 ||
-		    (r = soft_get_hex(cname, c, "pub", w->cards[i].pub, 32, e)) != 0 ||
-		    (r = soft_get_hex(cname, c, "commit", w->commit[i], 32, e)) != 0)
-			goto out;
-		if (json_object_size(c) != 3) {
-			r = kr_errf(e, KR_EDATA, "%s: unknown member", cname);
-			goto out;
-		}
-		w->cards[i].index = (int)i + 1;
-		kr_hex_encode(w->cards[i].pub, 32, w->cards[i].pub_hex,
-		    sizeof(w->cards[i].pub_hex));
-	}
 	if ((r = soft_get_hex(name, obj, "wk_nonce", w->wk_nonce,
 	    sizeof(w->wk_nonce), e)) != 0 ||
 	    (r = soft_get_hex(name, obj, "wk_ct", w->wk_ct, sizeof(w->wk_ct),
@@ -271,12 +282,7 @@ int
 soft_card_path(struct engine *eng, int index, char *buf, size_t sz,
     struct kr_err *e)
 {
-	char rel[32];
-
-	if (index < 1 || index > ENGINE_MAX_CARDS)
-		return kr_errf(e, KR_EUSAGE, "card %d: no such card", index);
-	snprintf(rel, sizeof(rel), "cards/card-%d", index);
-	return soft_path(eng, rel, buf, sz, e);
+	return soft_card_file(eng->dir, index, buf, sz, e);
 }
 
 /* The module key (module/key, 32 raw bytes) into secure memory; made when

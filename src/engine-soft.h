@@ -192,6 +192,10 @@ int	soft_card_write(const char *path, const char *world_id, int index,
 	    const uint8_t seed[32], struct kr_err *e);
 /* Opens a parsed card with a PIN into out (64 bytes: share || seed,
  * secure).  KR_EAUTH "wrong PIN" when it does not open. */
+/* DIR/cards/card-<index> (both engines' state directories); KR_EUSAGE
+ * "card 17: no such card" outside 1..ENGINE_MAX_CARDS. */
+int	soft_card_file(const char *dir, int index, char *buf, size_t sz,
+	    struct kr_err *e);
 int	soft_card_open(const char *label, const struct soft_card *c,
 	    const struct engine_pin *pin, uint8_t *out, struct kr_err *e);
 void	soft_commit(const char *world_id, int index, const uint8_t share[32],
@@ -201,6 +205,11 @@ void	soft_commit(const char *world_id, int index, const uint8_t share[32],
 int	soft_world_parse(const char *name, const char *buf, size_t len,
 	    struct soft_world *w, struct kr_err *e);
 void	soft_world_free(struct soft_world *w);
+/* n, k, min_pin_len, log2n and the cards of a world file's JSON (both
+ * engines' worlds); KR_EDATA naming the member. */
+int	soft_world_quorum_get(const char *name, json_t *obj, int *k, int *n,
+	    int *min_pin_len, int *log2n, struct engine_card_pub *cards,
+	    uint8_t (*commit)[32], struct kr_err *e);
 int	soft_world_load(struct engine *eng, struct kr_err *e);
 int	soft_world_check_mac(const char *name, const struct soft_world *w,
 	    const uint8_t wk[SOFT_KEY_LEN], struct kr_err *e);
@@ -267,8 +276,10 @@ int	soft_acl_grants_export(const char *acl);
 int	soft_acl_allows(const struct engine *eng, const struct soft_key *k,
 	    const struct soft_acl_use *u, struct kr_err *e);
 /* Reads a KEK public key PEM (RSA 2048..4096): the file's SHA-256 and
- * the SPKI hash an ACL names it by.  kek may be NULL. */
-int	soft_acl_kek_pem(const char *path, EVP_PKEY **kek,
+ * the SPKI hash an ACL names it by.  kek may be NULL; data (dlen bytes):
+ * the PEM as the caller read it, else it is read from path. */
+int	soft_acl_kek_pem(const char *path, const char *data, size_t dlen,
+	    EVP_PKEY **kek,
 	    char file_sha[ENGINE_HEX256], char spki_sha[ENGINE_HEX256],
 	    struct kr_err *e);
 int	soft_acl_spki(EVP_PKEY *pk, char out[ENGINE_HEX256], struct kr_err *e);

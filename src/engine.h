@@ -90,6 +90,8 @@ struct engine_world_info {
 	char		signing_pub_sha256[ENGINE_HEX256];	/* SPKI DER */
 	struct engine_card_pub cards[ENGINE_MAX_CARDS];	/* [0..n-1] */
 	char		warning[160];			/* "" or a warning to show */
+	int		pin_pad;			/* PKCS#11: the token has a PIN
+							   pad: its PIN is typed there */
 };
 
 #define ENGINE_SUITE_DEFAULT	"DLf3072s256mRijndael"
@@ -106,6 +108,11 @@ struct engine_world_req {
 	int		 min_pin_len;	/* 0: ENGINE_MIN_PIN_DEFAULT */
 	int		 scrypt_log2n;	/* 0: default; MIN..MAX (lower it only in tests) */
 	int		 replace;	/* 1: replace an existing world */
+	/* PKCS#11: take over a token that is already initialised (the
+	 * ceremony says so); token_so_pin is its current SO PIN, entered by
+	 * the custodians under witness (empty on a PIN pad token). */
+	int		 adopt;
+	struct engine_pin token_so_pin;
 	struct engine_pin pins[ENGINE_MAX_CARDS];	/* pins[i] for card i+1 */
 };
 
@@ -122,6 +129,10 @@ struct engine_key_req {
 	 * to as a .byok, and the authorized quorum that cosigns that ACL.
 	 * NULL: the key cannot be exported until reduce_acl. */
 	const char	*kek_pem;
+	/* When set, kek_pem's bytes as the caller read them through a
+	 * descriptor it checked (path.h); kek_pem then only names them. */
+	const char	*kek_pem_data;
+	size_t		 kek_pem_len;
 	struct engine_quorum *quorum;
 };
 
@@ -193,6 +204,10 @@ struct engine_pkg_req {
 	const char	*world_pkg;	/* path of BYOK-SecurityWorld-pkg-<CODE>-1 */
 	const char	*pinned_root;	/* hex, spaces ignored */
 	const char	*region;	/* package code, "NA" */
+	/* When set, the packages' bytes as the caller read them through a
+	 * descriptor it checked (path.h); the paths then only name them. */
+	const char	*kek_pkg_data, *world_pkg_data;
+	size_t		 kek_pkg_len, world_pkg_len;
 };
 
 struct engine_pkg_result {
@@ -224,6 +239,8 @@ struct engine_package_req {
 	const char	*friendly_name;	/* KeyTransferPackage-<friendly_name>.byok */
 	/* ENGINE_PACKAGE_BYOK */
 	const char	*kek_pem;	/* SubjectPublicKeyInfo PEM, RSA 2048..4096 */
+	const char	*kek_pem_data;	/* set: its bytes, read by the caller */
+	size_t		 kek_pem_len;
 	const char	*kid;		/* the KEK's key identifier */
 	const char	*out_name;	/* file name; NULL: <ident>.byok */
 	const char	*profile;	/* a wrapping profile (byok-profile.h);
@@ -241,6 +258,9 @@ struct engine_package_result {
 	char		kek_sha256[ENGINE_HEX256];		/* KEK package or KEK PEM file */
 	char		pub_sha256[ENGINE_HEX256];		/* the packaged key's public key */
 	char		kcv[8];					/* AES: its check value */
+	char		wrap_mech[128];				/* PKCS#11: how the token wrapped
+								   ("CKM_RSA_AES_KEY_WRAP (0x1054)"),
+								   else "" */
 };
 
 /* One card's signature over a message (audit checkpoints). */

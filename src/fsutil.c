@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,57 @@ fail:
 	return r;
 }
 
+int
+kr_write_atomic_at(int dfd, const char *dir, const char *name,
+    const void *buf, size_t len, mode_t mode, struct kr_err *e)
+{
+	char tmp[NAME_MAX + 1];
+	int fd = -1, r = KR_EIO, attempt;
+
+	if (name[0] == '\0' || strchr(name, '/') != NULL ||
+	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return kr_errf(e, KR_ECANTCREAT, "%s/%s: not a plain file name",
+		    dir, name);
+	for (attempt = 0; attempt < 16; attempt++) {
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%d", name,
+		    (long)getpid(), attempt) >= (int)sizeof(tmp))
+			return kr_errf(e, KR_ECANTCREAT, "%s/%s: name too long",
+			    dir, name);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, mode);
+		if (fd != -1 || errno != EEXIST)
+			break;
+	}
+	if (fd == -1)
+		return kr_errf(e, KR_ECANTCREAT, "%s/%s: %s", dir, name,
+		    strerror(errno));
+	if (fchmod(fd, mode) == -1 || kr_write_all(fd, buf, len) == -1 ||
+	    fsync(fd) == -1) {
+		r = kr_errf(e, KR_EIO, "%s/%s: %s", dir, name, strerror(errno));
+		goto fail;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		r = kr_errf(e, KR_EIO, "%s/%s: %s", dir, name, strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	if (renameat(dfd, tmp, dfd, name) == -1) {
+		r = kr_errf(e, errno == EIO || errno == ENOSPC ||
+		    errno == EDQUOT ? KR_EIO : KR_ECANTCREAT, "%s/%s: %s", dir,
+		    name, strerror(errno));
+		goto fail;
+	}
+	if (fsync(dfd) == -1 && errno != EINVAL)
+		return kr_errf(e, KR_EIO, "%s: fsync: %s", dir, strerror(errno));
+	return 0;
+fail:
+	if (fd != -1)
+		close(fd);
+	unlinkat(dfd, tmp, 0);
+	return r;
+}
+
 static int
 read_fd(int fd, const char *path, size_t max, int secure, char **bufp,
     size_t *lenp, struct kr_err *e)
@@ -224,10 +276,29 @@ fail:
 }
 
 int
-kr_open_regular(const char *path, struct kr_err *e)
+kr_fd_regular(int fd, const char *path, struct kr_err *e)
 {
 	struct stat st;
-	int fd, fl;
+	int fl;
+
+	if (fstat(fd, &st) == -1)
+		return kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return kr_errf(e, KR_ENOINPUT, "%s: not a regular file (%s)",
+		    path, S_ISDIR(st.st_mode) ? "a directory" :
+		    S_ISFIFO(st.st_mode) ? "a FIFO" :
+		    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
+		    S_ISSOCK(st.st_mode) ? "a socket" : "not a file");
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		return kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+int
+kr_open_regular(const char *path, struct kr_err *e)
+{
+	int fd, r;
 
 	/* O_NONBLOCK: opening a FIFO with no writer must not hang. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) ==
@@ -237,24 +308,35 @@ kr_open_regular(const char *path, struct kr_err *e)
 		return kr_errf(e, errno == EACCES ? KR_ENOINPUT : KR_EIO,
 		    "%s: %s", path, strerror(errno));
 	}
-	if (fstat(fd, &st) == -1) {
+	if ((r = kr_fd_regular(fd, path, e)) != 0) {
 		close(fd);
-		return kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return kr_errf(e, KR_ENOINPUT, "%s: not a regular file (%s)",
-		    path, S_ISDIR(st.st_mode) ? "a directory" :
-		    S_ISFIFO(st.st_mode) ? "a FIFO" :
-		    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
-		    S_ISSOCK(st.st_mode) ? "a socket" : "not a file");
-	}
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
-		close(fd);
-		return kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
+		return r;
 	}
 	return fd;
+}
+
+int
+kr_read_fd(int fd, const char *name, size_t max, char **buf, size_t *len,
+    struct kr_err *e)
+{
+	return read_fd(fd, name, max, 0, buf, len, e);
+}
+
+int
+kr_read_file_given(const char *path, const char *data, size_t dlen,
+    size_t max, char **buf, size_t *len, struct kr_err *e)
+{
+	if (data == NULL)
+		return kr_read_file(path, max, buf, len, e);
+	if (dlen > max)
+		return kr_errf(e, KR_EDATA, "%s: too large (%zu bytes, limit "
+		    "%zu)", path, dlen, max);
+	if ((*buf = malloc(dlen + 1)) == NULL)
+		return kr_errf(e, KR_ENOMEM, "%s: out of memory", path);
+	memcpy(*buf, data, dlen);
+	(*buf)[dlen] = '\0';
+	*len = dlen;
+	return 0;
 }
 
 static int
@@ -306,6 +388,28 @@ kr_mkdir_private(const char *dir, struct kr_err *e)
 	return kr_dir_writable_safe(dir, e);
 }
 
+/* The checks of kr_dir_writable_safe on what lstat/fstat said. */
+static int
+dir_stat_safe(const struct stat *st, const char *dir, struct kr_err *e)
+{
+	if (S_ISLNK(st->st_mode))
+		return kr_errf(e, KR_ECANTCREAT, "%s: a symlink; keyrite writes "
+		    "only into a real directory (give its real path)", dir);
+	if (!S_ISDIR(st->st_mode))
+		return kr_errf(e, KR_ECANTCREAT, "%s: not a directory", dir);
+	if (st->st_uid != geteuid())
+		return kr_errf(e, KR_ECANTCREAT, "%s: owned by uid %ju, not by "
+		    "you (uid %ju); keyrite writes only into your own "
+		    "directories", dir, (uintmax_t)st->st_uid,
+		    (uintmax_t)geteuid());
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return kr_errf(e, KR_ECANTCREAT, "%s: writable by %s (mode "
+		    "%04o); fix: chmod go-w %s", dir,
+		    (st->st_mode & S_IWOTH) ? "others" : "its group",
+		    (unsigned)(st->st_mode & 07777), dir);
+	return 0;
+}
+
 int
 kr_dir_writable_safe(const char *dir, struct kr_err *e)
 {
@@ -313,22 +417,17 @@ kr_dir_writable_safe(const char *dir, struct kr_err *e)
 
 	if (lstat(dir, &st) == -1)
 		return kr_errf(e, KR_ECANTCREAT, "%s: %s", dir, strerror(errno));
-	if (S_ISLNK(st.st_mode))
-		return kr_errf(e, KR_ECANTCREAT, "%s: a symlink; keyrite writes "
-		    "only into a real directory (give its real path)", dir);
-	if (!S_ISDIR(st.st_mode))
-		return kr_errf(e, KR_ECANTCREAT, "%s: not a directory", dir);
-	if (st.st_uid != geteuid())
-		return kr_errf(e, KR_ECANTCREAT, "%s: owned by uid %ju, not by "
-		    "you (uid %ju); keyrite writes only into your own "
-		    "directories", dir, (uintmax_t)st.st_uid,
-		    (uintmax_t)geteuid());
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		return kr_errf(e, KR_ECANTCREAT, "%s: writable by %s (mode "
-		    "%04o); fix: chmod go-w %s", dir,
-		    (st.st_mode & S_IWOTH) ? "others" : "its group",
-		    (unsigned)(st.st_mode & 07777), dir);
-	return 0;
+	return dir_stat_safe(&st, dir, e);
+}
+
+int
+kr_fd_dir_writable_safe(int fd, const char *dir, struct kr_err *e)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return kr_errf(e, KR_ECANTCREAT, "%s: %s", dir, strerror(errno));
+	return dir_stat_safe(&st, dir, e);
 }
 
 int
@@ -365,42 +464,67 @@ kr_unlock_dir(int fd)
 }
 
 int
-kr_file_sha256_hex(const char *path, char out[65], struct kr_err *e)
+kr_fd_sha256(int fd, const char *name, uint8_t md[32], uint64_t *size,
+    struct kr_err *e)
 {
 	EVP_MD_CTX *ctx = NULL;
-	uint8_t buf[65536], md[32];
+	uint8_t buf[65536];
+	uint64_t total = 0;
 	ssize_t n;
-	int fd, r = KR_EIO;
+	int r = KR_EIO;
 
-	if ((fd = kr_open_regular(path, e)) < 0)
-		return fd;
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		r = kr_errf(e, KR_ECRYPTO, "%s: SHA-256 failed", path);
+		r = kr_errf(e, KR_ECRYPTO, "%s: SHA-256 failed", name);
 		goto out;
 	}
 	for (;;) {
 		if ((n = read(fd, buf, sizeof(buf))) == -1) {
 			if (errno == EINTR)
 				continue;
-			r = kr_errf(e, KR_EIO, "%s: %s", path, strerror(errno));
+			r = kr_errf(e, KR_EIO, "%s: %s", name, strerror(errno));
 			goto out;
 		}
 		if (n == 0)
 			break;
+		total += (uint64_t)n;
 		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
-			r = kr_errf(e, KR_ECRYPTO, "%s: SHA-256 failed", path);
+			r = kr_errf(e, KR_ECRYPTO, "%s: SHA-256 failed", name);
 			goto out;
 		}
 	}
 	if (EVP_DigestFinal_ex(ctx, md, NULL) != 1) {
-		r = kr_errf(e, KR_ECRYPTO, "%s: SHA-256 failed", path);
+		r = kr_errf(e, KR_ECRYPTO, "%s: SHA-256 failed", name);
 		goto out;
 	}
-	kr_hex_encode(md, sizeof(md), out, 65);
+	if (size != NULL)
+		*size = total;
 	r = 0;
 out:
 	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
+int
+kr_fd_sha256_hex(int fd, const char *name, char out[65], struct kr_err *e)
+{
+	uint8_t md[32];
+	int r;
+
+	if ((r = kr_fd_sha256(fd, name, md, NULL, e)) != 0)
+		return r;
+	kr_hex_encode(md, sizeof(md), out, 65);
+	return 0;
+}
+
+int
+kr_file_sha256_hex(const char *path, char out[65], struct kr_err *e)
+{
+	int fd, r;
+
+	if ((fd = kr_open_regular(path, e)) < 0)
+		return fd;
+	r = kr_fd_sha256_hex(fd, path, out, e);
 	close(fd);
 	return r;
 }

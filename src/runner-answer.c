@@ -101,10 +101,20 @@ answer_decision(struct runner *r, const struct runner_answer *a,
 		}
 		if ((rc = audit_exception(r->w, s->id.s, a->value,
 		    r->blocked == 1 ? "requires" : r->blocked == 2 ? "clock" :
-		    NULL, runner_actor(r), e)) != 0)
+		    r->waivable[0] != '\0' ? r->waivable : NULL,
+		    runner_actor(r), e)) != 0)
 			return rc;
 		if (r->blocked) {	/* run the step anyway */
 			r->phase = PH_OPTIONAL;
+			return 0;
+		}
+		if (r->waivable[0] != '\0') {
+			/* a policy the exception waives: run the step again,
+			 * which reads the reason with step_waiver() */
+			snprintf(r->waiver, sizeof(r->waiver), "%s", a->value);
+			r->waivable[0] = '\0';
+			r->phase = PH_OPTIONAL;
+			r->started = 0;
 			return 0;
 		}
 		r->status[r->cur] = ST_EXCEPTION;

@@ -3,9 +3,10 @@
  * runner-fault.c: where the runner meets a rehearsal scenario's faults
  * (scenario.h) and the clock check that a clock-skew fault trips.
  *
- * Every fault that fires is logged as `fault-injected' for the trainer and
- * never shown (no runner event): the trainee meets only its consequences,
- * the same failures a live ceremony would show.  The clock check is not a
+ * Every fault that fires is logged as `fault-injected' for the trainer.
+ * It is shown (a RUNNER_EV_FAULT event) only when the scenario, or the
+ * fault itself, says `announce: true'; otherwise the trainee meets only
+ * its consequences, the same failures a live ceremony would show.  The clock check is not a
  * scenario feature: a live run has it too (a clock that jumps back a
  * minute or more between two steps stops the ceremony for a decision).
  */
@@ -27,15 +28,23 @@ log_fired(struct runner *r, const char *step, const struct scenario_fired *f,
     size_t n, struct kr_err *e)
 {
 	const struct ceremony_scenario *sc = scenario_def(r->o.faults);
+	char text[512];
 	size_t i;
 	int rc;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if ((rc = audit_fault_injected(r->w, step, sc->name.s,
 		    f[i].fault, f[i].card > 0 ? (unsigned)f[i].card : 0,
 		    f[i].detail[0] != '\0' ? f[i].detail : NULL,
 		    runner_actor(r), e)) != 0)
 			return rc;
+		if (f[i].announce > 0 || (f[i].announce < 0 && sc->announce)) {
+			snprintf(text, sizeof(text), "trainer: fault %s "
+			    "injected (scenario %s)%s%s", f[i].fault, sc->name.s,
+			    f[i].detail[0] != '\0' ? ": " : "", f[i].detail);
+			runner_emit(r, RUNNER_EV_FAULT, step, text, NULL);
+		}
+	}
 	return 0;
 }
 

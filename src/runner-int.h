@@ -77,6 +77,12 @@ struct runner {
 	int			 optional_ok;	/* optional: run it */
 	char			 decision_msg[KR_ERR_MSG_MAX];
 	int			 decision_code;	/* the failed step's KR_E code */
+	/* A policy refusal that a recorded exception may waive
+	 * (step_fail_waivable): its code while the decision is asked; then,
+	 * once the exception is recorded, its reason for the step's next
+	 * attempts (step_waiver).  Both cleared when the step ends. */
+	char			 waivable[32];
+	char			 waiver[KR_ERR_MSG_MAX];
 	const struct ceremony_param *param;	/* the PARAM asked */
 	enum runner_need	 last_need;	/* the last prompt */
 	int			 acked, confirmed;
@@ -129,6 +135,7 @@ struct runner {
 
 	/* prompt strings (valid until the next call) */
 	char			*p_title, *p_instr, *p_help, *p_def;
+	char			*p_holders;	/* the prompt's card holders */
 };
 
 /* runner-params.c */
@@ -213,6 +220,13 @@ int	runner_chosen_note(struct runner *r, const struct ceremony_step *s,
 void	runner_emit(struct runner *r, enum runner_event_kind kind,
 	    const char *step, const char *text, const char *sha256);
 void	runner_attempt_end(struct runner *r);
+/* The holder of card `card' as named by the new-world step's `holders'
+ * (runner-quorum.c): 1 and out set, or 0. */
+/* The new-world step's `holders' expanded ("Ann Smith, Bob Jones, ..."),
+ * malloc'd, or NULL when the ceremony names none. */
+char	*runner_card_holders(struct runner *r);
+int	runner_card_holder(struct runner *r, int card, char *out,
+	    size_t outsz);
 /* Shows the command of an optional show-command step before it is run or
  * skipped (once per attempt). */
 void	runner_preview(struct runner *r, const struct ceremony_step *s);

@@ -30,9 +30,6 @@
 #include "scenario.h"
 #include "step.h"
 
-static int	runner_card_holder(struct runner *r, int card, char *out,
-	    size_t outsz);
-
 void
 runner_quorum_end(struct runner *r)
 {
@@ -266,25 +263,33 @@ runner_cosign(void *arg, const uint8_t *note, size_t len,
 	return 0;
 }
 
-/* The holder of card `card' as named by the new-world step's `holders':
- * 1 and out set, or 0. */
-static int
-runner_card_holder(struct runner *r, int card, char *out, size_t outsz)
+char *
+runner_card_holders(struct runner *r)
 {
 	const struct ceremony_value *v;
 	struct kr_err e;
 	char *list;
 	size_t i;
-	int ok;
 
 	for (i = 0; i < r->c->nsteps; i++) {
 		if (r->c->steps[i].type != &step_new_world ||
 		    (v = ceremony_step_with(&r->c->steps[i], "holders")) == NULL ||
 		    v->is_list || runner_expand(r, v->scalar.s, &list, &e) != 0)
 			continue;
-		ok = ceremony_holder(list, card, out, outsz) == 0;
-		free(list);
-		return ok;
+		return list;
 	}
-	return 0;
+	return NULL;
+}
+
+int
+runner_card_holder(struct runner *r, int card, char *out, size_t outsz)
+{
+	char *list;
+	int ok;
+
+	if ((list = runner_card_holders(r)) == NULL)
+		return 0;
+	ok = ceremony_holder(list, card, out, outsz) == 0;
+	free(list);
+	return ok;
 }

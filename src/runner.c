@@ -29,6 +29,9 @@
 #include "secmem.h"
 #include "step.h"
 
+_Static_assert(RUNNER_PIN_MIN_LIVE == ENGINE_MIN_PIN_LIVE,
+    "runner.h and engine.h disagree on a live run's shortest PIN");
+
 static const char *const status_words[] = {
 	"has not run", "succeeded", "was skipped", "failed (exception)",
 	"failed",
@@ -260,6 +263,7 @@ runner_close(struct runner *r)
 	free(r->p_instr);
 	free(r->p_help);
 	free(r->p_def);
+	free(r->p_holders);
 	free(r);
 }
 
@@ -333,6 +337,8 @@ prompt_card(struct runner *r, struct runner_prompt *p)
 		p->def_card = idx;
 		p->tries_left = runner_card_tries_left(r, idx);
 	}
+	free(r->p_holders);
+	p->holders = r->p_holders = runner_card_holders(r);
 }
 
 /* Logs step-start and prepares the attempt's context. */
@@ -377,6 +383,8 @@ step_clear(struct runner *r)
 	r->started = 0;
 	r->nsignoff = 0;
 	r->blocked = 0;
+	r->waivable[0] = '\0';
+	r->waiver[0] = '\0';
 	r->optional_ok = 0;
 	r->resumed_step = 0;
 	memset(&r->ctx, 0, sizeof(r->ctx));
@@ -413,6 +421,7 @@ run_step(struct runner *r, const struct ceremony_step *s,
 	int rc;
 
 	kr_err_clear(&x->err);
+	r->waivable[0] = '\0';
 	rc = s->type->run != NULL ? s->type->run(x) :
 	    step_fail(x, KR_EUSAGE, "step type '%s' cannot run",
 	    s->type->name);
@@ -441,6 +450,8 @@ run_step(struct runner *r, const struct ceremony_step *s,
 			p->quorum_k = r->ask_k;
 			p->quorum_n = r->ask_n;
 			p->pin_min = r->ask_min;
+			free(r->p_holders);
+			p->holders = r->p_holders = runner_card_holders(r);
 			break;
 		case RUNNER_NEED_CARD:
 			prompt_card(r, p);

@@ -84,6 +84,11 @@ struct runner_prompt {
 							   step; a card at 0 is not taken) */
 	int				 pin_min;	/* NEW_PIN: the shortest PIN accepted
 							   (say it before the PIN is typed) */
+	const char			*holders;	/* NEW_PIN, CARD: who holds each card,
+							   "Ann Smith, Bob Jones, ..." in card
+							   order (new-world's `holders';
+							   ceremony_holder() reads one), or
+							   NULL */
 	int				 quorum_k, quorum_n;
 	int				 rehearsal;
 	const char			*summary;	/* DONE: the text for the paper minutes */
@@ -93,6 +98,10 @@ struct runner_prompt {
 							   failed or was aborted; DECISION: the
 							   failed step's code */
 };
+
+/* The shortest card PIN a live run takes (a rehearsal may take shorter
+ * ones: the prompt's pin_min says what this run takes). */
+#define RUNNER_PIN_MIN_LIVE	8
 
 struct runner_answer {
 	enum runner_need	 need;		/* the prompt this answers */
@@ -113,6 +122,8 @@ enum runner_event_kind {
 	RUNNER_EV_CHECKPOINT,
 	RUNNER_EV_INFO,			/* text: a line to show (a command, a hash) */
 	RUNNER_EV_WARNING,
+	RUNNER_EV_FAULT,		/* text: a rehearsal fault that struck, shown
+					   only when its scenario says `announce' */
 };
 
 struct runner_event {

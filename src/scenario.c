@@ -319,6 +319,7 @@ fired(struct scenario_fired *out, size_t *n, const struct ceremony_fault *f,
 	x = &out[(*n)++];
 	x->fault = f->fault.s;
 	x->card = f->card;
+	x->announce = f->announce;	/* -1: the scenario's (log_fired) */
 	va_start(ap, fmt);
 	vsnprintf(x->detail, sizeof(x->detail), fmt, ap);
 	va_end(ap);

@@ -14,7 +14,8 @@
  * wrong-pin `times' times) and tells it where the media are; the runner
  * consults it at the moments a fault can strike and writes a
  * `fault-injected' log entry for each fault that fired (for the trainer;
- * nothing is shown to the trainee).
+ * nothing is shown to the trainee unless the scenario says `announce', in
+ * which case the runner also shows it as a RUNNER_EV_FAULT event).
  *
  * A fault is due once the runner has reached its `step' (at or after it),
  * or from the start when it names none.  When it strikes:
@@ -58,10 +59,13 @@ enum scenario_media {
 	SCENARIO_MEDIA_COUNT
 };
 
-/* A fault that fired, for the log entry. */
+/* A fault that fired, for the log entry (and the trainer's screen when
+ * its scenario announces it). */
 struct scenario_fired {
 	const char	*fault;		/* its name: "wrong-pin" */
 	int		 card;		/* 0: none */
+	int		 announce;	/* shown as it strikes (the fault's
+					   `announce', else its scenario's) */
 	char		 detail[256];
 };
 

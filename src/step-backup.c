@@ -9,9 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "step.h"
+#include "codec.h"
 #include "fsutil.h"
+#include "path.h"
 #include "step-ctx.h"
 
 static const char *const what_values[] = {
@@ -25,36 +28,44 @@ static const struct step_key keys[] = {
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
-/* Copies one file of the module's local directory to the backup dir. */
+/* The backup folder, open (dfd) and named (dir). */
+struct dest {
+	int		 dfd;
+	const char	*dir;
+};
+
+/* Copies one file of the module's local directory into the backup
+ * folder, through its descriptor, and logs the bytes written. */
 static int
-copy(struct step_ctx *ctx, const char *dest, const char *name)
+copy(struct step_ctx *ctx, const struct dest *d, const char *name)
 {
-	char src[ENGINE_PATH_MAX], dst[ENGINE_PATH_MAX], local[ENGINE_PATH_MAX];
+	char rel[ENGINE_PATH_MAX], dst[ENGINE_PATH_MAX];
 	char *buf = NULL;
+	uint8_t h[32];
 	size_t len;
 	int rc;
 
-	if ((rc = step_path(ctx->state_dir, "local", local, sizeof(local),
-	    &ctx->err)) != 0 ||
-	    (rc = step_path(local, name, src, sizeof(src), &ctx->err)) != 0 ||
-	    (rc = step_path(dest, name, dst, sizeof(dst), &ctx->err)) != 0)
-		return rc;
-	if ((rc = kr_read_file(src, (size_t)64 << 20, &buf, &len,
-	    &ctx->err)) != 0)
+	if (kr_path_join(rel, sizeof(rel), "local", name) != 0 ||
+	    kr_path_join(dst, sizeof(dst), d->dir, name) != 0)
+		return step_fail(ctx, KR_EUSAGE, "%s: path too long", name);
+	if ((rc = step_read(ctx, ctx->state_dir, rel, (size_t)64 << 20, &buf,
+	    &len)) != 0)
 		return step_fail(ctx, rc, "backup: %s", ctx->err.msg);
-	rc = kr_write_atomic(dst, buf, len, 0600, &ctx->err);
+	rc = kr_write_atomic_at(d->dfd, d->dir, name, buf, len, 0600,
+	    &ctx->err);
+	kr_sha256(buf, len, h);
 	free(buf);
 	if (rc != 0)
 		return rc;
-	return step_artifact(ctx, dst, "backup");
+	return step_artifact_hashed(ctx, dst, h, len, "backup");
 }
 
 /* Every key file of the module, for what: all. */
 static int
-copy_all(struct step_ctx *ctx, const char *dest, int *count)
+copy_all(struct step_ctx *ctx, const struct dest *d, int *count)
 {
 	char local[ENGINE_PATH_MAX];
-	struct dirent *d;
+	struct dirent *de;
 	DIR *dir;
 	int rc = 0;
 
@@ -63,60 +74,77 @@ copy_all(struct step_ctx *ctx, const char *dest, int *count)
 		return rc;
 	if ((dir = opendir(local)) == NULL)
 		return step_fail(ctx, KR_ENOINPUT, "%s: cannot read", local);
-	while (rc == 0 && (d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, "world") != 0 &&
-		    strncmp(d->d_name, "key_", 4) != 0)
+	while (rc == 0 && (de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, "world") != 0 &&
+		    strncmp(de->d_name, "key_", 4) != 0)
 			continue;
-		if ((rc = copy(ctx, dest, d->d_name)) == 0)
+		if ((rc = copy(ctx, d, de->d_name)) == 0)
 			(*count)++;
 	}
 	closedir(dir);
 	return rc;
 }
 
-/* Copies the world, a key (and its reduced-ACL copy when there is one) or
- * both into out_dir/backup (or `dest', relative to out_dir). */
+/* A key (and its reduced-ACL copy when there is one). */
+static int
+copy_key(struct step_ctx *ctx, const struct dest *d, const char *ident,
+    int *count)
+{
+	char id[ENGINE_IDENT_MAX], name[128], p[4200];
+	struct kr_err e;
+	int rc;
+
+	if (ident == NULL)
+		return step_fail(ctx, KR_EDATA, "backup of a key needs 'ident'");
+	if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
+		return step_fail(ctx, KR_EDATA, "%s", e.msg);
+	snprintf(name, sizeof(name), "key_simple_%s", id);
+	if ((rc = copy(ctx, d, name)) != 0)
+		return rc;
+	*count = 1;
+	snprintf(name, sizeof(name), "key_xferacld_%s", id);
+	snprintf(p, sizeof(p), "%s/local/%s", ctx->state_dir, name);
+	if (kr_path_exists(p)) {
+		if ((rc = copy(ctx, d, name)) != 0)
+			return rc;
+		(*count)++;
+	}
+	return 0;
+}
+
+/* Copies the world, a key or both into out_dir/backup (or `dest',
+ * relative to out_dir), made and opened one component at a time beneath
+ * out_dir (path.h): every file lands in the folder that was checked. */
 static int
 run(struct step_ctx *ctx)
 {
 	const char *what, *ident, *dest;
-	char dir[ENGINE_PATH_MAX], id[ENGINE_IDENT_MAX], name[128], p[4200];
-	struct kr_err e;
+	char dir[ENGINE_PATH_MAX];
+	struct dest d;
 	int rc, count = 0;
 
 	if ((rc = step_arg(ctx, "what", &what)) != 0 ||
 	    (rc = step_arg(ctx, "ident", &ident)) != 0 ||
 	    (rc = step_arg(ctx, "dest", &dest)) != 0)
 		return rc;
-	if ((rc = step_path(ctx->out_dir, dest ? dest : "backup", dir,
-	    sizeof(dir), &ctx->err)) != 0 ||
-	    (rc = kr_mkdir_private(dir, &ctx->err)) != 0)
+	if (dest == NULL)
+		dest = "backup";
+	if (kr_path_join(dir, sizeof(dir), ctx->out_dir, dest) != 0)
+		return step_fail(ctx, KR_EUSAGE, "%s: path too long", dest);
+	if ((d.dfd = kr_path_mkdir_beneath(ctx->out_dir, dest,
+	    &ctx->err)) < 0)
+		return d.dfd;
+	d.dir = dir;
+	if (strcmp(what, "all") == 0)
+		rc = copy_all(ctx, &d, &count);
+	else if (strcmp(what, "world") == 0) {
+		if ((rc = copy(ctx, &d, "world")) == 0)
+			count = 1;
+	} else
+		rc = copy_key(ctx, &d, ident, &count);
+	close(d.dfd);
+	if (rc != 0)
 		return rc;
-	if (strcmp(what, "all") == 0) {
-		if ((rc = copy_all(ctx, dir, &count)) != 0)
-			return rc;
-	} else if (strcmp(what, "world") == 0) {
-		if ((rc = copy(ctx, dir, "world")) != 0)
-			return rc;
-		count = 1;
-	} else {
-		if (ident == NULL)
-			return step_fail(ctx, KR_EDATA, "backup of a key needs "
-			    "'ident'");
-		if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
-			return step_fail(ctx, KR_EDATA, "%s", e.msg);
-		snprintf(name, sizeof(name), "key_simple_%s", id);
-		if ((rc = copy(ctx, dir, name)) != 0)
-			return rc;
-		count = 1;
-		snprintf(name, sizeof(name), "key_xferacld_%s", id);
-		snprintf(p, sizeof(p), "%s/local/%s", ctx->state_dir, name);
-		if (kr_path_exists(p)) {
-			if ((rc = copy(ctx, dir, name)) != 0)
-				return rc;
-			count++;
-		}
-	}
 	snprintf(ctx->detail, sizeof(ctx->detail), "%d file%s backed up to "
 	    "%.400s", count, count == 1 ? "" : "s", dir);
 	return 0;

@@ -10,8 +10,12 @@
  * the step; the hash on arrival is logged either way.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "codec.h"
 #include "err.h"
 #include "step.h"
 #include "fsutil.h"
@@ -33,7 +37,9 @@ run(struct step_ctx *ctx)
 {
 	const char *art, *from, *to, *medium, *want;
 	char path[ENGINE_PATH_MAX], got[65], logged[65], g1[80], g2[80];
-	int rc;
+	uint8_t h[32];
+	uint64_t size;
+	int rc, fd;
 
 	if ((rc = step_arg(ctx, "artifact", &art)) != 0 ||
 	    (rc = step_arg(ctx, "from", &from)) != 0 ||
@@ -46,15 +52,13 @@ run(struct step_ctx *ctx)
 		    medium ? " on " : "", medium ? medium : "");
 		return rc;
 	}
-	if ((rc = step_path(ctx->out_dir, art, path, sizeof(path),
-	    &ctx->err)) != 0)
-		return rc;
-	if (!kr_path_exists(path) && ((rc = step_path(ctx->media_dir, art,
-	    path, sizeof(path), &ctx->err)) != 0 || !kr_path_exists(path)))
-		return step_fail(ctx, KR_ENOINPUT, "%s: not found in %s or %s",
-		    art, ctx->out_dir, ctx->media_dir);
-	if ((rc = kr_file_sha256_hex(path, got, &ctx->err)) != 0)
+	if ((fd = step_open_found(ctx, art, path, sizeof(path))) < 0)
+		return fd;
+	rc = kr_fd_sha256(fd, path, h, &size, &ctx->err);
+	close(fd);
+	if (rc != 0)
 		return step_fail(ctx, rc, "%s: %s", art, ctx->err.msg);
+	kr_hex_encode(h, sizeof(h), got, sizeof(got));
 	if (want == NULL && step_logged_sha256(ctx, art, logged) == 0)
 		want = logged;
 	step_group(got, g1, sizeof(g1));
@@ -67,7 +71,7 @@ run(struct step_ctx *ctx)
 		step_info(ctx, "SHA-256 of %s on arrival matches the sending "
 		    "side: %s", art, g1);
 	}
-	if ((rc = step_artifact(ctx, path, "carried")) != 0)
+	if ((rc = step_artifact_hashed(ctx, path, h, size, "carried")) != 0)
 		return rc;
 	snprintf(ctx->detail, sizeof(ctx->detail), "%s carried from %s to %s%s",
 	    art, from, to, want != NULL ? ", SHA-256 checked on arrival" : "");

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "audit-verify.h"
@@ -162,6 +163,95 @@ step_path(const char *dir, const char *rel, char *out, size_t outsz,
 }
 
 int
+step_open(struct step_ctx *ctx, const char *dir, const char *rel)
+{
+	return kr_path_open_beneath(dir != NULL ? dir : ".", rel, &ctx->err);
+}
+
+int
+step_read(struct step_ctx *ctx, const char *dir, const char *rel, size_t max,
+    char **buf, size_t *len)
+{
+	char name[ENGINE_PATH_MAX];
+	int fd, rc;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = step_open(ctx, dir, rel)) < 0)
+		return fd;
+	snprintf(name, sizeof(name), "%s/%s", dir != NULL ? dir : ".", rel);
+	rc = kr_read_fd(fd, name, max, buf, len, &ctx->err);
+	close(fd);
+	return rc;
+}
+
+int
+step_open_found(struct step_ctx *ctx, const char *rel, char *path,
+    size_t pathsz)
+{
+	int fd;
+
+	snprintf(path, pathsz, "%s/%s", ctx->out_dir, rel);
+	if ((fd = step_open(ctx, ctx->out_dir, rel)) != KR_ENOINPUT ||
+	    strstr(ctx->err.msg, "no such file") == NULL ||
+	    ctx->media_dir == NULL)
+		return fd;
+	kr_err_clear(&ctx->err);
+	snprintf(path, pathsz, "%s/%s", ctx->media_dir, rel);
+	if ((fd = step_open(ctx, ctx->media_dir, rel)) == KR_ENOINPUT &&
+	    strstr(ctx->err.msg, "no such file") != NULL)
+		return step_fail(ctx, KR_ENOINPUT, "%s: not found in %s or %s",
+		    rel, ctx->out_dir, ctx->media_dir);
+	return fd;
+}
+
+int
+step_read_found(struct step_ctx *ctx, const char *rel, char *path,
+    size_t pathsz, char **buf, size_t *len)
+{
+	int fd, rc;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = step_open_found(ctx, rel, path, pathsz)) < 0)
+		return fd;
+	rc = kr_read_fd(fd, path, STEP_PKG_MAX, buf, len, &ctx->err);
+	close(fd);
+	return rc;
+}
+
+int
+step_read_packages(struct step_ctx *ctx, const char *kek, const char *world,
+    struct engine_pkg_req *pkg)
+{
+	char *kb = NULL, *wb = NULL;
+	size_t kl = 0, wl = 0;
+	int rc;
+
+	if ((rc = step_read(ctx, ctx->media_dir, kek, STEP_PKG_MAX, &kb,
+	    &kl)) != 0 || (rc = step_read(ctx, ctx->media_dir, world,
+	    STEP_PKG_MAX, &wb, &wl)) != 0) {
+		free(kb);
+		return rc;
+	}
+	pkg->kek_pkg = kek;
+	pkg->world_pkg = world;
+	pkg->kek_pkg_data = kb;
+	pkg->kek_pkg_len = kl;
+	pkg->world_pkg_data = wb;
+	pkg->world_pkg_len = wl;
+	return 0;
+}
+
+void
+step_free_packages(struct engine_pkg_req *pkg)
+{
+	free((void *)(uintptr_t)pkg->kek_pkg_data);
+	free((void *)(uintptr_t)pkg->world_pkg_data);
+	pkg->kek_pkg_data = pkg->world_pkg_data = NULL;
+}
+
+int
 step_need_ack(struct step_ctx *ctx)
 {
 	if (ctx->r->acked)
@@ -261,31 +351,48 @@ step_warn(struct step_ctx *ctx, const char *fmt, ...)
 int
 step_fail(struct step_ctx *ctx, int code, const char *fmt, ...)
 {
+	char msg[sizeof(ctx->err.msg)];
 	va_list ap;
 
-	ctx->err.code = code;
+	/* through msg: the arguments may be ctx->err.msg itself */
 	va_start(ap, fmt);
-	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	ctx->err.code = code;
+	memcpy(ctx->err.msg, msg, sizeof(msg));
 	return code;
 }
 
 int
-step_artifact(struct step_ctx *ctx, const char *path, const char *kind)
+step_fail_waivable(struct step_ctx *ctx, const char *code, int err,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(ctx->r->waivable, sizeof(ctx->r->waivable), "%s", code);
+	ctx->err.code = err;
+	va_start(ap, fmt);
+	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+const char *
+step_waiver(const struct step_ctx *ctx)
+{
+	return ctx->r->waiver[0] != '\0' ? ctx->r->waiver : NULL;
+}
+
+int
+step_artifact_hashed(struct step_ctx *ctx, const char *path,
+    const uint8_t h[32], uint64_t size, const char *kind)
 {
 	struct runner *r = ctx->r;
-	uint8_t h[32];
 	char hex[65];
-	char *buf = NULL;
 	const char *name;
-	size_t len, ol;
+	size_t ol;
 	int rc;
 
-	if ((rc = kr_read_file(path, (size_t)1 << 30, &buf, &len,
-	    &ctx->err)) != 0)
-		return rc;
-	kr_sha256(buf, len, h);
-	free(buf);
 	kr_hex_encode(h, 32, hex, sizeof(hex));
 	/* Names relative to out_dir or media_dir when they are in one. */
 	name = path;
@@ -295,13 +402,29 @@ step_artifact(struct step_ctx *ctx, const char *path, const char *kind)
 	else if (ctx->media_dir != NULL && (ol = strlen(ctx->media_dir)) > 0 &&
 	    strncmp(path, ctx->media_dir, ol) == 0 && path[ol] == '/')
 		name = path + ol + 1;
-	if ((rc = audit_artifact_written(r->w, ctx->s->id.s, name, h, len,
+	if ((rc = audit_artifact_written(r->w, ctx->s->id.s, name, h, size,
 	    kind, runner_actor(r), &ctx->err)) != 0)
 		return rc;
 	runner_emit(r, RUNNER_EV_ARTIFACT, ctx->s->id.s, name, hex);
 	if (runner_add_artifact(r, name, hex) != 0)
 		return step_fail(ctx, KR_ENOMEM, "out of memory");
 	return runner_progress_save(r, &ctx->err);
+}
+
+int
+step_artifact(struct step_ctx *ctx, const char *path, const char *kind)
+{
+	uint8_t h[32];
+	char *buf = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = kr_read_file(path, (size_t)1 << 30, &buf, &len,
+	    &ctx->err)) != 0)
+		return rc;
+	kr_sha256(buf, len, h);
+	free(buf);
+	return step_artifact_hashed(ctx, path, h, len, kind);
 }
 
 int

@@ -21,6 +21,7 @@
 #define KR_STEP_CTX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine.h"
 #include "err.h"
@@ -78,10 +79,43 @@ const char *step_override(struct step_ctx *ctx, const char *key);
 int	step_path(const char *dir, const char *rel, char *out, size_t outsz,
 	    struct kr_err *e);
 
-/* The KEK PEM a step names (generate-key, package): the copy import-kek
- * made in STATE/kek/, else the file on the medium. */
-int	step_kek_path(struct step_ctx *ctx, const char *file, char *out,
-	    size_t outsz);
+/* Opens rel in dir ("." when NULL) for reading through a descriptor on
+ * dir, resolved beneath it (path.h, kr_path_open_beneath): the file read
+ * is the file checked, whatever happens to its path meanwhile.  A regular
+ * file only.  The fd, or a negative KR_E code with ctx->err naming the
+ * path and dir. */
+int	step_open(struct step_ctx *ctx, const char *dir, const char *rel);
+/* step_open, then the whole file (at most max bytes) into a malloc'd
+ * buffer with a NUL after it; the caller frees *buf. */
+int	step_read(struct step_ctx *ctx, const char *dir, const char *rel,
+	    size_t max, char **buf, size_t *len);
+
+/* The most a step reads of a package, a manifest or a token. */
+#define STEP_PKG_MAX	(1024 * 1024)
+
+/* A file a step finds in out_dir (written by an earlier step), else in
+ * media_dir (carried in), opened as step_open does; path says where.
+ * KR_ENOINPUT "REL: not found in OUT or MEDIA" when in neither.
+ * step_read_found reads it (at most STEP_PKG_MAX bytes) instead. */
+int	step_open_found(struct step_ctx *ctx, const char *rel, char *path,
+	    size_t pathsz);
+int	step_read_found(struct step_ctx *ctx, const char *rel, char *path,
+	    size_t pathsz, char **buf, size_t *len);
+
+/* The legacy method's KEK and Security World packages (kek, world,
+ * relative to media_dir) read through descriptors into pkg (their names
+ * and bytes); step_free_packages frees the bytes.  STEP_PKG_MAX bytes at
+ * most each. */
+int	step_read_packages(struct step_ctx *ctx, const char *kek,
+	    const char *world, struct engine_pkg_req *pkg);
+void	step_free_packages(struct engine_pkg_req *pkg);
+
+/* The KEK PEM a step names (generate-key, package), read through a
+ * descriptor: the copy import-kek made in STATE/kek/, else the file on
+ * the medium.  *buf is malloc'd (the caller frees it); name (for
+ * messages) says which it was. */
+int	step_kek_read(struct step_ctx *ctx, const char *file, char **buf,
+	    size_t *len, char *name, size_t namesz);
 
 /* Tokens (step-token.c).  1 when the module is a token (the PKCS#11
  * engine, --token): its key operations need the custodians' quorum
@@ -109,6 +143,16 @@ int	step_need_new_pins(struct step_ctx *ctx, int k, int n, int min_len,
 /* An authorized quorum session (K cards of the world). */
 int	step_need_quorum(struct step_ctx *ctx, struct engine_quorum **q);
 
+/* A refusal of policy that the people in the room may waive by recording
+ * an exception with its reason (the failed step's decision: the wizard's
+ * exception, batch mode's `exceptions:'): fails like step_fail; if the
+ * exception is recorded, logged with code (e.g. "weak-suite"), the step
+ * runs again and step_waiver() returns the reason (NULL before that, and
+ * in every other step). */
+int	step_fail_waivable(struct step_ctx *ctx, const char *code, int err,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+const char *step_waiver(const struct step_ctx *ctx);
+
 /* Display only (runner_opts.on_event); printf style. */
 void	step_info(struct step_ctx *ctx, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -119,6 +163,10 @@ void	step_warn(struct step_ctx *ctx, const char *fmt, ...)
 /* A file the step wrote or checked: SHA-256 and size logged, event shown,
  * listed in the summary.  kind is an id or NULL. */
 int	step_artifact(struct step_ctx *ctx, const char *path, const char *kind);
+/* The same for a file the step hashed itself, through the descriptor it
+ * read (h, size): nothing is opened again by name. */
+int	step_artifact_hashed(struct step_ctx *ctx, const char *path,
+	    const uint8_t h[32], uint64_t size, const char *kind);
 /* The SHA-256 (hex) this run logged for an artifact named name (as
  * step_artifact names it): 0 and out set, or -1 when there is none. */
 int	step_logged_sha256(struct step_ctx *ctx, const char *name,

@@ -4,10 +4,10 @@
  *
  * Generates the target key in the module (RSA, EC or AES-256,
  * module-protected).  An AES key has no public key: its key check value
- * (keyrite-profiles(7)) is logged instead and compared at import.  With `kek_file' (the current method) the key is
- * made under the quorum with an ACL that allows one export: a .byok
- * wrapped to that KEK (keyrite-acl(7)); without it the key cannot leave
- * the module until a reduce-acl step.  On a token (--token) the quorum
+ * (keyrite-profiles(7)) is logged instead and compared at import.  With
+ * `kek_file' (the current method) the key is made under the quorum with an
+ * ACL that allows one export: a .byok wrapped to that KEK (keyrite-acl(7));
+ * without it the key cannot leave the module until a reduce-acl step.  On a token (--token) the quorum
  * logs in first, the SO makes the KEK a trusted wrap-only object
  * (step-token.c) and the key is made sensitive and wrap-with-trusted.
  */
@@ -169,8 +169,9 @@ run(struct step_ctx *ctx)
 	const char *type, *size, *curve, *pubexp, *protect, *ident, *plain;
 	const char *kek;
 	char id[ENGINE_IDENT_MAX], path[ENGINE_PATH_MAX], name[ENGINE_PATH_MAX];
-	char kp[ENGINE_PATH_MAX];
+	char kp[ENGINE_PATH_MAX], *kbuf = NULL;
 	char sha[ENGINE_HEX256], g[100];
+	size_t klen = 0;
 	int rc, tok;
 
 	if ((rc = step_arg(ctx, "type", &type)) != 0 ||
@@ -196,15 +197,24 @@ run(struct step_ctx *ctx)
 		    "resume; not generated again", id)) != 0)
 			return rc;
 	} else {
-		if (kek != NULL &&
-		    ((rc = step_need_quorum(ctx, &q)) != 0 ||
-		    (rc = step_kek_path(ctx, kek, kp, sizeof(kp))) != 0))
+		/* The KEK is read before the cards are asked for: a bad
+		 * path fails at once. */
+		if (kek != NULL && (rc = step_kek_read(ctx, kek, &kbuf, &klen,
+		    kp, sizeof(kp))) != 0)
 			return rc;
+		if (kek != NULL && (rc = step_need_quorum(ctx, &q)) != 0) {
+			free(kbuf);
+			return rc;
+		}
 		if (tok && kek != NULL &&
-		    (rc = step_token_kek(ctx, q, kp, id)) != 0)
+		    (rc = step_token_kek(ctx, q, kp, id)) != 0) {
+			free(kbuf);
 			return rc;
+		}
 		memset(&req, 0, sizeof(req));
 		req.kek_pem = kek != NULL ? kp : NULL;
+		req.kek_pem_data = kbuf;
+		req.kek_pem_len = klen;
 		req.quorum = q;
 		req.type = type;
 		req.size = size ? atoi(size) : 0;
@@ -213,7 +223,9 @@ run(struct step_ctx *ctx)
 		req.protect = protect;
 		req.ident = id;
 		req.plainname = plain;
-		if (ctx->ops->generate_key(ctx->eng, &req, &ki, &e) != 0)
+		rc = ctx->ops->generate_key(ctx->eng, &req, &ki, &e);
+		free(kbuf);
+		if (rc != 0)
 			return step_engine_fail(ctx, ENGINE_OP_GENERATE_KEY,
 			    &e);
 	}

@@ -88,9 +88,13 @@ note_holders(struct step_ctx *ctx, const char *holders, int n)
  * attempt (not the one that was there before it) is replaced. */
 /* What a live run refuses before any PIN is typed, and a rehearsal only
  * warns about (when warn is set: once, just before the world is made): a
- * quorum of one card, the DLf1024 suite.  A live run also needs PINs of
- * at least ENGINE_MIN_PIN_LIVE characters (no retry counter in software:
- * an offline guesser meets only the KDF), said in the PIN prompt. */
+ * quorum of one card, the DLf1024 suite.  The suite is allowed in a live
+ * run with a recorded exception (step_fail_waivable: the people in the
+ * room record it with its reason, logged as an exception with code
+ * "weak-suite"; the step then runs again and notes the suite it makes
+ * under it).  A live run also needs PINs of at least ENGINE_MIN_PIN_LIVE
+ * characters (no retry counter in software: an offline guesser meets
+ * only the KDF), said in the PIN prompt. */
 static int
 policy(struct step_ctx *ctx, const char *suite, int k, int *min, int warn)
 {
@@ -101,17 +105,24 @@ policy(struct step_ctx *ctx, const char *suite, int k, int *min, int warn)
 			step_warn(ctx, "a quorum of K = 1 lets one custodian act "
 			    "alone; a live run refuses it");
 		if (warn && weak)
-			step_warn(ctx, "%s is allowed only in a rehearsal", suite);
+			step_warn(ctx, "%s is weak (1024-bit DSA, SHA-1): a live "
+			    "run refuses it unless an exception is recorded "
+			    "with its reason", suite);
 		return 0;
 	}
 	if (k == 1)
 		return step_fail(ctx, KR_EDATA, "a quorum of K = 1 is refused in "
 		    "a live run: one custodian could act alone (use K >= 2)");
-	if (weak)
-		return step_fail(ctx, KR_EDATA, "cipher suite %s is allowed only "
-		    "in a rehearsal; use DLf3072s256mRijndael", suite);
+	if (weak && step_waiver(ctx) == NULL)
+		return step_fail_waivable(ctx, "weak-suite", KR_EDATA,
+		    "cipher suite %s is weak (1024-bit DSA, SHA-1): a live run "
+		    "uses it only with a recorded exception; record one with "
+		    "its reason to go on, or use DLf3072s256mRijndael", suite);
 	if (*min < ENGINE_MIN_PIN_LIVE)
 		*min = ENGINE_MIN_PIN_LIVE;
+	if (weak && warn)
+		return step_note(ctx, "cipher suite %s is used under the "
+		    "exception recorded: %s", suite, step_waiver(ctx));
 	return 0;
 }
 
@@ -160,8 +171,9 @@ run(struct step_ctx *ctx)
 	req.n = n;
 	req.min_pin_len = min;
 	req.scrypt_log2n = ctx->scrypt_log2n;
+	if ((rc = policy(ctx, suite, k, &min, 1)) != 0)
+		return rc;
 	if (ctx->rehearsal) {
-		policy(ctx, suite, k, &min, 1);
 		if (req.scrypt_log2n == 0)
 			req.scrypt_log2n = ENGINE_SCRYPT_LOG2N_REHEARSAL;
 		if ((rc = step_note(ctx, "rehearsal: card KDF scrypt N=2^%d "

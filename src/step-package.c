@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "step.h"
 #include "fsutil.h"
+#include "path.h"
 #include "step-ctx.h"
 #include "step-package-lint.h"
 
@@ -138,7 +139,7 @@ run(struct step_ctx *ctx)
 	struct kr_err e;
 	const char *fmt, *ident, *output, *kek, *world, *sub, *fname, *kfile;
 	const char *kid, *root, *region, *profile;
-	char id[ENGINE_IDENT_MAX], kp[ENGINE_PATH_MAX], wp[ENGINE_PATH_MAX];
+	char id[ENGINE_IDENT_MAX], kp[ENGINE_PATH_MAX], *kbuf = NULL;
 	char pub[ENGINE_PATH_MAX], name[ENGINE_PATH_MAX], sha[ENGINE_HEX256];
 	char g[100];
 	struct engine_quorum *q = NULL;
@@ -159,6 +160,12 @@ run(struct step_ctx *ctx)
 	kr_err_clear(&e);
 	if (engine_ident_normalize(ident, id, sizeof(id), &e) != 0)
 		return step_fail(ctx, KR_EDATA, "%s", e.msg);
+	/* The output names a file in out_dir, checked before anything is
+	 * read; the engine writes it atomically (a rename replaces what is
+	 * there, never follows it). */
+	if (output != NULL &&
+	    (rc = kr_path_beneath(ctx->out_dir, output, &ctx->err)) != 0)
+		return rc;
 	/* a token: wrapping is under the quorum's login */
 	if ((tok = step_on_token(ctx)) && (rc = step_need_quorum(ctx, &q)) != 0)
 		return rc;
@@ -167,22 +174,20 @@ run(struct step_ctx *ctx)
 	req.out_dir = ctx->out_dir;
 	if (strcmp(fmt, "legacy") == 0) {
 		if ((rc = step_pinned(ctx, &root, &region)) != 0 ||
-		    (rc = step_path(ctx->media_dir, kek, kp, sizeof(kp),
-		    &ctx->err)) != 0 || (rc = step_path(ctx->media_dir, world,
-		    wp, sizeof(wp), &ctx->err)) != 0)
+		    (rc = step_read_packages(ctx, kek, world, &req.pkg)) != 0)
 			return rc;
 		req.format = ENGINE_PACKAGE_LEGACY;
-		req.pkg.kek_pkg = kp;
-		req.pkg.world_pkg = wp;
 		req.pkg.pinned_root = root;
 		req.pkg.region = region;
 		req.subscription_id = sub;
 		req.friendly_name = fname;
 	} else {
-		if ((rc = step_kek_path(ctx, kfile, kp, sizeof(kp))) != 0)
+		if ((rc = step_kek_read(ctx, kfile, &kbuf, &req.kek_pem_len,
+		    kp, sizeof(kp))) != 0)
 			return rc;
 		req.format = ENGINE_PACKAGE_BYOK;
 		req.kek_pem = kp;
+		req.kek_pem_data = kbuf;
 		req.kid = kid;
 		req.out_name = output;
 		req.profile = profile;
@@ -190,12 +195,19 @@ run(struct step_ctx *ctx)
 	memset(&res, 0, sizeof(res));
 	if (tok && ctx->resumed && req.format == ENGINE_PACKAGE_BYOK &&
 	    (rc = packaged_before(ctx, id, output, &res)) != 0) {
+		step_free_packages(&req.pkg);
+		free(kbuf);
 		if (rc < 0 || (rc = step_note(ctx, "key %s was packaged "
 		    "before the resume and is not extractable now; the "
 		    "package written then is kept", id)) != 0)
 			return rc;
-	} else if (ctx->ops->package(ctx->eng, &req, &res, &e) != 0)
-		return step_engine_fail(ctx, ENGINE_OP_PACKAGE, &e);
+	} else {
+		rc = ctx->ops->package(ctx->eng, &req, &res, &e);
+		step_free_packages(&req.pkg);
+		free(kbuf);
+		if (rc != 0)
+			return step_engine_fail(ctx, ENGINE_OP_PACKAGE, &e);
+	}
 	if ((rc = step_artifact(ctx, res.byok_path, "byok")) != 0)
 		return rc;
 	if (res.manifest_path[0] != '\0' &&

@@ -58,7 +58,7 @@ run(struct step_ctx *ctx)
 	char acl[512];
 	struct kr_err e;
 	const char *ident, *kek, *world, *root, *region;
-	char id[ENGINE_IDENT_MAX], kp[ENGINE_PATH_MAX], wp[ENGINE_PATH_MAX];
+	char id[ENGINE_IDENT_MAX];
 	char path[ENGINE_PATH_MAX + 64];
 	int rc;
 
@@ -80,19 +80,21 @@ run(struct step_ctx *ctx)
 		    "(already written)", id);
 		return 0;
 	}
-	if ((rc = step_need_quorum(ctx, &q)) != 0)
-		return rc;
-	if ((rc = step_path(ctx->media_dir, kek, kp, sizeof(kp),
-	    &ctx->err)) != 0 || (rc = step_path(ctx->media_dir, world, wp,
-	    sizeof(wp), &ctx->err)) != 0)
-		return rc;
+	/* The packages are read before the cards are asked for: a bad path
+	 * fails at once. */
 	memset(&req, 0, sizeof(req));
+	if ((rc = step_read_packages(ctx, kek, world, &req.pkg)) != 0)
+		return rc;
+	if ((rc = step_need_quorum(ctx, &q)) != 0) {
+		step_free_packages(&req.pkg);
+		return rc;
+	}
 	req.ident = id;
-	req.pkg.kek_pkg = kp;
-	req.pkg.world_pkg = wp;
 	req.pkg.pinned_root = root;
 	req.pkg.region = region;
-	if (ctx->ops->reduce_acl(ctx->eng, q, &req, &ki, &e) != 0)
+	rc = ctx->ops->reduce_acl(ctx->eng, q, &req, &ki, &e);
+	step_free_packages(&req.pkg);
+	if (rc != 0)
 		return step_engine_fail(ctx, ENGINE_OP_REDUCE_ACL, &e);
 	group_acl(ki.acl, acl, sizeof(acl));
 	step_info(ctx, "key_xferacld_%s: %s", id, acl);

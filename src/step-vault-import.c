@@ -12,6 +12,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "byok-profile.h"
@@ -44,23 +45,12 @@ static const struct step_key keys[] = {
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
-/* A file in out_dir, else media_dir. */
-static int
-find(struct step_ctx *ctx, const char *f, char *out, size_t outsz)
-{
-	int rc;
-
-	if ((rc = step_path(ctx->out_dir, f, out, outsz, &ctx->err)) != 0)
-		return rc;
-	if (kr_path_exists(out))
-		return 0;
-	if ((rc = step_path(ctx->media_dir, f, out, outsz, &ctx->err)) != 0)
-		return rc;
-	if (!kr_path_exists(out))
-		return step_fail(ctx, KR_ENOINPUT, "%s: not found in %s or %s",
-		    f, ctx->out_dir, ctx->media_dir);
-	return 0;
-}
+/* A file the step read: where it was found and its bytes. */
+struct found {
+	char	 path[ENGINE_PATH_MAX];
+	char	*data;
+	size_t	 len;
+};
 
 /* The public key SHA-256 the module recorded when it made key ident, or
  * for an AES key its check value (6 hex digits); and its key type
@@ -98,13 +88,14 @@ generated_key(struct step_ctx *ctx, const char *ident, char out[65],
 /* A service of a wrapping profile (vault-service.h) imports the package
  * with its token; the imported key must be the one generated. */
 static int
-run_service(struct step_ctx *ctx, const char *file, const char *path)
+run_service(struct step_ctx *ctx, const char *file, const struct found *pkg)
 {
 	struct vault_service_import_opts vo;
 	struct vault_service_result res;
 	struct kr_err e;
 	const char *issued, *token, *key_name, *ident, *key_type;
 	char tpath[ENGINE_PATH_MAX], want[65], g[100], g2[100], kt[16];
+	char *tbuf = NULL;
 	int rc;
 
 	if ((rc = step_arg(ctx, "issued", &issued)) != 0 ||
@@ -116,19 +107,25 @@ run_service(struct step_ctx *ctx, const char *file, const char *path)
 	if (issued == NULL || key_name == NULL)
 		return step_fail(ctx, KR_EUSAGE, "step '%s': a service import "
 		    "needs 'issued' and 'key_name'", ctx->s->id.s);
-	if (token != NULL && (rc = find(ctx, token, tpath, sizeof(tpath))) != 0)
-		return rc;
 	memset(&vo, 0, sizeof(vo));
-	vo.name = issued;
-	vo.token = token != NULL ? tpath : NULL;
-	vo.key_name = key_name;
 	kt[0] = '\0';
 	if (key_type == NULL && ident != NULL &&
 	    (rc = generated_key(ctx, ident, want, kt)) != 0)
 		return rc;
+	if (token != NULL && (rc = step_read_found(ctx, token, tpath,
+	    sizeof(tpath), &tbuf, &vo.token_len)) != 0)
+		return rc;
+	vo.name = issued;
+	vo.token = token != NULL ? tpath : NULL;
+	vo.token_data = tbuf;
+	vo.key_name = key_name;
 	vo.key_type = key_type != NULL ? key_type : kt[0] != '\0' ? kt : NULL;
+	vo.pkg_data = pkg->data;
+	vo.pkg_len = pkg->len;
 	kr_err_clear(&e);
-	if ((rc = vault_service_import(ctx->vault_dir, path, &vo, &res, &e)) != 0)
+	rc = vault_service_import(ctx->vault_dir, pkg->path, &vo, &res, &e);
+	free(tbuf);
+	if (rc != 0)
 		return step_fail(ctx, rc, "%s", e.msg);
 	if (res.spki_sha256[0] != '\0') {
 		step_group(res.spki_sha256, g, sizeof(g));
@@ -169,6 +166,56 @@ run_service(struct step_ctx *ctx, const char *file, const char *path)
 	return 0;
 }
 
+/* What the vault said about the key it imported. */
+static int
+report(struct step_ctx *ctx, const char *file,
+    const struct vault_import_info *vi)
+{
+	char g[100];
+
+	step_group(vi->spki_sha256, g, sizeof(g));
+	step_info(ctx, "imported as %s with KEK %s: %s %s%s, public key "
+	    "SHA-256 %s", vi->name, vi->kek_name, vi->kty, vi->curve[0] ?
+	    vi->curve : "", vi->curve[0] ? "" : "key", g);
+	if (vi->manifest_checked)
+		step_info(ctx, "manifest binding checked (subscription %s, "
+		    "friendly name %s)", vi->subscription_id,
+		    vi->friendly_name);
+	if (!vi->signature_verified)
+		return step_fail(ctx, KR_EFAIL, "%s: the test signature of the "
+		    "imported key did not verify", file);
+	step_info(ctx, "test signature: verified");
+	snprintf(ctx->detail, sizeof(ctx->detail), "imported as %s, public "
+	    "key SHA-256 %s, test signature: verified", vi->name, g);
+	return 0;
+}
+
+/* The .byok's manifest: `manifest' when given, else <name>.manifest
+ * beside it when there is one (m->path "" when none). */
+static int
+find_manifest(struct step_ctx *ctx, const char *file, const char *manifest,
+    struct found *m)
+{
+	char rel[ENGINE_PATH_MAX];
+	size_t n = strlen(file);
+	int rc;
+
+	if (manifest != NULL)
+		return step_read_found(ctx, manifest, m->path, sizeof(m->path),
+		    &m->data, &m->len);
+	if (n <= 5 || n >= sizeof(rel) - 5 || strcmp(file + n - 5, ".byok"))
+		return 0;
+	snprintf(rel, sizeof(rel), "%.*s.manifest", (int)(n - 5), file);
+	rc = step_read_found(ctx, rel, m->path, sizeof(m->path), &m->data,
+	    &m->len);
+	if (rc == KR_ENOINPUT && strstr(ctx->err.msg, "not found") != NULL) {
+		kr_err_clear(&ctx->err);
+		m->path[0] = '\0';
+		return 0;
+	}
+	return rc;
+}
+
 /* An AES key in a Managed HSM: known by its check value, which must be
  * the one the module recorded when it made key ident. */
 static int
@@ -198,22 +245,26 @@ report_oct(struct step_ctx *ctx, const char *file,
 }
 
 /* The receiving vault imports the .byok (with the manifest written beside
- * it, when there is one).  Without a vault (a live run) it is skipped. */
+ * it, when there is one).  Without a vault (a live run) it is skipped.
+ * Both are read through descriptors opened beneath out_dir or media_dir
+ * (step_read_found); the vault is handed the bytes read. */
 static int
 run(struct step_ctx *ctx)
 {
 	struct vault_import_opts vo;
 	struct vault_import_info vi;
+	struct found pkg, m;
 	struct kr_err e;
 	const char *file, *manifest, *kek, *profile, *name, *kty, *recv;
-	char path[ENGINE_PATH_MAX], mpath[ENGINE_PATH_MAX], g[100];
-	size_t n;
 	int rc;
 
+	memset(&pkg, 0, sizeof(pkg));
+	memset(&m, 0, sizeof(m));
 	if ((rc = step_arg(ctx, "file", &file)) != 0 ||
 	    (rc = step_arg(ctx, "manifest", &manifest)) != 0 ||
 	    (rc = step_arg(ctx, "kek", &kek)) != 0 ||
 	    (rc = step_arg(ctx, "name", &name)) != 0 ||
+	    (rc = step_arg(ctx, "profile", &profile)) != 0 ||
 	    (rc = step_arg(ctx, "kty", &kty)) != 0 ||
 	    (rc = step_arg(ctx, "receiver", &recv)) != 0)
 		return rc;
@@ -223,54 +274,42 @@ run(struct step_ctx *ctx)
 		    "the import is done with the commands shown");
 		return 0;
 	}
-	if ((rc = find(ctx, file, path, sizeof(path))) != 0)
+	if ((rc = step_read_found(ctx, file, pkg.path, sizeof(pkg.path),
+	    &pkg.data, &pkg.len)) != 0)
 		return rc;
-	if ((rc = step_arg(ctx, "profile", &profile)) != 0)
+	if (profile != NULL && strcmp(profile, "azure-byok") != 0) {
+		rc = run_service(ctx, file, &pkg);
+		free(pkg.data);
 		return rc;
-	if (profile != NULL && strcmp(profile, "azure-byok") != 0)
-		return run_service(ctx, file, path);
-	mpath[0] = '\0';
-	if (manifest != NULL) {
-		if ((rc = find(ctx, manifest, mpath, sizeof(mpath))) != 0)
-			return rc;
-	} else if ((n = strlen(path)) > 5 && n < sizeof(mpath) - 5 &&
-	    strcmp(path + n - 5, ".byok") == 0) {
-		snprintf(mpath, sizeof(mpath), "%.*s.manifest", (int)(n - 5),
-		    path);
-		if (!kr_path_exists(mpath))
-			mpath[0] = '\0';
+	}
+	if ((rc = find_manifest(ctx, file, manifest, &m)) != 0) {
+		free(pkg.data);
+		return rc;
 	}
 	memset(&vo, 0, sizeof(vo));
 	vo.kek = kek;
 	vo.name = name;		/* the key's name in the vault (friendly name) */
-	vo.manifest = mpath[0] ? mpath : NULL;
+	vo.manifest = m.path[0] ? m.path : NULL;
+	vo.byok_data = pkg.data;
+	vo.byok_len = pkg.len;
+	vo.manifest_data = m.data;
+	vo.manifest_len = m.len;
 	vo.kty = kty;
 	vo.managed_hsm = recv != NULL && strcmp(recv, "managed-hsm") == 0;
 	kr_err_clear(&e);
-	rc = vault_import(ctx->vault_dir, path, &vo, &vi, &e);
+	rc = vault_import(ctx->vault_dir, pkg.path, &vo, &vi, &e);
 	if (rc == KR_EFAIL && kek != NULL && strstr(e.msg, "no KEK") != NULL) {
 		vo.kek = NULL;		/* a package name: find it by kid */
 		kr_err_clear(&e);
-		rc = vault_import(ctx->vault_dir, path, &vo, &vi, &e);
+		rc = vault_import(ctx->vault_dir, pkg.path, &vo, &vi, &e);
 	}
+	free(pkg.data);
+	free(m.data);
 	if (rc != 0)
 		return step_fail(ctx, rc, "%s", e.msg);
 	if (vi.kcv[0] != '\0')
 		return report_oct(ctx, file, &vi);
-	step_group(vi.spki_sha256, g, sizeof(g));
-	step_info(ctx, "imported as %s with KEK %s: %s %s%s, public key "
-	    "SHA-256 %s", vi.name, vi.kek_name, vi.kty, vi.curve[0] ?
-	    vi.curve : "", vi.curve[0] ? "" : "key", g);
-	if (vi.manifest_checked)
-		step_info(ctx, "manifest binding checked (subscription %s, "
-		    "friendly name %s)", vi.subscription_id, vi.friendly_name);
-	if (!vi.signature_verified)
-		return step_fail(ctx, KR_EFAIL, "%s: the test signature of the "
-		    "imported key did not verify", file);
-	step_info(ctx, "test signature: verified");
-	snprintf(ctx->detail, sizeof(ctx->detail), "imported as %s, public "
-	    "key SHA-256 %s, test signature: verified", vi.name, g);
-	return 0;
+	return report(ctx, file, &vi);
 }
 
 static void

@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "step.h"
 #include "fsutil.h"
@@ -19,14 +20,15 @@ static const struct step_key keys[] = {
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
-/* Hashes the file (relative to media_dir) and compares the hash with the
+/* Hashes the file (relative to media_dir, read through a descriptor opened
+ * beneath it) and compares the hash with the
  * expected one, case-insensitively and ignoring spaces. */
 static int
 run(struct step_ctx *ctx)
 {
 	const char *file, *want, *name;
 	char path[ENGINE_PATH_MAX], got[65], g1[80], g2[80];
-	int rc;
+	int rc, fd;
 
 	if ((rc = step_arg(ctx, "file", &file)) != 0 ||
 	    (rc = step_arg(ctx, "sha256", &want)) != 0 ||
@@ -34,10 +36,12 @@ run(struct step_ctx *ctx)
 		return rc;
 	if (name == NULL)
 		name = file;
-	if ((rc = step_path(ctx->media_dir, file, path, sizeof(path),
-	    &ctx->err)) != 0)
-		return rc;
-	if ((rc = kr_file_sha256_hex(path, got, &ctx->err)) != 0)
+	if ((fd = step_open(ctx, ctx->media_dir, file)) < 0)
+		return fd;
+	snprintf(path, sizeof(path), "%s/%s", ctx->media_dir, file);
+	rc = kr_fd_sha256_hex(fd, path, got, &ctx->err);
+	close(fd);
+	if (rc != 0)
 		return step_fail(ctx, rc, "%s: %s", name, ctx->err.msg);
 	step_group(got, g1, sizeof(g1));
 	step_group(want, g2, sizeof(g2));

@@ -21,7 +21,9 @@ static const struct step_key keys[] = {
 };
 
 /* verifykeypackage: both packages (relative to media_dir) against the
- * pinned root, or the rehearsal's "root_hash" override. */
+ * pinned root, or the rehearsal's "root_hash" override.  The step reads
+ * them through descriptors (step_read_packages): what is verified is
+ * what was opened beneath media_dir. */
 static int
 run(struct step_ctx *ctx)
 {
@@ -29,7 +31,7 @@ run(struct step_ctx *ctx)
 	struct engine_pkg_result res;
 	struct kr_err e;
 	const char *kek, *world, *root, *region, *ov;
-	char kp[ENGINE_PATH_MAX], wp[ENGINE_PATH_MAX], g[100];
+	char g[100];
 	int rc;
 
 	if ((rc = step_arg(ctx, "kek_package", &kek)) != 0 ||
@@ -39,18 +41,15 @@ run(struct step_ctx *ctx)
 		return rc;
 	if ((ov = step_override(ctx, "root_hash")) != NULL)
 		root = ov;
-	if ((rc = step_path(ctx->media_dir, kek, kp, sizeof(kp),
-	    &ctx->err)) != 0 ||
-	    (rc = step_path(ctx->media_dir, world, wp, sizeof(wp),
-	    &ctx->err)) != 0)
-		return rc;
 	memset(&req, 0, sizeof(req));
-	req.kek_pkg = kp;
-	req.world_pkg = wp;
+	if ((rc = step_read_packages(ctx, kek, world, &req)) != 0)
+		return rc;
 	req.pinned_root = root;
 	req.region = region;
 	kr_err_clear(&e);
-	if (ctx->ops->verify_packages(ctx->eng, &req, &res, &e) != 0)
+	rc = ctx->ops->verify_packages(ctx->eng, &req, &res, &e);
+	step_free_packages(&req);
+	if (rc != 0)
 		return step_engine_fail(ctx, ENGINE_OP_VERIFY_PACKAGES, &e);
 	/* the pinned hash in the form the procedure publishes it (five
 	 * groups of eight for its SHA-1), for the witness to compare */

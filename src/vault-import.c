@@ -214,17 +214,19 @@ read_pkg_hash(const char *path, char out[65], struct kr_err *e)
 /* The manifest's binding to this .byok, this vault's packages of the
  * KEK's region, and an ACL that permits exactly export to that KEK. */
 static int
-check_manifest(const char *dir, const char *mpath, const char *byok_sha256,
-    const struct vault_kek_rec *kek, struct vault_import_info *info,
-    struct kr_err *e)
+check_manifest(const char *dir, const struct vault_import_opts *o,
+    const char *byok_sha256, const struct vault_kek_rec *kek,
+    struct vault_import_info *info, struct kr_err *e)
 {
 	struct manifest m;
+	const char *mpath = o->manifest;
 	char *buf = NULL, kpath[PATH_MAX], wpath[PATH_MAX];
 	char khash[65], whash[65], acl[256];
 	size_t len = 0;
 	int r;
 
-	if ((r = kr_read_file(mpath, MANIFEST_MAX_FILE, &buf, &len, e)) != 0)
+	if ((r = kr_read_file_given(mpath, o->manifest_data, o->manifest_len,
+	    MANIFEST_MAX_FILE, &buf, &len, e)) != 0)
 		return r;
 	if ((r = manifest_parse_verify(mpath, buf, len, &m, NULL, e)) != 0)
 		goto out;
@@ -323,7 +325,8 @@ vault_import(const char *dir, const char *byok_path,
 	if ((r = key_name(o->name, byok_path, info->name, sizeof(info->name),
 	    e)) != 0)
 		return r;
-	if ((r = kr_read_file(byok_path, BYOK_MAX_FILE, &buf, &len, e)) != 0)
+	if ((r = kr_read_file_given(byok_path, o->byok_data, o->byok_len,
+	    BYOK_MAX_FILE, &buf, &len, e)) != 0)
 		return r;
 	if ((r = byok_file_parse(byok_path, buf, len, &bf, e)) != 0)
 		goto out;
@@ -331,7 +334,8 @@ vault_import(const char *dir, const char *byok_path,
 		kr_errf(e, r, "%s: cannot hash", byok_path);
 		goto out;
 	}
-	if (o->manifest != NULL && !kr_path_exists(o->manifest)) {
+	if (o->manifest != NULL && o->manifest_data == NULL &&
+	    !kr_path_exists(o->manifest)) {
 		r = kr_errf(e, KR_ENOINPUT, "%s: no such file", o->manifest);
 		goto out;
 	}
@@ -367,7 +371,7 @@ vault_import(const char *dir, const char *byok_path,
 		    "is %s", byok_path, o->kty, info->kty);
 		goto out;
 	}
-	if (o->manifest != NULL && (r = check_manifest(dir, o->manifest, hash,
+	if (o->manifest != NULL && (r = check_manifest(dir, o, hash,
 	    &rec, info, e)) != 0)
 		goto out;
 	if ((r = test_signature(key, e)) != 0)

@@ -356,7 +356,8 @@ check_ticket(const struct svc *s, const struct svc_rec *rec,
 	if (o->token == NULL)
 		return kr_errf(e, KR_EFAIL, "%s: an import needs the import "
 		    "token that came with the wrapping key", s->service);
-	if ((r = kr_read_file(o->token, 4096, &buf, &len, e)) != 0)
+	if ((r = kr_read_file_given(o->token, o->token_data, o->token_len,
+	    4096, &buf, &len, e)) != 0)
 		return r;
 	kr_sha256_hex(buf, len, hex);
 	free(buf);
@@ -431,7 +432,8 @@ take(const char *dir, const char *pkg_path, const struct byok_profile *p,
 
 	if (svc_path(kpath, sizeof(kpath), dir, o->name, ".key", 1) != 0)
 		return kr_errf(e, KR_EUSAGE, "%s: path too long", dir);
-	if ((r = kr_read_file(pkg_path, SVC_PKG_MAX, &pkg, &pkglen, e)) != 0 ||
+	if ((r = kr_read_file_given(pkg_path, o->pkg_data, o->pkg_len,
+	    SVC_PKG_MAX, &pkg, &pkglen, e)) != 0 ||
 	    (r = keyio_read_private(kpath, &kek, e)) != 0 ||
 	    (r = byok_profile_unwrap(p, kek, pkg_path, (uint8_t *)pkg, pkglen,
 	    NULL, 0, &mat, &matlen, e)) != 0 ||

@@ -74,6 +74,11 @@ struct vault_service_import_opts {
 					 * service does not take is refused
 					 * before the unwrap; NULL: any it
 					 * takes */
+	/* When set, the package's and the token's bytes as the caller read
+	 * them through descriptors it checked (path.h); the paths then only
+	 * name them. */
+	const char	*pkg_data, *token_data;
+	size_t		 pkg_len, token_len;
 };
 
 struct vault_service_result {

@@ -127,6 +127,11 @@ struct vault_import_opts {
 	const char	*kek;		/* a KEK name or region id/code; NULL: by kid */
 	const char	*manifest;	/* the manifest path, or NULL */
 	const char	*name;		/* stored key name; NULL: from the file */
+	/* When set, the .byok's and the manifest's bytes as the caller read
+	 * them through descriptors it checked (path.h); the paths then only
+	 * name them. */
+	const char	*byok_data, *manifest_data;
+	size_t		 byok_len, manifest_len;
 	const char	*kty;		/* the key type the import declares (az's
 					   --kty): "RSA", "EC", "oct", or NULL
 					   (RSA or EC, read from the key) */

@@ -34,16 +34,20 @@ b64url() {
 
 # unwrap CT.bin KEK.pem KEKBYTES OUT.der: RSA-OAEP(SHA-1) then AES-KWP,
 # with the openssl command line alone (as tests/byok-openssl.sh).
-unwrap() {
+unwrap() { unwrap_md "$1" "$2" "$3" sha1 "$4"; }
+
+# unwrap_md CT.bin KEK.pem KEKBYTES MD OUT.der: the same with OAEP and MGF1
+# digest MD (a wrapping profile's: sha1, sha256).
+unwrap_md() {
 	head -c "$3" "$1" >"$TAP_TMP/c1" &&
 	tail -c +"$(($3 + 1))" "$1" >"$TAP_TMP/c2" &&
 	"$OPENSSL" pkeyutl -decrypt -inkey "$2" -in "$TAP_TMP/c1" -out "$TAP_TMP/k.bin" \
-	    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha1 \
-	    -pkeyopt rsa_mgf1_md:sha1 &&
+	    -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:"$4" \
+	    -pkeyopt rsa_mgf1_md:"$4" &&
 	[ "$(wc -c <"$TAP_TMP/k.bin")" -eq 32 ] &&
 	khex=$(od -An -tx1 -v "$TAP_TMP/k.bin" | tr -d ' \n') &&
 	"$OPENSSL" enc -d -id-aes256-wrap-pad -K "$khex" -iv A65959A6 \
-	    -in "$TAP_TMP/c2" -out "$4"
+	    -in "$TAP_TMP/c2" -out "$5"
 }
 
 # azure_live DIR: a live-run setup for azure-byok in DIR: an openssl KEK

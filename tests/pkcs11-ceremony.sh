@@ -4,7 +4,9 @@
 # through the PKCS#11 engine (tests/pkcs11-drive): keyrite initialises a
 # fresh token with PINs split onto 2-of-3 cards; one card cannot log in; a
 # wrong card PIN is named at once; import-kek as SO, generatekey, package
-# (two-step: SO-made trusted AES key) and the key made non-extractable.
+# (in one call with CKM_RSA_AES_KEY_WRAP, which our patched SoftHSM offers,
+# or, with it taken out of the token's list, in two steps with an SO-made
+# trusted AES key) and the key made non-extractable.
 # The openssl command line alone unwraps the .byok to PKCS#8 of exactly
 # its DER length whose public key is what pkcs11-tool reads from the
 # token.  The token PINs never reach argv, the environment, a file or the
@@ -68,6 +70,8 @@ has "^import-kek: trusted wrap-only KEK, SPKI sha256 $spki\$" "the KEK's SPKI ha
 has '^generatekey: RSA 2048 keyrite:contosokey, SPKI sha256 [0-9a-f]{64}, sensitive wrap-with-trusted' \
 	"generatekey"
 has "^package: $O/contosokey.byok sha256 [0-9a-f]{64}" "the package"
+has '^package: wrapped with CKM_RSA_AES_KEY_WRAP \(0x1054\), OAEP SHA-1, MGF1-SHA-1$' \
+	"in one call: CKM_RSA_AES_KEY_WRAP"
 has '^object private-key keyrite:contosokey: token private sensitive !extractable wrap-with-trusted$' \
 	"the key is sensitive, not extractable, wrap-with-trusted after packaging"
 has '^object public-key keyrite-kek:contosokey: token trusted wrap !modifiable$' \
@@ -115,7 +119,10 @@ output_has '^ k-out-of-n +2/3$' "its quorum"
 output_has '^ card 3 +[0-9a-f]{8} ' "its cards"
 
 # one operation per process, and a process killed (-9) while it holds a
-# logged-in session: the rerun packages the one key, no second key is made
+# logged-in session: the rerun packages the one key, no second key is made.
+# From here to the profiles the token does not offer CKM_RSA_AES_KEY_WRAP:
+# the two steps.
+SOFTHSM2_CONF=$TAP_TMP/twostep.conf
 cards() { printf '1 pin-one-1\n2 pin-two-2\n'; }
 args="$S $URI $TAP_TMP/kek.pem $KID splitkey RSA 2048 $O"
 cards | run import-kek $args
@@ -141,6 +148,9 @@ cards | run package $args
 check "the rerun of package completes (exit 0)" [ $? -eq 0 ]
 has '^object private-key keyrite:splitkey: token private sensitive !extractable wrap-with-trusted$' \
 	"the key is not extractable after"
+has '^package: wrapped with CKM_RSA_PKCS_OAEP then CKM_AES_KEY_WRAP_PAD \(0x210a\), OAEP SHA-1, MGF1-SHA-1$' \
+	"in two steps where the token lacks CKM_RSA_AES_KEY_WRAP"
+if grep -q 'keyrite-wrap' "$TAP_TMP/out"; then not_ok "the SO's AES key is gone"; else ok "the SO's AES key is gone"; fi
 pkcs11-tool --module "$P11_LIB" --token-label ceremony -O >"$TAP_TMP/objs" 2>&1
 check "one public key labelled keyrite:splitkey on the token" \
 	[ "$(grep -c 'label: *keyrite:splitkey$' "$TAP_TMP/objs")" -eq 1 ]
@@ -163,6 +173,61 @@ check "the EC package unwraps with openssl" \
 	unwrap "$TAP_TMP/ct2.bin" "$TAP_TMP/kek.key" 256 "$TAP_TMP/ec.der"
 check "to an EC P-256 PKCS#8" sh -c "'$OPENSSL' pkey -inform DER -in '$TAP_TMP/ec.der' -noout -text | grep -q 'NIST CURVE: P-256'"
 
+# every wrapping profile (byok-profile.h) on the token: each makes a
+# package in its form that the openssl command line alone opens (pkeyutl
+# -decrypt with the profile's OAEP and MGF1 digest, then enc
+# -id-aes256-wrap-pad) to the token's key.  The SHA-256 profiles need our
+# patch's SHA-256 OAEP (Debian's SoftHSM 2.6.1 refuses them: below).
+for bits in 3072 4096; do
+	"$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:$bits \
+		-out "$TAP_TMP/kek$bits.key" 2>/dev/null
+	"$OPENSSL" pkey -in "$TAP_TMP/kek$bits.key" -pubout -out "$TAP_TMP/kek$bits.pem"
+done
+cp "$TAP_TMP/kek.key" "$TAP_TMP/kek2048.key"; cp "$TAP_TMP/kek.pem" "$TAP_TMP/kek2048.pem"
+# profile FORM KEKBITS TYPE SIZE|CURVE MD PATH (one: CKM_RSA_AES_KEY_WRAP,
+# two: the token without it)
+for row in "azure-byok json 3072 RSA 4096 sha1 one" "aws-kms-sha1 raw 2048 RSA 3072 sha1 two" \
+	"gcp-kms-3072-sha1 raw 3072 EC P-256 sha1 one" "gcp-kms-4096-sha1 raw 4096 RSA 2048 sha1 two" \
+	"vault-transit-sha1 base64 4096 RSA 2048 sha1 one" \
+	"aws-kms-sha256 raw 2048 EC P-256 sha256 two" "gcp-kms-3072-sha256 raw 3072 RSA 2048 sha256 one" \
+	"gcp-kms-4096-sha256 raw 4096 RSA 3072 sha256 two" "vault-transit base64 4096 RSA 2048 sha256 one"; do
+	set -- $row
+	id=p-$(echo "$1" | tr -d '.')
+	conf=$TAP_TMP/softhsm2.conf want='CKM_RSA_AES_KEY_WRAP \(0x1054\)'
+	[ "$7" = two ] && conf=$TAP_TMP/twostep.conf want='CKM_RSA_PKCS_OAEP then CKM_AES_KEY_WRAP_PAD \(0x210a\)'
+	SOFTHSM2_CONF=$conf "$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek$3.pem" "$KID" "$id" "$4" "$5" "$O" \
+		"profile=$1" <"$TAP_TMP/cards" >"$TAP_TMP/out" 2>"$TAP_TMP/err"
+	check "profile $1: the token packages $4 $5 under an RSA-$3 KEK (exit 0)" [ $? -eq 0 ]
+	hash=SHA-1; [ "$6" = sha256 ] && hash=SHA-256
+	has "^package: wrapped with $want, OAEP $hash, MGF1-$hash\$" "profile $1: $7 path, OAEP $hash"
+	f=$(sed -n 's/^package: \([^ ]*\) sha256.*/\1/p' "$TAP_TMP/out")
+	case $2 in
+	json) b64url "$f" "$TAP_TMP/pct.bin" ;;
+	raw) cp "$f" "$TAP_TMP/pct.bin" ;;
+	base64) "$OPENSSL" base64 -d -A -in "$f" -out "$TAP_TMP/pct.bin" ;;
+	esac
+	check "profile $1: the $2 package opens with openssl (OAEP $6, KWP)" \
+		unwrap_md "$TAP_TMP/pct.bin" "$TAP_TMP/kek$3.key" $(($3 / 8)) $6 "$TAP_TMP/pp8.der"
+	"$OPENSSL" pkey -inform DER -in "$TAP_TMP/pp8.der" -pubout -outform DER \
+		-out "$TAP_TMP/pp8pub.der" 2>/dev/null
+	pkcs11-tool --module "$P11_LIB" --token-label ceremony --read-object \
+		--type pubkey --label "keyrite:$id" -o "$TAP_TMP/ptok.der" >/dev/null 2>&1
+	check "profile $1: to PKCS#8 whose public key is the token's" \
+		cmp -s "$TAP_TMP/pp8pub.der" "$TAP_TMP/ptok.der"
+done
+"$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek2048.pem" "$KID" p-small RSA 2048 "$O" \
+	profile=gcp-kms-3072-sha1 <"$TAP_TMP/cards" >"$TAP_TMP/out" 2>"$TAP_TMP/err"
+has "^package: FAILED: profile gcp-kms-3072-sha1: the wrapping key is RSA 2048; RSA_OAEP_3072_SHA1_AES_256 takes RSA 3072" \
+	"a KEK size the profile does not take is refused"
+"$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek3072.pem" "$KID" p-p521 EC P-521 "$O" \
+	profile=gcp-kms-3072-sha1 <"$TAP_TMP/cards" >"$TAP_TMP/out" 2>"$TAP_TMP/err"
+has "^package: FAILED: profile gcp-kms-3072-sha1: Google Cloud KMS does not take an EC-P-521 key" \
+	"a key type the profile does not take is refused"
+"$DRIVE" ceremony "$S" "$URI" "$TAP_TMP/kek.pem" "$KID" p-none RSA 2048 "$O" \
+	profile=no-such <"$TAP_TMP/cards" >"$TAP_TMP/out" 2>"$TAP_TMP/err"
+has "^package: FAILED: package: unknown wrapping profile 'no-such' \\(known: azure-byok, " \
+	"an unknown profile is refused, listing the known ones"
+
 # no token PIN anywhere: the test helper rebuilds both token PINs from two
 # cards in its memory and searches every file of the run (state, packages,
 # outputs, the token's own store) and its argv and environment
@@ -171,6 +236,51 @@ n=$(wc -l <"$TAP_TMP/files")
 printf '1 pin-one-1\n2 pin-two-2\n' | run leakcheck "$S" "$URI" $(cat "$TAP_TMP/files")
 check "no token PIN in any of the run's $n files, argv or env" [ $? -eq 0 ]
 has "^leakcheck: $n files and argv and env searched, 0 leaks\$" "all searched"
+
+# adopting a token that is already initialised (pkcs11-tool set its SO PIN
+# 87654321 and user PIN 123456): refused unless new-world adopts it; the
+# custodians' SO PIN is checked by the token; keyrite replaces both PINs
+# with random ones split onto the cards, so the PINs people knew are dead
+mkdir -p "$TAP_TMP/tokens-adopt"
+sed "s|^directories.tokendir = .*|directories.tokendir = $TAP_TMP/tokens-adopt|" \
+	"$SOFTHSM2_CONF" >"$TAP_TMP/adopt.conf"
+SOFTHSM2_CONF=$TAP_TMP/adopt.conf	# a token directory of its own
+check "a token initialised outside keyrite" p11_init adoptme
+check "(pkcs11-tool logs its user in with the PIN it set)" pkcs11-tool \
+	--module "$P11_LIB" --token-label adoptme --login --pin 123456 -O
+UA="pkcs11:token=adoptme?module-path=$P11_LIB"
+SA=$TAP_TMP/adopt
+run init "$SA" "$UA" 2 3 <"$TAP_TMP/pins"
+check "new-world without adopt refuses an initialised token" [ $? -ne 0 ]
+has "^init: FAILED: token 'adoptme' is already initialised: keyrite initialises only a fresh token, unless the ceremony adopts it" \
+	"and says how to adopt it"
+{ cat "$TAP_TMP/pins"; echo 11112222; } | run adopt "$SA" "$UA" 2 3
+check "adopting with a wrong SO PIN fails" [ $? -ne 0 ]
+has "^adopt: FAILED: token 'adoptme': the SO PIN entered is wrong \(the token counts the failed try\); nothing was changed\$" \
+	"naming the wrong SO PIN"
+check "and leaves no world behind" [ ! -e "$SA/token-world" ]
+# an SO login needs a read-write session: changing the SO PIN to itself
+so_pin_is() {
+	pkcs11-tool --module "$P11_LIB" --token-label adoptme --login \
+		--login-type so --so-pin "$1" --change-pin --new-pin "$1" >/dev/null 2>&1
+}
+check "the token's SO PIN is unchanged" so_pin_is 87654321
+{ cat "$TAP_TMP/pins"; echo 87654321; } | run adopt "$SA" "$UA" 2 3
+check "adopting with the SO PIN entered under witness (exit 0)" [ $? -eq 0 ]
+has "^init: world [0-9a-f]{64} quorum 2/3, token 'adoptme' serial [0-9a-f]{16}, adopted\$" \
+	"the world says adopted"
+if so_pin_is 87654321; then not_ok "the old SO PIN is dead"
+else ok "the old SO PIN is dead"; fi
+if pkcs11-tool --module "$P11_LIB" --token-label adoptme --login --pin 123456 \
+	-O >/dev/null 2>&1; then not_ok "the old user PIN is dead"
+else ok "the old user PIN is dead"; fi
+printf '2 pin-two-2\n' | run quorum "$SA" "$UA" adopted1
+has "^generatekey: FAILED: token 'adoptme': not logged in" "one card cannot log in to the adopted token"
+printf '2 pin-two-2\n3 pin-three-3\n' | run quorum "$SA" "$UA" adopted2
+has '^generatekey: logged in, made keyrite:adopted2$' "two cards log in to the adopted token"
+{ cat "$TAP_TMP/pins"; echo 87654321; } | run adopt "$SA" "$UA" 2 3
+check "a token keyrite adopted is not adopted twice" [ $? -ne 0 ]
+SOFTHSM2_CONF=$TAP_TMP/softhsm2.conf
 
 # the stock SoftHSM 2.6.1: refused for packaging with the KWP message
 if [ -n "$P11_STOCK" ]; then
@@ -183,9 +293,14 @@ if [ -n "$P11_STOCK" ]; then
 	has "^package: FAILED: token 'stock' refused for packaging: CKM_AES_KEY_WRAP_PAD \(0x210a\) fails RFC 5649 known answer 1" \
 		"with the KWP message"
 	check "and writes no package" [ ! -e "$O/contosokey.byok.tmp" ]
+	# its OAEP takes SHA-1 only: a SHA-256 profile is refused for that
+	# first, naming the mechanism and the hash
+	printf '1 pin-one-1\n' | "$DRIVE" package "$S2" "$U2" "$TAP_TMP/kek.pem" "$KID" \
+		contosokey RSA 2048 "$O" profile=aws-kms-sha256 >"$TAP_TMP/out" 2>"$TAP_TMP/err"
+	check "stock SoftHSM 2.6.1: profile aws-kms-sha256 refused" [ $? -ne 0 ]
+	has "^package: FAILED: token 'stock' refused for packaging: profile aws-kms-sha256: CKM_RSA_PKCS_OAEP \\(OAEP SHA-256, MGF1-SHA-256\\): C_WrapKey: CKR_ARGUMENTS_BAD \\(0x7\\)\$" \
+		"at the packaging check, naming the mechanism and the hash"
 else
-	ok "# SKIP Debian's softhsm2 is not installed"
-	ok "# SKIP Debian's softhsm2 is not installed"
-	ok "# SKIP Debian's softhsm2 is not installed"
+	for i in 1 2 3 4 5; do ok "# SKIP Debian's softhsm2 is not installed"; done
 fi
 done_testing

@@ -3,7 +3,8 @@
 # conforming token (tests/pkcs11-softhsm.sh builds it once and caches it)
 # and the stock Debian SoftHSM, and makes a token directory of this test's
 # own.  Skips the whole test, saying why, when there is no conforming token.
-#   P11_LIB     the conforming module (SoftHSM 2.6.1 with our KWP patch)
+#   P11_LIB     the conforming module (SoftHSM 2.6.1 with our patch)
+#   $TAP_TMP/twostep.conf  its configuration without CKM_RSA_AES_KEY_WRAP
 #   P11_STOCK   Debian's SoftHSM 2.6.1 module, or "" when not installed
 #   p11_init LABEL [MODULE]   initialises a token (SO PIN and user PIN of
 #                             this test's own: test tokens only)
@@ -24,6 +25,9 @@ printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR
 	"$TAP_TMP/tokens" >"$TAP_TMP/softhsm2.conf"
 SOFTHSM2_CONF=$TAP_TMP/softhsm2.conf
 export SOFTHSM2_CONF
+# the same token without CKM_RSA_AES_KEY_WRAP: keyrite packages in two steps
+{ cat "$SOFTHSM2_CONF"; echo 'slots.mechanisms = -,CKM_RSA_AES_KEY_WRAP'; } \
+	>"$TAP_TMP/twostep.conf"
 
 p11_init() {
 	pkcs11-tool --module "${2:-$P11_LIB}" --init-token --label "$1" \

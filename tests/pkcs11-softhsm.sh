@@ -1,9 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # pkcs11-softhsm.sh: the conforming PKCS#11 token for the tests: SoftHSM
-# 2.6.1 from Debian's source tarball with our KWP patch
-# (tests/pkcs11/softhsm-kwp.patch: CKM_AES_KEY_WRAP_PAD as RFC 5649, the
-# fix upstream made after 2.6.1 in commit f94aaff), built once and cached
+# 2.6.1 from Debian's source tarball with our patch
+# (tests/pkcs11/softhsm-kwp.patch): CKM_AES_KEY_WRAP_PAD as RFC 5649, the
+# fix upstream made after 2.6.1 in commit f94aaff; and, ours alone,
+# C_WrapKey with CKM_RSA_PKCS_OAEP taking SHA-256 with MGF1-SHA-256 (what
+# the key import services' SHA-256 profiles need; 2.6.1 takes SHA-1 only),
+# built once and cached
 # under $KEYRITE_SOFTHSM_CACHE (default $HOME/.cache/keyrite-softhsm) in a
 # directory named after the patch's hash, so that make check, distcheck
 # and the sanitizer build of one CI run share one build.

@@ -121,6 +121,9 @@ echo "$AES_RUNS" | while read -r c prof; do
 	kcv=$(sed -n 's/.*"key check value of contosokey: \([0-9a-f]\{6\}\)".*/\1/p' "$log" | head -1)
 	[ -n "$kcv" ] && ok "$c AES-256: the log records the check value $kcv" ||
 	    not_ok "$c AES-256: the log records the check value"
+	"$KEYRITE" module status --state "$T/$prof-aes/module" >"$T/status" 2>&1
+	check "$c AES-256: module status shows the AES key and its check value" \
+	    sh -c "grep -q '^ type  *AES 256\$' '$T/status' && grep -q '^ check value  *$kcv\$' '$T/status'"
 	check "$c AES-256: the service reported the same check value" \
 	    grep -q "key check value $kcv\$" "$T/$prof-aes.rehearsal"
 	check "$c AES-256: the ceremony compared them" \

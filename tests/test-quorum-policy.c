@@ -7,9 +7,13 @@
  *     again in the step and is no longer the default card;
  *   - a live run asks PINs of at least 8 characters (the NEW_PIN prompt
  *     says so before one is typed) and refuses a shorter one;
- *   - a quorum of K = 1 and the DLf1024 suite are refused live, warned in
- *     a rehearsal; the operator signing off as witness is refused live and
- *     warned in a rehearsal.
+ *   - a quorum of K = 1 is refused live, warned in a rehearsal; the
+ *     operator signing off as witness is refused live and warned in a
+ *     rehearsal;
+ *   - the DLf1024 suite: refused live without an exception, made live once
+ *     an exception is recorded with its reason (logged with code
+ *     weak-suite, the world noted as made under it, in the transcript's
+ *     exceptions, the log verifies), warned in a rehearsal.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,6 +66,9 @@ struct pol {
 	int		 pin_min, short_refused, tries_seen[4], locked;
 	int		 def_after_lock, witness_refused, warnings;
 	char		 fail[512];
+	const char	*exception;	/* recorded at the first DECISION */
+	int		 excepted, log_exception, log_note, log_ok;
+	int		 transcript_exception, suite_warned;
 };
 
 static void
@@ -71,6 +78,9 @@ on_ev(void *arg, const struct runner_event *ev)
 
 	if (ev->kind == RUNNER_EV_WARNING)
 		P->warnings++;
+	if (ev->kind == RUNNER_EV_WARNING && ev->text != NULL &&
+	    strstr(ev->text, "unless an exception is recorded") != NULL)
+		P->suite_warned++;
 }
 
 static void
@@ -179,6 +189,10 @@ run_policy(struct pol *P, int rehearsal)
 		case RUNNER_NEED_DECISION:
 			snprintf(P->fail, sizeof(P->fail), "%s", p.message);
 			a.decision = RUNNER_ABORT;
+			if (P->exception != NULL && P->excepted++ == 0) {
+				a.decision = RUNNER_EXCEPTION;
+				a.value = P->exception;
+			}
 			break;
 		default:
 			fail_msg("unexpected prompt %d", p.need);
@@ -186,6 +200,15 @@ run_policy(struct pol *P, int rehearsal)
 		assert_int_equal(runner_answer(r, &a, &e), 0);
 	}
 	runner_close(r);
+	P->log_exception = file_has(sb.log, "\"code\":\"weak-suite\"") &&
+	    file_has(sb.log, "firmware of the receiving HSM");
+	P->log_note = file_has(sb.log, "DLf1024s160mRijndael is used under "
+	    "the exception recorded: firmware of the receiving HSM");
+	P->log_ok = verify_log(sb.log) == 0;
+	out_file(&sb, "transcript.txt", path, sizeof(path));
+	P->transcript_exception = file_has(path, "step new-world, Olivia "
+	    "Operator: firmware of the") && file_has(path, "takes only "
+	    "DLf1024 [weak-suite]");
 	ceremony_free(c);
 	sandbox_free(&sb);
 	return need;
@@ -251,8 +274,18 @@ t_live_refusals(void **state)
 	P.suite = "DLf1024s160mRijndael";
 	P.witness = "Wendy Witness";
 	assert_int_equal(run_policy(&P, 0), RUNNER_FAILED);
-	assert_non_null(strstr(P.fail, "DLf1024s160mRijndael is allowed "
-	    "only in a rehearsal"));
+	assert_non_null(strstr(P.fail, "cipher suite DLf1024s160mRijndael is "
+	    "weak (1024-bit DSA, SHA-1): a live run uses it only with a "
+	    "recorded exception"));
+	assert_int_equal(P.log_exception, 0);
+
+	memset(&P, 0, sizeof(P));
+	P.quorum = "2/3";
+	P.suite = "DLf1024s160mRijndael";
+	P.witness = "Wendy Witness";
+	assert_int_equal(run_policy(&P, 1), RUNNER_DONE);
+	assert_int_equal(P.suite_warned, 1);
+	assert_int_equal(P.excepted, 0);
 
 	memset(&P, 0, sizeof(P));
 	P.quorum = "2/3";
@@ -269,6 +302,28 @@ t_live_refusals(void **state)
 	assert_true(P.warnings >= 1);
 }
 
+/* A live run takes the DLf1024 suite once an exception is recorded. */
+static void
+t_live_suite_exception(void **state)
+{
+	struct pol P;
+
+	(void)state;
+	memset(&P, 0, sizeof(P));
+	P.quorum = "2/3";
+	P.suite = "DLf1024s160mRijndael";
+	P.witness = "Wendy Witness";
+	P.exception = "firmware of the receiving HSM takes only DLf1024";
+	assert_int_equal(run_policy(&P, 0), RUNNER_DONE);
+	assert_int_equal(P.excepted, 1);	/* one decision, then made */
+	assert_non_null(strstr(P.fail, "record one with its reason"));
+	assert_int_equal(P.log_exception, 1);
+	assert_int_equal(P.log_note, 1);
+	assert_int_equal(P.log_ok, 1);
+	assert_int_equal(P.transcript_exception, 1);
+	assert_int_equal(P.pin_min, 8);	/* the live PIN rule still holds */
+}
+
 int
 main(void)
 {
@@ -276,6 +331,7 @@ main(void)
 		cmocka_unit_test(t_tries),
 		cmocka_unit_test(t_live_pins),
 		cmocka_unit_test(t_live_refusals),
+		cmocka_unit_test(t_live_suite_exception),
 	};
 
 	kr_secmem_init(NULL);

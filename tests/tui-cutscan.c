@@ -24,15 +24,21 @@
  *   - the text that touches an edge (the last word before a right edge,
  *     the first after a left edge) is not a whole word of the vocabulary:
  *     a word truncated at the edge ("the cards in the se"), or the rest of
- *     one hard-broken across two lines.  A text that ends (or starts) with
- *     an ellipsis (`…' or `...') is shortened on purpose and passes; so
- *     does a group of eight hex digits (hashes are shown in such groups).
+ *     one hard-broken across two lines.  At a right edge the whole text
+ *     between blanks must also be one the vocabulary holds as such (with
+ *     case), unless it ends where a line may break (after `/', `,', `-',
+ *     `)' ...) or is a number: so "F" cut from "F1" is found although
+ *     "f" is a word.  A text that ends (or starts) with an ellipsis (`…'
+ *     or `...') is shortened on purpose and passes; so does a group of
+ *     eight hex digits (hashes are shown in such groups).
  *
  * Each finding is printed as "screen N row R col C: ..." with the row;
  * the exit status is 1 when there is any, 0 when none, 2 on a usage
- * or input error.  A cut word that happens to be a whole word itself
- * ("the" cut from "there") cannot be told from text by a capture alone;
- * the vocabulary check finds every other one.
+ * or input error.  A cut that leaves a whole word itself ("Administrator
+ * Card" cut from "... Card Set") cannot be told from text by a capture
+ * alone; the vocabulary check finds every other one.  C sources are read
+ * for their string literals only (comments and character constants
+ * skipped), so that code does not count as words.
  */
 #define _XOPEN_SOURCE 700
 
@@ -48,56 +54,71 @@
 #define VOCAB_BITS	18
 #define VOCAB_SIZE	(1u << VOCAB_BITS)
 
-static char *vocab[VOCAB_SIZE];
+static char *vocab[VOCAB_SIZE];	/* words */
+static char *tokens[VOCAB_SIZE];	/* whole texts between blanks */
+
+/* Words are compared without case (a station is shown in capitals),
+ * whole texts with it. */
+static int
+fold(char **set, int c)
+{
+	return set == vocab ? tolower(c) : c;
+}
 
 static unsigned
-hash(const char *s, size_t n)
+hash(char **set, const char *s, size_t n)
 {
 	unsigned h = 2166136261u;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)tolower((unsigned char)s[i])) *
+		h = (h ^ (unsigned char)fold(set, (unsigned char)s[i])) *
 		    16777619u;
 	return h & (VOCAB_SIZE - 1);
 }
 
 static int
-word_eq(const char *w, const char *s, size_t n)
+word_eq(char **set, const char *w, const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (w[i] == '\0' || w[i] != tolower((unsigned char)s[i]))
+		if (w[i] == '\0' || w[i] != fold(set, (unsigned char)s[i]))
 			return 0;
 	return w[n] == '\0';
 }
 
 static int
-vocab_has(const char *s, size_t n)
+set_has(char **set, const char *s, size_t n)
 {
-	unsigned h = hash(s, n);
+	unsigned h = hash(set, s, n);
 
-	while (vocab[h] != NULL) {
-		if (word_eq(vocab[h], s, n))
+	while (set[h] != NULL) {
+		if (word_eq(set, set[h], s, n))
 			return 1;
 		h = (h + 1) & (VOCAB_SIZE - 1);
 	}
 	return 0;
 }
 
-static size_t nvocab;
+static int
+vocab_has(const char *s, size_t n)
+{
+	return set_has(vocab, s, n);
+}
+
+static size_t nvocab, ntokens;
 
 static void
-vocab_add(const char *s, size_t n)
+set_add(char **set, size_t *count, const char *s, size_t n)
 {
 	unsigned h;
 	size_t i;
 	char *w;
 
-	if (n == 0 || vocab_has(s, n))
+	if (n == 0 || set_has(set, s, n))
 		return;
-	if (nvocab + 1 >= VOCAB_SIZE / 2) {
+	if (*count + 1 >= VOCAB_SIZE / 2) {
 		fprintf(stderr, "tui-cutscan: vocabulary too large\n");
 		exit(2);
 	}
@@ -106,13 +127,19 @@ vocab_add(const char *s, size_t n)
 		exit(2);
 	}
 	for (i = 0; i < n; i++)
-		w[i] = (char)tolower((unsigned char)s[i]);
+		w[i] = (char)fold(set, (unsigned char)s[i]);
 	w[n] = '\0';
-	h = hash(s, n);
-	while (vocab[h] != NULL)
+	h = hash(set, s, n);
+	while (set[h] != NULL)
 		h = (h + 1) & (VOCAB_SIZE - 1);
-	vocab[h] = w;
-	nvocab++;
+	set[h] = w;
+	(*count)++;
+}
+
+static void
+vocab_add(const char *s, size_t n)
+{
+	set_add(vocab, &nvocab, s, n);
 }
 
 static int
@@ -121,11 +148,26 @@ is_wc(int c)
 	return c < 0x80 && isalnum(c);
 }
 
+static int
+is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static void
 vocab_text(const char *s, size_t n)
 {
 	size_t i = 0, j;
 
+	while (i < n) {
+		while (i < n && is_blank((unsigned char)s[i]))
+			i++;
+		for (j = i; j < n && !is_blank((unsigned char)s[j]); j++)
+			;
+		set_add(tokens, &ntokens, s + i, j - i);
+		i = j;
+	}
+	i = 0;
 	while (i < n) {
 		while (i < n && !is_wc((unsigned char)s[i]))
 			i++;
@@ -147,8 +189,23 @@ vocab_c(const char *s, size_t n)
 	if ((lit = malloc(n + 1)) == NULL)
 		exit(2);
 	while (i < n) {
-		if (s[i] == '\'' && i + 2 < n) {
-			i += s[i + 1] == '\\' ? 4 : 3;
+		if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+			for (i += 2; i + 1 < n && !(s[i] == '*' &&
+			    s[i + 1] == '/'); i++)
+				;
+			i += 2;
+			continue;
+		}
+		if (s[i] == '/' && i + 1 < n && s[i + 1] == '/') {
+			while (i < n && s[i] != '\n')
+				i++;
+			continue;
+		}
+		if (s[i] == '\'') {
+			for (i++; i < n && s[i] != '\''; i++)
+				if (s[i] == '\\')
+					i++;
+			i++;
 			continue;
 		}
 		if (s[i] != '"') {
@@ -232,7 +289,10 @@ put_row(int r, const char *line)
 			wc = L'?';
 			k = 1;
 		}
-		scr[r][c].wc = wc;
+		/* a rule (box drawing other than the vertical line) is not
+		 * text: the scroll mark on a panel's rule stands alone */
+		scr[r][c].wc = wc >= 0x2500 && wc <= 0x257f && wc != 0x2502 ?
+		    L' ' : wc;
 		if ((w = wcwidth(wc)) < 1)
 			w = 1;
 		c += w;
@@ -319,7 +379,7 @@ cells(int r, int a, int b, char *out, size_t outsz)
 
 /* The text ending at column e of row r (a right edge). */
 static void
-check_end(int screen, int r, int e)
+check_end(int screen, int r, int e, int exact)
 {
 	char tok[MAXCOLS * 3 + 8];
 	size_t n, i;
@@ -332,6 +392,19 @@ check_end(int screen, int r, int e)
 	n = cells(r, a, e, tok, sizeof(tok));
 	if (n >= 3 && strcmp(tok + n - 3, "...") == 0)
 		return;
+	/* touching the edge: the whole text between blanks must be known,
+	 * unless it ends where a line may break, or is a number */
+	for (i = 0; i < n && !is_wc((unsigned char)tok[i]); i++)
+		;
+	if (i == n)
+		return;		/* a rule, a mark */
+	if (exact && !set_has(tokens, tok, n) &&
+	    strchr("/,=&?;)].:-", tok[n - 1]) == NULL &&
+	    strspn(tok, "0123456789") != n && !is_hexgroup(tok, n)) {
+		report(screen, r, e, "not a whole text at a pane's right edge:",
+		    tok, n);
+		return;
+	}
 	/* the last word of the text */
 	i = n;
 	while (i > 0 && !is_wc((unsigned char)tok[i - 1]))
@@ -377,9 +450,9 @@ scan_screen(int screen)
 
 	for (r = 0; r < rows; r++) {
 		/* the screen's margins */
-		check_end(screen, r, cols - 1);
+		check_end(screen, r, cols - 1, 1);
 		if (blank(r, cols - 1))
-			check_end(screen, r, cols - 2);
+			check_end(screen, r, cols - 2, 1);
 		check_start(screen, r, 0);
 		if (blank(r, 0))
 			check_start(screen, r, 1);
@@ -389,9 +462,9 @@ scan_screen(int screen)
 			if (wcell(r, c - 1) && wcell(r, c + 1))
 				report(screen, r, c, "a word across a border:",
 				    "", 0);
-			check_end(screen, r, c - 1);
+			check_end(screen, r, c - 1, 1);
 			if (blank(r, c - 1))
-				check_end(screen, r, c - 2);
+				check_end(screen, r, c - 2, 1);
 			check_start(screen, r, c + 1);
 			if (blank(r, c + 1))
 				check_start(screen, r, c + 2);
@@ -460,6 +533,6 @@ main(int argc, char **argv)
 		nscreens++;
 	}
 	printf("tui-cutscan: %d screens, %zu words known, %d cuts\n",
-	    nscreens, nvocab, findings);
+	    nscreens, nvocab + ntokens, findings);
 	return findings > 0 ? 1 : 0;
 }

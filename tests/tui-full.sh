@@ -24,7 +24,7 @@ case $TUI_S in
 *REHEARSAL*"keyrite ceremony summary (REHEARSAL)"*) ok "legacy: the summary screen says REHEARSAL" ;;
 *) not_ok "legacy: the summary screen says REHEARSAL"; printf '%s\n' "$TUI_S" | sed 's/^/# /' ;;
 esac
-if grep -Eq 'Checkpoint after step [a-z-]+: [0-9]+ of [0-9]+ cards cosign' "$TAP_TMP/screens"; then
+if grep -Eq 'Cosign the checkpoint after [a-z-]+: present [0-9]+ of' "$TAP_TMP/screens"; then
 	ok "legacy: a checkpoint's quorum is announced as such"
 else
 	not_ok "legacy: a checkpoint's quorum is announced as such"

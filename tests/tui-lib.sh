@@ -177,6 +177,7 @@ tui_drive() {
 		if [ -n "$stop" ] && printf '%s\n' "$TUI_S" | grep -Eq -- "$stop"; then
 			return 2
 		fi
+		[ -z "${TUI_HELP_EACH:-}" ] || tui_help_probe
 		case $TUI_S in
 		*"Result: SUCCESS - the ceremony is complete"*)
 			return 0 ;;
@@ -188,6 +189,8 @@ tui_drive() {
 		*"New card "*)
 			c=$(printf '%s\n' "$TUI_S" | sed -n 's/.*New card \([0-9]*\) of.*/\1/p' | head -1)
 			tui_type "$(tui_pin "$c")"; tui_keys Enter ;;
+		*"Cosign the checkpoint after "*)
+			tui_keys Enter ;;
 		*"Present a card:"*)
 			c=$(printf '%s\n' "$TUI_S" | sed -n 's/.*Card: *\([0-9]*\) .*/\1/p' | head -1)
 			tui_type "$(tui_pin "$c")"; tui_keys Enter ;;
@@ -236,6 +239,61 @@ tui_drive() {
 		esac
 	done
 	return 1
+}
+
+# tui_screen_kind: the kind of prompt on the screen $TUI_S, or "".
+tui_screen_kind() {
+	case $TUI_S in
+	*"Result: SUCCESS - the ceremony is complete"*) echo summary ;;
+	*"Result: FAILED"*) echo decision ;;
+	*"Cosign the checkpoint after "*) echo checkpoint ;;
+	*"PIN again:"*) echo new-pin-again ;;
+	*"New card "*) echo new-pin ;;
+	*"Present a card:"*) echo card ;;
+	*"This step cannot be undone"*) echo confirm ;;
+	*"Optional step "*) echo optional ;;
+	*"Do the step, then press Enter"*) echo ack ;;
+	*"Up/Down choose, Enter picks"*) echo pick ;;
+	*"Parameter "*) echo param ;;
+	*"Sign-off by the "*) echo signoff ;;
+	*) echo "" ;;
+	esac
+}
+
+# tui_help_at DESC: F1 on the current screen ($TUI_S) shows the help,
+# which names this screen's keys, and Esc brings the same screen back.
+tui_help_at() {
+	tui_keys F1
+	if tui_wait 'help +(REHEARSAL|LIVE) *$' 10 && tui_wait 'Keys on this screen:' 5; then
+		TUI_HELP_S=$(tui_settled 5)
+		# the keys rows seen, for the check against keyrite(1)
+		printf '%s\n' "$TUI_S" "$TUI_HELP_S" | grep -v '^ *$' | tail -1 >>"$TAP_TMP/keyrows"
+		printf '%s\n' "$TUI_HELP_S" | grep -v '^ *$' | tail -1 >>"$TAP_TMP/keyrows"
+		printf '%s\n' "$TUI_S" | grep -E '(y quit|Enter keep)' |
+		    sed 's/^[^│|]*[│|] *//; s/ *[│|].*$//' >>"$TAP_TMP/keyrows"
+		tui_keys Escape
+		i=0
+		while [ "$i" -lt 50 ]; do
+			if [ "$(tui_settled 5)" = "$TUI_S" ]; then ok "$1"; return 0; fi
+			sleep 0.1; i=$((i + 1))
+		done
+		not_ok "$1 (Esc did not bring the screen back)"; tui_diag
+		return 1
+	fi
+	not_ok "$1"; tui_diag
+	tui_keys Escape
+	return 1
+}
+
+# tui_help_probe: on the first screen of each kind, F1 and back
+# (tui_help_at); the kinds probed are listed in $TAP_TMP/help-kinds.
+tui_help_probe() {
+	k=$(tui_screen_kind)
+	[ -n "$k" ] || return 0
+	touch "$TAP_TMP/help-kinds"
+	grep -qx "$k" "$TAP_TMP/help-kinds" && return 0
+	echo "$k" >>"$TAP_TMP/help-kinds"
+	tui_help_at "F1 on a $k screen shows the help with its keys; Esc goes back"
 }
 
 # tui_pick VALUE: in a list of values, moves the highlight to VALUE (from

@@ -419,6 +419,18 @@ answer_new_pin(struct batch *b, const struct runner_prompt *p,
 		    step_id(p), p->card, p->message);
 		return EX_DATAERR;
 	}
+	if (refused(b, p))	/* the next line of --pin-fd is the next try */
+		cli_warnx("step '%s': the PIN for new card %d was refused: %s; "
+		    "reading the next PIN from fd %d", step_id(p), p->card,
+		    p->message, b->o->pin_fd);
+	/* The rule, before the PIN is read (the runner refuses a shorter
+	 * one, with that reason). */
+	if (p->pin_min > 0) {
+		fprintf(b->o->out, "[%s] new card %d of %d: PIN (at least %d "
+		    "characters)\n", step_id(p), p->card, p->quorum_n,
+		    p->pin_min);
+		fflush(b->o->out);
+	}
 	snprintf(what, sizeof(what), "new card %d of %d", p->card,
 	    p->quorum_n);
 	if ((rc = get_pin(b, p, p->card, what)) != 0)

@@ -16,7 +16,12 @@
  * takes digits only (two at most), so a PIN typed there by mistake is
  * refused, not shown.  The number defaults to the first card neither
  * accepted nor reported damaged or missing in this quorum.
+ *
+ * A checkpoint's quorum (the cards cosign the log after a step marked
+ * `checkpoint') is first announced on its own: which step, how many
+ * cards, and why; Enter then opens the card panel.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +70,50 @@ tui_card_default(struct tui *t)
 	t->cardno.len = strlen(t->cardno.buf);
 }
 
+int
+tui_checkpoint_pending(const struct tui *t)
+{
+	const struct runner_prompt *p = &t->p;
+
+	return t->have_p && p->need == RUNNER_NEED_CARD && p->step != NULL &&
+	    p->step->checkpoint && p->cards_presented == 0 &&
+	    (t->marks[p->step_index] == TM_DONE ||
+	    t->marks[p->step_index] == TM_EXCEPTION) &&
+	    t->cp_ack != p->step_index + 1;
+}
+
+void
+tui_checkpoint_why(const struct tui *t, char *buf, size_t sz)
+{
+	const struct runner_prompt *p = &t->p;
+
+	snprintf(buf, sz, "Step %s is done, and a checkpoint follows it. %d "
+	    "of the %d custodians now present their cards, and the cards "
+	    "cosign the log up to here.\n\nWhy: once the cards have cosigned "
+	    "it, no one can rewrite or cut what the log says was done up to "
+	    "this point, not the operator, not whoever holds this workstation "
+	    "later, without the cards themselves; `keyrite audit verify' "
+	    "checks these signatures for the auditor.\n\nEach custodian types "
+	    "the PIN of their own card, out of sight of the others.",
+	    p->step->id.s, p->cards_needed, p->quorum_n);
+}
+
+/* The announcement's panel. */
+static void
+draw_checkpoint(struct tui *t, int y, int x, int w)
+{
+	const struct runner_prompt *p = &t->p;
+	char title[256];
+	int n;
+
+	snprintf(title, sizeof(title), "Cosign the checkpoint after %s: "
+	    "present %d of %d cards", p->step->id.s, p->cards_needed,
+	    p->quorum_n);
+	n = tui_put_wrapped(t, y, x, w, tui_attr(t, TC_TITLE), title, 2);
+	tui_put(y + n + 1, x, w, tui_attr(t, TC_NORMAL), "Press Enter, then "
+	    "each custodian presents their card in turn.");
+}
+
 /* The error (or hint) under the fields, in up to two lines. */
 static void
 draw_msg(struct tui *t, int y, int x, int w, const char *msg, attr_t a)
@@ -77,25 +126,61 @@ draw_msg(struct tui *t, int y, int x, int w, const char *msg, attr_t a)
 		tui_putn(y + (int)i, x, w, a, wl[i].s, wl[i].n);
 }
 
+/* The holder of card n as new-world names them ("" when not named). */
+static void
+holder_of(const struct tui *t, int n, char *out, size_t sz)
+{
+	if (t->p.holders == NULL || n < 1 ||
+	    ceremony_holder(t->p.holders, n, out, sz) != 0)
+		out[0] = '\0';
+}
+
+/* The PIN rule, said before the PIN is typed. */
+static void
+pin_rule(const struct tui *t, char *buf, size_t sz)
+{
+	const struct runner_prompt *p = &t->p;
+
+	if (p->pin_min >= RUNNER_PIN_MIN_LIVE || !p->rehearsal)
+		snprintf(buf, sz, "The PIN: at least %d characters.",
+		    p->pin_min);
+	else
+		snprintf(buf, sz, "The PIN: at least %d characters in this "
+		    "rehearsal (%d in a live run).", p->pin_min,
+		    RUNNER_PIN_MIN_LIVE);
+}
+
 static void
 draw_new(struct tui *t, int y, int x, int w)
 {
 	const struct runner_prompt *p = &t->p;
 	const char *err = t->msg_err ? t->msg : p->message;
+	char holder[128], line[512];
+	int n;
 
-	tui_putf(y, x, w, tui_attr(t, TC_TITLE), "New card %d of %d (quorum "
-	    "%d/%d): its custodian's PIN", p->card, p->quorum_n,
-	    p->quorum_k, p->quorum_n);
-	tui_put(y + 1, x, w, tui_attr(t, TC_NORMAL), "Only the custodian "
-	    "looks; the PIN shows as *.");
-	tui_put(y + 2, x, 12, tui_attr(t, TC_NORMAL), t->pin_stage == 0 ?
+	holder_of(t, p->card, holder, sizeof(holder));
+	if (holder[0] != '\0')
+		snprintf(line, sizeof(line), "New card %d of %d (quorum %d/%d), "
+		    "held by %s: its PIN", p->card, p->quorum_n, p->quorum_k,
+		    p->quorum_n, holder);
+	else
+		snprintf(line, sizeof(line), "New card %d of %d (quorum %d/%d): "
+		    "its custodian's PIN", p->card, p->quorum_n, p->quorum_k,
+		    p->quorum_n);
+	tui_put_short(t, y, x, w, tui_attr(t, TC_TITLE), line);
+	pin_rule(t, line, sizeof(line));
+	n = (int)strlen(line);
+	snprintf(line + n, sizeof(line) - (size_t)n, " Only %s looks; it "
+	    "shows as *.", holder[0] != '\0' ? holder : "its custodian");
+	tui_put_wrapped(t, y + 1, x, w, tui_attr(t, TC_NORMAL), line, 2);
+	tui_put(y + 3, x, 12, tui_attr(t, TC_NORMAL), t->pin_stage == 0 ?
 	    "PIN:" : "PIN again:");
-	tui_secret_draw(t, y + 2, x + 12, w - 12 < 30 ? w - 12 : 30,
+	tui_secret_draw(t, y + 3, x + 12, w - 12 < 30 ? w - 12 : 30,
 	    t->pin_stage == 0 ? t->pinlen : t->pin2len, t->focus != 1 &&
 	    !t->busy && t->ov == TO_NONE);
 	if (err != NULL && err[0] != '\0') {
-		draw_msg(t, y + 3, x, w, err, tui_attr(t, TC_ERR));
-		tui_secret_draw(t, y + 2, x + 12, w - 12 < 30 ? w - 12 : 30,
+		draw_msg(t, y + 4, x, w, err, tui_attr(t, TC_ERR));
+		tui_secret_draw(t, y + 3, x + 12, w - 12 < 30 ? w - 12 : 30,
 		    t->pin_stage == 0 ? t->pinlen : t->pin2len,
 		    t->focus != 1 && !t->busy && t->ov == TO_NONE);
 	}
@@ -139,21 +224,24 @@ draw_card(struct tui *t, int y, int x, int w)
 		else
 			snprintf(msg, sizeof(msg), "%s", err);
 		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_ERR));
-	} else if (p->step != NULL && p->step->checkpoint &&
-	    t->marks[p->step_index] == TM_DONE) {
-		snprintf(msg, sizeof(msg), "Checkpoint after step %s: %d of "
-		    "%d cards cosign the log up to here, so that no one can "
-		    "rewrite it later.", p->step->id.s, p->cards_needed,
-		    p->quorum_n);
-		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_WARN));
-	} else if (p->tries_left > 0 && p->def_card > 0) {
-		snprintf(msg, sizeof(msg), "%d %s left for card %d; its "
-		    "custodian types the PIN.", p->tries_left,
-		    p->tries_left == 1 ? "try" : "tries", p->def_card);
+	} else {
+		/* who holds the card in the field, and its tries */
+		i = atoi(t->cardno.buf);
+		holder_of(t, i, path, sizeof(path));
+		m = 0;
+		if (path[0] != '\0')
+			m = snprintf(msg, sizeof(msg), "Card %d is held by %s, "
+			    "who types its PIN.", i, path);
+		else
+			m = snprintf(msg, sizeof(msg), "Check the card's number; "
+			    "its custodian types the PIN.");
+		if (p->tries_left > 0 && p->def_card > 0 && i == p->def_card &&
+		    m > 0 && (size_t)m < sizeof(msg))
+			snprintf(msg + m, sizeof(msg) - (size_t)m, " %d %s left "
+			    "for card %d.", p->tries_left, p->tries_left == 1 ?
+			    "try" : "tries", p->def_card);
 		draw_msg(t, y + 3, x, w, msg, tui_attr(t, TC_DIM));
-	} else
-		draw_msg(t, y + 3, x, w, "Check the card's number; its "
-		    "custodian types the PIN.", tui_attr(t, TC_DIM));
+	}
 	/* the cursor last */
 	if (t->busy || t->ov != TO_NONE)
 		return;
@@ -168,11 +256,13 @@ int
 tui_card_draw(struct tui *t, int y, int x, int w)
 {
 	tui_hline(t, y, x, w);
-	if (t->p.need == RUNNER_NEED_NEW_PIN)
+	if (tui_checkpoint_pending(t))
+		draw_checkpoint(t, y + 1, x, w);
+	else if (t->p.need == RUNNER_NEED_NEW_PIN)
 		draw_new(t, y + 1, x, w);
 	else
 		draw_card(t, y + 1, x, w);
-	return t->p.need == RUNNER_NEED_NEW_PIN ? 5 : 6;
+	return t->p.need == RUNNER_NEED_NEW_PIN ? 7 : 6;
 }
 
 static void
@@ -190,6 +280,14 @@ enter_new(struct tui *t)
 	if (t->pin_stage == 0) {
 		if (t->pinlen == 0) {
 			fail(t, "type the new card's PIN");
+			return;
+		}
+		if (t->p.pin_min > 0 && t->pinlen < (size_t)t->p.pin_min) {
+			tui_pins_clear(t);
+			snprintf(t->msg, sizeof(t->msg), "too short: the PIN "
+			    "needs at least %d characters; type a longer one",
+			    t->p.pin_min);
+			t->msg_err = 1;
 			return;
 		}
 		t->pin_stage = 1;
@@ -252,6 +350,14 @@ enter_card(struct tui *t)
 int
 tui_card_key(struct tui *t, int ch)
 {
+	if (tui_checkpoint_pending(t)) {
+		if (!tui_is_enter(ch))
+			return 0;
+		t->cp_ack = t->p.step_index + 1;
+		t->focus = 0;		/* the PIN field */
+		t->scroll = INT_MAX;
+		return 1;
+	}
 	if (tui_is_enter(ch)) {
 		if (t->p.need == RUNNER_NEED_NEW_PIN)
 			enter_new(t);

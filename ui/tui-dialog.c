@@ -171,7 +171,7 @@ tui_dialog_overlay(struct tui *t)
 			    NULL ? tui_attr(t, TC_NORMAL) : tui_attr(t, TC_WARN),
 			    wl[i].s, wl[i].n);
 		tui_put(y + h - 2, x + 2, w - 4, tui_attr(t, TC_TITLE),
-		    "y quit    n or Esc go on");
+		    "y quit    n or Esc go on    F1 help");
 		curs_set(0);
 		return;
 	}
@@ -184,7 +184,7 @@ tui_dialog_overlay(struct tui *t)
 	tui_put(y + 2, x + 2, w - 4, tui_attr(t, TC_NORMAL),
 	    "It goes in the log with the step's next answer.");
 	tui_put(y + 5, x + 2, w - 4, tui_attr(t, TC_DIM),
-	    "Enter keep    Esc cancel    Ctrl-U clear");
+	    "Enter keep    Esc cancel    Ctrl-U clear    F1 help");
 	tui_field_draw(t, y + 3, x + 2, w - 4, &t->note_in, 1);
 }
 

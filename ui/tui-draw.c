@@ -354,6 +354,8 @@ tui_keys(struct tui *t, const char *keys)
 {
 	move(LINES - 1, 0);
 	clrtoeol();
+	if (!t->busy && t->ov != TO_HELP)
+		t->keys_now = keys;
 	tui_put(LINES - 1, 1, COLS - 2, tui_attr(t, TC_DIM), t->busy ?
 	    "working..." : keys);
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * tui-help.c: help (F1 or ?): the current step's or parameter's help
- * text from the ceremony, the choices of a parameter, what the marks mean
- * and the keys.  Scrollable; Esc, q or F1 goes back.
+ * tui-help.c: help (F1 on every screen, or ? outside a field): what the
+ * screen under it is for and its keys, the current step's or parameter's
+ * help text from the ceremony, the choices of a parameter, what the marks
+ * mean and all the keys.  Scrollable; Esc, q or F1 goes back to the
+ * screen it came from (the log view or a dialog included).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,60 @@ append(char **buf, size_t *len, size_t *cap, const char *s)
 	*len += n;
 }
 
+/* What the screen under help is for, and its keys. */
+static void
+screen_text(struct tui *t, char **buf, size_t *len, size_t *cap)
+{
+	const struct runner_prompt *p = &t->p;
+	const char *keys = t->keys_now;
+	char line[1200];
+
+	line[0] = '\0';
+	if (t->help_back == TO_QUIT)
+		keys = "y quit   n or Esc go on";
+	else if (t->help_back == TO_NOTE)
+		keys = "Enter keep   Esc cancel   Ctrl-U clear";
+	if (t->help_back == TO_QUIT)
+		snprintf(line, sizeof(line), "This screen: quitting the wizard. "
+		    "The log stays unsealed; the dialog says how to resume.\n");
+	else if (t->help_back == TO_NOTE)
+		snprintf(line, sizeof(line), "This screen: a note on the step. "
+		    "It goes in the log with the step's next answer.\n");
+	else if (t->help_back == TO_LOG)
+		snprintf(line, sizeof(line), "This screen: the whole event log "
+		    "of this run, newest at the bottom.\n");
+	else if (t->have_p && p->need == RUNNER_DONE)
+		snprintf(line, sizeof(line), "This screen: the end of the "
+		    "ceremony; its log is sealed. Copy the summary's lines into "
+		    "the paper minutes; the witness reads each hash aloud in "
+		    "groups of eight. The files this run leaves (log, "
+		    "transcript, summary%s) are listed at the end; `keyrite "
+		    "audit verify LOG' with the anchors from the minutes checks "
+		    "the log later. The summary is printed on the terminal "
+		    "again when the wizard closes.\n", t->ro->rehearsal ?
+		    ", the trainer's report" : "");
+	else if (t->have_p && p->need == RUNNER_FAILED)
+		snprintf(line, sizeof(line), "This screen: the ceremony stopped "
+		    "for good (%.600s). The log keeps every entry up to here "
+		    "and stays unsealed: check it with `keyrite audit verify "
+		    "LOG' and record the failure in the minutes. Nothing more "
+		    "can be done in this run.\n", p->message != NULL ?
+		    p->message : "no reason given");
+	else if (t->have_p && p->need == RUNNER_NEED_DECISION)
+		snprintf(line, sizeof(line), "This screen: step %s failed "
+		    "(%.600s). The people in the room decide: r retries the "
+		    "step once the cause is fixed; e records an exception with "
+		    "a reason, which goes in the log and the minutes, and goes "
+		    "on; a aborts the ceremony, after a confirmation.\n",
+		    tui_step_id(t), p->message != NULL ? p->message : "");
+	append(buf, len, cap, line);
+	if (keys != NULL && keys[0] != '\0') {
+		snprintf(line, sizeof(line), "Keys on this screen: %s\n\n",
+		    keys);
+		append(buf, len, cap, line);
+	}
+}
+
 static char *
 help_text(struct tui *t)
 {
@@ -35,6 +91,7 @@ help_text(struct tui *t)
 	size_t len = 0, cap = 0, i;
 
 	append(&buf, &len, &cap, "");
+	screen_text(t, &buf, &len, &cap);
 	if (t->have_p && p->step != NULL) {
 		snprintf(line, sizeof(line), "Step %zu of %zu: %s (%s)\n",
 		    p->step_index + 1, t->c->nsteps, p->title != NULL ?
@@ -105,6 +162,16 @@ help_text(struct tui *t)
 }
 
 void
+tui_help_open(struct tui *t)
+{
+	if (t->ov == TO_HELP)
+		return;
+	t->help_back = t->ov;
+	t->ov = TO_HELP;
+	t->helpscroll = 0;
+}
+
+void
 tui_help_draw(struct tui *t)
 {
 	struct tui_line *wl;
@@ -158,10 +225,12 @@ tui_help_key(struct tui *t, int ch)
 	case 'q':
 	case '?':
 	case KEY_F(1):
-		t->ov = TO_NONE;
+		t->ov = t->help_back;
+		t->help_back = TO_NONE;
 		break;
 	case TUI_KEY_CTRL('c'):
 		t->ov = TO_QUIT;
+		t->help_back = TO_NONE;
 		break;
 	default:
 		return 0;

@@ -117,9 +117,16 @@ struct tui {
 	char			 note[TUI_FIELD_MAX];
 	struct tui_field	 note_in;
 	char			 msg[512];	/* the wizard's own message */
+	char			 fault[512];	/* an announced rehearsal fault */
+	size_t			 fault_step;	/* +1: the step it struck in */
 	int			 msg_err;
 	int			 scroll, logscroll, helpscroll;
 	enum tui_overlay	 ov;
+	enum tui_overlay	 help_back;	/* where help goes back to */
+	const char		*keys_now;	/* the keys row of the screen
+						   under help */
+	size_t			 cp_ack;	/* +1: the step whose checkpoint
+						   announcement was read */
 	int			 accepted[CEREMONY_QUORUM_MAX + 2];
 	int			 unusable[CEREMONY_QUORUM_MAX + 2]; /* reported
 						   damaged or missing */
@@ -194,6 +201,11 @@ void	tui_main_prompt(struct tui *t, int repeat);
 /* The prompt panels: each draws in the box and returns the rows it used;
  * its key function returns 1 when it used the key. */
 int	tui_card_draw(struct tui *t, int y, int x, int w);
+/* A checkpoint's quorum is announced on a screen of its own (why the
+ * cards cosign, how many) before the card panel: 1 while it is shown. */
+int	tui_checkpoint_pending(const struct tui *t);
+/* Its text (the why), into buf. */
+void	tui_checkpoint_why(const struct tui *t, char *buf, size_t sz);
 int	tui_card_key(struct tui *t, int ch);
 /* The card number field's default: the runner's, unless that card was
  * accepted or reported damaged or missing, then the first other one. */
@@ -229,7 +241,10 @@ void	tui_log_view(struct tui *t);
 int	tui_log_key(struct tui *t, int ch);
 void	tui_log_free(struct tui *t);
 
-/* tui-help.c */
+/* tui-help.c: F1 on every screen.  tui_help_open() shows help over the
+ * current screen (an overlay such as the log or a dialog comes back when
+ * help closes); the help names the keys of the screen under it. */
+void	tui_help_open(struct tui *t);
 void	tui_help_draw(struct tui *t);
 int	tui_help_key(struct tui *t, int ch);
 

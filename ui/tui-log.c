@@ -95,6 +95,13 @@ tui_log_event(void *arg, const struct runner_event *ev)
 	case RUNNER_EV_WARNING:
 		snprintf(text, sizeof(text), "warning: %s", s);
 		break;
+	case RUNNER_EV_FAULT:
+		/* announced by the scenario: for the trainer, on the
+		 * message row while its step lasts */
+		snprintf(t->fault, sizeof(t->fault), "%s", s);
+		t->fault_step = i != SIZE_MAX ? i + 1 : t->cur + 1;
+		snprintf(text, sizeof(text), "%s", s);
+		break;
 	case RUNNER_EV_CARD:
 	case RUNNER_EV_INFO:
 	default:
@@ -123,7 +130,7 @@ tui_log_event(void *arg, const struct runner_event *ev)
 static attr_t
 kind_attr(const struct tui *t, enum runner_event_kind k, const char *text)
 {
-	if (k == RUNNER_EV_WARNING)
+	if (k == RUNNER_EV_WARNING || k == RUNNER_EV_FAULT)
 		return tui_attr(t, TC_WARN);
 	if (k == RUNNER_EV_STEP_RESULT && strncmp(text, "Result: SUCCESS",
 	    15) == 0)
@@ -197,7 +204,7 @@ tui_log_view(struct tui *t)
 	if (t->logscroll < 0)
 		t->logscroll = 0;
 	draw_lines(t, 1, 1, COLS - 2, rows, t->logscroll);
-	tui_keys(t, "Up/Down/PgUp/PgDn scroll   Esc or l back");
+	tui_keys(t, "Up/Down/PgUp/PgDn scroll   Esc or l back   F1 help");
 }
 
 int

@@ -102,6 +102,10 @@ tui_main_prompt(struct tui *t, int repeat)
 			    sizeof(t->accepted[0]); i++)
 				t->accepted[i] = t->unusable[i] = 0;
 		tui_card_default(t);
+		if (tui_checkpoint_pending(t)) {
+			t->focus = 1;	/* the announcement: no field */
+			t->scroll = 0;
+		}
 		break;
 	case RUNNER_NEED_DECISION:
 		tui_field_set(&t->in, NULL);
@@ -166,10 +170,11 @@ panel_height(const struct tui *t)
 	case RUNNER_NEED_ACK:
 		return 2;
 	case RUNNER_NEED_CONFIRM:
-	case RUNNER_NEED_NEW_PIN:
 		return 5;
+	case RUNNER_NEED_NEW_PIN:
+		return 7;
 	case RUNNER_NEED_CARD:
-		return 6;
+		return tui_checkpoint_pending(t) ? 5 : 6;
 	case RUNNER_NEED_DECISION:
 		return 7;
 	default:
@@ -321,15 +326,20 @@ draw_text(struct tui *t, int y, int x, int w, int h)
 {
 	struct tui_line *wl;
 	const struct runner_prompt *p = &t->p;
-	char *res = NULL, *text, *folded;
+	char *res = NULL, *text, *folded, why[1024];
+	const char *instr = p->instructions;
 	size_t n, i, len, max = 2000;
 	int first;
 
 	if (h <= 0)
 		return 0;
+	if (tui_checkpoint_pending(t)) {
+		tui_checkpoint_why(t, why, sizeof(why));
+		instr = why;
+	}
 	if (p->step != NULL)
 		tui_result_text(t, p->step_index, &res);
-	len = (p->instructions != NULL ? strlen(p->instructions) : 0) +
+	len = (instr != NULL ? strlen(instr) : 0) +
 	    (res != NULL ? strlen(res) : 0) + 4;
 	if ((text = malloc(len)) == NULL || (wl = calloc(max,
 	    sizeof(*wl))) == NULL) {
@@ -337,11 +347,10 @@ draw_text(struct tui *t, int y, int x, int w, int h)
 		free(res);
 		return 0;
 	}
-	snprintf(text, len, "%s%s%s", p->instructions != NULL ?
-	    p->instructions : "", res != NULL && p->instructions != NULL ?
-	    "\n" : "", res != NULL ? res : "");
-	if (p->instructions != NULL)
-		reflow(text, strlen(p->instructions));
+	snprintf(text, len, "%s%s%s", instr != NULL ? instr : "",
+	    res != NULL && instr != NULL ? "\n" : "", res != NULL ? res : "");
+	if (instr != NULL && instr == p->instructions)
+		reflow(text, strlen(instr));
 	if ((folded = tui_fold_hashes(text, w)) != NULL) {
 		free(text);
 		text = folded;
@@ -400,14 +409,17 @@ keys_for(const struct tui *t)
 	case RUNNER_NEED_PARAM:
 	case RUNNER_NEED_SIGNOFF:
 	case RUNNER_NEED_CONFIRM:
-		return t->focus == 0 ? "Enter accept  ^U clear  "
-		    "Up/Down scroll  Esc leave field  F1 help  ^C quit" :
+		return t->focus == 0 ? "Enter accept  Ctrl-U clear  "
+		    "Up/Down scroll  Esc leave  F1 help  Ctrl-C quit" :
 		    "Enter accept  Tab field  j/k scroll  n note  l log  "
 		    "? help  q quit";
 	case RUNNER_NEED_NEW_PIN:
 	case RUNNER_NEED_CARD:
+		if (tui_checkpoint_pending(t))
+			return "Enter present the cards  j/k scroll  l log  "
+			    "? help  q quit";
 		return t->focus != 1 ? "Enter present  Tab card/PIN  "
-		    "Up/Down scroll  Esc leave field  F1 help  ^C quit" :
+		    "Up/Down scroll  Esc leave  F1 help  Ctrl-C quit" :
 		    "Enter present  Tab field  j/k scroll  l log  ? help  "
 		    "q quit";
 	case RUNNER_NEED_ACK:
@@ -417,7 +429,7 @@ keys_for(const struct tui *t)
 		    "Enter done  j/k scroll  n note  l log  ? help  q quit";
 	case RUNNER_NEED_DECISION:
 		return t->sub == 1 ? "Enter record  Esc back  F1 help  "
-		    "^C quit" : "r retry  e exception  a abort  j/k "
+		    "Ctrl-C quit" : "r retry  e exception  a abort  j/k "
 		    "scroll  l log  ? help  q quit";
 	default:
 		return "";
@@ -429,7 +441,7 @@ tui_main_draw(struct tui *t)
 {
 	struct tui_layout l;
 	const struct runner_prompt *p = &t->p;
-	char right[64], station[64];
+	char right[64], station[64], cptitle[256];
 	const char *m;
 	size_t i;
 	int ph, ty, th, tr, more = 0;
@@ -469,10 +481,14 @@ tui_main_draw(struct tui *t)
 	draw_list(t, &l);
 
 	if (t->have_p) {
+		if (tui_checkpoint_pending(t))
+			snprintf(cptitle, sizeof(cptitle), "Checkpoint after "
+			    "step %s: the card quorum cosigns the log",
+			    p->step->id.s);
 		tr = draw_title(t, l.body_y, l.right_x, l.right_w,
 		    p->step == NULL ? "Resume the ceremony: the card quorum "
-		    "cosigns the resumed log" : p->title != NULL ? p->title :
-		    p->step->id.s);
+		    "cosigns the resumed log" : tui_checkpoint_pending(t) ?
+		    cptitle : p->title != NULL ? p->title : p->step->id.s);
 		ph = panel_height(t);
 		ty = l.body_y + tr;
 		th = l.body_h - tr - ph;
@@ -484,6 +500,12 @@ tui_main_draw(struct tui *t)
 	if (m != NULL)
 		tui_put_short(t, LINES - 2, 1, COLS - 2, t->msg_err ?
 		    tui_attr(t, TC_ERR) : tui_attr(t, TC_NORMAL), m);
+	if (m == NULL && t->fault[0] != '\0' && t->have_p &&
+	    p->step != NULL && t->fault_step == p->step_index + 1) {
+		tui_put_short(t, LINES - 2, 1, COLS - 2, tui_attr(t, TC_WARN),
+		    t->fault);
+		m = t->fault;
+	}
 	if (t->note[0] != '\0' && m == NULL) {
 		snprintf(right, sizeof(right), "note for this step: ");
 		tui_put(LINES - 2, 1, COLS - 2, tui_attr(t, TC_DIM), right);
@@ -616,8 +638,9 @@ has_field(const struct tui *t)
 	case RUNNER_NEED_SIGNOFF:
 	case RUNNER_NEED_CONFIRM:
 	case RUNNER_NEED_NEW_PIN:
-	case RUNNER_NEED_CARD:
 		return 1;
+	case RUNNER_NEED_CARD:
+		return !tui_checkpoint_pending(t);
 	case RUNNER_NEED_DECISION:
 		return t->sub == 1;
 	default:
@@ -630,6 +653,10 @@ tui_main_key(struct tui *t, int ch)
 {
 	int page = LINES / 3;
 
+	if (ch == KEY_F(1) && t->ov != TO_HELP) {
+		tui_help_open(t);
+		return 1;
+	}
 	switch (t->ov) {
 	case TO_HELP:
 		return tui_help_key(t, ch);
@@ -645,11 +672,6 @@ tui_main_key(struct tui *t, int ch)
 	}
 	if (ch == TUI_KEY_CTRL('c')) {
 		t->ov = TO_QUIT;
-		return 1;
-	}
-	if (ch == KEY_F(1)) {
-		t->ov = TO_HELP;
-		t->helpscroll = 0;
 		return 1;
 	}
 	if (t->have_p && tui_pick_key(t, ch))
@@ -689,8 +711,7 @@ tui_main_key(struct tui *t, int ch)
 		t->scroll--;
 		return 1;
 	case '?':
-		t->ov = TO_HELP;
-		t->helpscroll = 0;
+		tui_help_open(t);
 		return 1;
 	case 'q':
 		t->ov = TO_QUIT;

@@ -204,7 +204,10 @@ tui_result_failed(struct tui *t)
 	for (;;) {
 		if (t->sig != 0)
 			return 128 + t->sig;
-		if (!tui_too_small(t)) {
+		if (t->ov == TO_HELP && !tui_too_small(t)) {
+			tui_help_draw(t);
+			refresh();
+		} else if (!tui_too_small(t)) {
 			erase();
 			tui_header(t, NULL);
 			tui_put(2, 2, COLS - 4, tui_attr(t, TC_ERR),
@@ -221,10 +224,23 @@ tui_result_failed(struct tui *t)
 			tui_put(y++, 2, COLS - 4, tui_attr(t, TC_NORMAL),
 			    "check it with `keyrite audit verify LOG' and "
 			    "record the failure in the minutes.");
-			tui_keys(t, "Enter or q: leave the wizard");
+			tui_keys(t, "Enter or q: leave the wizard   F1 help");
 			refresh();
 		}
 		ch = tui_getkey(t);
+		if (ch == ERR || ch == KEY_RESIZE)
+			continue;
+		if (t->ov == TO_HELP) {
+			tui_help_key(t, ch);
+			if (t->ov == TO_QUIT)
+				t->ov = TO_NONE;
+			else
+				continue;
+		}
+		if (ch == KEY_F(1)) {
+			tui_help_open(t);
+			continue;
+		}
 		if (tui_is_enter(ch) || ch == 'q' || ch == TUI_KEY_ESC ||
 		    ch == TUI_KEY_CTRL('c'))
 			return t->p.code != 0 ? kr_exit_status(t->p.code) : 1;

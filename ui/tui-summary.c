@@ -73,7 +73,10 @@ tui_summary(struct tui *t)
 	for (;;) {
 		if (t->sig != 0)
 			break;
-		if (!tui_too_small(t)) {
+		if (t->ov == TO_HELP && !tui_too_small(t)) {
+			tui_help_draw(t);
+			refresh();
+		} else if (!tui_too_small(t)) {
 			erase();
 			curs_set(0);
 			tui_header(t, "sealed");
@@ -99,11 +102,21 @@ tui_summary(struct tui *t)
 				    tui_attr(t, TC_NORMAL), wl[scroll + i].s,
 				    wl[scroll + i].n);
 			tui_keys(t, "Up/Down/PgUp/PgDn scroll   Enter or q "
-			    "leave (the summary is printed again)");
+			    "leave   F1 help");
 			refresh();
 		}
 		ch = tui_getkey(t);
-		if (ch == KEY_UP || ch == 'k')
+		if (ch == ERR || ch == KEY_RESIZE)
+			continue;
+		if (t->ov == TO_HELP) {
+			tui_help_key(t, ch);
+			if (t->ov == TO_QUIT)
+				break;		/* Ctrl-C: leave */
+			continue;
+		}
+		if (ch == KEY_F(1))
+			tui_help_open(t);
+		else if (ch == KEY_UP || ch == 'k')
 			scroll--;
 		else if (ch == KEY_DOWN || ch == 'j')
 			scroll++;

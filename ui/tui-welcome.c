@@ -135,8 +135,7 @@ tui_welcome_names(struct tui *t)
 			return 1;
 		}
 		if (ch == KEY_F(1)) {
-			t->ov = TO_HELP;
-			t->helpscroll = 0;
+			tui_help_open(t);
 			continue;
 		}
 		if (ch == '\t' || ch == KEY_DOWN || ch == KEY_UP) {
@@ -195,7 +194,7 @@ tui_welcome_begin(struct tui *t)
 			return 1;
 		}
 		if (ch == KEY_F(1) || ch == '?')
-			t->ov = TO_HELP;
+			tui_help_open(t);
 		if (tui_is_enter(ch))
 			return 0;
 	}
