@@ -46,6 +46,19 @@ static const struct step_key keys[] = {
 
 static const long long rsa_sizes[] = { 2048, 3072, 4096 };
 
+/* A key the step gives that a key of this type does not take. */
+static void
+not_for(const struct ceremony_step *s, const char *key, const char *kind,
+    const char *hint, struct diag_list *dl)
+{
+	const struct ceremony_value *v;
+
+	if ((v = step_value(s, key)) != NULL)
+		diag_add(dl, DIAG_ERROR, v->key.loc.line, v->key.loc.col,
+		    "'%s' does not apply to %s key in step '%s'%s", key, kind,
+		    s->id.s, hint);
+}
+
 static void
 validate(const struct ceremony *c, const struct ceremony_step *s,
     struct diag_list *dl)
@@ -67,10 +80,7 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 	if (type == NULL)
 		return;
 	if (strcmp(type, "RSA") == 0) {
-		if ((v = step_value(s, "curve")) != NULL)
-			diag_add(dl, DIAG_ERROR, v->key.loc.line,
-			    v->key.loc.col, "'curve' does not apply to an RSA "
-			    "key in step '%s'", id);
+		not_for(s, "curve", "an RSA", "", dl);
 		if (size != NULL && ceremony_parse_int(size, &n) == 0) {
 			for (i = 0; i < 3; i++)
 				if (n == rsa_sizes[i])
@@ -83,14 +93,8 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 			}
 		}
 	} else if (strcmp(type, "AES") == 0) {
-		if ((v = step_value(s, "curve")) != NULL)
-			diag_add(dl, DIAG_ERROR, v->key.loc.line,
-			    v->key.loc.col, "'curve' does not apply to an AES "
-			    "key in step '%s'", id);
-		if ((v = step_value(s, "pubexp")) != NULL)
-			diag_add(dl, DIAG_ERROR, v->key.loc.line,
-			    v->key.loc.col, "'pubexp' does not apply to an AES "
-			    "key in step '%s'", id);
+		not_for(s, "curve", "an AES", "", dl);
+		not_for(s, "pubexp", "an AES", "", dl);
 		if (size != NULL && ceremony_parse_int(size, &n) == 0 &&
 		    n != 256) {
 			v = step_value(s, "size");
@@ -99,14 +103,8 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 			    "not 256", n, id);
 		}
 	} else if (strcmp(type, "EC") == 0) {
-		if ((v = step_value(s, "size")) != NULL)
-			diag_add(dl, DIAG_ERROR, v->key.loc.line,
-			    v->key.loc.col, "'size' does not apply to an EC key "
-			    "in step '%s' (use 'curve')", id);
-		if ((v = step_value(s, "pubexp")) != NULL)
-			diag_add(dl, DIAG_ERROR, v->key.loc.line,
-			    v->key.loc.col, "'pubexp' does not apply to an EC "
-			    "key in step '%s'", id);
+		not_for(s, "size", "an EC", " (use 'curve')", dl);
+		not_for(s, "pubexp", "an EC", "", dl);
 	}
 }
 
