@@ -269,7 +269,7 @@ static void
 test_mkdir(void **state)
 {
 	struct kr_err e;
-	char p[400], moved[400];
+	char p[512], moved[400];
 	int dfd;
 
 	(void)state;
