@@ -107,6 +107,9 @@ struct runner {
 	/* Wrong PINs per card in the step wrong_step - 1 (runner-quorum.c). */
 	int			 wrong_pins[ENGINE_MAX_CARDS + 1];
 	size_t			 wrong_step;
+	/* The card whose last PIN try was just used up inside a step's run:
+	 * step_need_quorum then fails the step (0: none). */
+	int			 pins_out;
 	int			 have_policy;	/* world-created is in the log */
 	int			 k, n;
 	char			 world_before[ENGINE_HEX256 + 1];

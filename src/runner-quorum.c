@@ -15,7 +15,13 @@
  * Wrong PINs are limited here, for every front end alike: a card whose PIN
  * was wrong RUNNER_PIN_TRIES times in a step is not presented again in
  * that step (an offline guesser has no retry counter to stop it, the room
- * does); the prompt tells how many tries the card has left.
+ * does); the prompt tells how many tries the card has left.  When a card
+ * uses up its last try while a step runs, the step fails
+ * (step_need_quorum: "card 2: 3 wrong PINs in step 'reduce-acl'") and the
+ * room decides: retry (the count stays with the step, so the card is
+ * still refused and the other cards are asked), an exception, or abort.
+ * The cards asked for a checkpoint after a step that succeeded, or for a
+ * resume, have no step to fail: there the card is only refused.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -196,6 +202,8 @@ runner_card_answer(struct runner *r, const char *step,
 		if (cn != 0 && oc != NULL && strcmp(oc, "wrong-pin") == 0) {
 			wrong_pins(r)[cn]++;
 			i = runner_card_tries_left(r, (int)cn);
+			if (i == 0 && r->phase == PH_RUN && r->w != NULL)
+				r->pins_out = (int)cn;
 			snprintf(r->message, sizeof(r->message), "%.400s (%d %s "
 			    "left for card %u in this step)", ce.msg, i,
 			    i == 1 ? "try" : "tries", cn);

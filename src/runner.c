@@ -382,6 +382,7 @@ step_clear(struct runner *r)
 	runner_quorum_end(r);
 	r->started = 0;
 	r->nsignoff = 0;
+	r->pins_out = 0;
 	r->blocked = 0;
 	r->waivable[0] = '\0';
 	r->waiver[0] = '\0';

@@ -303,7 +303,17 @@ step_need_quorum(struct step_ctx *ctx, struct engine_quorum **q)
 	struct runner *r = ctx->r;
 	struct engine_world_info wi;
 	struct kr_err e;
+	int card = r->pins_out;
 
+	if (card != 0) {
+		/* a card used up its last PIN try: the step fails, and a retry
+		 * asks for all its cards again (the card is still refused) */
+		r->pins_out = 0;
+		runner_quorum_end(r);
+		return step_fail(ctx, KR_EAUTH, "card %d: %d wrong PINs in step "
+		    "'%s'; it is not taken again in this step", card,
+		    RUNNER_PIN_TRIES, ctx->s->id.s);
+	}
 	if (runner_quorum_ready(r)) {
 		*q = r->q;
 		return 0;

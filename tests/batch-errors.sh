@@ -4,7 +4,9 @@
 # parameter is exit 65 naming the parameter and the step; a missing one
 # too; a tampered toolset stops the legacy ceremony at verify-toolset
 # (exit 1) and it goes on only with an exception recorded in the answers;
-# a second run on a locked state directory exits 75.
+# a second run on a locked state directory exits 75; a card whose third
+# PIN in a step is wrong fails the step (exit 1, the reason named, the log
+# records the failure and stays a valid unsealed prefix).
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/batch-lib.sh"
 
@@ -118,6 +120,29 @@ if azure_live "$L" && mkfifo "$L/fifo"; then
 		not_ok "the first run ends when its PIN pipe closes (exit $rc)"; diag "$(cat "$L/first.out")"; fi
 else
 	not_ok "lock test setup"
+fi
+
+# Three wrong PINs for card 2 in seal-log (a scenario's fault, so that
+# the answers file stays right): the step fails, batch mode has no
+# exception for it and stops with exit 1 naming the card and the step.
+W=$TAP_TMP/wrong3
+mkdir -p "$W"
+sed 's/{fault: wrong-pin, card: 2, times: 1, step: seal-log}/{fault: wrong-pin, card: 2, times: 3, step: seal-log}/' \
+    "$CER/azure-byok.yaml" >"$W/azure.yaml"
+if grep -q 'times: 3, step: seal-log' "$W/azure.yaml"; then
+	expect_status 1 "three wrong PINs for one card in a step: exit 1" \
+	    "$KEYRITE" rehearse "$W/azure.yaml" --scenario wrong-pin-card-2 \
+	    --batch "$CER/examples/azure-byok.answers.yaml" --keep "$W/k" $FAST
+	output_has "step 'seal-log' failed: card 2: 3 wrong PINs in step 'seal-log'" \
+	    "the error names the card, the tries and the step"
+	expect_status 2 "the log is a valid unsealed prefix" \
+	    "$KEYRITE" audit verify "$W/k/out/azure-byok.log"
+	"$KEYRITE" audit show "$W/k/out/azure-byok.log" >"$W/show" 2>&1
+	if grep 'step-result' "$W/show" | grep 'step=seal-log' | grep -q 'result=failed'; then
+		ok "the log records seal-log as failed"; else
+		not_ok "the log records seal-log as failed"; diag "$(grep seal-log "$W/show")"; fi
+else
+	not_ok "setup: the azure scenario wrong-pin-card-2 strikes seal-log"
 fi
 
 done_testing

@@ -3,8 +3,12 @@
  * test-quorum-policy.c: the card policy the runner enforces for every
  * front end (batch and wizard alike), driven through runner.h:
  *   - wrong PINs: 3 per card per step; the prompt says how many tries the
- *     card has left, the message counts down, a card at 0 is not taken
- *     again in the step and is no longer the default card;
+ *     card has left, the message counts down; the third wrong PIN fails the
+ *     step (logged as a failure with the reason "card 2: 3 wrong PINs in
+ *     step 'seal-log'", the DECISION prompt says so); on retry the card is
+ *     still not taken (the count stays with the step), it is no longer the
+ *     default card, the other cards seal the log and it verifies; with an
+ *     abort instead, the ceremony ends aborted and the log verifies;
  *   - a live run asks PINs of at least 8 characters (the NEW_PIN prompt
  *     says so before one is typed) and refuses a shorter one;
  *   - a quorum of K = 1 is refused live, warned in a rehearsal; the
@@ -67,6 +71,8 @@ struct pol {
 	int		 def_after_lock, witness_refused, warnings;
 	char		 fail[512];
 	const char	*exception;	/* recorded at the first DECISION */
+	int		 retries;	/* RETRY at the first DECISIONs */
+	int		 decisions, zero_ev, log_pins_failed, log_starts, log_rc;
 	int		 excepted, log_exception, log_note, log_ok;
 	int		 transcript_exception, suite_warned;
 };
@@ -78,9 +84,28 @@ on_ev(void *arg, const struct runner_event *ev)
 
 	if (ev->kind == RUNNER_EV_WARNING)
 		P->warnings++;
+	if (ev->kind == RUNNER_EV_CARD && ev->text != NULL &&
+	    strstr(ev->text, "(0 tries left for card 2") != NULL)
+		P->zero_ev++;
 	if (ev->kind == RUNNER_EV_WARNING && ev->text != NULL &&
 	    strstr(ev->text, "unless an exception is recorded") != NULL)
 		P->suite_warned++;
+}
+
+/* How many times needle is in the file at path. */
+static int
+file_count(const char *path, const char *needle)
+{
+	char line[8192];
+	FILE *f;
+	int n = 0;
+
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, needle) != NULL)
+			n++;
+	fclose(f);
+	return n;
 }
 
 static void
@@ -189,7 +214,9 @@ run_policy(struct pol *P, int rehearsal)
 		case RUNNER_NEED_DECISION:
 			snprintf(P->fail, sizeof(P->fail), "%s", p.message);
 			a.decision = RUNNER_ABORT;
-			if (P->exception != NULL && P->excepted++ == 0) {
+			if (P->decisions++ < P->retries)
+				a.decision = RUNNER_RETRY;
+			else if (P->exception != NULL && P->excepted++ == 0) {
 				a.decision = RUNNER_EXCEPTION;
 				a.value = P->exception;
 			}
@@ -204,7 +231,11 @@ run_policy(struct pol *P, int rehearsal)
 	    file_has(sb.log, "firmware of the receiving HSM");
 	P->log_note = file_has(sb.log, "DLf1024s160mRijndael is used under "
 	    "the exception recorded: firmware of the receiving HSM");
-	P->log_ok = verify_log(sb.log) == 0;
+	P->log_rc = verify_log(sb.log);
+	P->log_ok = P->log_rc == 0;
+	P->log_pins_failed = file_has(sb.log, "\"result\":\"failed\"") &&
+	    file_has(sb.log, "card 2: 3 wrong PINs in step 'seal-log'");
+	P->log_starts = file_count(sb.log, "\"event\":\"step-start\"");
 	out_file(&sb, "transcript.txt", path, sizeof(path));
 	P->transcript_exception = file_has(path, "step new-world, Olivia "
 	    "Operator: firmware of the") && file_has(path, "takes only "
@@ -214,30 +245,78 @@ run_policy(struct pol *P, int rehearsal)
 	return need;
 }
 
+static const char pins_out[] = "card 2: 3 wrong PINs in step 'seal-log'; "
+    "it is not taken again in this step";
+
 static void
 t_tries(void **state)
 {
-	struct pol P = { "2/3", "DLf3072s256mRijndael", "Wendy Witness", 3,
-	    0, 0, 0, { 0 }, 0, 0, 0, 0, "" };
+	struct pol P;
+	int starts;
 
 	(void)state;
+	memset(&P, 0, sizeof(P));
+	P.quorum = "2/3";
+	P.suite = "DLf3072s256mRijndael";
+	P.witness = "Wendy Witness";
+	P.wrong_card2 = 3;
+	P.retries = 1;
 	assert_int_equal(run_policy(&P, 1), RUNNER_DONE);
 	assert_int_equal(P.tries_seen[2], 1);
 	assert_int_equal(P.tries_seen[1], 1);
-	assert_int_equal(P.tries_seen[0], 1);
-	/* the fourth presentation of card 2, with its right PIN: refused */
+	/* the third wrong PIN: no card prompt with 0 tries, the step fails */
+	assert_int_equal(P.tries_seen[0], 0);
+	assert_int_equal(P.zero_ev, 1);
+	assert_int_equal(P.decisions, 1);
+	assert_string_equal(P.fail, pins_out);
+	assert_int_equal(P.log_pins_failed, 1);
+	/* the retry: card 2 with its right PIN is still refused */
 	assert_int_equal(P.locked, 1);
 	/* the default card is card 1 with its 3 tries */
 	assert_int_equal(P.def_after_lock, 13);
+	assert_int_equal(P.log_ok, 1);
+	starts = P.log_starts;
+
+	/* abort at the decision: the ceremony ends, the log verifies */
+	memset(&P, 0, sizeof(P));
+	P.quorum = "2/3";
+	P.suite = "DLf3072s256mRijndael";
+	P.witness = "Wendy Witness";
+	P.wrong_card2 = 3;
+	assert_int_equal(run_policy(&P, 1), RUNNER_FAILED);
+	assert_int_equal(P.decisions, 1);
+	assert_string_equal(P.fail, pins_out);
+	assert_int_equal(P.log_pins_failed, 1);
+	assert_int_equal(P.locked, 0);
+	/* an aborted log is valid and unsealed */
+	assert_int_equal(P.log_rc, KR_EUNSEALED);
+	/* the retry started seal-log once more */
+	assert_int_equal(starts, P.log_starts + 1);
+
+	/* two wrong PINs, then the right one: no failure */
+	memset(&P, 0, sizeof(P));
+	P.quorum = "2/3";
+	P.suite = "DLf3072s256mRijndael";
+	P.witness = "Wendy Witness";
+	P.wrong_card2 = 2;
+	assert_int_equal(run_policy(&P, 1), RUNNER_DONE);
+	assert_int_equal(P.decisions, 0);
+	assert_int_equal(P.tries_seen[1], 1);
+	assert_int_equal(P.locked, 0);
+	assert_int_equal(P.log_ok, 1);
 }
 
 static void
 t_live_pins(void **state)
 {
-	struct pol P = { "2/3", "DLf3072s256mRijndael", "Wendy Witness", 0,
-	    1, 0, 0, { 0 }, 0, 0, 0, 0, "" };
+	struct pol P;
 
 	(void)state;
+	memset(&P, 0, sizeof(P));
+	P.quorum = "2/3";
+	P.suite = "DLf3072s256mRijndael";
+	P.witness = "Wendy Witness";
+	P.short_pin = 1;
 	assert_int_equal(run_policy(&P, 0), RUNNER_DONE);
 	assert_int_equal(P.pin_min, 8);
 	assert_true(P.short_refused >= 1);
