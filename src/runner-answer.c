@@ -133,7 +133,8 @@ answer_decision(struct runner *r, const struct runner_answer *a,
 		}
 		r->status[r->cur] = ST_EXCEPTION;
 		r->phase = PH_SIGNOFF;
-		return 0;
+		/* done, so a stop before its sign-offs resumes at them */
+		return runner_progress_save(r, e);
 	case RUNNER_ABORT:
 		if ((rc = audit_ceremony_end(r->w, "aborted", runner_actor(r),
 		    e)) != 0)

@@ -125,6 +125,9 @@ struct runner {
 	int			 resumed_step;	/* cur was started before the resume */
 	char			 interrupted[128]; /* the step started but not
 						   finished before the crash */
+	/* +1: the last finished step, whose sign-offs (or checkpoint) the
+	 * log does not hold yet: the run goes on there (runner-resume.c) */
+	size_t			 resume_signoff;
 
 	/* the genesis fingerprint of a log being resumed (from its check) */
 	uint8_t			 genesis[32];

@@ -26,6 +26,14 @@
  * crash between an entry and the file's update); it may not disagree.
  * "world_before" has no entry in the log and is not checked: it only
  * decides whether new-world may replace the module's world.
+ *
+ * The file is written again as soon as a step succeeds (or an exception
+ * is recorded for it), before its sign-offs and checkpoint are asked.  A
+ * step the file calls done whose sign-offs or checkpoint the log does not
+ * hold after its result (the wizard quit, batch mode stopped or the power
+ * went at that prompt) is not done: the run goes on at that step's
+ * sign-offs, the ones the log holds counted as given, then its checkpoint
+ * (resume_point()).  The step itself is not run again.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -120,6 +128,10 @@ struct facts {
 	json_t	*excepted;	/* step -> true */
 	json_t	*arts;		/* name -> {sha256 hex: true} */
 	char	 ceremony[132];
+	/* the step of the log's last step-result, and what follows it */
+	char	 tail[128];
+	size_t	 tail_signoffs;	/* sign-offs for it */
+	int	 tail_checkpoint; /* a checkpoint entry */
 };
 
 static int
@@ -133,8 +145,17 @@ take_fact(void *arg, const struct audit_walk_entry *we, struct kr_err *e)
 	size_t n = 0;
 	json_t *set;
 
+	if (we->type != NULL && strcmp(we->type, "checkpoint") == 0)
+		f->tail_checkpoint = 1;
 	if (we->event == NULL)
 		return 0;
+	if (strcmp(we->event, "step-result") == 0 && we->step != NULL) {
+		snprintf(f->tail, sizeof(f->tail), "%s", we->step);
+		f->tail_signoffs = 0;
+		f->tail_checkpoint = 0;
+	} else if (strcmp(we->event, "signoff") == 0 && we->step != NULL &&
+	    strcmp(we->step, f->tail) == 0)
+		f->tail_signoffs++;
 	if (strcmp(we->event, "ceremony-start") == 0)
 		snprintf(f->ceremony, sizeof(f->ceremony), "%s",
 		    json_string_value(json_object_get(d, "ceremony")));
@@ -179,6 +200,26 @@ status_agrees(const struct facts *f, const char *step, const char *st)
 	if (strcmp(st, "exception") == 0)
 		return json_object_get(f->excepted, step) != NULL;
 	return strcmp(res, st) == 0;
+}
+
+/* The steps' statuses of the progress file o. */
+static int
+load_steps(struct runner *r, json_t *o, struct kr_err *e)
+{
+	const struct ceremony_step *s;
+	const char *k;
+	json_t *v;
+	int st;
+
+	json_object_foreach(json_object_get(o, "steps"), k, v) {
+		if ((s = ceremony_step_find(r->c, k)) == NULL ||
+		    !json_is_string(v) ||
+		    (st = load_status(json_string_value(v))) < 0)
+			return kr_errf(e, KR_EDATA, "%s: bad step '%s'",
+			    r->progress_path, k);
+		r->status[s->index] = (enum runner_status)st;
+	}
+	return 0;
 }
 
 /* The checks of the header comment; o is the parsed progress file. */
@@ -229,6 +270,34 @@ agrees_with_log(struct runner *r, const struct facts *f, json_t *o,
 	return 0;
 }
 
+/*
+ * The last finished step (the file's) when the log holds its result last
+ * and not all its sign-offs, or not its checkpoint: resume_signoff and the
+ * sign-offs given.  Only a step that succeeded or has an exception asks
+ * them (a skipped one ended without).
+ */
+static void
+resume_point(struct runner *r, const struct facts *f)
+{
+	const struct ceremony_step *s;
+	size_t i;
+
+	for (i = 0; i < r->c->nsteps && r->status[i] != ST_NONE; i++)
+		;
+	if (i == 0)
+		return;
+	s = &r->c->steps[i - 1];
+	if ((r->status[i - 1] != ST_OK && r->status[i - 1] != ST_EXCEPTION) ||
+	    strcmp(s->id.s, f->tail) != 0)
+		return;
+	if (f->tail_signoffs >= s->signoff.n &&
+	    (!s->checkpoint || f->tail_checkpoint))
+		return;
+	r->resume_signoff = i;
+	r->nsignoff = f->tail_signoffs < s->signoff.n ? f->tail_signoffs :
+	    s->signoff.n;
+}
+
 static int
 check_against_log(struct runner *r, json_t *o, uint64_t entries,
     struct kr_err *e)
@@ -246,8 +315,9 @@ check_against_log(struct runner *r, json_t *o, uint64_t entries,
 	    f.excepted == NULL || f.arts == NULL)
 		rc = kr_errf(e, KR_ENOMEM, "out of memory");
 	else if ((rc = audit_walk_file(r->o.log_path, entries, take_fact, &f,
-	    e)) == 0)
-		rc = agrees_with_log(r, &f, o, e);
+	    e)) == 0 && (rc = agrees_with_log(r, &f, o, e)) == 0 &&
+	    (rc = load_steps(r, o, e)) == 0)
+		resume_point(r, &f);
 	json_decref(f.params);
 	json_decref(f.results);
 	json_decref(f.started);
@@ -287,14 +357,13 @@ runner_log_final(struct runner *r, uint64_t entries, struct kr_err *e)
 int
 runner_progress_load(struct runner *r, uint64_t entries, struct kr_err *e)
 {
-	const struct ceremony_step *s;
 	const struct ceremony_param *p;
 	json_t *o = NULL, *v, *x;
 	json_error_t je;
 	const char *k;
 	char *buf = NULL;
 	size_t len, i;
-	int rc, st;
+	int rc;
 
 	if (!kr_path_exists(r->progress_path))
 		return 0;	/* crashed before the first step ended */
@@ -316,16 +385,6 @@ runner_progress_load(struct runner *r, uint64_t entries, struct kr_err *e)
 	if ((rc = check_against_log(r, o, entries, e)) != 0)
 		goto out;
 	rc = KR_EDATA;
-	json_object_foreach(json_object_get(o, "steps"), k, v) {
-		if ((s = ceremony_step_find(r->c, k)) == NULL ||
-		    !json_is_string(v) ||
-		    (st = load_status(json_string_value(v))) < 0) {
-			kr_errf(e, rc, "%s: bad step '%s'", r->progress_path,
-			    k);
-			goto out;
-		}
-		r->status[s->index] = (enum runner_status)st;
-	}
 	json_object_foreach(json_object_get(o, "params"), k, v) {
 		if ((p = ceremony_param_find(r->c, k)) == NULL ||
 		    !json_is_string(v) || runner_param_store(r, p,

@@ -76,7 +76,13 @@ do_resume(struct runner *r, struct kr_err *e)
 	runner_quorum_end(r);
 	for (cur = 0; cur < r->c->nsteps && r->status[cur] != ST_NONE; cur++)
 		last = &r->c->steps[cur];
-	if (cur < r->c->nsteps && r->interrupted[0] != '\0' &&
+	if (r->resume_signoff != 0 && last != NULL)
+		snprintf(where, sizeof(where), " after step '%s', whose %s "
+		    "the log does not hold: %s now", last->id.s,
+		    r->nsignoff < last->signoff.n ? "sign-off" : "checkpoint",
+		    r->nsignoff < last->signoff.n ? "it is asked" :
+		    "it is cosigned");
+	else if (cur < r->c->nsteps && r->interrupted[0] != '\0' &&
 	    strcmp(r->interrupted, r->c->steps[cur].id.s) == 0)
 		snprintf(where, sizeof(where), " inside step '%s', which runs "
 		    "again", r->interrupted);
@@ -225,6 +231,10 @@ runner_open(const struct runner_opts *o, struct runner **out,
 		goto fail;
 	while (r->cur < r->c->nsteps && r->status[r->cur] != ST_NONE)
 		r->cur++;
+	if (r->resume_signoff != 0) {	/* its sign-offs, then checkpoint */
+		r->cur = r->resume_signoff - 1;
+		r->phase = PH_SIGNOFF;
+	}
 	*out = r;
 	return 0;
 fail:
@@ -385,6 +395,7 @@ step_clear(struct runner *r)
 	runner_quorum_end(r);
 	r->started = 0;
 	r->nsignoff = 0;
+	r->resume_signoff = 0;
 	r->pins_out = 0;
 	r->blocked = 0;
 	r->waivable[0] = '\0';
@@ -476,6 +487,10 @@ run_step(struct runner *r, const struct ceremony_step *s,
 		r->status[s->index] = strcmp(x->result, "skipped") == 0 ?
 		    ST_SKIPPED : ST_OK;
 		r->phase = PH_SIGNOFF;
+		/* done, so a stop before its sign-offs resumes at them */
+		if (r->status[s->index] == ST_OK &&
+		    (rc = runner_progress_save(r, e)) != 0)
+			return die(r, rc, e);
 		return 0;
 	}
 	if (x->err.msg[0] == '\0')
