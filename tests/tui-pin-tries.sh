@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # tui-pin-tries.sh: the last PIN try fails the step, in tmux at 80x24.
-# In the azure rehearsal, at the first card prompt inside a step
-# (generate-rsa, after the checkpoint of new-world), card 1 gets three
+# In the azure rehearsal (the key type RSA picked from its list), at the
+# first card prompt inside a step (generate-rsa, after the checkpoint of
+# new-world), card 1 gets three
 # wrong PINs: "2 tries left for card 1", "1 try left", then the step fails
 # and the wizard shows the decision screen of a failed step with the
 # reason ("card 1: 3 wrong PINs in step 'generate-rsa'") and its keys
-# (r retry, e exception, a abort).  r retries: card 1 is no longer the
+# (r retry, e exception, a abort; letters typed in the reason field land
+# there).  r retries: card 1 is no longer the
 # default card, and card 1 with its right PIN is refused (the count stays
 # with the step); cards 2 and 3 carry the ceremony to a sealed log, which
 # records the failure and verifies.  No PIN typed shows on a screen.
@@ -22,7 +24,18 @@ tui_names
 # to generate-rsa (the current step is marked ▶), then its card prompt
 tui_drive "$SKIP_RE" '▶ generate-rsa'
 r1=$?
-TUI_PREV=	# the stop screen is handled by the next drive
+# its first screen: the key type, a list with the default highlighted
+if [ "$r1" -eq 2 ] && printf '%s\n' "$TUI_S" | grep -Eq '[│|] > RSA +RSA \(default\)' &&
+    printf '%s\n' "$TUI_S" | grep -Eq '[│|]   AES +oct'; then
+	ok "the key type is a list, the default RSA highlighted"; else
+	not_ok "the key type is a list, the default RSA highlighted ($r1)"; tui_diag; fi
+tui_keys Down Down
+moved=no
+if tui_wait '[│|] > AES +oct' 10; then moved=yes; tui_keys Up Up; fi
+if [ "$moved" = yes ] && tui_wait '[│|] > RSA +RSA \(default\)' 10 && ! tui_screen | grep -q '> AES'; then
+	ok "the arrows move in the key type list"; else
+	not_ok "the arrows move in the key type list"; tui_diag; fi
+TUI_PREV=	# the list is answered by the next drive (Enter picks RSA)
 tui_drive "$SKIP_RE" 'Present a card:'
 r2=$?
 if [ "$r1" -eq 2 ] && [ "$r2" -eq 2 ] && printf '%s\n' "$TUI_S" | grep -q '▶ generate-rsa' &&
@@ -34,8 +47,8 @@ left=2
 for w in bad-guess-a bad-guess-b; do
 	tui_type "$w"; tui_keys Enter
 	if tui_wait "card 1: wrong PIN \\($left tr(y|ies) left for card 1" 20; then
-		ok "a wrong PIN: $left tries left for card 1"; else
-		not_ok "a wrong PIN: $left tries left for card 1"; tui_diag; fi
+		ok "a wrong PIN: tries left for card 1: $left"; else
+		not_ok "a wrong PIN: tries left for card 1: $left"; tui_diag; fi
 	left=$((left - 1))
 done
 tui_type bad-guess-c; tui_keys Enter
@@ -49,6 +62,17 @@ if right_pane "$(tui_screen)" | grep -q "card 1: 3 wrong PINs in step 'generate-
 	not_ok "the decision screen says why"; tui_diag; fi
 if grep -q 'bad-guess' "$TAP_TMP/screens" || tui_screen | grep -q 'bad-guess'; then
 	not_ok "no PIN typed shows on a screen"; else ok "no PIN typed shows on a screen"; fi
+
+# e opens the reason field, which takes letters (q, l, r and ? land there);
+# Esc goes back to the choice.
+tui_keys e
+if tui_wait 'Reason for the exception' 10 && tui_type 'qlr?' &&
+    tui_wait '> qlr\?' 10 && ! tui_screen | grep -q 'Quit the wizard'; then
+	ok "letters typed in the exception's reason field land there"; else
+	not_ok "letters typed in the exception's reason field land there"; tui_diag; fi
+tui_keys C-u Escape
+if tui_wait 'r  retry the step' 10; then ok "Esc goes back to retry, exception or abort"; else
+	not_ok "Esc goes back to retry, exception or abort"; tui_diag; fi
 
 # r retries the step; card 1 is refused, the others are asked.
 tui_keys r
@@ -84,6 +108,8 @@ if grep 'step-result' "$TAP_TMP/show" | grep 'step=generate-rsa' | grep 'result=
     grep -q "card 1: 3 wrong PINs in step 'generate-rsa'"; then
 	ok "the log records the failed step with its reason"; else
 	not_ok "the log records the failed step with its reason"; diag "$(grep generate-rsa "$TAP_TMP/show")"; fi
+if grep ' note ' "$TAP_TMP/show" | grep 'step=generate-rsa' | grep -q 'chosen: key_type is RSA'; then
+	ok "the log has the key type picked"; else not_ok "the log has the key type picked"; fi
 n=$(grep 'card-presented' "$TAP_TMP/show" | grep 'step=generate-rsa' | grep -c 'wrong-pin')
 if [ "$n" -eq 3 ]; then ok "the log has the three wrong PINs"; else
 	not_ok "the log has the three wrong PINs ($n)"; diag "$(grep generate-rsa "$TAP_TMP/show")"; fi
