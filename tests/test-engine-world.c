@@ -176,10 +176,11 @@ static void
 test_modes(void **state)
 {
 	struct fixture f;
-	struct engine_key_req kr = { "RSA", 2048, NULL, 0, "module", "k1", NULL,
-	    NULL, NULL };
+	struct engine_key_req kr = { .type = "RSA", .size = 2048,
+	    .protect = "module", .ident = "k1" };
 	struct engine_acl_req ar;
-	struct engine_pkg_req pr = { "a", "b", "00", "NA" };
+	struct engine_pkg_req pr = { .kek_pkg = "a", .world_pkg = "b",
+	    .pinned_root = "00", .region = "NA" };
 	struct engine_pkg_result pres;
 	struct engine_package_req pk;
 	struct engine_package_result pkres;

@@ -217,8 +217,8 @@ run_policy(struct pol *P, int rehearsal)
 static void
 t_tries(void **state)
 {
-	struct pol P = { "2/3", "DLf3072s256mRijndael", "Wendy Witness", 3,
-	    0, 0, 0, { 0 }, 0, 0, 0, 0, "" };
+	struct pol P = { .quorum = "2/3", .suite = "DLf3072s256mRijndael",
+	    .witness = "Wendy Witness", .wrong_card2 = 3 };
 
 	(void)state;
 	assert_int_equal(run_policy(&P, 1), RUNNER_DONE);
@@ -234,8 +234,8 @@ t_tries(void **state)
 static void
 t_live_pins(void **state)
 {
-	struct pol P = { "2/3", "DLf3072s256mRijndael", "Wendy Witness", 0,
-	    1, 0, 0, { 0 }, 0, 0, 0, 0, "" };
+	struct pol P = { .quorum = "2/3", .suite = "DLf3072s256mRijndael",
+	    .witness = "Wendy Witness", .short_pin = 1 };
 
 	(void)state;
 	assert_int_equal(run_policy(&P, 0), RUNNER_DONE);

@@ -211,7 +211,7 @@ test_kek_import(void **state)
 {
 	struct vault_kek_opts ko = { "mykek", 0, NULL, NULL, NULL };
 	struct vault_kek_info ki, ki2;
-	struct vault_import_opts io = { NULL, NULL, NULL };
+	struct vault_import_opts io = { 0 };
 	struct vault_import_info ii;
 	struct kr_err e;
 	EVP_PKEY *pub = NULL, *t;
@@ -282,7 +282,7 @@ test_reference_vector(void **state)
 	struct vault_kek_opts ko = { "KEKforBYOK", 0, "contosokeyvaulthsm",
 	    NULL, "00000000000000000000000000000000" };
 	struct vault_kek_info ki;
-	struct vault_import_opts io = { NULL, NULL, NULL };
+	struct vault_import_opts io = { 0 };
 	struct vault_import_info ii;
 	struct kr_err e;
 	EVP_PKEY *t;
@@ -335,7 +335,7 @@ tamper_byok(const char *in, const char *out, const char *what)
 static void
 test_legacy_manifest(void **state)
 {
-	struct vault_import_opts io = { NULL, NULL, NULL };
+	struct vault_import_opts io = { 0 };
 	struct vault_import_info ii;
 	struct pkg_info pi;
 	struct manifest m, m2;
@@ -478,7 +478,7 @@ test_legacy_manifest(void **state)
 static void
 test_locked(void **state)
 {
-	struct vault_import_opts io = { NULL, NULL, NULL };
+	struct vault_import_opts io = { 0 };
 	struct vault_import_info ii;
 	struct kr_err e;
 	int fd = -1;
