@@ -347,7 +347,8 @@ world_req_check(struct p11_engine *eng, const struct engine_world_req *req,
 	if (!eng->uninit && !req->adopt)
 		return kr_errf(e, KR_EFAIL, "token '%s' is already initialised: "
 		    "keyrite initialises only a fresh token, unless the "
-		    "ceremony adopts it (new-world with adopt)", eng->label);
+		    "ceremony adopts it ('adopt: true' in its new-world step)",
+		    eng->label);
 	if (eng->uninit && req->adopt)
 		return kr_errf(e, KR_EUSAGE, "token '%s' is not initialised: "
 		    "nothing to adopt (new-world initialises it)", eng->label);

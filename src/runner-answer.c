@@ -58,6 +58,20 @@ answer_pin(struct runner *r, const struct runner_answer *a)
 {
 	int i = r->npins;
 
+	if (r->ask_card == 0) {		/* a token's PIN (adopt) */
+		if (a->pin == NULL || a->pin_len == 0) {
+			snprintf(r->message, sizeof(r->message), "%s is "
+			    "needed", r->ask_token);
+			return 0;
+		}
+		kr_secure_free(r->token_pin, r->token_pinlen);
+		r->token_pinlen = 0;
+		if ((r->token_pin = kr_secure_malloc(a->pin_len)) == NULL)
+			return KR_ENOMEM;
+		memcpy(r->token_pin, a->pin, a->pin_len);
+		r->token_pinlen = a->pin_len;
+		return 0;
+	}
 	if (a->pin == NULL || a->pin_len < (size_t)r->ask_min) {
 		snprintf(r->message, sizeof(r->message), "card %d: the PIN "
 		    "must have at least %d characters", r->ask_card,

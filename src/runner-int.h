@@ -99,6 +99,11 @@ struct runner {
 	size_t			 pinlen[ENGINE_MAX_CARDS];
 	struct engine_pin	 pinv[ENGINE_MAX_CARDS];
 	int			 npins;
+	/* new-world adopting a token: its current SO PIN (ask_card 0) */
+	uint8_t			*token_pin;
+	size_t			 token_pinlen;
+	struct engine_pin	 token_pinv;
+	char			 ask_token[128];	/* what is asked, for the prompt */
 
 	/* quorum */
 	struct engine_quorum	*q;

@@ -50,6 +50,10 @@ runner_attempt_end(struct runner *r)
 	}
 	kr_cleanse(r->pinv, sizeof(r->pinv));
 	r->npins = 0;
+	kr_secure_free(r->token_pin, r->token_pinlen);
+	r->token_pin = NULL;
+	r->token_pinlen = 0;
+	kr_cleanse(&r->token_pinv, sizeof(r->token_pinv));
 	for (i = 0; i < r->nargs; i++)
 		free(r->args[i]);
 	free(r->args);

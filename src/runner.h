@@ -46,7 +46,8 @@ enum runner_need {
 	RUNNER_NEED_PARAM = 1,	/* a parameter value: name, prompt, help, def */
 	RUNNER_NEED_ACK,	/* a manual step: confirm it is done */
 	RUNNER_NEED_CONFIRM,	/* an irreversible step: type `expect' to go on */
-	RUNNER_NEED_NEW_PIN,	/* new-world: the PIN for new card `card' of `n' */
+	RUNNER_NEED_NEW_PIN,	/* new-world: the PIN for new card `card' of `n'
+				   (card 0: the token PIN `token_pin' says) */
 	RUNNER_NEED_CARD,	/* present a card: its path (def) and its PIN */
 	RUNNER_NEED_SIGNOFF,	/* role `name' confirms the step: the person */
 	RUNNER_NEED_DECISION,	/* the step failed (`message'): retry, exception, abort */
@@ -76,6 +77,11 @@ struct runner_prompt {
 	const char			*expect;	/* CONFIRM: the text to type */
 	const char			*message;	/* the last attempt's error ("card 2: wrong PIN"), the failure, or NULL */
 	int				 card;		/* NEW_PIN: card number; CARD: 0 (any) */
+	const char			*token_pin;	/* NEW_PIN with card 0: not a card's
+							   PIN but a token's PIN that exists
+							   (new-world adopting a PKCS#11 token):
+							   "the current SO PIN of token 'x'"; its
+							   holders type it once under witness */
 	int				 def_card;	/* CARD: the card `def' names (the
 							   first one not presented yet), or 0 */
 	int				 cards_presented, cards_needed; /* CARD */

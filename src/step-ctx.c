@@ -298,6 +298,25 @@ step_need_new_pins(struct step_ctx *ctx, int k, int n, int min_len,
 }
 
 int
+step_need_token_pin(struct step_ctx *ctx, const char *what,
+    const struct engine_pin **pin)
+{
+	struct runner *r = ctx->r;
+
+	if (r->token_pin != NULL) {
+		r->token_pinv.pin = r->token_pin;
+		r->token_pinv.len = r->token_pinlen;
+		*pin = &r->token_pinv;
+		return 0;
+	}
+	snprintf(r->ask_token, sizeof(r->ask_token), "%s", what);
+	r->ask = RUNNER_NEED_NEW_PIN;
+	r->ask_card = 0;
+	r->ask_min = 1;
+	return STEP_ASK;
+}
+
+int
 step_need_quorum(struct step_ctx *ctx, struct engine_quorum **q)
 {
 	struct runner *r = ctx->r;

@@ -121,6 +121,9 @@ int	step_kek_read(struct step_ctx *ctx, const char *file, char **buf,
  * engine, --token): its key operations need the custodians' quorum
  * logged in, and its keys are objects, not files. */
 int	step_on_token(const struct step_ctx *ctx);
+/* 1 when the token has a PIN pad (its flags say pin-pad: a protected
+ * authentication path), 0 when not or unknown; its label into label. */
+int	step_token_pin_pad(struct step_ctx *ctx, char *label, size_t labelsz);
 /* The token object of class cls ("public-key", "private-key") labelled
  * label as a logged-in session sees it: 1 and its attributes ("token
  * private sensitive !extractable ...") in attrs, or 0 when there is none. */
@@ -141,6 +144,11 @@ int	step_need_confirm(struct step_ctx *ctx, const char *expect);
 int	step_need_new_pins(struct step_ctx *ctx, int k, int n, int min_len,
 	    const struct engine_pin **pins);
 /* An authorized quorum session (K cards of the world). */
+/* The current PIN of the token (new-world adopting it): what names it for
+ * the prompt ("the current SO PIN of token 'x'"); asked once per attempt
+ * (a NEW_PIN prompt with card 0), after the cards' PINs. */
+int	step_need_token_pin(struct step_ctx *ctx, const char *what,
+	    const struct engine_pin **pin);
 int	step_need_quorum(struct step_ctx *ctx, struct engine_quorum **q);
 
 /* A refusal of policy that the people in the room may waive by recording

@@ -7,6 +7,16 @@
  * takes each card, in card order ("Ann Smith, Bob Jones, Cy Doe"): one
  * name per card, noted in the log with the world; each later presentation
  * of a card names its holder too (runner-quorum.c).
+ *
+ * On a PKCS#11 token (run --token) the world is the token's: a fresh token
+ * is initialised with random SO and user PINs split onto the cards; one
+ * that is already initialised is refused unless the step says `adopt:
+ * true'.  Then, after the cards' PINs, the current SO PIN of the token is
+ * asked once (typed by its holders under witness; on a PIN pad token it is
+ * typed on the pad and not asked here), and the engine replaces it and the
+ * user PIN by new random ones split onto the cards
+ * (engine-pkcs11-world.c).  `adopt' means nothing to the software module:
+ * the linter refuses it in a ceremony that does not run on pkcs11.
  */
 #include <stddef.h>
 #include <string.h>
@@ -30,6 +40,7 @@ static const struct step_key keys[] = {
 	{ "quorum", STEP_QUORUM, 1, NULL, 0, 0 },
 	{ "min_pin_length", STEP_INTEGER, 0, NULL, 4, 64 },
 	{ "holders", STEP_STRING, 0, NULL, 0, 0 },
+	{ "adopt", STEP_BOOL, 0, NULL, 0, 0 },
 	{ NULL, STEP_STRING, 0, NULL, 0, 0 },
 };
 
@@ -45,6 +56,16 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 		    v->scalar.loc.col, "cipher suite DLf1024s160mRijndael is "
 		    "weak (1024-bit DSA with SHA-1); prefer "
 		    "DLf3072s256mRijndael");
+	v = step_value(s, "adopt");
+	if (v != NULL && v->scalar.s != NULL &&
+	    strcmp(v->scalar.s, "false") != 0 &&
+	    (!ceremony_runs_on(c, "pkcs11") ||
+	    !ceremony_step_runs_on(s, "pkcs11")))
+		diag_add(dl, DIAG_ERROR, v->scalar.loc.line, v->scalar.loc.col,
+		    "'adopt' in step '%s' is only meaningful on the pkcs11 "
+		    "engine (a token initialised before the ceremony), and "
+		    "this step does not run on it (engines:)", s->id.s != NULL ?
+		    s->id.s : "?");
 }
 
 /* One non-empty name per card, before anything is made. */
@@ -126,6 +147,44 @@ policy(struct step_ctx *ctx, const char *suite, int k, int *min, int warn)
 	return 0;
 }
 
+/* adopt on a token: its current SO PIN, asked once after the cards' PINs
+ * (not on a PIN pad: typed there when the token asks). */
+static int
+adopt_pin(struct step_ctx *ctx, struct engine_world_req *req, int *pad)
+{
+	const struct engine_pin *so;
+	char label[40], what[96];
+	int rc;
+
+	*pad = step_token_pin_pad(ctx, label, sizeof(label));
+	req->adopt = 1;
+	if (*pad)
+		return 0;
+	snprintf(what, sizeof(what), "the current SO PIN of token '%s'", label);
+	if ((rc = step_need_token_pin(ctx, what, &so)) != 0)
+		return rc;
+	req->token_so_pin = *so;
+	return 0;
+}
+
+/* Said once every answer is in, just before the token is touched. */
+static int
+adopt_say(struct step_ctx *ctx, int adopt, int pad)
+{
+	if (!adopt)
+		return 0;
+	if (!step_on_token(ctx))
+		return step_note(ctx, "adopt: true applies to a PKCS#11 token "
+		    "only; the software module has no token to adopt and "
+		    "makes a new world");
+	if (pad)
+		step_info(ctx, "the token has a PIN pad: type its current SO "
+		    "PIN on the reader's pad when it asks, then the new user "
+		    "PIN");
+	return step_note(ctx, "adopting the token that is already "
+	    "initialised (adopt: true)");
+}
+
 static int
 run(struct step_ctx *ctx)
 {
@@ -133,15 +192,21 @@ run(struct step_ctx *ctx)
 	struct engine_world_req req;
 	struct engine_world_info wi, cur;
 	struct kr_err e;
-	const char *suite, *quorum, *minlen, *before, *holders;
+	const char *suite, *quorum, *minlen, *before, *holders, *adopt_s;
 	char g[100];
-	int k, n, min = ENGINE_MIN_PIN_DEFAULT, rc, i;
+	int k, n, min = ENGINE_MIN_PIN_DEFAULT, rc, i, adopt, pad = 0;
 
 	if ((rc = step_arg(ctx, "cipher_suite", &suite)) != 0 ||
 	    (rc = step_arg(ctx, "quorum", &quorum)) != 0 ||
 	    (rc = step_arg(ctx, "min_pin_length", &minlen)) != 0 ||
-	    (rc = step_arg(ctx, "holders", &holders)) != 0)
+	    (rc = step_arg(ctx, "holders", &holders)) != 0 ||
+	    (rc = step_arg(ctx, "adopt", &adopt_s)) != 0)
 		return rc;
+	if (adopt_s != NULL && strcmp(adopt_s, "true") != 0 &&
+	    strcmp(adopt_s, "false") != 0)
+		return step_fail(ctx, KR_EDATA, "adopt: expected true or false, "
+		    "not '%.40s'", adopt_s);
+	adopt = adopt_s != NULL && strcmp(adopt_s, "true") == 0;
 	if (ceremony_quorum_parse(quorum, &k, &n, &ctx->err) != 0)
 		return ctx->err.code;
 	if ((rc = check_holders(ctx, holders, n)) != 0)
@@ -166,6 +231,9 @@ run(struct step_ctx *ctx)
 	if ((rc = step_need_new_pins(ctx, k, n, min, &pins)) != 0)
 		return rc;
 	memset(&req, 0, sizeof(req));
+	if (adopt && step_on_token(ctx) && (rc = adopt_pin(ctx, &req,
+	    &pad)) != 0)
+		return rc;
 	req.suite = suite;
 	req.k = k;
 	req.n = n;
@@ -191,7 +259,12 @@ run(struct step_ctx *ctx)
 	}
 	for (i = 0; i < n; i++)
 		req.pins[i] = pins[i];
+	if ((rc = adopt_say(ctx, adopt, pad)) != 0) {
+		kr_cleanse(&req, sizeof(req));
+		return rc;
+	}
 	rc = ctx->ops->new_world(ctx->eng, &req, &wi, &e);
+	adopt = req.adopt;
 	kr_cleanse(&req, sizeof(req));
 	if (rc != 0)
 		return step_engine_fail(ctx, ENGINE_OP_NEW_WORLD, &e);
@@ -199,6 +272,13 @@ run(struct step_ctx *ctx)
 		step_warn(ctx, "%s", wi.warning);
 	if ((rc = step_world_created(ctx, &wi)) != 0 ||
 	    (rc = note_holders(ctx, holders, wi.n)) != 0)
+		return rc;
+	if (adopt && (rc = step_note(ctx, "token adopted: %s", pad ?
+	    "its PINs were typed on its PIN pad (the token keeps them); the "
+	    "cards gate keyrite's procedure" : "the SO PIN entered was "
+	    "replaced by a new random one (C_SetPIN) and a new random user "
+	    "PIN was set (C_InitPIN), both split onto the cards; the PIN "
+	    "entered no longer works; the objects on the token stay")) != 0)
 		return rc;
 	step_group(wi.world_id, g, sizeof(g));
 	step_info(ctx, "world %s", g);

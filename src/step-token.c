@@ -21,6 +21,31 @@ step_on_token(const struct step_ctx *ctx)
 }
 
 int
+step_token_pin_pad(struct step_ctx *ctx, char *label, size_t labelsz)
+{
+	struct engine_status st;
+	struct kr_err e;
+	const char *f;
+	int pad = 0;
+
+	if (labelsz > 0)
+		label[0] = '\0';
+	kr_err_clear(&e);
+	if (ctx->ops->status(ctx->eng, &st, &e) != 0)
+		return 0;
+	if (st.token != NULL) {
+		snprintf(label, labelsz, "%s", st.token->label);
+		for (f = st.token->flags; (f = strstr(f, "pin-pad")) != NULL;
+		    f += 7)
+			if ((f == st.token->flags || f[-1] == ' ') &&
+			    (f[7] == '\0' || f[7] == ' '))
+				pad = 1;
+	}
+	ctx->ops->status_free(&st);
+	return pad;
+}
+
+int
 step_token_object(struct step_ctx *ctx, const char *cls, const char *label,
     char *attrs, size_t attrsz)
 {

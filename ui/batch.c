@@ -407,12 +407,48 @@ answer_signoff(struct batch *b, const struct runner_prompt *p,
 	return 0;
 }
 
+/* new-world adopting a token: its current PIN (p->token_pin says which),
+ * read from --pin-fd only: it is no card's, and no answers file holds it. */
+static int
+answer_token_pin(struct batch *b, const struct runner_prompt *p,
+    struct runner_answer *a)
+{
+	char why[256];
+
+	if (refused(b, p)) {
+		cli_warnx("step '%s': %s was refused: %s", step_id(p),
+		    p->token_pin, p->message);
+		return EX_DATAERR;
+	}
+	if (b->o->pin_fd < 0) {
+		cli_warnx("step '%s' needs %s: give it on --pin-fd (after the "
+		    "new cards' PINs)", step_id(p), p->token_pin);
+		return EX_DATAERR;
+	}
+	fprintf(b->o->out, "[%s] %s: typed once by its holders, under "
+	    "witness\n", step_id(p), p->token_pin);
+	fflush(b->o->out);
+	if (read_pin_line(b, why, sizeof(why)) != 0) {
+		cli_warnx("step '%s' needs %s: %s", step_id(p), p->token_pin,
+		    why);
+		return EX_DATAERR;
+	}
+	fprintf(b->o->out, "[%s] %s: entered (hidden)\n", step_id(p),
+	    p->token_pin);
+	a->pin = b->pin;
+	a->pin_len = b->pinlen;
+	return 0;
+}
+
 static int
 answer_new_pin(struct batch *b, const struct runner_prompt *p,
     struct runner_answer *a)
 {
 	char what[64];
 	int rc;
+
+	if (p->card == 0 && p->token_pin != NULL)
+		return answer_token_pin(b, p, a);
 
 	if (refused(b, p) && b->o->pin_fd < 0) {
 		cli_warnx("step '%s': the PIN for new card %d was refused: %s",

@@ -159,6 +159,18 @@ draw_new(struct tui *t, int y, int x, int w)
 	int n;
 
 	holder_of(t, p->card, holder, sizeof(holder));
+	if (p->card == 0 && p->token_pin != NULL) {
+		/* adopt: a token PIN that exists, typed twice so that a typo
+		 * never costs the token a try */
+		snprintf(line, sizeof(line), "Adopting the token: %s",
+		    p->token_pin);
+		tui_put_short(t, y, x, w, tui_attr(t, TC_TITLE), line);
+		snprintf(line, sizeof(line), "Its holders type it under "
+		    "witness; keyrite replaces it at once by a random PIN "
+		    "split onto the cards. Only they look; it shows as *.");
+		tui_put_wrapped(t, y + 1, x, w, tui_attr(t, TC_NORMAL), line, 2);
+		goto field;
+	}
 	if (holder[0] != '\0')
 		snprintf(line, sizeof(line), "New card %d of %d (quorum %d/%d), "
 		    "held by %s: its PIN", p->card, p->quorum_n, p->quorum_k,
@@ -173,6 +185,7 @@ draw_new(struct tui *t, int y, int x, int w)
 	snprintf(line + n, sizeof(line) - (size_t)n, " Only %s looks; it "
 	    "shows as *.", holder[0] != '\0' ? holder : "its custodian");
 	tui_put_wrapped(t, y + 1, x, w, tui_attr(t, TC_NORMAL), line, 2);
+field:
 	tui_put(y + 3, x, 12, tui_attr(t, TC_NORMAL), t->pin_stage == 0 ?
 	    "PIN:" : "PIN again:");
 	tui_secret_draw(t, y + 3, x + 12, w - 12 < 30 ? w - 12 : 30,

@@ -1,0 +1,117 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# pkcs11-adopt.sh: `keyrite run --token' on a token that was initialised
+# before the ceremony (pkcs11-tool set its SO PIN 87654321 and user PIN
+# 123456: a test token's PINs, known to this test only).
+#
+# 1. azure-byok as shipped (no adopt) refuses it at new-world, naming the
+#    token and saying how to adopt it; nothing on the token changes.
+# 2. The same ceremony with `adopt: true' in new-world and a wrong SO PIN
+#    typed (--pin-fd, after the new cards' PINs): the step fails naming the
+#    token and the wrong SO PIN; the token's PINs are unchanged.
+# 3. With the right SO PIN: the ceremony runs to a sealed log; the token's
+#    old SO and user PINs no longer work; the SO PIN typed is in no file of
+#    the run and never on the screen.
+# 4. The linter refuses `adopt' in a ceremony that does not run on pkcs11.
+. "${top_srcdir:-.}/tests/lib/tap.sh"
+. "$top_srcdir/tests/pkcs11-lib.sh"
+. "$top_srcdir/tests/batch-lib.sh"
+
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+export ASAN_OPTIONS
+AZ=$CER/azure-byok.yaml
+# azure-byok with `adopt: true' in its new-world step (a ceremony of the
+# test's own: the shipped one initialises fresh tokens only)
+AD=$TAP_TMP/azure-adopt.yaml
+awk '{ print } /^    action: new-world$/ { nw = 1 }
+	nw && /^      quorum: / { print "      adopt: true"; nw = 0 }' "$AZ" >"$AD"
+check "the adopting ceremony has adopt: true in new-world" \
+	grep -q '^      adopt: true$' "$AD"
+expect_status 0 "it lints clean" "$KEYRITE" lint "$AD"
+
+check "a token initialised outside keyrite" p11_init adoptme
+URI="pkcs11:token=adoptme?module-path=$P11_LIB"
+# so_works PIN / user_works PIN: pkcs11-tool logs in with it (argv: the
+# test's own PINs, never one of keyrite's)
+# (the SO sets the user PIN 123456 again: what it was)
+so_works() {
+	pkcs11-tool --module "$P11_LIB" --token-label adoptme --login \
+		--login-type so --so-pin "$1" --init-pin --pin 123456 >/dev/null 2>&1
+}
+user_works() {
+	pkcs11-tool --module "$P11_LIB" --token-label adoptme --login \
+		--pin "$1" -O >/dev/null 2>&1
+}
+
+# run DIR CEREMONY: the live run in batch mode, PINs from DIR/pins on fd 3
+run() {
+	( cd "$1" && "$KEYRITE" run "$2" --token "$URI" --state "$1/state" \
+	    --out "$1/out" --media "$1/media" --batch answers.yaml --pin-fd 3 \
+	    3<"$1/pins" >"$1/run.out" 2>&1 )
+}
+
+# ---- 1. refused without adopt -------------------------------------------
+D=$TAP_TMP/plain
+azure_live "$D" || not_ok "the set-up"
+pins "$D/pins" 3 16
+run "$D" "$AZ"
+rc=$?
+check "azure-byok (no adopt) on an initialised token fails (exit $rc)" [ $rc -eq 1 ]
+check "naming the token and how to adopt it" grep -q \
+	"^keyrite: step 'new-world' failed: token 'adoptme' is already initialised: keyrite initialises only a fresh token, unless the ceremony adopts it ('adopt: true' in its new-world step)" \
+	"$D/run.out"
+check "no world was written" [ ! -e "$D/state/token-world" ]
+check "the token's SO PIN still works" so_works 87654321
+
+# ---- 2. adopt with a wrong SO PIN ----------------------------------------
+D=$TAP_TMP/wrong
+azure_live "$D" || not_ok "the set-up"
+{ printf 'card-pin-1\ncard-pin-2\ncard-pin-3\n11112222\n'; } >"$D/pins"
+run "$D" "$AD"
+rc=$?
+check "adopt with a wrong SO PIN fails (exit $rc)" [ $rc -eq 1 ]
+check "the SO PIN is asked after the cards' PINs, said on screen" grep -q \
+	"^\[new-world\] the current SO PIN of token 'adoptme': typed once by its holders, under witness$" \
+	"$D/run.out"
+check "the wrong SO PIN is named with the token" grep -q \
+	"^keyrite: step 'new-world' failed: token 'adoptme': the SO PIN entered is wrong (the token counts the failed try); nothing was changed$" \
+	"$D/run.out"
+check "no world was left" [ ! -e "$D/state/token-world" ]
+check "the token's SO PIN still works" so_works 87654321
+check "and its user PIN" user_works 123456
+
+# ---- 3. adopt with the right SO PIN -------------------------------------
+D=$TAP_TMP/adopt
+azure_live "$D" || not_ok "the set-up"
+pins "$D/pins" 3 0
+echo 87654321 >>"$D/pins"
+i=0
+while [ $i -lt 16 ]; do echo "card-pin-$((i % 2 + 1))" >>"$D/pins"; i=$((i + 1)); done
+run "$D" "$AD"
+rc=$?
+if [ $rc -eq 0 ]; then ok "adopting, azure-byok runs on the token (exit 0)"; else
+	not_ok "adopting, azure-byok runs on the token (exit $rc)"; diag "$(tail -20 "$D/run.out")"; fi
+check "the SO PIN entered is hidden" grep -q \
+	"^\[new-world\] the current SO PIN of token 'adoptme': entered (hidden)$" "$D/run.out"
+check "the log says the token was adopted and how" grep -q \
+	'token adopted: the SO PIN entered was replaced by a new random one (C_SetPIN) and a new random user PIN was set (C_InitPIN), both split onto the cards' \
+	"$D/out/azure-byok.log"
+expect_status 0 "the log verifies sealed" \
+	"$KEYRITE" audit verify $(minutes_opts "$D/out/summary.txt") "$D/out/azure-byok.log"
+check "the world says adopted" grep -q '"adopted": *true' "$D/state/token-world"
+if so_works 87654321; then not_ok "the old SO PIN no longer works"; else
+	ok "the old SO PIN no longer works"; fi
+if user_works 123456; then not_ok "the old user PIN no longer works"; else
+	ok "the old user PIN no longer works"; fi
+check "the package was made" test -s "$D/out/TestKey.byok"
+check "the SO PIN typed is in no file of the run but the PIN input" sh -c \
+	"! grep -r -l -a 87654321 '$D/state' '$D/out' '$D/run.out'"
+
+# ---- 4. lint: adopt only where the ceremony runs on pkcs11 ---------------
+sed 's/^engines: \[soft, pkcs11\]$/engines: [soft]/' "$AD" >"$TAP_TMP/soft-adopt.yaml"
+expect_status 65 "adopt in a ceremony for the software module only is refused" \
+	"$KEYRITE" lint "$TAP_TMP/soft-adopt.yaml"
+output_has "'adopt' in step 'new-world' is only meaningful on the pkcs11 engine" \
+	"naming the key, the step and the engine"
+
+done_testing
