@@ -319,6 +319,7 @@ prompt_step(struct runner *r, struct runner_prompt *p,
 static void
 prompt_card(struct runner *r, struct runner_prompt *p)
 {
+	struct engine_world_info wi;
 	struct kr_err e;
 	char path[ENGINE_PATH_MAX];
 	int idx, presented = 0, needed = r->k;
@@ -339,6 +340,8 @@ prompt_card(struct runner *r, struct runner_prompt *p)
 	}
 	free(r->p_holders);
 	p->holders = r->p_holders = runner_card_holders(r);
+	kr_err_clear(&e);
+	p->pin_pad = r->ops->world_info(r->eng, &wi, &e) == 0 && wi.pin_pad;
 }
 
 /* Logs step-start and prepares the attempt's context. */

@@ -85,6 +85,11 @@ struct runner_prompt {
 	int				 def_card;	/* CARD: the card `def' names (the
 							   first one not presented yet), or 0 */
 	int				 cards_presented, cards_needed; /* CARD */
+	int				 pin_pad;	/* CARD: the token has a PIN pad
+							   (PKCS#11): the card's PIN is
+							   asked as always, the token's own
+							   PIN never: it is typed on the
+							   reader's pad when the token asks */
 	int				 tries_left;	/* CARD: wrong PINs def_card may still
 							   have in this step (3 per card per
 							   step; a card at 0 is not taken) */

@@ -521,6 +521,9 @@ answer_card(struct batch *b, const struct runner_prompt *p,
 	fprintf(b->o->out, "[%s] presenting card %d (%d of %d needed), PIN "
 	    "hidden\n", step_id(p), card, p->cards_presented + 1,
 	    p->cards_needed);
+	if (p->pin_pad && p->cards_presented + 1 == p->cards_needed)
+		fprintf(b->o->out, "[%s] PIN pad: the token's PIN is typed on "
+		    "the reader's pad when it asks, never here\n", step_id(p));
 	a->value = path;
 	a->pin = b->pin;
 	a->pin_len = b->pinlen;

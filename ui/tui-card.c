@@ -241,13 +241,18 @@ draw_card(struct tui *t, int y, int x, int w)
 		/* who holds the card in the field, and its tries */
 		i = atoi(t->cardno.buf);
 		holder_of(t, i, path, sizeof(path));
+		/* a PIN pad token: its own PIN is never typed here */
+		n = p->pin_pad ? snprintf(msg, sizeof(msg), "PIN pad: the "
+		    "token's PIN is typed on the reader's pad when it asks. ") :
+		    0;
 		m = 0;
 		if (path[0] != '\0')
-			m = snprintf(msg, sizeof(msg), "Card %d is held by %s, "
-			    "who types its PIN.", i, path);
+			m = snprintf(msg + n, sizeof(msg) - (size_t)n, "Card %d "
+			    "is held by %s, who types its PIN.", i, path);
 		else
-			m = snprintf(msg, sizeof(msg), "Check the card's number; "
-			    "its custodian types the PIN.");
+			m = snprintf(msg + n, sizeof(msg) - (size_t)n, "Check the "
+			    "card's number; its custodian types the PIN.");
+		m += n;
 		if (p->tries_left > 0 && p->def_card > 0 && i == p->def_card &&
 		    m > 0 && (size_t)m < sizeof(msg))
 			snprintf(msg + m, sizeof(msg) - (size_t)m, " %d %s left "
