@@ -8,7 +8,7 @@
 # PIN in a step is wrong fails the step (exit 1, the reason named, the log
 # records the failure and stays a valid unsealed prefix).
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 FIX=$top_srcdir/tests/fixtures/front/params.yaml
 A=$top_srcdir/tests/fixtures/front/params.answers.yaml
