@@ -9,7 +9,7 @@
 # witness is not asked again, the custodian's sign-off and the checkpoint
 # are logged after the resume, and the log seals and verifies.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 FIX=$top_srcdir/tests/fixtures/front/signoff-world.yaml
 K=$TAP_TMP/k

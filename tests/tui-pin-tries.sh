@@ -13,7 +13,7 @@
 # with the step); cards 2 and 3 carry the ceremony to a sealed log, which
 # records the failure and verifies.  No PIN typed shows on a screen.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 
 S=$TAP_TMP/azure
 LOG=$S/out/azure-byok.log

@@ -8,7 +8,7 @@
 # sign off, the checkpoint is cosigned and the log seals; it records both
 # sign-offs after the resume and verifies.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 
 FIX=$top_srcdir/tests/fixtures/front/signoff-world.yaml
 S=$TAP_TMP/sw
