@@ -107,9 +107,10 @@ byok_kwp_unwrap(const uint8_t *kek, size_t keklen, const uint8_t *in,
 	return kwp(0, kek, keklen, in, inlen, out, outsz, outlen, e);
 }
 
-/* An RSA KEK of 2048 to 16384 bits; its modulus length in bytes. */
+/* An RSA KEK of 2048 to 16384 bits and a hash for OAEP; the KEK's modulus
+ * length in bytes. */
 static int
-kek_len(EVP_PKEY *kek, size_t *len, struct kr_err *e)
+kek_len(EVP_PKEY *kek, const EVP_MD *md, size_t *len, struct kr_err *e)
 {
 	int bits;
 
@@ -119,26 +120,32 @@ kek_len(EVP_PKEY *kek, size_t *len, struct kr_err *e)
 	if (bits < 2048 || bits > 16384)
 		return kr_errf(e, KR_EUSAGE, "the KEK is RSA %d; 2048 bits or "
 		    "more are needed", bits);
+	if (md == NULL)
+		return kr_errf(e, KR_EUSAGE, "byok: no hash given for OAEP");
 	*len = (size_t)EVP_PKEY_get_size(kek);
 	return 0;
 }
 
+/* An RSA-OAEP context (enc 1: encrypt, 0: decrypt) with md for OAEP and
+ * MGF1, or NULL with e filled. */
 static EVP_PKEY_CTX *
-oaep_ctx(EVP_PKEY *kek, const EVP_MD *md, int enc)
+oaep_ctx(EVP_PKEY *kek, const EVP_MD *md, int enc, struct kr_err *e)
 {
 	EVP_PKEY_CTX *pctx;
 
 	if ((pctx = EVP_PKEY_CTX_new(kek, NULL)) == NULL)
-		return NULL;
+		goto fail;
 	if ((enc ? EVP_PKEY_encrypt_init(pctx) : EVP_PKEY_decrypt_init(pctx))
 	    != 1 ||
 	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_OAEP_PADDING) != 1 ||
 	    EVP_PKEY_CTX_set_rsa_oaep_md(pctx, md) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1) {
-		EVP_PKEY_CTX_free(pctx);
-		return NULL;
-	}
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1)
+		goto fail;
 	return pctx;
+fail:
+	EVP_PKEY_CTX_free(pctx);
+	kr_errf(e, KR_ECRYPTO, "byok: cannot set up RSA-OAEP");
+	return NULL;
 }
 
 int
@@ -152,10 +159,8 @@ byok_wrap(EVP_PKEY *kek, const EVP_MD *md, const uint8_t *p, size_t plen,
 
 	*ct = NULL;
 	*ctlen = 0;
-	if ((r = kek_len(kek, &klen, e)) != 0)
+	if ((r = kek_len(kek, md, &klen, e)) != 0)
 		return r;
-	if (md == NULL)
-		return kr_errf(e, KR_EUSAGE, "byok: no hash given for OAEP");
 	if (p == NULL || plen == 0 || plen > BYOK_MAX_PAYLOAD)
 		return kr_errf(e, KR_EUSAGE, "byok: a payload of %zu bytes "
 		    "cannot be wrapped", plen);
@@ -169,8 +174,8 @@ byok_wrap(EVP_PKEY *kek, const EVP_MD *md, const uint8_t *p, size_t plen,
 		r = kr_errf(e, KR_ECRYPTO, "byok: no random bytes for the AES key");
 		goto out;
 	}
-	if ((pctx = oaep_ctx(kek, md, 1)) == NULL) {
-		r = kr_errf(e, KR_ECRYPTO, "byok: cannot set up RSA-OAEP");
+	if ((pctx = oaep_ctx(kek, md, 1, e)) == NULL) {
+		r = KR_ECRYPTO;
 		goto out;
 	}
 	c1len = klen;
@@ -210,10 +215,8 @@ byok_unwrap(EVP_PKEY *kek, const EVP_MD *md, const uint8_t *ct, size_t ctlen,
 
 	*p = NULL;
 	*plen = 0;
-	if ((r = kek_len(kek, &klen, e)) != 0)
+	if ((r = kek_len(kek, md, &klen, e)) != 0)
 		return r;
-	if (md == NULL)
-		return kr_errf(e, KR_EUSAGE, "byok: no hash given for OAEP");
 	if (ct == NULL || ctlen < klen + 16)
 		return kr_errf(e, KR_EDATA, "ciphertext of %zu bytes is too "
 		    "short for an RSA %d KEK (at least %zu)", ctlen,
@@ -228,8 +231,8 @@ byok_unwrap(EVP_PKEY *kek, const EVP_MD *md, const uint8_t *ct, size_t ctlen,
 		r = kr_errf(e, KR_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((pctx = oaep_ctx(kek, md, 0)) == NULL) {
-		r = kr_errf(e, KR_ECRYPTO, "byok: cannot set up RSA-OAEP");
+	if ((pctx = oaep_ctx(kek, md, 0, e)) == NULL) {
+		r = KR_ECRYPTO;
 		goto out;
 	}
 	kgot = klen;

@@ -75,6 +75,24 @@ ephemeral(struct p11_engine *eng, const char *label, CK_OBJECT_HANDLE *h,
 	return 0;
 }
 
+/* C_WrapKey of key under wrapping with mechanism m into ct (*n: its room
+ * in, the bytes written out); a failure names what was wrapped how, in the
+ * words "C_WrapKey (<what>, <how>)". */
+static int
+wrap_key(struct p11_engine *eng, CK_MECHANISM *m, CK_OBJECT_HANDLE wrapping,
+    CK_OBJECT_HANDLE key, uint8_t *ct, CK_ULONG *n, const char *what,
+    const char *how, struct kr_err *e)
+{
+	char msg[160];
+	CK_RV rv;
+
+	if ((rv = eng->f->C_WrapKey(eng->s, m, wrapping, key, ct, n)) ==
+	    CKR_OK)
+		return 0;
+	snprintf(msg, sizeof(msg), "C_WrapKey (%s, %s)", what, how);
+	return p11_fail(e, KR_EFAIL, msg, rv);
+}
+
 /* Two steps: C1 || C2 into ct (P11_WRAP_MAX). */
 static int
 two_step(struct p11_engine *eng, const struct p11_wrap_plan *plan,
@@ -85,21 +103,17 @@ two_step(struct p11_engine *eng, const struct p11_wrap_plan *plan,
 	CK_MECHANISM mo = { CKM_RSA_PKCS_OAEP, &op, sizeof(op) };
 	CK_MECHANISM mk = { plan->mech, NULL, 0 };
 	CK_ULONG c1 = P11_WRAP_MAX, c2;
-	char what[160];
-	CK_RV rv;
+	char how[96];
+	int r;
 
-	if ((rv = eng->f->C_WrapKey(eng->s, &mo, kek, aes, ct, &c1)) != CKR_OK) {
-		snprintf(what, sizeof(what), "C_WrapKey (the AES key under the "
-		    "KEK, CKM_RSA_PKCS_OAEP, %s)", plan->oaep_name);
-		return p11_fail(e, KR_EFAIL, what, rv);
-	}
+	snprintf(how, sizeof(how), "CKM_RSA_PKCS_OAEP, %s", plan->oaep_name);
+	if ((r = wrap_key(eng, &mo, kek, aes, ct, &c1, "the AES key under the "
+	    "KEK", how, e)) != 0)
+		return r;
 	c2 = P11_WRAP_MAX - c1;
-	if ((rv = eng->f->C_WrapKey(eng->s, &mk, aes, target, ct + c1, &c2)) !=
-	    CKR_OK) {
-		snprintf(what, sizeof(what), "C_WrapKey (the key, %s)",
-		    p11_mech_name(plan->mech));
-		return p11_fail(e, KR_EFAIL, what, rv);
-	}
+	if ((r = wrap_key(eng, &mk, aes, target, ct + c1, &c2, "the key",
+	    p11_mech_name(plan->mech), e)) != 0)
+		return r;
 	*len = c1 + c2;
 	return 0;
 }
@@ -114,14 +128,13 @@ one_call(struct p11_engine *eng, const struct p11_wrap_plan *plan,
 	struct p11_rsa_aes_key_wrap_params rp = { 256, &op };
 	CK_MECHANISM m = { CKM_RSA_AES_KEY_WRAP, &rp, sizeof(rp) };
 	CK_ULONG n = P11_WRAP_MAX;
-	char what[160];
-	CK_RV rv;
+	char how[96];
+	int r;
 
-	if ((rv = eng->f->C_WrapKey(eng->s, &m, kek, target, ct, &n)) != CKR_OK) {
-		snprintf(what, sizeof(what), "C_WrapKey (the key under the KEK, "
-		    "CKM_RSA_AES_KEY_WRAP, %s)", plan->oaep_name);
-		return p11_fail(e, KR_EFAIL, what, rv);
-	}
+	snprintf(how, sizeof(how), "CKM_RSA_AES_KEY_WRAP, %s", plan->oaep_name);
+	if ((r = wrap_key(eng, &m, kek, target, ct, &n, "the key under the KEK",
+	    how, e)) != 0)
+		return r;
 	*len = n;
 	return 0;
 }

@@ -29,28 +29,42 @@ soft_random(uint8_t *buf, size_t len, struct kr_err *e)
 	return 0;
 }
 
-int
-soft_gcm_seal(const uint8_t key[SOFT_KEY_LEN], const void *aad, size_t aadlen,
-    const uint8_t *pt, size_t ptlen, uint8_t nonce[SOFT_NONCE_LEN],
-    uint8_t *ct, struct kr_err *e)
+/* AES-256-GCM under key and nonce over aad, one implementation for both
+ * ways: enc 1 encrypts the len bytes of in into out and writes the tag;
+ * enc 0 decrypts them and checks the tag (KR_EAUTH and out cleansed when it
+ * does not match). */
+static int
+gcm(int enc, const uint8_t key[SOFT_KEY_LEN],
+    const uint8_t nonce[SOFT_NONCE_LEN], const void *aad, size_t aadlen,
+    const uint8_t *in, size_t len, uint8_t *out, uint8_t tag[SOFT_TAG_LEN],
+    struct kr_err *e)
 {
-	EVP_CIPHER_CTX *ctx = NULL;
+	const char *what = enc ? "encryption" : "decryption";
+	EVP_CIPHER_CTX *ctx;
 	int n, r = KR_ECRYPTO;
 
-	if (ptlen > INT32_MAX || aadlen > INT32_MAX)
-		return kr_errf(e, KR_EUSAGE, "AES-GCM: input too long");
-	if ((r = soft_random(nonce, SOFT_NONCE_LEN, e)) != 0)
-		return r;
-	r = KR_ECRYPTO;
 	if ((ctx = EVP_CIPHER_CTX_new()) == NULL ||
-	    EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce) != 1 ||
+	    EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce,
+	    enc) != 1 ||
 	    (aadlen > 0 &&
-	    EVP_EncryptUpdate(ctx, NULL, &n, aad, (int)aadlen) != 1) ||
-	    EVP_EncryptUpdate(ctx, ct, &n, pt, (int)ptlen) != 1 ||
-	    EVP_EncryptFinal_ex(ctx, ct + n, &n) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, SOFT_TAG_LEN,
-	    ct + ptlen) != 1) {
-		kr_errf(e, KR_ECRYPTO, "AES-GCM encryption failed");
+	    EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aadlen) != 1) ||
+	    EVP_CipherUpdate(ctx, out, &n, in, (int)len) != 1 ||
+	    (!enc && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG,
+	    SOFT_TAG_LEN, tag) != 1)) {
+		kr_errf(e, KR_ECRYPTO, "AES-GCM %s failed", what);
+		goto out;
+	}
+	if (EVP_CipherFinal_ex(ctx, out + n, &n) != 1) {
+		if (!enc) {
+			kr_cleanse(out, len);
+			r = kr_errf(e, KR_EAUTH, "does not decrypt");
+		} else
+			kr_errf(e, KR_ECRYPTO, "AES-GCM %s failed", what);
+		goto out;
+	}
+	if (enc && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, SOFT_TAG_LEN,
+	    tag) != 1) {
+		kr_errf(e, KR_ECRYPTO, "AES-GCM %s failed", what);
 		goto out;
 	}
 	r = 0;
@@ -60,38 +74,32 @@ out:
 }
 
 int
+soft_gcm_seal(const uint8_t key[SOFT_KEY_LEN], const void *aad, size_t aadlen,
+    const uint8_t *pt, size_t ptlen, uint8_t nonce[SOFT_NONCE_LEN],
+    uint8_t *ct, struct kr_err *e)
+{
+	int r;
+
+	if (ptlen > INT32_MAX || aadlen > INT32_MAX)
+		return kr_errf(e, KR_EUSAGE, "AES-GCM: input too long");
+	if ((r = soft_random(nonce, SOFT_NONCE_LEN, e)) != 0)
+		return r;
+	return gcm(1, key, nonce, aad, aadlen, pt, ptlen, ct, ct + ptlen, e);
+}
+
+int
 soft_gcm_open(const uint8_t key[SOFT_KEY_LEN], const void *aad, size_t aadlen,
     const uint8_t nonce[SOFT_NONCE_LEN], const uint8_t *ct, size_t ctlen,
     uint8_t *pt, struct kr_err *e)
 {
-	EVP_CIPHER_CTX *ctx = NULL;
 	uint8_t tag[SOFT_TAG_LEN];
 	size_t ptlen;
-	int n, r = KR_ECRYPTO;
 
 	if (ctlen < SOFT_TAG_LEN || ctlen > INT32_MAX || aadlen > INT32_MAX)
 		return kr_errf(e, KR_EAUTH, "does not decrypt");
 	ptlen = ctlen - SOFT_TAG_LEN;
 	memcpy(tag, ct + ptlen, SOFT_TAG_LEN);
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL ||
-	    EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce) != 1 ||
-	    (aadlen > 0 &&
-	    EVP_DecryptUpdate(ctx, NULL, &n, aad, (int)aadlen) != 1) ||
-	    EVP_DecryptUpdate(ctx, pt, &n, ct, (int)ptlen) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, SOFT_TAG_LEN,
-	    tag) != 1) {
-		kr_errf(e, KR_ECRYPTO, "AES-GCM decryption failed");
-		goto out;
-	}
-	if (EVP_DecryptFinal_ex(ctx, pt + n, &n) != 1) {
-		kr_cleanse(pt, ptlen);
-		r = kr_errf(e, KR_EAUTH, "does not decrypt");
-		goto out;
-	}
-	r = 0;
-out:
-	EVP_CIPHER_CTX_free(ctx);
-	return r;
+	return gcm(0, key, nonce, aad, aadlen, ct, ptlen, pt, tag, e);
 }
 
 int

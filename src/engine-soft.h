@@ -236,12 +236,25 @@ int	soft_quorum_authorized(const struct engine_quorum *q,
 int	soft_cosign(struct engine_quorum *q, const uint8_t *msg, size_t len,
 	    struct engine_cosig *out, size_t max, size_t *n, struct kr_err *e);
 
-/* engine-soft-key.c */
+/* engine-soft-keyfile.c: the sealed key file */
+/* A curve as keyrite names it (P-256, P-384, P-521, P-256K), case-blind. */
+struct soft_curve {
+	const char	*name;
+	int		 bits;
+	const char	*ossl;		/* OpenSSL's group name */
+};
+/* The curve named name, or NULL when keyrite does not know it. */
+const struct soft_curve *soft_curve_find(const char *name);
+/* "local/key_<appname>_<ident>" into out; KR_EUSAGE when it does not fit. */
+int	soft_key_rel(const char *appname, const char *ident, char *out,
+	    size_t sz);
 int	soft_key_parse(const char *name, const char *buf, size_t len,
 	    struct soft_key *k, struct kr_err *e);
 void	soft_key_free(struct soft_key *k);
 int	soft_key_load(const struct engine *eng, const char *appname,
 	    const char *ident, struct soft_key *k, struct kr_err *e);
+/* Writes k (header filled, cosignatures set) with pk sealed under the world
+ * key to local/key_<appname>_<ident>; fills k->aad, nonce, blob. */
 int	soft_key_write(const struct engine *eng, struct soft_key *k,
 	    EVP_PKEY *pk, struct kr_err *e);
 /* The same with the key material as bytes (PKCS#8 DER, or an AES key). */
@@ -259,6 +272,12 @@ int	soft_key_material(const struct engine *eng, const struct soft_key *k,
 	    uint8_t **mat, size_t *len, struct kr_err *e);
 int	soft_key_private(const struct engine *eng, const struct soft_key *k,
 	    EVP_PKEY **pk, struct kr_err *e);
+/* The public key of an RSA or EC key (EVP_PKEY_free it); KR_EUSAGE for an
+ * AES key. */
+int	soft_key_public(const struct soft_key *k, EVP_PKEY **pk,
+	    struct kr_err *e);
+
+/* engine-soft-key.c: generatekey and export-public */
 int	soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 	    struct engine_key_info *out, struct kr_err *e);
 int	soft_export_public(struct engine *eng, const char *ident,

@@ -117,7 +117,8 @@ engine_mode_check(int have, enum engine_op op, struct kr_err *e)
 	    engine_mode_name(have), engine_op_name(op), engine_mode_name(want));
 }
 
-const struct engine_ops *
+/* The engine called name ("soft", "pkcs11"; NULL means "soft"), or NULL. */
+static const struct engine_ops *
 engine_by_name(const char *name)
 {
 	if (name == NULL || strcmp(name, "soft") == 0)

@@ -365,9 +365,6 @@ const struct engine_ops *engine_soft(void);
 /* The PKCS#11 engine (engine-pkcs11*.c): a token named by an RFC 7512 URI. */
 const struct engine_ops *engine_pkcs11(void);
 
-/* The engine called name ("soft", "pkcs11"; NULL means "soft"), or NULL. */
-const struct engine_ops *engine_by_name(const char *name);
-
 /* Opens engine name (NULL: "soft") on state directory dir; token is the
  * PKCS#11 token URI, NULL for the software module.  Sets *ops and *out;
  * KR_EUSAGE naming the engine when it is unknown or takes no token. */

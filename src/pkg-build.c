@@ -23,6 +23,29 @@ set_str(json_t *o, const char *k, const char *v)
 	return json_object_set_new(o, k, json_string(v));
 }
 
+/* A package body with the fields both kinds start with: its type, its name
+ * (kind "KEK" or "SecurityWorld" and the region's code, vault_pkg_name())
+ * and the region. */
+static int
+body_new(const char *type, const char *kind, const char *region,
+    json_t **out, struct kr_err *e)
+{
+	char name[64];
+
+	*out = NULL;
+	if (vault_pkg_name(name, sizeof(name), kind, region) != 0)
+		return kr_errf(e, KR_EUSAGE, "package: bad region");
+	if ((*out = json_object()) == NULL ||
+	    set_str(*out, "type", type) != 0 ||
+	    set_str(*out, "name", name) != 0 ||
+	    set_str(*out, "region", region) != 0) {
+		json_decref(*out);
+		*out = NULL;
+		return kr_errf(e, KR_ENOMEM, "package: out of memory");
+	}
+	return 0;
+}
+
 /* Wraps body into a complete package document and serialises it. */
 static int
 finish(const struct pkg_chain *c, const char *region, json_t *body,
@@ -89,18 +112,15 @@ pkg_build_kek(const struct pkg_chain *c, const struct pkg_kek_spec *s,
     char **buf, size_t *len, struct kr_err *e)
 {
 	json_t *body = NULL, *kv = NULL;
-	char name[64];
-	int r = KR_ENOMEM;
+	int r;
 
-	if (vault_pkg_name(name, sizeof(name), "KEK", s->region) != 0)
-		return kr_errf(e, KR_EUSAGE, "package: bad region");
-	if ((kv = sjson_pubkey_value(s->kek)) == NULL)
-		return kr_errf(e, KR_ECRYPTO, "package: cannot encode the KEK");
-	if ((body = json_object()) == NULL ||
-	    set_str(body, "type", "kek") != 0 ||
-	    set_str(body, "name", name) != 0 ||
-	    set_str(body, "region", s->region) != 0 ||
-	    set_str(body, "world_id", s->world_id) != 0 ||
+	if ((r = body_new("kek", "KEK", s->region, &body, e)) != 0)
+		return r;
+	if ((kv = sjson_pubkey_value(s->kek)) == NULL) {
+		r = kr_errf(e, KR_ECRYPTO, "package: cannot encode the KEK");
+		goto out;
+	}
+	if (set_str(body, "world_id", s->world_id) != 0 ||
 	    set_str(body, "kid", s->kid) != 0 ||
 	    json_object_set(body, "kek_key", kv) != 0 ||
 	    json_object_set_new(body, "exportable",
@@ -120,21 +140,20 @@ pkg_build_world(const struct pkg_chain *c, const struct pkg_world_spec *s,
     char **buf, size_t *len, struct kr_err *e)
 {
 	json_t *body = NULL, *wv = NULL;
-	char name[64], wid[65];
-	int r = KR_ENOMEM;
+	char wid[65];
+	int r;
 
-	if (vault_pkg_name(name, sizeof(name), "SecurityWorld", s->region) != 0)
-		return kr_errf(e, KR_EUSAGE, "package: bad region");
-	if ((r = keyio_spki_sha256_hex(s->world_key, wid, e)) != 0)
+	if ((r = body_new("security-world", "SecurityWorld", s->region, &body,
+	    e)) != 0)
 		return r;
-	if ((wv = sjson_pubkey_value(s->world_key)) == NULL)
-		return kr_errf(e, KR_ECRYPTO, "package: cannot encode the world "
+	if ((r = keyio_spki_sha256_hex(s->world_key, wid, e)) != 0)
+		goto out;
+	if ((wv = sjson_pubkey_value(s->world_key)) == NULL) {
+		r = kr_errf(e, KR_ECRYPTO, "package: cannot encode the world "
 		    "key");
-	if ((body = json_object()) == NULL ||
-	    set_str(body, "type", "security-world") != 0 ||
-	    set_str(body, "name", name) != 0 ||
-	    set_str(body, "region", s->region) != 0 ||
-	    set_str(body, "world_id", s->world_id != NULL ? s->world_id :
+		goto out;
+	}
+	if (set_str(body, "world_id", s->world_id != NULL ? s->world_id :
 	    wid) != 0 ||
 	    json_object_set(body, "world_key", wv) != 0 ||
 	    set_str(body, "cipher_suite", s->cipher_suite != NULL ?

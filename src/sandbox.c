@@ -82,27 +82,58 @@ pairs_free(struct pairs *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* A list of the n keys and values (they change owner when it is made);
+ * NULL for none.  KR_ENOMEM, and nothing changes owner, when there is no
+ * memory.  The overrides and the presets are both such lists. */
+static int
+list_adopt(struct runner_override **out, char **keys, char **vals, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	if ((*out = calloc(n, sizeof(**out))) == NULL)
+		return KR_ENOMEM;
+	for (i = 0; i < n; i++) {
+		(*out)[i].key = keys[i];
+		(*out)[i].value = vals[i];
+	}
+	return 0;
+}
+
+/* The value of key in a list of n, or NULL. */
+static const char *
+list_find(const struct runner_override *l, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(l[i].key, key) == 0)
+			return l[i].value;
+	return NULL;
+}
+
+/* Frees a list of n and its strings. */
+static void
+list_free(struct runner_override *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)(uintptr_t)l[i].key);
+		free((char *)(uintptr_t)l[i].value);
+	}
+	free(l);
+}
+
 /* Moves the pairs into the sandbox (the strings change owner). */
 static int
 pairs_adopt(struct sandbox *sb, struct pairs *p)
 {
-	size_t i;
-
-	if (p->no > 0 && (sb->overrides = calloc(p->no,
-	    sizeof(*sb->overrides))) == NULL)
+	if (list_adopt(&sb->overrides, p->okeys, p->ovals, p->no) != 0 ||
+	    list_adopt(&sb->presets, p->pnames, p->pvals, p->np) != 0)
 		return KR_ENOMEM;
-	if (p->np > 0 && (sb->presets = calloc(p->np,
-	    sizeof(*sb->presets))) == NULL)
-		return KR_ENOMEM;
-	for (i = 0; i < p->no; i++) {
-		sb->overrides[i].key = p->okeys[i];
-		sb->overrides[i].value = p->ovals[i];
-	}
 	sb->noverrides = p->no;
-	for (i = 0; i < p->np; i++) {
-		sb->presets[i].name = p->pnames[i];
-		sb->presets[i].value = p->pvals[i];
-	}
 	sb->npresets = p->np;
 	free(p->okeys);
 	free(p->ovals);
@@ -282,6 +313,15 @@ out:
 	return r;
 }
 
+/* A preset (also for sandbox_service_make). */
+static int
+add_preset(void *arg, const char *name, const char *value)
+{
+	struct pairs *pp = arg;
+
+	return add_pair(&pp->pnames, &pp->pvals, &pp->np, name, value);
+}
+
 /* The current method: a KEK in the vault; its PEM, kid and SHA-256 preset
  * kek_file, kek_id and kek_sha256. */
 static int
@@ -326,26 +366,13 @@ make_kek(struct sandbox *sb, const struct sandbox_opts *o, struct pairs *pp,
 		file = info->pem_path;
 	if ((r = note_media(sb, SCENARIO_KEK_FILE, file, e)) != 0)
 		goto out;
-	if ((r = add_pair(&pp->pnames, &pp->pvals, &pp->np, "kek_file",
-	    file)) != 0 ||
-	    (r = add_pair(&pp->pnames, &pp->pvals, &pp->np, "kek_id",
-	    info->kid)) != 0 ||
-	    (r = add_pair(&pp->pnames, &pp->pvals, &pp->np, "kek_sha256",
-	    hex)) != 0)
+	if ((r = add_preset(pp, "kek_file", file)) != 0 ||
+	    (r = add_preset(pp, "kek_id", info->kid)) != 0)
 		goto out;
-	r = 0;
+	r = add_preset(pp, "kek_sha256", hex);
 out:
 	free(info);
 	return r;
-}
-
-/* A preset for sandbox_service_make. */
-static int
-add_preset(void *arg, const char *name, const char *value)
-{
-	struct pairs *pp = arg;
-
-	return add_pair(&pp->pnames, &pp->pvals, &pp->np, name, value);
 }
 
 static int
@@ -587,12 +614,7 @@ fail:
 const char *
 sandbox_override(const struct sandbox *sb, const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < sb->noverrides; i++)
-		if (strcmp(sb->overrides[i].key, key) == 0)
-			return sb->overrides[i].value;
-	return NULL;
+	return list_find(sb->overrides, sb->noverrides, key);
 }
 
 int
@@ -629,34 +651,20 @@ sandbox_provides(const struct sandbox *sb, const char *name)
 const char *
 sandbox_preset(const struct sandbox *sb, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < sb->npresets; i++)
-		if (strcmp(sb->presets[i].name, name) == 0)
-			return sb->presets[i].value;
-	return NULL;
+	return list_find(sb->presets, sb->npresets, name);
 }
 
 int
 sandbox_destroy(struct sandbox *sb, struct kr_err *e)
 {
-	size_t i;
 	int r = 0;
 
 	if (sb == NULL)
 		return 0;
 	if (!sb->keep && sb->dir[0] != '\0')
 		r = kr_remove_tree(sb->dir, e);
-	for (i = 0; i < sb->noverrides; i++) {
-		free((char *)(uintptr_t)sb->overrides[i].key);
-		free((char *)(uintptr_t)sb->overrides[i].value);
-	}
-	for (i = 0; i < sb->npresets; i++) {
-		free(sb->presets[i].name);
-		free(sb->presets[i].value);
-	}
-	free(sb->overrides);
-	free(sb->presets);
+	list_free(sb->overrides, sb->noverrides);
+	list_free(sb->presets, sb->npresets);
 	scenario_free(sb->faults);
 	free(sb);
 	return r;

@@ -64,11 +64,6 @@ struct sandbox_opts {
 	const struct ceremony_scenario *scenario;
 };
 
-struct sandbox_preset {
-	char	*name;
-	char	*value;
-};
-
 struct sandbox {
 	char			 dir[PATH_MAX];
 	char			 state_dir[PATH_MAX];
@@ -80,7 +75,7 @@ struct sandbox {
 	int			 resumed;	/* a kept sandbox reused */
 	struct runner_override	*overrides;
 	size_t			 noverrides;
-	struct sandbox_preset	*presets;
+	struct runner_override	*presets;	/* key: a parameter's name */
 	size_t			 npresets;
 	struct scenario		*faults;	/* for runner_opts.faults, or NULL */
 	int			 prepared;	/* vault, media, pairs made */

@@ -488,27 +488,46 @@ scenario_card(struct scenario *s, const struct scenario_env *env,
 	return *n > 0 ? scenario_save(s, e) : 0;
 }
 
+/* The first fault of kind k at index *i or after it (*i becomes its
+ * index), or NULL when none is left or there is no scenario. */
+static const struct ceremony_fault *
+next_fault(const struct scenario *s, enum ceremony_fault_kind k, size_t *i)
+{
+	if (s == NULL)
+		return NULL;
+	for (; *i < s->sc->nfaults; (*i)++)
+		if (s->sc->faults[*i].kind == k)
+			return &s->sc->faults[*i];
+	return NULL;
+}
+
+/* Records that a fault fired: 1, or the error of saving the scenario. */
+static int
+saved_fired(struct scenario *s, struct kr_err *e)
+{
+	int rc;
+
+	if ((rc = scenario_save(s, e)) != 0)
+		return rc;
+	return 1;
+}
+
 int
 scenario_wrong_pin(struct scenario *s, size_t step, int card,
     struct scenario_fired *out, struct kr_err *e)
 {
 	const struct ceremony_fault *f;
 	size_t i, n = 0;
-	int rc;
 
-	if (s == NULL)
-		return 0;
-	for (i = 0; i < s->sc->nfaults; i++) {
-		f = &s->sc->faults[i];
-		if (f->kind != CEREMONY_FAULT_WRONG_PIN || f->card != card ||
-		    s->fired[i] >= f->times || !due(s, f, step))
+	for (i = 0; (f = next_fault(s, CEREMONY_FAULT_WRONG_PIN, &i)) != NULL;
+	    i++) {
+		if (f->card != card || s->fired[i] >= f->times ||
+		    !due(s, f, step))
 			continue;
 		s->fired[i]++;
 		fired(out, &n, f, "card %d given a wrong PIN (%d of %d)", card,
 		    s->fired[i], f->times);
-		if ((rc = scenario_save(s, e)) != 0)
-			return rc;
-		return 1;
+		return saved_fired(s, e);
 	}
 	return 0;
 }
@@ -520,23 +539,18 @@ scenario_power_loss(struct scenario *s, size_t step, int inside,
 	const struct ceremony_fault *f;
 	const struct ceremony_step *fs;
 	size_t i, n = 0;
-	int rc;
 
-	if (s == NULL)
-		return 0;
-	for (i = 0; i < s->sc->nfaults; i++) {
-		f = &s->sc->faults[i];
-		if (f->kind != CEREMONY_FAULT_POWER_LOSS || s->fired[i] > 0 ||
-		    f->inside != (inside != 0) || f->step.s == NULL ||
+	for (i = 0; (f = next_fault(s, CEREMONY_FAULT_POWER_LOSS, &i)) != NULL;
+	    i++) {
+		if (s->fired[i] > 0 || f->inside != (inside != 0) ||
+		    f->step.s == NULL ||
 		    (fs = ceremony_step_find(s->c, f->step.s)) == NULL ||
 		    fs->index != step)
 			continue;
 		s->fired[i] = 1;
 		fired(out, &n, f, "power cut %s step '%s'", inside ? "inside" :
 		    "after", f->step.s);
-		if ((rc = scenario_save(s, e)) != 0)
-			return rc;
-		return 1;
+		return saved_fired(s, e);
 	}
 	return 0;
 }

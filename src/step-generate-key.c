@@ -45,6 +45,7 @@ static const struct step_key keys[] = {
 };
 
 static const long long rsa_sizes[] = { 2048, 3072, 4096 };
+static const long long aes_sizes[] = { 256 };
 
 /* A key the step gives that a key of this type does not take. */
 static void
@@ -59,6 +60,27 @@ not_for(const struct ceremony_step *s, const char *key, const char *kind,
 		    s->id.s, hint);
 }
 
+/* A literal size the step gives that is none of the nsizes sizes a key of
+ * this type has (named in words as `allowed`). */
+static void
+size_in(const struct ceremony_step *s, const long long *sizes, size_t nsizes,
+    const char *type, const char *allowed, struct diag_list *dl)
+{
+	const struct ceremony_value *v;
+	const char *size = step_literal(s, "size");
+	long long n;
+	size_t i;
+
+	if (size == NULL || ceremony_parse_int(size, &n) != 0)
+		return;
+	for (i = 0; i < nsizes; i++)
+		if (n == sizes[i])
+			return;
+	v = step_value(s, "size");
+	diag_add(dl, DIAG_ERROR, v->scalar.loc.line, v->scalar.loc.col,
+	    "%s size %lld in step '%s' is not %s", type, n, s->id.s, allowed);
+}
+
 static void
 validate(const struct ceremony *c, const struct ceremony_step *s,
     struct diag_list *dl)
@@ -66,10 +88,7 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 	const struct ceremony_value *v;
 	const char *type = step_literal(s, "type");
 	const char *protect = step_literal(s, "protect");
-	const char *size = step_literal(s, "size");
 	const char *id = s->id.s;
-	long long n;
-	size_t i;
 
 	if (protect != NULL && strcmp(protect, "token") == 0) {
 		v = step_value(s, "protect");
@@ -81,27 +100,11 @@ validate(const struct ceremony *c, const struct ceremony_step *s,
 		return;
 	if (strcmp(type, "RSA") == 0) {
 		not_for(s, "curve", "an RSA", "", dl);
-		if (size != NULL && ceremony_parse_int(size, &n) == 0) {
-			for (i = 0; i < 3; i++)
-				if (n == rsa_sizes[i])
-					break;
-			if (i == 3) {
-				v = step_value(s, "size");
-				diag_add(dl, DIAG_ERROR, v->scalar.loc.line,
-				    v->scalar.loc.col, "RSA size %lld in step "
-				    "'%s' is not 2048, 3072 or 4096", n, id);
-			}
-		}
+		size_in(s, rsa_sizes, 3, "RSA", "2048, 3072 or 4096", dl);
 	} else if (strcmp(type, "AES") == 0) {
 		not_for(s, "curve", "an AES", "", dl);
 		not_for(s, "pubexp", "an AES", "", dl);
-		if (size != NULL && ceremony_parse_int(size, &n) == 0 &&
-		    n != 256) {
-			v = step_value(s, "size");
-			diag_add(dl, DIAG_ERROR, v->scalar.loc.line,
-			    v->scalar.loc.col, "AES size %lld in step '%s' is "
-			    "not 256", n, id);
-		}
+		size_in(s, aes_sizes, 1, "AES", "256", dl);
 	} else if (strcmp(type, "EC") == 0) {
 		not_for(s, "size", "an EC", " (use 'curve')", dl);
 		not_for(s, "pubexp", "an EC", "", dl);

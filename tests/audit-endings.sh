@@ -4,7 +4,7 @@
 # (summary.txt cannot be written) is an error with its own status, not a
 # warning and exit 0; a write error on standard output is an error (74).
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 D=$TAP_TMP/s
 check "setup: an openssl KEK and answers" azure_live "$D"

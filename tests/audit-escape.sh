@@ -9,7 +9,7 @@
 # A transcript of a log that does not verify exits 1 and says so on its
 # first lines.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 RLO=$(printf '\342\200\256')
 LRI=$(printf '\342\201\246')

@@ -9,7 +9,7 @@
 # call, k spread over the counts of one clean run, and one while the
 # sandbox is built.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 if ! command -v strace >/dev/null 2>&1; then
 	echo "1..0 # SKIP strace is not installed"; exit 0

@@ -5,7 +5,7 @@
 # test says which build it checked: with hooks the log's times are the
 # fixed clock's; without them (the README's build) they are not.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 S=$TAP_TMP/sb
 KEYRITE_TEST_CLOCK=2001-02-03T04:05:06Z \

@@ -5,7 +5,7 @@
 # the first, given its PINs, goes on to a sealed log that verifies with
 # the anchors of its summary.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 L=$TAP_TMP/lock
 LOG=$L/out/azure-byok.log

@@ -8,7 +8,7 @@
 # a control, the same scanner finds the live key that a run stopped
 # half-way keeps in its state directory.  Root only (mount).
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 SCAN="$top_builddir/tests/audit-keyscan"
 if [ "$(id -u)" -ne 0 ]; then

@@ -7,7 +7,7 @@
 # with the file as the run left it, the same command resumes to a sealed
 # log that verifies with the anchors of its summary.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 D=$TAP_TMP/p
 LOG=$D/out/azure-byok.log

@@ -6,7 +6,7 @@
 # the ceremony, the checklist items are in the log, and lint rejects bad
 # bag numbers and an open-bag that does not read the bag, at LINE:COL.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 S=$TAP_TMP/good
 expect_status 0 "legacy rehearsal with the bags of the example answers" \

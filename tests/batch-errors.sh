@@ -6,7 +6,7 @@
 # (exit 1) and it goes on only with an exception recorded in the answers;
 # a second run on a locked state directory exits 75.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 FIX=$top_srcdir/tests/fixtures/front/params.yaml
 A=$top_srcdir/tests/fixtures/front/params.answers.yaml

@@ -11,7 +11,7 @@
 # follows the step's first line on standard output.  Every card has the
 # same PIN so that a resumed run may ask for cards in any order.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 B=$TAP_TMP/base
 azure_live "$B" || { not_ok "setup"; done_testing; exit 1; }

@@ -8,7 +8,7 @@
 # rehearsal keeps the ceremony's min_pin_length and says it; a short PIN
 # from its answers file stops the run (exit 65) with the reason.
 . "${top_srcdir:-.}/tests/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 cat >"$TAP_TMP/c.yaml" <<'YAML'
 keyrite: 1

@@ -5,7 +5,7 @@
 # (`keyrite vault import'), the log verifies sealed and says REHEARSAL; the
 # throwaway sandbox is removed when not kept.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 # Legacy method.
 S=$TAP_TMP/legacy

@@ -5,7 +5,7 @@
 # command line alone to the key whose public key is <name>.pub.pem, and
 # the log verifies sealed.  Then an answers file with PINs is refused.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 D=$TAP_TMP/live
 check "setup: an openssl KEK and answers" azure_live "$D"

@@ -9,7 +9,7 @@
 # command line to the key whose public key (for an AES key, whose check
 # value) was exported.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 # --- lint: good uses -------------------------------------------------------
 good="$TAP_TMP/good.yaml"

@@ -5,7 +5,7 @@
 # the reason and the fix, and writes nothing; a rehearsal warns on the
 # screen and in its log, and completes.
 . "${top_srcdir:-.}/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 # nolock CMD...: CMD with RLIMIT_MEMLOCK 0 and no CAP_IPC_LOCK.
 if [ "$(id -u)" = 0 ]; then

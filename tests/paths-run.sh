@@ -12,7 +12,7 @@
 # the path, nothing is written outside, and the log up to the failure
 # still verifies (exit 2, a valid unsealed prefix).
 . "${top_srcdir:-.}/tests/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 H=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 W=$TAP_TMP/w

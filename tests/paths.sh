@@ -9,7 +9,7 @@
 # group-writable one, and a 0777 one owned by another user (as root) are
 # refused with exit 73 and the reason.
 . "${top_srcdir:-.}/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 H=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 

@@ -14,8 +14,8 @@
 #    the run and never on the screen.
 # 4. The linter refuses `adopt' in a ceremony that does not run on pkcs11.
 . "${top_srcdir:-.}/tests/lib/tap.sh"
-. "$top_srcdir/tests/pkcs11-lib.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/pkcs11-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 export ASAN_OPTIONS

@@ -13,8 +13,8 @@
 # output.  Stock SoftHSM 2.6.1 is refused for packaging with the KWP
 # message.
 . "${top_srcdir:-.}/tests/lib/tap.sh"
-. "$top_srcdir/tests/pkcs11-lib.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/pkcs11-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 DRIVE=${top_builddir:-.}/tests/pkcs11-drive
 S=$TAP_TMP/state

@@ -13,8 +13,8 @@
 # (the engine reads the live flag at every login: tests/test-engine-pkcs11.c
 # tests the NULL PIN against a fake token with the flag).
 . "${top_srcdir:-.}/tests/lib/tap.sh"
-. "$top_srcdir/tests/pkcs11-lib.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/pkcs11-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3 (Debian package python3): it rewrites the world's checksum"
 
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"

@@ -29,8 +29,8 @@
 #    rerun resumes, the last seals, and the token holds exactly one target
 #    key (pkcs11-tool --list-objects).
 . "${top_srcdir:-.}/tests/lib/tap.sh"
-. "$top_srcdir/tests/pkcs11-lib.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/pkcs11-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 WIT=${top_builddir:-.}/tests/pkcs11-witness
 # No core of a process that maps more than this (KiB): an AddressSanitizer

@@ -6,7 +6,7 @@
 # failure); URIs with a slot, a PIN, an object or an unknown attribute
 # refused by name; no token, no module.
 . "${top_srcdir:-.}/tests/lib/tap.sh"
-. "$top_srcdir/tests/pkcs11-lib.sh"
+. "$top_srcdir/tests/lib/pkcs11-lib.sh"
 
 check "a test token is initialised" p11_init kr-status
 URI="pkcs11:token=kr-status?module-path=$P11_LIB"

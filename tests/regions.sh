@@ -21,7 +21,7 @@
 # Each rehearsal uses the rehearsal card KDF (--test-scrypt-log2n=10); the
 # time they take is printed as a comment, never asserted.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 tsv=$top_srcdir/tests/fixtures/byok-regions.tsv
 SUB=0e5f6a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b

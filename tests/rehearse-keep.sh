@@ -6,7 +6,7 @@
 # log verifies; --keep and --discard together are a usage error; a batch
 # rehearsal that stops says how to resume, and the command it gives does.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 FIX=$top_srcdir/tests/fixtures/front/params.yaml
 A=$top_srcdir/tests/fixtures/front/params.answers.yaml

@@ -7,7 +7,7 @@
 # pane, and batch mode prints it as an event line.  Both ways, in tmux and
 # in batch; lint refuses a value that is not true or false, at line:col.
 . "$top_srcdir/tests/tap.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 
 A=$top_srcdir/ceremonies/azure-byok.yaml
 ANS=$top_srcdir/ceremonies/examples/azure-byok.answers.yaml

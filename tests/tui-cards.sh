@@ -13,7 +13,7 @@
 #     back in the PIN field after each error (what is typed next shows as
 #     *, the card number stays); no PIN typed ever shows on a screen.
 . "$top_srcdir/tests/tap.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 
 S=$TAP_TMP/azure
 : >"$TAP_TMP/screens"

@@ -9,7 +9,7 @@
 # the end of the keys row) is found and named, while the same screen
 # unchanged passes.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 SCAN=$top_builddir/tests/tui-cutscan
 
 # Current method at 80x24, UTF-8.

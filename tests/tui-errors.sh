@@ -8,7 +8,7 @@
 # unsealed) and the same command resumes at the step where it stopped and
 # carries the ceremony to a sealed log.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 
 S=$TAP_TMP/azure
 tui_start 60 20 C.UTF-8 "$KEYRITE" rehearse "$CER/azure-byok.yaml" --keep "$S" $FAST

@@ -7,7 +7,7 @@
 # screen of both runs is scanned for a word cut at a pane edge
 # (tests/tui-cutscan.c; tui-cuts.sh runs the other two sizes).
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 
 # Legacy method at 80x24, UTF-8, for another region than the default (the
 # sandbox is made for the region picked from the list).

@@ -11,7 +11,7 @@
 # for and names the keys that act on it, and Esc brings the same screen
 # back.  A second run aborts at the failure: F1 on the failure screen too.
 . "$top_srcdir/tests/tap.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 
 L=$CER/ncipher-byok-legacy.yaml
 S=$TAP_TMP/legacy

@@ -8,7 +8,7 @@
 # screen; s on a required step says why; a region is picked from a list
 # with the default highlighted; Ctrl-C twice leaves a paused wizard.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 
 L=$CER/ncipher-byok-legacy.yaml
 S=$TAP_TMP/legacy

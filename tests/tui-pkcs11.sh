@@ -8,8 +8,8 @@
 # (pkcs11-tool, not logged in, sees only its public half) and the sandbox
 # vault imports the .byok.
 . "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/pkcs11-lib.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/pkcs11-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 
 S=$TAP_TMP/azure
 URI="pkcs11:token=wizard?module-path=$P11_LIB"

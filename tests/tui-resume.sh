@@ -8,7 +8,7 @@
 # header and the station row give the same step number and station; the
 # marks are also checked against the log's step results.
 . "$top_srcdir/tests/tap.sh"
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 
 A=$CER/azure-byok.yaml
 S=$TAP_TMP/azure

@@ -17,7 +17,7 @@ if [ "${KR_TEST_HOOKS:-no}" != yes ]; then
 	echo "1..0 # SKIP needs the fixed test clock: configure --enable-test-hooks (as CI's sanitizer build and distcheck do)"
 	exit 0
 fi
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib/tui-lib.sh"
 SCREENS="$top_srcdir/tests/screens"
 
 mask() {

@@ -8,7 +8,7 @@
 # lists it, and the sealed log verifies against the minutes.  A rehearsal
 # warns and goes on without an exception.
 . "${top_srcdir:-.}/tests/tap.sh"
-. "$top_srcdir/tests/batch-lib.sh"
+. "$top_srcdir/tests/lib/batch-lib.sh"
 
 cat >"$TAP_TMP/c.yaml" <<'YAML'
 keyrite: 1

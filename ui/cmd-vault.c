@@ -51,18 +51,85 @@ const struct cmd_entry cmd_vault_entry = {
 	cmd_vault_exec,
 };
 
+/* One option of a vault subcommand: its long name, and take(), which stores
+ * its argument in *to (-1: a bad argument, a usage error). */
+struct vault_opt {
+	const char	*name;
+	int		(*take)(const char *arg, void *to);
+	void		*to;
+};
+
+#define VAULT_OPTS_MAX	8
+
+/* Takes a string option as it is. */
 static int
-parse_bits(const char *s, int *out)
+take_str(const char *arg, void *to)
 {
-	if (strcmp(s, "2048") == 0)
+	*(const char **)to = arg;
+	return 0;
+}
+
+/* Takes a key size: 2048, 3072 or 4096 bits. */
+static int
+take_bits(const char *arg, void *to)
+{
+	int *out = to;
+
+	if (strcmp(arg, "2048") == 0)
 		*out = 2048;
-	else if (strcmp(s, "3072") == 0)
+	else if (strcmp(arg, "3072") == 0)
 		*out = 3072;
-	else if (strcmp(s, "4096") == 0)
+	else if (strcmp(arg, "4096") == 0)
 		*out = 4096;
 	else
 		return -1;
 	return 0;
+}
+
+/* The regions `vault init --region` names, each checked. */
+struct region_list {
+	const char	*ids[VAULT_NREGIONS * 2];
+	size_t		 n;
+};
+
+static int
+take_region(const char *arg, void *to)
+{
+	struct region_list *rl = to;
+
+	if (rl->n == sizeof(rl->ids) / sizeof(rl->ids[0]))
+		return -1;
+	if (vault_region_find(arg) == NULL) {
+		cli_warnx("vault init: unknown region '%s'", arg);
+		return -1;
+	}
+	rl->ids[rl->n++] = arg;
+	return 0;
+}
+
+/* Parses a subcommand's options (vo ends with a NULL name), checks that
+ * nargs operands follow them (at argv[optind]) and hardens the process:
+ * 0, or the exit status of a usage error or of the hardening. */
+static int
+vault_cmd_parse(int argc, char **argv, const struct vault_opt *vo, int nargs)
+{
+	struct option lo[VAULT_OPTS_MAX + 1];
+	int c, n;
+
+	for (n = 0; vo[n].name != NULL && n < VAULT_OPTS_MAX; n++) {
+		lo[n].name = vo[n].name;
+		lo[n].has_arg = required_argument;
+		lo[n].flag = NULL;
+		lo[n].val = n + 1;
+	}
+	memset(&lo[n], 0, sizeof(lo[n]));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1)
+		if (c < 1 || c > n || vo[c - 1].take(optarg, vo[c - 1].to) != 0)
+			return cli_usage(&cmd_vault_entry);
+	if (argc - optind != nargs)
+		return cli_usage(&cmd_vault_entry);
+	return cli_harden();
 }
 
 static void
@@ -77,49 +144,25 @@ print_hash(const char *label, const char *hex)
 static int
 vault_init_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "region", required_argument, NULL, 'r' },
-		{ "kek-size", required_argument, NULL, 's' },
-		{ "vault", required_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *regions[VAULT_NREGIONS * 2];
+	struct region_list rl;
 	struct vault_init_opts o;
 	struct vault_init_info info;
+	const struct vault_opt vo[] = {
+		{ "region", take_region, &rl },
+		{ "kek-size", take_bits, &o.kek_bits },
+		{ "vault", take_str, &o.name },
+		{ NULL, NULL, NULL },
+	};
 	struct kr_err e;
 	size_t i, ncodes = 0;
-	int c, r;
+	int r;
 
 	memset(&o, 0, sizeof(o));
-	o.regions = regions;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (o.nregions == sizeof(regions) / sizeof(regions[0]))
-				return cli_usage(&cmd_vault_entry);
-			if (vault_region_find(optarg) == NULL) {
-				cli_warnx("vault init: unknown region '%s'",
-				    optarg);
-				return cli_usage(&cmd_vault_entry);
-			}
-			regions[o.nregions++] = optarg;
-			break;
-		case 's':
-			if (parse_bits(optarg, &o.kek_bits) != 0)
-				return cli_usage(&cmd_vault_entry);
-			break;
-		case 'v':
-			o.name = optarg;
-			break;
-		default:
-			return cli_usage(&cmd_vault_entry);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage(&cmd_vault_entry);
-	if ((r = cli_harden()) != 0)
+	rl.n = 0;
+	if ((r = vault_cmd_parse(argc, argv, vo, 1)) != 0)
 		return r;
+	o.regions = rl.ids;
+	o.nregions = rl.n;
 	kr_err_clear(&e);
 	if (vault_init(argv[optind], &o, &info, &e) != 0)
 		return cli_fail(&e);
@@ -146,47 +189,24 @@ vault_init_cmd(int argc, char **argv)
 static int
 vault_kek_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "size", required_argument, NULL, 's' },
-		{ "vault", required_argument, NULL, 'v' },
-		{ "import-private", required_argument, NULL, 'i' },
-		{ "key-version", required_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vault_kek_opts o;
 	struct vault_kek_info info;
+	const struct vault_opt vo[] = {
+		{ "name", take_str, &o.name },
+		{ "size", take_bits, &o.bits },
+		{ "vault", take_str, &o.vault_name },
+		{ "import-private", take_str, &o.import_path },
+		{ "key-version", take_str, &o.version },
+		{ NULL, NULL, NULL },
+	};
 	struct kr_err e;
-	int c, r;
+	int r;
 
 	memset(&o, 0, sizeof(o));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			o.name = optarg;
-			break;
-		case 's':
-			if (parse_bits(optarg, &o.bits) != 0)
-				return cli_usage(&cmd_vault_entry);
-			break;
-		case 'v':
-			o.vault_name = optarg;
-			break;
-		case 'i':
-			o.import_path = optarg;
-			break;
-		case 'k':
-			o.version = optarg;
-			break;
-		default:
-			return cli_usage(&cmd_vault_entry);
-		}
-	}
-	if (argc - optind != 1 || o.name == NULL)
-		return cli_usage(&cmd_vault_entry);
-	if ((r = cli_harden()) != 0)
+	if ((r = vault_cmd_parse(argc, argv, vo, 1)) != 0)
 		return r;
+	if (o.name == NULL)
+		return cli_usage(&cmd_vault_entry);
 	kr_err_clear(&e);
 	if (vault_kek_create(argv[optind], &o, &info, &e) != 0)
 		return cli_fail(&e);
@@ -202,37 +222,19 @@ vault_kek_cmd(int argc, char **argv)
 static int
 vault_import_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "kek", required_argument, NULL, 'k' },
-		{ "manifest", required_argument, NULL, 'm' },
-		{ "name", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vault_import_opts o;
 	struct vault_import_info info;
+	const struct vault_opt vo[] = {
+		{ "kek", take_str, &o.kek },
+		{ "manifest", take_str, &o.manifest },
+		{ "name", take_str, &o.name },
+		{ NULL, NULL, NULL },
+	};
 	struct kr_err e;
-	int c, r;
+	int r;
 
 	memset(&o, 0, sizeof(o));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			o.kek = optarg;
-			break;
-		case 'm':
-			o.manifest = optarg;
-			break;
-		case 'n':
-			o.name = optarg;
-			break;
-		default:
-			return cli_usage(&cmd_vault_entry);
-		}
-	}
-	if (argc - optind != 2)
-		return cli_usage(&cmd_vault_entry);
-	if ((r = cli_harden()) != 0)
+	if ((r = vault_cmd_parse(argc, argv, vo, 2)) != 0)
 		return r;
 	kr_err_clear(&e);
 	if (vault_import(argv[optind], argv[optind + 1], &o, &info, &e) != 0)

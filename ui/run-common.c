@@ -46,7 +46,9 @@ diags_done(struct diag_list *dl, const char *path, int r)
 	return r == 0 ? 0 : EX_DATAERR;
 }
 
-int
+/* Reads, loads and checks the ceremony (1 MiB at most); prints every
+ * diagnostic as `keyrite lint' does.  0, 65, 66 or 74. */
+static int
 run_load_ceremony(struct run_ctx *x, const char *path)
 {
 	struct diag_list dl;
@@ -67,7 +69,8 @@ run_load_ceremony(struct run_ctx *x, const char *path)
 	return diags_done(&dl, path, r);
 }
 
-int
+/* Adds a --set NAME=VALUE (the strings stay argv's).  0 or 64. */
+static int
 run_add_set(struct run_ctx *x, char *arg)
 {
 	struct batch_value *v;
@@ -89,7 +92,8 @@ run_add_set(struct run_ctx *x, char *arg)
 	return 0;
 }
 
-int
+/* Checks the --set names against the ceremony: 0 or 65. */
+static int
 run_check_sets(const struct run_ctx *x)
 {
 	size_t i;
@@ -105,7 +109,10 @@ run_check_sets(const struct run_ctx *x)
 	return r;
 }
 
-int
+/* Reads the answers file (secure memory: it may hold PINs), parses it
+ * (pins allowed when rehearsal) and checks it against the ceremony.  0,
+ * 65, 66 or 74. */
+static int
 run_load_answers(struct run_ctx *x, const char *path, int rehearsal)
 {
 	struct diag_list dl;
@@ -143,7 +150,9 @@ run_scenario_check(struct runner *r, const struct runner_opts *ro)
 		    "%s/report.md)\n", ro->out_dir);
 }
 
-int
+/* Opens the runner with ro (on_event and operator filled in here) and
+ * runs the batch loop.  Returns the exit status. */
+static int
 run_batch(struct run_ctx *x, struct runner_opts *ro,
     const struct batch_value *presets, size_t npresets, int pin_fd)
 {

@@ -237,3 +237,24 @@ tui_help_key(struct tui *t, int ch)
 	}
 	return 1;
 }
+
+int
+tui_help_screen_key(struct tui *t, int help_ctrl_c)
+{
+	int ch = tui_getkey(t);
+
+	if (ch == ERR || ch == KEY_RESIZE)
+		return ERR;
+	if (t->ov == TO_HELP) {
+		tui_help_key(t, ch);
+		if (t->ov != TO_QUIT)
+			return ERR;
+		t->ov = TO_NONE;
+		return help_ctrl_c ? TUI_KEY_CTRL('c') : ERR;
+	}
+	if (ch == KEY_F(1)) {
+		tui_help_open(t);
+		return ERR;
+	}
+	return ch;
+}

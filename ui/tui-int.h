@@ -247,6 +247,12 @@ void	tui_log_free(struct tui *t);
 void	tui_help_open(struct tui *t);
 void	tui_help_draw(struct tui *t);
 int	tui_help_key(struct tui *t, int ch);
+/* The next key for a screen with no overlay of its own (welcome, result,
+ * summary), the help handled here: ERR when there is nothing for the
+ * screen (a timeout, a resize, a key the help took, F1 opening the help):
+ * it redraws and asks again.  Ctrl-C in the help closes the help and,
+ * with help_ctrl_c, comes back as Ctrl-C (else as ERR). */
+int	tui_help_screen_key(struct tui *t, int help_ctrl_c);
 
 /* tui-summary.c */
 int	tui_summary(struct tui *t);

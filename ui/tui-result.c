@@ -227,20 +227,8 @@ tui_result_failed(struct tui *t)
 			tui_keys(t, "Enter or q: leave the wizard   F1 help");
 			refresh();
 		}
-		ch = tui_getkey(t);
-		if (ch == ERR || ch == KEY_RESIZE)
+		if ((ch = tui_help_screen_key(t, 1)) == ERR)
 			continue;
-		if (t->ov == TO_HELP) {
-			tui_help_key(t, ch);
-			if (t->ov == TO_QUIT)
-				t->ov = TO_NONE;
-			else
-				continue;
-		}
-		if (ch == KEY_F(1)) {
-			tui_help_open(t);
-			continue;
-		}
 		if (tui_is_enter(ch) || ch == 'q' || ch == TUI_KEY_ESC ||
 		    ch == TUI_KEY_CTRL('c'))
 			return t->p.code != 0 ? kr_exit_status(t->p.code) : 1;

@@ -105,18 +105,10 @@ tui_summary(struct tui *t)
 			    "leave   F1 help");
 			refresh();
 		}
-		ch = tui_getkey(t);
-		if (ch == ERR || ch == KEY_RESIZE)
+		/* Ctrl-C, here or in the help: leave */
+		if ((ch = tui_help_screen_key(t, 1)) == ERR)
 			continue;
-		if (t->ov == TO_HELP) {
-			tui_help_key(t, ch);
-			if (t->ov == TO_QUIT)
-				break;		/* Ctrl-C: leave */
-			continue;
-		}
-		if (ch == KEY_F(1))
-			tui_help_open(t);
-		else if (ch == KEY_UP || ch == 'k')
+		if (ch == KEY_UP || ch == 'k')
 			scroll--;
 		else if (ch == KEY_DOWN || ch == 'j')
 			scroll++;

@@ -178,22 +178,17 @@ tui_welcome_begin(struct tui *t)
 			tui_help_draw(t), refresh();
 		else
 			draw(t, 1, NULL, 0);
-		ch = tui_getkey(t);
+		/* Ctrl-C in the help only closes it */
+		ch = tui_help_screen_key(t, 0);
 		if (t->sig != 0)
 			return 128 + t->sig;
-		if (ch == ERR || ch == KEY_RESIZE)
+		if (ch == ERR)
 			continue;
-		if (t->ov == TO_HELP) {
-			tui_help_key(t, ch);
-			if (t->ov == TO_QUIT)
-				t->ov = TO_NONE;
-			continue;
-		}
 		if (ch == TUI_KEY_CTRL('c')) {
 			t->quit = 1;
 			return 1;
 		}
-		if (ch == KEY_F(1) || ch == '?')
+		if (ch == '?')
 			tui_help_open(t);
 		if (tui_is_enter(ch))
 			return 0;
