@@ -23,7 +23,12 @@ AZ=$CER/azure-byok.yaml
 # azure-byok with `adopt: true' in its new-world step (a ceremony of the
 # test's own: the shipped one initialises fresh tokens only)
 AD=$TAP_TMP/azure-adopt.yaml
-awk '{ print } /^    action: new-world$/ { nw = 1 }
+# and, to show a backup of all on a token, backup-key on both engines with
+# what: all
+awk '/^  - id: backup-key$/ { bk = 1 } /^  - id: package$/ { bk = 0 }
+	bk && /^    engines: \[soft\]$/ { next }
+	bk && /^      what: key$/ { print "      what: all"; next }
+	{ print } /^    action: new-world$/ { nw = 1 }
 	nw && /^      quorum: / { print "      adopt: true"; nw = 0 }' "$AZ" >"$AD"
 check "the adopting ceremony has adopt: true in new-world" \
 	grep -q '^      adopt: true$' "$AD"
@@ -104,6 +109,11 @@ if so_works 87654321; then not_ok "the old SO PIN no longer works"; else
 if user_works 123456; then not_ok "the old user PIN no longer works"; else
 	ok "the old user PIN no longer works"; fi
 check "the package was made" test -s "$D/out/TestKey.byok"
+check "backup what: all on a token copies the world record only, saying so" grep -q \
+	"^\[backup-key\] on a token, all is the world record: the keys stay on the token (sensitive)$" \
+	"$D/run.out"
+check "the world record backed up is the world's" \
+	cmp -s "$D/state/token-world" "$D/out/backup/token-world"
 check "the SO PIN typed is in no file of the run but the PIN input" sh -c \
 	"! grep -r -l -a 87654321 '$D/state' '$D/out' '$D/run.out'"
 
