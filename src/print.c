@@ -114,6 +114,84 @@ print_expand(struct printer *P, const char *tmpl)
 	return s;
 }
 
+/* Engines: which one a step assumes (ceremony-engines.c) */
+
+static const char *
+engine_words(const char *name)
+{
+	return strcmp(name, "pkcs11") == 0 ? "a PKCS#11 token (pkcs11, run "
+	    "--token)" : strcmp(name, "soft") == 0 ? "the software module "
+	    "(soft)" : name;
+}
+
+/* What a step of these types does differently on a token. */
+static const char *
+on_token(const char *type)
+{
+	static const char *const t[][2] = {
+		{ "new-world", "it initialises the token (or adopts it, with "
+		    "adopt: true) and the cards hold the token's PINs" },
+		{ "generate-key", "the key is made on the token, and the SO "
+		    "makes the KEK on it under the same quorum" },
+		{ "package", "the token wraps the key after its packaging "
+		    "check, then makes it non-extractable" },
+		{ "backup", "the world's backup is the token's world record "
+		    "(no PIN); a key stays on the token" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(type, t[i][0]) == 0)
+			return t[i][1];
+	return NULL;
+}
+
+static int
+multi_engine(const struct ceremony *c)
+{
+	return ceremony_runs_on(c, "soft") && ceremony_runs_on(c, "pkcs11");
+}
+
+static void
+engines_head(struct printer *P)
+{
+	const struct ceremony *c = P->c;
+	size_t n;
+
+	if (!multi_engine(c)) {
+		n = c->engines_note.s != NULL ? strlen(c->engines_note.s) : 0;
+		print_line(P, 0, "Engine: %s only%s%s%s", engine_words(
+		    ceremony_runs_on(c, "pkcs11") ? "pkcs11" : "soft"),
+		    n > 0 ? ": " : "", n > 0 ? c->engines_note.s : "",
+		    n > 0 && c->engines_note.s[n - 1] == '.' ? "" : ".");
+		return;
+	}
+	print_line(P, 0, "Engines: %s or %s. A step marked Engine runs on one "
+	    "of them only, or works differently on a token.",
+	    engine_words("soft"), engine_words("pkcs11"));
+}
+
+/* The step's Engine field, in a ceremony for both engines. */
+static void
+engine_mark(struct printer *P, const struct ceremony_step *s)
+{
+	char on[64];
+	const char *how;
+
+	if (!multi_engine(P->c))
+		return;
+	if (!ceremony_step_runs_on(s, "soft") ||
+	    !ceremony_step_runs_on(s, "pkcs11")) {
+		ceremony_engines_text(P->c, &s->engines, on, sizeof(on));
+		print_field(P, "Engine", "%s only; on %s the log records it as "
+		    "not applicable", engine_words(on), ceremony_step_runs_on(s,
+		    "soft") ? "a token" : "the software module");
+		return;
+	}
+	if (s->type != NULL && (how = on_token(s->type->name)) != NULL)
+		print_field(P, "Engine", "on a token, %s", how);
+}
+
 /* The head */
 
 static void
@@ -127,6 +205,7 @@ head(struct printer *P)
 	print_title(P, c->title.s);
 	print_line(P, 0, "Ceremony %s, version %s, %zu steps. Printed by "
 	    "keyrite %s.", c->id.s, c->version.s, c->nsteps, PACKAGE_VERSION);
+	engines_head(P);
 	if (P->o->sha256 != NULL) {
 		kr_hex_group(P->o->sha256, 8, 0, v, sizeof(v));
 		print_line(P, 0, "SHA-256 of the runbook file (the log records "
@@ -236,6 +315,7 @@ step_block(struct printer *P, const struct ceremony_step *s)
 		ceremony_when_text(s, why, sizeof(why));
 		print_field(P, "Alternative", "only when %s", why);
 	}
+	engine_mark(P, s);
 	if (s->requires.n > 0) {
 		why[0] = '\0';
 		for (i = 0; i < s->requires.n; i++)

@@ -3,6 +3,14 @@
  * step-backup.c: the `backup' step type.
  *
  * Copies the world (or a key, or both) to backup media.
+ *
+ * On a PKCS#11 token (run --token) the world is the token's world record,
+ * STATE/token-world (engine-pkcs11-world.c): what keyrite needs to find
+ * and use the token's world again with the custodians' cards (its id, the
+ * token's label and serial, K/N, the cards' public keys and commitments,
+ * the check value of the PINs the cards rebuild); it holds no PIN.  A key
+ * on a token is sensitive and stays there: `what: key' is refused, and
+ * `what: all' copies the world record only, saying so.
  */
 #include <stddef.h>
 #include <dirent.h>
@@ -34,10 +42,15 @@ struct dest {
 	const char	*dir;
 };
 
-/* Copies one file of the module's local directory into the backup
+/* The token's world record, beside the cards in the state directory. */
+#define TOKEN_WORLD	"token-world"
+
+/* Copies one file of the module's state directory (beneath from, or at
+ * its top when from is NULL: a token's world record) into the backup
  * folder, through its descriptor, and logs the bytes written. */
 static int
-copy(struct step_ctx *ctx, const struct dest *d, const char *name)
+copy_from(struct step_ctx *ctx, const struct dest *d, const char *from,
+    const char *name)
 {
 	char rel[ENGINE_PATH_MAX], dst[ENGINE_PATH_MAX];
 	char *buf = NULL;
@@ -45,7 +58,8 @@ copy(struct step_ctx *ctx, const struct dest *d, const char *name)
 	size_t len;
 	int rc;
 
-	if (kr_path_join(rel, sizeof(rel), "local", name) != 0 ||
+	if ((from != NULL ? kr_path_join(rel, sizeof(rel), from, name) :
+	    (size_t)snprintf(rel, sizeof(rel), "%s", name) >= sizeof(rel)) ||
 	    kr_path_join(dst, sizeof(dst), d->dir, name) != 0)
 		return step_fail(ctx, KR_EUSAGE, "%s: path too long", name);
 	if ((rc = step_read(ctx, ctx->state_dir, rel, (size_t)64 << 20, &buf,
@@ -58,6 +72,33 @@ copy(struct step_ctx *ctx, const struct dest *d, const char *name)
 	if (rc != 0)
 		return rc;
 	return step_artifact_hashed(ctx, dst, h, len, "backup");
+}
+
+static int
+copy(struct step_ctx *ctx, const struct dest *d, const char *name)
+{
+	return copy_from(ctx, d, "local", name);
+}
+
+/* On a token: the world record only. */
+static int
+copy_token(struct step_ctx *ctx, const struct dest *d, const char *what,
+    int *count)
+{
+	int rc;
+
+	if (strcmp(what, "key") == 0)
+		return step_fail(ctx, KR_EDATA, "backup what: key: a key on a "
+		    "PKCS#11 token is sensitive and never leaves it as a file; "
+		    "back up the world record (what: world), or run this step "
+		    "on the software module only (engines: [soft])");
+	if ((rc = copy_from(ctx, d, NULL, TOKEN_WORLD)) != 0)
+		return rc;
+	*count = 1;
+	if (strcmp(what, "all") == 0)
+		return step_note(ctx, "on a token, all is the world record: "
+		    "the keys stay on the token (sensitive)");
+	return 0;
 }
 
 /* Every key file of the module, for what: all. */
@@ -135,7 +176,9 @@ run(struct step_ctx *ctx)
 	    &ctx->err)) < 0)
 		return d.dfd;
 	d.dir = dir;
-	if (strcmp(what, "all") == 0)
+	if (step_on_token(ctx))
+		rc = copy_token(ctx, &d, what, &count);
+	else if (strcmp(what, "all") == 0)
 		rc = copy_all(ctx, &d, &count);
 	else if (strcmp(what, "world") == 0) {
 		if ((rc = copy(ctx, &d, "world")) == 0)

@@ -4,7 +4,8 @@
 # current-method ceremony (azure-byok) end to end on the conforming token
 # (SoftHSM 2.6.1 with our KWP patch, tests/pkcs11-softhsm.sh) in batch mode.
 #
-# 1. A live run: the .byok unwraps with the openssl command line alone to
+# 1. A live run: the world's backup is the token's world record, which
+#    with two cards logs in to the token again; the .byok unwraps with the openssl command line alone to
 #    PKCS#8 of exactly its DER length, whose public key is the one
 #    pkcs11-tool reads from the token; pkcs11-tool -O, logged in, shows the
 #    target key sensitive and not extractable; the log verifies sealed with
@@ -78,8 +79,15 @@ else
 fi
 if [ $rc -eq 0 ]; then ok "run --token: azure-byok on the token (exit 0)"; else
 	not_ok "run --token: azure-byok on the token (exit $rc)"; diag "$(tail -20 "$D/run.out")"; fi
-check "the mode and backup steps are not applicable on a token" \
-	[ "$(grep -c '\] not applicable: this run drives the pkcs11 engine (the step is for soft)$' "$D/run.out")" -eq 4 ]
+check "the mode steps and the key's backup are not applicable on a token" \
+	[ "$(grep -c '\] not applicable: this run drives the pkcs11 engine (the step is for soft)$' "$D/run.out")" -eq 3 ]
+# the world's backup on a token: its world record (no PIN in it), logged;
+# with the cards it finds and opens the token's world again (below)
+check "the world's backup is the token's world record, byte for byte" \
+	cmp -s "$D/state/token-world" "$D/out/backup/token-world"
+check "logged as a backup artifact" grep -q \
+	'"data":{"kind":"backup","name":"[^"]*backup/token-world","sha256":"[A-Za-z0-9+/=]*","size":[0-9]*},"event":"artifact-written"' \
+	"$D/out/azure-byok.log"
 check "the SO made the KEK on the token at generation" \
 	grep -q '^\[generate-rsa\] KEK keyrite-kek:testkey made on the token by the SO: trusted, wrap-only' "$D/run.out"
 LOG=$D/out/azure-byok.log
@@ -115,6 +123,14 @@ check "not extractable (after packaging)" sh -c "sed 's/.*Access: *//' '$TAP_TMP
 	tr ',' '\n' | sed 's/^ *//' | grep -qx extractable; [ \$? -eq 1 ]"
 check "one private key keyrite:testkey" \
 	[ "$(tr -d '\r' <"$TAP_TMP/objs" | grep -c 'label: *keyrite:testkey$')" -eq 2 ]
+# a state directory rebuilt from the backup and the cards: two cards log
+# in to the token with it
+R=$TAP_TMP/restored
+mkdir -p "$R" && cp "$D/out/backup/token-world" "$R/" && cp -R "$D/state/cards" "$R/"
+cards | "$WIT" "$R" "$URI" pkcs11-tool --module "$P11_LIB" \
+	--token-label live --login -O >"$TAP_TMP/robjs" 2>&1
+check "the backed-up world record and two cards log in to the token again" \
+	grep -q 'label: *keyrite:testkey' "$TAP_TMP/robjs"
 check "the KEK is a wrap-only public key" \
 	sh -c "tr -d '\r' <'$TAP_TMP/objs' | grep -A3 'label: *keyrite-kek:testkey' | grep -q 'Usage: *wrap$'"
 

@@ -53,6 +53,42 @@ for id in azure-byok ncipher-byok-legacy; do
 	no_template "$TAP_TMP/$id.md" "$id (markdown)"
 done
 
+# Engine-specific steps are marked: the runbook says which engine a step
+# assumes (a step for one engine only, or one that works differently on a
+# token); a ceremony for one engine says so at the top.
+# engine_of ID FILE: the Engine field of step ID's block (text runbook),
+# its continuation line joined
+engine_of() { awk -v id="$1" '/^STEP [0-9]+ OF [0-9]+ /{ p = ($5 == id) }
+	p && /^  Engine: / { e = $0; q = 1; next }
+	p && q && /^      / { sub(/^ +/, " "); e = e $0; next } { q = 0 }
+	END { print e }' "$2"; }
+A=$TAP_TMP/azure-byok.txt
+check "azure-byok: the head says it runs on either engine" grep -q \
+	'^Engines: the software module (soft) or a PKCS#11 token (pkcs11, run --token)' "$A"
+for st in mode-init mode-operational backup-key; do
+	check "$st is marked for the software module only" [ \
+	    "$(engine_of $st "$A")" = "  Engine: the software module (soft) only; on a token the log records it as not applicable" ]
+done
+check "new-world is marked as initialising (or adopting) the token" [ \
+	"$(engine_of new-world "$A")" = "  Engine: on a token, it initialises the token (or adopts it, with adopt: true) and the cards hold the token's PINs" ]
+# engine_has ID PATTERN DESC: step ID's Engine field matches PATTERN
+engine_has() {
+	if engine_of "$1" "$A" | grep -q -- "$2"; then ok "$3"; else
+		not_ok "$3"; diag "$(engine_of "$1" "$A")"; fi
+}
+engine_has backup-world "the world's backup is the token's world record (no PIN); a key stays on the token" \
+	"backup-world is marked: on a token, the world record"
+engine_has generate-rsa "the key is made on the token, and the SO makes the KEK on it" \
+	"generate-rsa is marked: the key and the KEK made on the token"
+engine_has package "the token wraps the key after its packaging check" \
+	"package is marked: the token wraps the key"
+check "a step that works the same everywhere is not marked" [ -z "$(engine_of carry-kek "$A")" ]
+check "the legacy ceremony says it runs on the software module only" grep -q \
+	'^Engine: the software module (soft) only: the legacy nCipher method' \
+	"$TAP_TMP/ncipher-byok-legacy.txt"
+check "and marks no step (one engine: the head says it)" sh -c \
+	"! grep -q '^  Engine:' '$TAP_TMP/ncipher-byok-legacy.txt'"
+
 # Values not known are placeholders naming the step that asks them.
 expect_status 0 "print the legacy runbook without a subscription" \
     "$KEYRITE" print "$CER/ncipher-byok-legacy.yaml"
