@@ -42,7 +42,8 @@ p11_mech_name(CK_MECHANISM_TYPE t)
 	return NULL;
 }
 
-const char *
+/* The name of a PKCS#11 return value, for p11_fail()'s messages. */
+static const char *
 p11_rv_name(CK_RV rv)
 {
 	switch (rv) {

@@ -19,8 +19,9 @@
  * one is named, and the token counts it), replaces it with the new random
  * SO PIN (C_SetPIN), sets a new random user PIN (C_InitPIN), and splits
  * the new pair onto the cards.  The PIN people saw is dead afterwards; the
- * token's existing objects stay.  The world file is written before the
- * token is touched and removed again if it refuses.
+ * token's existing objects stay.  The SO PIN entered is tried before
+ * anything is written, so a wrong one (or the old one, on the resume of an
+ * attempt killed after it replaced the PINs) leaves every card as it was.
  *
  * A token with a protected authentication path (CKF_PROTECTED_AUTH-
  * ENTICATION_PATH, a PIN pad) takes no PIN from keyrite: C_InitToken,
@@ -300,42 +301,57 @@ out:
 	return r;
 }
 
-/* Adoption: the SO logs in with the PIN the custodians entered, which is
- * replaced by the new random SO PIN; the user PIN is set anew. */
+/* Adoption, first half: a session in which the SO is logged in with the
+ * PIN the custodians entered.  Nothing is written before this succeeds. */
 static int
-adopt_token(struct p11_engine *eng, const struct p11_world *w,
-    const struct engine_pin *old, const uint8_t *so, const uint8_t *user,
+adopt_login(struct p11_engine *eng, const struct p11_world *w,
+    const struct engine_pin *old, int again, CK_SESSION_HANDLE *hp,
     struct kr_err *e)
 {
 	CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
 	CK_RV rv;
-	int r, pad = w->pin_pad;
+	int pad = w->pin_pad;
 
+	*hp = CK_INVALID_HANDLE;
 	if ((rv = eng->f->C_OpenSession(eng->slot, CKF_SERIAL_SESSION |
 	    CKF_RW_SESSION, NULL, NULL, &h)) != CKR_OK)
 		return p11_fail(e, KR_EFAIL, "C_OpenSession", rv);
 	rv = eng->f->C_Login(h, CKU_SO, PIN_ARG(pad, old->pin), pad ? 0 :
 	    (CK_ULONG)old->len);
-	if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LEN_RANGE) {
-		r = kr_errf(e, KR_EAUTH, "token '%s': the SO PIN entered is wrong "
-		    "(the token counts the failed try); nothing was changed",
-		    eng->label);
-		goto out;
+	if (rv == CKR_OK) {
+		*hp = h;
+		return 0;
 	}
-	if (rv != CKR_OK) {
-		r = p11_fail(e, KR_EFAIL, "C_Login (SO, the PIN entered)", rv);
-		goto out;
-	}
-	if (!pad && (rv = eng->f->C_SetPIN(h, PIN_ARG(0, old->pin),
-	    (CK_ULONG)old->len, PIN_ARG(0, so), P11_PIN_HEX)) != CKR_OK) {
-		r = p11_fail(e, KR_EFAIL, "C_SetPIN (the new SO PIN)", rv);
-		goto out;
-	}
-	r = init_pin(eng, h, pad, user, e);
-	eng->f->C_Logout(h);
-out:
 	eng->f->C_CloseSession(h);
-	return r;
+	if (rv != CKR_PIN_INCORRECT && rv != CKR_PIN_LEN_RANGE)
+		return p11_fail(e, KR_EFAIL, "C_Login (SO, the PIN entered)", rv);
+	if (again)
+		return kr_errf(e, KR_EAUTH, "token '%s': the SO PIN entered is "
+		    "wrong (the token counts the failed try); nothing was "
+		    "changed. An interrupted attempt of this step may have "
+		    "replaced the token's PINs already: its cards and %s/%s "
+		    "are kept and hold them", eng->label, eng->dir,
+		    P11_WORLD_FILE);
+	return kr_errf(e, KR_EAUTH, "token '%s': the SO PIN entered is wrong "
+	    "(the token counts the failed try); nothing was changed",
+	    eng->label);
+}
+
+/* Adoption, second half, with the SO logged in: the SO PIN is replaced by
+ * the new random one and the user PIN is set anew. */
+static int
+adopt_token(struct p11_engine *eng, CK_SESSION_HANDLE h, int pad,
+    const struct engine_pin *old, const uint8_t *so, const uint8_t *user,
+    int *changed, struct kr_err *e)
+{
+	CK_RV rv;
+
+	*changed = 0;
+	if (!pad && (rv = eng->f->C_SetPIN(h, PIN_ARG(0, old->pin),
+	    (CK_ULONG)old->len, PIN_ARG(0, so), P11_PIN_HEX)) != CKR_OK)
+		return p11_fail(e, KR_EFAIL, "C_SetPIN (the new SO PIN)", rv);
+	*changed = 1;
+	return init_pin(eng, h, pad, user, e);
 }
 
 static int
@@ -397,22 +413,32 @@ world_start(struct p11_engine *eng, const struct engine_world_req *req,
 	return pin_len_check(eng, w->pin_pad, e);
 }
 
-/* Writes the cards and the world, then adopts the token; the world file is
- * removed if the token refuses (its PINs are then unchanged). */
+/* The SO logs in with the PIN entered, then the cards and the world are
+ * written and the token's PINs replaced.  A wrong PIN changes nothing: not
+ * even the cards of an earlier attempt that was killed after it replaced
+ * the token's PINs (its resume is asked the old PIN, which the token now
+ * refuses), so those cards still open the token.  The world file is
+ * removed if the token refuses the new SO PIN (its PINs are unchanged). */
 static int
 adopt(struct p11_engine *eng, struct p11_world *w, const uint8_t *s,
     const uint8_t *so, const uint8_t *user, const struct engine_world_req *req,
     struct kr_err *e)
 {
+	CK_SESSION_HANDLE h;
 	char path[PATH_MAX];
-	int r;
+	int r, changed = 0;
 
-	if ((r = write_cards(eng, w, s, req, e)) != 0 ||
-	    (r = world_write(eng, w, e)) != 0)
+	if ((r = adopt_login(eng, w, &req->token_so_pin, req->replace, &h,
+	    e)) != 0)
 		return r;
-	if ((r = adopt_token(eng, w, &req->token_so_pin, so, user, e)) != 0 &&
+	if ((r = write_cards(eng, w, s, req, e)) == 0 &&
+	    (r = world_write(eng, w, e)) == 0 &&
+	    (r = adopt_token(eng, h, w->pin_pad, &req->token_so_pin, so, user,
+	    &changed, e)) != 0 && !changed &&
 	    world_path(eng, P11_WORLD_FILE, path, sizeof(path), NULL) == 0)
 		(void)unlink(path);
+	eng->f->C_Logout(h);
+	eng->f->C_CloseSession(h);
 	return r;
 }
 

@@ -145,7 +145,6 @@ int	p11_package(struct engine *, const struct engine_package_req *,
 
 /* engine-pkcs11-names.c */
 const char *p11_mech_name(CK_MECHANISM_TYPE t);
-const char *p11_rv_name(CK_RV rv);
 /* Fixed-width, blank-padded token text to a C string. */
 void	p11_text(const unsigned char *in, size_t len, char *out, size_t outsz);
 /* "C_WrapKey: CKR_KEY_SIZE_RANGE (0x162)" into e. */

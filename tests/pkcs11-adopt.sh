@@ -13,6 +13,11 @@
 #    old SO and user PINs no longer work; the SO PIN typed is in no file of
 #    the run and never on the screen.
 # 4. The linter refuses `adopt' in a ceremony that does not run on pkcs11.
+# 5. A run killed (SIGKILL, from gdb) once the engine has replaced the
+#    token's PINs and written the cards, before world-created is logged,
+#    then resumed with the old SO PIN typed again: the token refuses it,
+#    the step fails saying an interrupted attempt may hold the PINs, no card
+#    changes, and the killed attempt's cards still log in to the token.
 . "${top_srcdir:-.}/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pkcs11-lib.sh"
 . "$top_srcdir/tests/lib/batch-lib.sh"
@@ -123,5 +128,42 @@ expect_status 65 "adopt in a ceremony for the software module only is refused" \
 	"$KEYRITE" lint "$TAP_TMP/soft-adopt.yaml"
 output_has "'adopt' in step 'new-world' is only meaningful on the pkcs11 engine" \
 	"naming the key, the step and the engine"
+
+# ---- 5. killed after the PINs were replaced, then resumed -----------------
+if command -v gdb >/dev/null 2>&1; then
+	check "a second token initialised outside keyrite" p11_init adoptkill
+	D=$TAP_TMP/killed
+	azure_live "$D" || not_ok "the set-up"
+	{ printf 'card-pin-1\ncard-pin-2\ncard-pin-3\n87654321\n'; } >"$D/pins"
+	( cd "$D" && gdb -q -batch -nx -ex 'set breakpoint pending on' \
+	    -ex 'break p11_new_world' -ex run -ex finish -ex kill --args \
+	    "$KEYRITE" run "$AD" --token "pkcs11:token=adoptkill?module-path=$P11_LIB" \
+	    --state "$D/state" --out "$D/out" --media "$D/media" \
+	    --batch answers.yaml --pin-fd 3 3<"$D/pins" >"$D/gdb.out" 2>&1 )
+	check "killed as the engine returned from new-world: cards and world written" \
+		test -s "$D/state/token-world"
+	if pkcs11-tool --module "$P11_LIB" --token-label adoptkill --login \
+	    --login-type so --so-pin 87654321 -O >/dev/null 2>&1; then
+		not_ok "the killed attempt had replaced the token's SO PIN"
+	else ok "the killed attempt had replaced the token's SO PIN"; fi
+	( cd "$D/state" && find . -type f -path './cards/*' | sort | xargs sha256sum ) >"$D/cards.before"
+	( cd "$D" && "$KEYRITE" run "$AD" --token "pkcs11:token=adoptkill?module-path=$P11_LIB" \
+	    --state "$D/state" --out "$D/out" --media "$D/media" \
+	    --batch answers.yaml --pin-fd 3 3<"$D/pins" >"$D/resume.out" 2>&1 )
+	rc=$?
+	check "the resume with the old SO PIN fails (exit $rc)" [ $rc -eq 1 ]
+	check "saying an interrupted attempt may hold the token's PINs" grep -q \
+		"the SO PIN entered is wrong (the token counts the failed try); nothing was changed. An interrupted attempt of this step may have replaced the token's PINs already: its cards and .*/token-world are kept and hold them" \
+		"$D/resume.out"
+	( cd "$D/state" && find . -type f -path './cards/*' | sort | xargs sha256sum ) >"$D/cards.after"
+	check "no card changed" cmp -s "$D/cards.before" "$D/cards.after"
+	check "the killed attempt's cards were there to compare" test -s "$D/cards.before"
+	printf '1 card-pin-1\n2 card-pin-2\n' | "${top_builddir:-.}/tests/pkcs11-witness" "$D/state" \
+	    "pkcs11:token=adoptkill?module-path=$P11_LIB" pkcs11-tool --module "$P11_LIB" \
+	    --token-label adoptkill --login -O >"$D/objs" 2>&1
+	check "two of the killed attempt's cards still log in to the token" [ $? -eq 0 ]
+else
+	for i in 1 2 3 4 5 6 7 8; do ok "# SKIP no gdb (Debian package gdb): the kill needs it"; done
+fi
 
 done_testing

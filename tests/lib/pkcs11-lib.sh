@@ -6,7 +6,7 @@
 #   P11_LIB     the conforming module (SoftHSM 2.6.1 with our patch)
 #   $TAP_TMP/twostep.conf  its configuration without CKM_RSA_AES_KEY_WRAP
 #   P11_STOCK   Debian's SoftHSM 2.6.1 module, or "" when not installed
-#   p11_init LABEL [MODULE]   initialises a token (SO PIN and user PIN of
+#   p11_init LABEL [MODULE]   initialises the first free token (SO PIN and user PIN of
 #                             this test's own: test tokens only)
 : "${P11_STOCK:=/usr/lib/softhsm/libsofthsm2.so}"
 [ -f "$P11_STOCK" ] || P11_STOCK=
@@ -30,8 +30,10 @@ export SOFTHSM2_CONF
 	>"$TAP_TMP/twostep.conf"
 
 p11_init() {
+	_free=$(pkcs11-tool --module "${2:-$P11_LIB}" -L 2>/dev/null | awk '
+		/^Slot [0-9]+ / { i = $2 } /uninitialized/ { print i; exit }')
 	pkcs11-tool --module "${2:-$P11_LIB}" --init-token --label "$1" \
-		--so-pin 87654321 >/dev/null 2>&1 &&
+		${_free:+--slot-index "$_free"} --so-pin 87654321 >/dev/null 2>&1 &&
 	pkcs11-tool --module "${2:-$P11_LIB}" --token-label "$1" --init-pin \
 		--login --so-pin 87654321 --pin 123456 >/dev/null 2>&1
 }
