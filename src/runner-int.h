@@ -236,8 +236,6 @@ void	runner_attempt_end(struct runner *r);
 /* The new-world step's `holders' expanded ("Ann Smith, Bob Jones, ..."),
  * malloc'd, or NULL when the ceremony names none. */
 char	*runner_card_holders(struct runner *r);
-int	runner_card_holder(struct runner *r, int card, char *out,
-	    size_t outsz);
 /* Shows the command of an optional show-command step before it is run or
  * skipped (once per attempt). */
 void	runner_preview(struct runner *r, const struct ceremony_step *s);

@@ -149,6 +149,21 @@ name_card(struct runner *r, const char *path, int rc, struct kr_err *ce)
 	snprintf(ce->msg, sizeof(ce->msg), "%s", msg);
 }
 
+/* The holder of card CARD named in new-world's `holders', into OUT: 1,
+ * or 0 when the ceremony names none for it. */
+static int
+card_holder(struct runner *r, int card, char *out, size_t outsz)
+{
+	char *list;
+	int ok;
+
+	if ((list = runner_card_holders(r)) == NULL)
+		return 0;
+	ok = ceremony_holder(list, card, out, outsz) == 0;
+	free(list);
+	return ok;
+}
+
 int
 runner_card_answer(struct runner *r, const char *step,
     const struct runner_answer *a, struct kr_err *e)
@@ -218,7 +233,7 @@ runner_card_answer(struct runner *r, const char *step,
 	}
 	if (r->nq < ENGINE_MAX_CARDS)
 		r->qcards[r->nq++] = idx;
-	holder = runner_card_holder(r, idx, hname, sizeof(hname));
+	holder = card_holder(r, idx, hname, sizeof(hname));
 	if (holder)
 		snprintf(text, sizeof(text), "card %d (held by %s): accepted",
 		    idx, hname);
@@ -287,17 +302,4 @@ runner_card_holders(struct runner *r)
 		return list;
 	}
 	return NULL;
-}
-
-int
-runner_card_holder(struct runner *r, int card, char *out, size_t outsz)
-{
-	char *list;
-	int ok;
-
-	if ((list = runner_card_holders(r)) == NULL)
-		return 0;
-	ok = ceremony_holder(list, card, out, outsz) == 0;
-	free(list);
-	return ok;
 }
