@@ -193,6 +193,12 @@ while read -r name yaml answers <&3; do
 		[ -s "$ops" ] || { echo "ceremony.sh: bench/opcount.so recorded nothing" >&2; exit 1; }
 		tc=$(sed -n 's/^#end \([0-9.]*\) ms, cpu \([0-9.]*\) ms.*/\1 \2/p' "$dir/$name-$i.out")
 		ne=$(cat "$keep"/out/*.log | wc -l)
+		# The counter's own check: every log line carries an Ed25519
+		# signature, so it must have seen at least that many.
+		nsig=$(awk '$1 == "sign" && $2 == "ED25519"' "$ops" | wc -l)
+		[ "$nsig" -ge "$ne" ] || {
+			echo "ceremony.sh: bench/opcount.so saw $nsig Ed25519 signatures for $ne log lines" >&2
+			exit 1; }
 		echo "$tc $i $ne" >>"$dir/$name.totals"
 		# The baseline between the runs, so both see the same load: each
 		# scrypt parameter set the run used.
