@@ -154,6 +154,21 @@ out:
 }
 
 int
+keyio_write_public(const char *path, EVP_PKEY *pk, int mode,
+    struct kr_err *e)
+{
+	char *pem;
+	size_t len;
+	int r;
+
+	if ((r = keyio_public_pem(pk, &pem, &len, e)) != 0)
+		return r;
+	r = kr_write_atomic(path, pem, len, mode, e);
+	free(pem);
+	return r;
+}
+
+int
 keyio_spki_der(EVP_PKEY *pk, uint8_t **der, size_t *len, struct kr_err *e)
 {
 	unsigned char *p = NULL;

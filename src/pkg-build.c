@@ -52,52 +52,33 @@ finish(const struct pkg_chain *c, const char *region, json_t *body,
     char **buf, size_t *len, struct kr_err *e)
 {
 	json_t *doc = NULL, *cert = NULL, *certbody = NULL, *spkg = NULL;
-	json_t *rootv = NULL, *modv = NULL;
-	char *s = NULL, *outp;
-	size_t n;
-	int r = KR_ENOMEM;
+	json_t *rootv, *modv;
+	int r;
 
 	*buf = NULL;
-	if ((rootv = sjson_pubkey_value(c->root)) == NULL ||
-	    (modv = sjson_pubkey_value(c->module)) == NULL) {
+	rootv = sjson_pubkey_value(c->root);
+	modv = sjson_pubkey_value(c->module);
+	if (rootv == NULL || modv == NULL) {
 		r = kr_errf(e, KR_ECRYPTO, "package: cannot encode a key");
 		goto out;
 	}
-	if ((certbody = json_object()) == NULL ||
-	    set_str(certbody, "type", "module-certificate") != 0 ||
-	    set_str(certbody, "region", c->cert_region != NULL ?
-	    c->cert_region : region) != 0 ||
-	    json_object_set_new(certbody, "serial",
-	    json_integer(c->serial)) != 0 ||
-	    json_object_set(certbody, "module_key", modv) != 0)
-		goto nomem;
-	if ((r = sjson_sign(certbody, c->root, &cert, e)) != 0)
+	if ((certbody = json_pack("{s:s, s:s, s:I, s:O}",
+	    "type", "module-certificate",
+	    "region", c->cert_region != NULL ? c->cert_region : region,
+	    "serial", (json_int_t)c->serial, "module_key", modv)) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
 		goto out;
-	if ((r = sjson_sign(body, c->module, &spkg, e)) != 0)
+	}
+	if ((r = sjson_sign(certbody, c->root, &cert, e)) != 0 ||
+	    (r = sjson_sign(body, c->module, &spkg, e)) != 0)
 		goto out;
-	if ((doc = json_object()) == NULL ||
-	    set_str(doc, "format", "keyrite-byok-package") != 0 ||
-	    json_object_set_new(doc, "version", json_integer(1)) != 0 ||
-	    json_object_set(doc, "root_key", rootv) != 0 ||
-	    json_object_set(doc, "module_certificate", cert) != 0 ||
-	    json_object_set(doc, "package", spkg) != 0)
-		goto nomem;
-	if ((s = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII)) == NULL)
-		goto nomem;
-	n = strlen(s);
-	if ((outp = malloc(n + 2)) == NULL)
-		goto nomem;
-	memcpy(outp, s, n);
-	outp[n] = '\n';
-	outp[n + 1] = '\0';
-	*buf = outp;
-	*len = n + 1;
-	r = 0;
-	goto out;
-nomem:
-	r = kr_errf(e, KR_ENOMEM, "package: out of memory");
+	if ((doc = json_pack("{s:s, s:i, s:O, s:O, s:O}",
+	    "format", "keyrite-byok-package", "version", 1, "root_key", rootv,
+	    "module_certificate", cert, "package", spkg)) == NULL ||
+	    sjson_text(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII, 1, buf,
+	    len) != 0)
+		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
 out:
-	free(s);
 	json_decref(doc);
 	json_decref(cert);
 	json_decref(certbody);
