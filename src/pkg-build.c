@@ -17,12 +17,6 @@
 
 #define PKG_DEFAULT_SUITE "DLf3072s256mRijndael"
 
-static int
-set_str(json_t *o, const char *k, const char *v)
-{
-	return json_object_set_new(o, k, json_string(v));
-}
-
 /* A package body with the fields both kinds start with: its type, its name
  * (kind "KEK" or "SecurityWorld" and the region's code, vault_pkg_name())
  * and the region. */
@@ -35,14 +29,9 @@ body_new(const char *type, const char *kind, const char *region,
 	*out = NULL;
 	if (vault_pkg_name(name, sizeof(name), kind, region) != 0)
 		return kr_errf(e, KR_EUSAGE, "package: bad region");
-	if ((*out = json_object()) == NULL ||
-	    set_str(*out, "type", type) != 0 ||
-	    set_str(*out, "name", name) != 0 ||
-	    set_str(*out, "region", region) != 0) {
-		json_decref(*out);
-		*out = NULL;
+	if ((*out = json_pack("{s:s, s:s, s:s}", "type", type, "name", name,
+	    "region", region)) == NULL)
 		return kr_errf(e, KR_ENOMEM, "package: out of memory");
-	}
 	return 0;
 }
 
@@ -88,30 +77,39 @@ out:
 	return r;
 }
 
+/* A package: body_new()'s members, then those of its kind (members, NULL
+ * when they could not be made), signed by the chain and serialised. */
+static int
+build(const struct pkg_chain *c, const char *type, const char *kind,
+    const char *region, json_t *members, char **buf, size_t *len,
+    struct kr_err *e)
+{
+	json_t *body;
+	int r;
+
+	if ((r = body_new(type, kind, region, &body, e)) != 0)
+		return r;
+	if (members == NULL || json_object_update(body, members) != 0)
+		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
+	else
+		r = finish(c, region, body, buf, len, e);
+	json_decref(body);
+	return r;
+}
+
 int
 pkg_build_kek(const struct pkg_chain *c, const struct pkg_kek_spec *s,
     char **buf, size_t *len, struct kr_err *e)
 {
-	json_t *body = NULL, *kv = NULL;
+	json_t *kv, *m;
 	int r;
 
-	if ((r = body_new("kek", "KEK", s->region, &body, e)) != 0)
-		return r;
-	if ((kv = sjson_pubkey_value(s->kek)) == NULL) {
-		r = kr_errf(e, KR_ECRYPTO, "package: cannot encode the KEK");
-		goto out;
-	}
-	if (set_str(body, "world_id", s->world_id) != 0 ||
-	    set_str(body, "kid", s->kid) != 0 ||
-	    json_object_set(body, "kek_key", kv) != 0 ||
-	    json_object_set_new(body, "exportable",
-	    json_boolean(s->exportable)) != 0) {
-		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
-		goto out;
-	}
-	r = finish(c, s->region, body, buf, len, e);
-out:
-	json_decref(body);
+	if ((kv = sjson_pubkey_value(s->kek)) == NULL)
+		return kr_errf(e, KR_ECRYPTO, "package: cannot encode the KEK");
+	m = json_pack("{s:s, s:s, s:O, s:b}", "world_id", s->world_id,
+	    "kid", s->kid, "kek_key", kv, "exportable", s->exportable != 0);
+	r = build(c, "kek", "KEK", s->region, m, buf, len, e);
+	json_decref(m);
 	json_decref(kv);
 	return r;
 }
@@ -120,31 +118,22 @@ int
 pkg_build_world(const struct pkg_chain *c, const struct pkg_world_spec *s,
     char **buf, size_t *len, struct kr_err *e)
 {
-	json_t *body = NULL, *wv = NULL;
+	json_t *wv, *m;
 	char wid[65];
 	int r;
 
-	if ((r = body_new("security-world", "SecurityWorld", s->region, &body,
-	    e)) != 0)
-		return r;
 	if ((r = keyio_spki_sha256_hex(s->world_key, wid, e)) != 0)
-		goto out;
-	if ((wv = sjson_pubkey_value(s->world_key)) == NULL) {
-		r = kr_errf(e, KR_ECRYPTO, "package: cannot encode the world "
+		return r;
+	if ((wv = sjson_pubkey_value(s->world_key)) == NULL)
+		return kr_errf(e, KR_ECRYPTO, "package: cannot encode the world "
 		    "key");
-		goto out;
-	}
-	if (set_str(body, "world_id", s->world_id != NULL ? s->world_id :
-	    wid) != 0 ||
-	    json_object_set(body, "world_key", wv) != 0 ||
-	    set_str(body, "cipher_suite", s->cipher_suite != NULL ?
-	    s->cipher_suite : PKG_DEFAULT_SUITE) != 0) {
-		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
-		goto out;
-	}
-	r = finish(c, s->region, body, buf, len, e);
-out:
-	json_decref(body);
+	m = json_pack("{s:s, s:O, s:s}",
+	    "world_id", s->world_id != NULL ? s->world_id : wid,
+	    "world_key", wv, "cipher_suite", s->cipher_suite != NULL ?
+	    s->cipher_suite : PKG_DEFAULT_SUITE);
+	r = build(c, "security-world", "SecurityWorld", s->region, m, buf,
+	    len, e);
+	json_decref(m);
 	json_decref(wv);
 	return r;
 }
