@@ -334,23 +334,30 @@ init_token(struct p11_engine *eng, struct p11_world *w, const uint8_t *s,
 	return world_write(eng, w, e);
 }
 
-/* The resume (replace) of a fresh token's initialisation interrupted once
- * C_InitToken may have run: the token is initialised, and the world of
- * that attempt is for it (its label; its serial, or none yet) and not an
- * adoption's. */
+/* The token is initialised and the world is keyrite's own for it (its
+ * label; its serial, or none yet: an attempt killed after C_InitToken), not
+ * an adoption's: the world's cards hold the token's PINs. */
 static int
-init_interrupted(const struct p11_engine *eng,
-    const struct engine_world_req *req)
+world_holds_token(const struct p11_engine *eng)
 {
 	char serial[17];
 
-	if (eng->uninit || req->adopt || !req->replace || !eng->has_world ||
-	    eng->world.adopted || strcmp(eng->world.label, eng->label) != 0)
+	if (eng->uninit || !eng->has_world || eng->world.adopted ||
+	    strcmp(eng->world.label, eng->label) != 0)
 		return 0;
 	p11_text(eng->ti.serialNumber, sizeof(eng->ti.serialNumber), serial,
 	    sizeof(serial));
 	return eng->world.serial[0] == '\0' ||
 	    strcmp(eng->world.serial, serial) == 0;
+}
+
+/* The resume (replace) of a fresh token's initialisation interrupted once
+ * C_InitToken may have run: finished with that attempt's world and cards. */
+static int
+init_interrupted(const struct p11_engine *eng,
+    const struct engine_world_req *req)
+{
+	return !req->adopt && req->replace && world_holds_token(eng);
 }
 
 /* Finishes that initialisation with the interrupted attempt's world and
@@ -580,6 +587,7 @@ p11_world_info(struct engine *engine, struct engine_world_info *out,
 	    w->label, w->serial, w->adopted ? ", adopted" : "", w->pin_pad ?
 	    "; PIN pad: the token's PINs are typed on its pad" : "");
 	out->pin_pad = w->pin_pad;
+	out->cards_hold_token = world_holds_token(eng);
 	return 0;
 }
 

@@ -92,6 +92,11 @@ struct engine_world_info {
 	char		warning[160];			/* "" or a warning to show */
 	int		pin_pad;			/* PKCS#11: the token has a PIN
 							   pad: its PIN is typed there */
+	int		cards_hold_token;		/* PKCS#11: keyrite initialised
+							   the token with PINs this
+							   world's cards hold (not
+							   adopted): a world not yet
+							   logged is finished with them */
 };
 
 #define ENGINE_SUITE_DEFAULT	"DLf3072s256mRijndael"

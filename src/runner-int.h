@@ -99,6 +99,8 @@ struct runner {
 	size_t			 pinlen[ENGINE_MAX_CARDS];
 	struct engine_pin	 pinv[ENGINE_MAX_CARDS];
 	int			 npins;
+	char			 ask_attempt[256];	/* why they are an
+							   interrupted attempt's, or "" */
 	/* new-world adopting a token: its current SO PIN (ask_card 0) */
 	uint8_t			*token_pin;
 	size_t			 token_pinlen;

@@ -463,6 +463,8 @@ run_step(struct runner *r, const struct ceremony_step *s,
 		case RUNNER_NEED_NEW_PIN:
 			p->card = r->ask_card;
 			p->token_pin = r->ask_card == 0 ? r->ask_token : NULL;
+			p->attempt_pins = r->ask_card > 0 &&
+			    r->ask_attempt[0] != '\0' ? r->ask_attempt : NULL;
 			p->quorum_k = r->ask_k;
 			p->quorum_n = r->ask_n;
 			p->pin_min = r->ask_min;

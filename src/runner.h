@@ -82,6 +82,11 @@ struct runner_prompt {
 							   (new-world adopting a PKCS#11 token):
 							   "the current SO PIN of token 'x'"; its
 							   holders type it once under witness */
+	const char			*attempt_pins;	/* NEW_PIN with a card: the PINs
+							   must be those of an interrupted
+							   attempt's cards (a token it
+							   initialised): why, said before
+							   they are typed; or NULL */
 	int				 def_card;	/* CARD: the card `def' names (the
 							   first one not presented yet), or 0 */
 	int				 cards_presented, cards_needed; /* CARD */

@@ -276,7 +276,7 @@ step_need_confirm(struct step_ctx *ctx, const char *expect)
 
 int
 step_need_new_pins(struct step_ctx *ctx, int k, int n, int min_len,
-    const struct engine_pin **pins)
+    const char *attempt, const struct engine_pin **pins)
 {
 	struct runner *r = ctx->r;
 	int i;
@@ -289,6 +289,8 @@ step_need_new_pins(struct step_ctx *ctx, int k, int n, int min_len,
 		*pins = r->pinv;
 		return 0;
 	}
+	snprintf(r->ask_attempt, sizeof(r->ask_attempt), "%s",
+	    attempt != NULL ? attempt : "");
 	r->ask = RUNNER_NEED_NEW_PIN;
 	r->ask_card = r->npins + 1;
 	r->ask_k = k;

@@ -140,9 +140,11 @@ int	step_token_kek(struct step_ctx *ctx, struct engine_quorum *q,
 int	step_need_ack(struct step_ctx *ctx);
 int	step_need_confirm(struct step_ctx *ctx, const char *expect);
 /* n PINs for new cards 1..n (at least min_len bytes each); pins[i] is
- * card i+1's, valid during this call only. */
+ * card i+1's, valid during this call only.  attempt: NULL, or why the PINs
+ * must be those of an interrupted attempt's cards, said at the prompt
+ * before they are typed. */
 int	step_need_new_pins(struct step_ctx *ctx, int k, int n, int min_len,
-	    const struct engine_pin **pins);
+	    const char *attempt, const struct engine_pin **pins);
 /* An authorized quorum session (K cards of the world). */
 /* The current PIN of the token (new-world adopting it): what names it for
  * the prompt ("the current SO PIN of token 'x'"); asked once per attempt

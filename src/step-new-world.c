@@ -187,6 +187,25 @@ adopt_say(struct step_ctx *ctx, int adopt, int pad)
 	    "initialised (adopt: true)");
 }
 
+/* A token an interrupted attempt of this step initialised (not adopting):
+ * the resume finishes with that attempt's cards, so the PINs typed must be
+ * theirs; said at the prompt before they are typed.  NULL otherwise. */
+static const char *
+attempt_pins(struct step_ctx *ctx, const struct engine_world_info *cur,
+    const char *before, int adopt, char *buf, size_t sz)
+{
+	char label[40];
+
+	if (adopt || !cur->cards_hold_token || cur->world_id[0] == '\0' ||
+	    strcmp(cur->world_id, before) == 0)
+		return NULL;
+	(void)step_token_pin_pad(ctx, label, sizeof(label));
+	snprintf(buf, sz, "token '%s' was initialised by an interrupted "
+	    "attempt of this step: type the PINs of that attempt's cards "
+	    "(they are kept, none is made anew)", label);
+	return buf;
+}
+
 static int
 run(struct step_ctx *ctx)
 {
@@ -195,7 +214,7 @@ run(struct step_ctx *ctx)
 	struct engine_world_info wi, cur;
 	struct kr_err e;
 	const char *suite, *quorum, *minlen, *before, *holders, *adopt_s;
-	char g[100];
+	char g[100], why[200];
 	int k, n, min = ENGINE_MIN_PIN_DEFAULT, rc, i, adopt, pad = 0;
 
 	if ((rc = step_arg(ctx, "cipher_suite", &suite)) != 0 ||
@@ -219,7 +238,7 @@ run(struct step_ctx *ctx)
 		return rc;
 	kr_err_clear(&e);
 	if (ctx->ops->world_info(ctx->eng, &cur, &e) != 0)
-		cur.world_id[0] = '\0';
+		memset(&cur, 0, sizeof(cur));
 	if (step_world_logged(ctx)) {
 		if ((rc = step_note(ctx, "world %.16s... was created before "
 		    "the resume; not created again", cur.world_id)) != 0)
@@ -230,7 +249,8 @@ run(struct step_ctx *ctx)
 	}
 	if ((rc = step_world_before(ctx, cur.world_id, &before)) != 0)
 		return rc;
-	if ((rc = step_need_new_pins(ctx, k, n, min, &pins)) != 0)
+	if ((rc = step_need_new_pins(ctx, k, n, min, attempt_pins(ctx, &cur,
+	    before, adopt, why, sizeof(why)), &pins)) != 0)
 		return rc;
 	memset(&req, 0, sizeof(req));
 	if (adopt && step_on_token(ctx) && (rc = adopt_pin(ctx, &req,

@@ -22,8 +22,6 @@
 . "$top_srcdir/tests/lib/pkcs11-lib.sh"
 . "$top_srcdir/tests/lib/batch-lib.sh"
 
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-export ASAN_OPTIONS
 AZ=$CER/azure-byok.yaml
 # azure-byok with `adopt: true' in its new-world step (a ceremony of the
 # test's own: the shipped one initialises fresh tokens only)
@@ -135,7 +133,7 @@ if command -v gdb >/dev/null 2>&1; then
 	D=$TAP_TMP/killed
 	azure_live "$D" || not_ok "the set-up"
 	{ printf 'card-pin-1\ncard-pin-2\ncard-pin-3\n87654321\n'; } >"$D/pins"
-	( cd "$D" && gdb -q -batch -nx -ex 'set breakpoint pending on' \
+	( cd "$D" && p11_gdb -q -batch -nx -ex 'set breakpoint pending on' \
 	    -ex 'break p11_new_world' -ex run -ex finish -ex kill --args \
 	    "$KEYRITE" run "$AD" --token "pkcs11:token=adoptkill?module-path=$P11_LIB" \
 	    --state "$D/state" --out "$D/out" --media "$D/media" \

@@ -12,8 +12,6 @@
 . "${top_srcdir:-.}/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pkcs11-lib.sh"
 . "$top_srcdir/tests/lib/batch-lib.sh"
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-export ASAN_OPTIONS
 
 BK=$TAP_TMP/azure-key.yaml
 awk '/^  - id: backup-key$/ { bk = 1 } /^  - id: package$/ { bk = 0 }

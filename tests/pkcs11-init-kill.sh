@@ -18,6 +18,8 @@
 # 4. as the engine returns from new-world (the world has its serial),
 #    before world-created is logged: finished with the attempt's cards.
 #
+# In 2-4 the card prompt says, before the first PIN is read, that the PINs
+# are the interrupted attempt's cards' (not in 1: that token was fresh).
 # Each resumed run goes on to a sealed log that verifies with the anchors
 # of its minutes, and two of its cards log in to the token
 # (tests/pkcs11-witness types the user PIN they rebuild at pkcs11-tool's
@@ -28,10 +30,6 @@
 command -v gdb >/dev/null 2>&1 || skip_all "no gdb (Debian package gdb): the kills need it"
 AZ=$CER/azure-byok.yaml
 WIT=${top_builddir:-.}/tests/pkcs11-witness
-# no leak check under ptrace (gdb); the resumed runs are not under it, but
-# share the setting with the killed ones
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-export ASAN_OPTIONS
 
 # initialised LABEL: the module lists a token with that label
 initialised() {
@@ -52,11 +50,18 @@ run() {
 }
 killed() {
 	_d=$1 _l=$2 _b=$3 _f=$4
-	( cd "$_d" && gdb -q -batch -nx -ex 'set breakpoint pending on' \
+	( cd "$_d" && p11_gdb -q -batch -nx -ex 'set breakpoint pending on' \
 	    -ex "break $_b" -ex run -ex delete ${_f:+-ex finish} -ex kill --args \
 	    "$KEYRITE" run "$AZ" --token "pkcs11:token=$_l?module-path=$P11_LIB" \
 	    --state "$_d/state" --out "$_d/out" --media "$_d/media" \
 	    --batch answers.yaml --pin-fd 3 3<"$_d/pins" >"$_d/gdb.out" 2>&1 )
+}
+# attempt_said FILE LABEL: the run said that the PINs are the interrupted
+# attempt's cards' before the first PIN was read
+attempt_said() {
+	awk -v m="[new-world] token '$2' was initialised by an interrupted attempt of this step: type the PINs of that attempt's cards (they are kept, none is made anew)" \
+	    '$0 == m && !a { a = NR } /^\[new-world\] new card 1 of 3: PIN/ && !f { f = NR }
+	    END { exit !(a && f && a < f) }' "$1"
 }
 # resumed DIR LABEL WHAT: the resume seals, the log verifies, two cards
 # log in
@@ -89,6 +94,9 @@ if initialised kbefore; then not_ok "1: the token is still fresh"; else
 	ok "1: the token is still fresh"; fi
 cardsums "$D" >"$D/cards.before"
 resumed "$D" kbefore 1
+if grep -q "type the PINs of that attempt's cards" "$D/resume.out"; then
+	not_ok "1: the card prompt asks for no attempt's PINs (the token was fresh)"
+else ok "1: the card prompt asks for no attempt's PINs (the token was fresh)"; fi
 cardsums "$D" >"$D/cards.after"
 if cmp -s "$D/cards.before" "$D/cards.after"; then
 	not_ok "1: the resume started over (new cards)"
@@ -108,6 +116,8 @@ check "2: the killed attempt's cards were written" test -s "$D/cards.before"
 run "$D" kinit "$D/wrong"
 rc=$?
 check "2: a resume with other card PINs fails (exit $rc)" [ $rc -eq 1 ]
+check "2: the card prompt said, before the first PIN, to type the attempt's" \
+	attempt_said "$D/resume.out" kinit
 check "2: naming the interrupted attempt and what to type" grep -q \
 	"^keyrite: step 'new-world' failed: token 'kinit' was initialised by an interrupted attempt of this step, and 0 of its 3 cards (.*/cards) open with the PINs typed, not the 2 needed (card 1: wrong PIN): type the card PINs of that attempt; nothing was changed$" \
 	"$D/resume.out"
@@ -128,6 +138,8 @@ check "3: the world has no serial yet" \
 	grep -q '"serial": *""' "$D/state/token-world"
 cardsums "$D" >"$D/cards.before"
 resumed "$D" kpin 3
+check "3: the card prompt said to type the attempt's PINs" \
+	attempt_said "$D/resume.out" kpin
 cardsums "$D" >"$D/cards.after"
 check "3: the resume finished with the killed attempt's cards" \
 	cmp -s "$D/cards.before" "$D/cards.after"
@@ -143,6 +155,8 @@ check "4: world-created is not in the log" sh -c \
 	"! grep -q world-created '$D/out/azure-byok.log'"
 cardsums "$D" >"$D/cards.before"
 resumed "$D" kworld 4
+check "4: the card prompt said to type the attempt's PINs" \
+	attempt_said "$D/resume.out" kworld
 cardsums "$D" >"$D/cards.after"
 check "4: the resume finished with the killed attempt's cards" \
 	cmp -s "$D/cards.before" "$D/cards.after"

@@ -17,8 +17,6 @@
 . "$top_srcdir/tests/lib/batch-lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3 (Debian package python3): it rewrites the world's checksum"
 
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-export ASAN_OPTIONS
 URI="pkcs11:token=padtok?module-path=$P11_LIB"
 D=$TAP_TMP/pad
 azure_live "$D" || not_ok "the set-up"

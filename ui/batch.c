@@ -459,6 +459,12 @@ answer_new_pin(struct batch *b, const struct runner_prompt *p,
 		cli_warnx("step '%s': the PIN for new card %d was refused: %s; "
 		    "reading the next PIN from fd %d", step_id(p), p->card,
 		    p->message, b->o->pin_fd);
+	/* A token an interrupted attempt initialised: its cards' PINs, said
+	 * before the first is read. */
+	if (p->attempt_pins != NULL && p->card == 1) {
+		fprintf(b->o->out, "[%s] %s\n", step_id(p), p->attempt_pins);
+		fflush(b->o->out);
+	}
 	/* The rule, before the PIN is read (the runner refuses a shorter
 	 * one, with that reason). */
 	if (p->pin_min > 0) {

@@ -191,12 +191,18 @@ field:
 	tui_secret_draw(t, y + 3, x + 12, w - 12 < 30 ? w - 12 : 30,
 	    t->pin_stage == 0 ? t->pinlen : t->pin2len, t->focus != 1 &&
 	    !t->busy && t->ov == TO_NONE);
-	if (err != NULL && err[0] != '\0') {
+	if (err != NULL && err[0] != '\0')
 		draw_msg(t, y + 4, x, w, err, tui_attr(t, TC_ERR));
-		tui_secret_draw(t, y + 3, x + 12, w - 12 < 30 ? w - 12 : 30,
-		    t->pin_stage == 0 ? t->pinlen : t->pin2len,
-		    t->focus != 1 && !t->busy && t->ov == TO_NONE);
-	}
+	else if (p->attempt_pins != NULL) {
+		/* a token an interrupted attempt initialised: its cards */
+		snprintf(line, sizeof(line), "Resuming: %s.", p->attempt_pins);
+		draw_msg(t, y + 4, x, w, line, tui_attr(t, TC_NORMAL));
+	} else
+		return;
+	/* the cursor back in the field */
+	tui_secret_draw(t, y + 3, x + 12, w - 12 < 30 ? w - 12 : 30,
+	    t->pin_stage == 0 ? t->pinlen : t->pin2len,
+	    t->focus != 1 && !t->busy && t->ov == TO_NONE);
 }
 
 static void

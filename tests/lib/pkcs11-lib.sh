@@ -11,10 +11,19 @@
 #   p11_world_pad FILE check|flip   (python3) a world file's checksum
 #                             recomputed the engine's way; flip sets pin_pad,
 #                             as a token with a PIN pad would have had it
+#   p11_gdb ARGS...           gdb, with no leak check in a sanitizer build
+#                             (LeakSanitizer cannot run under ptrace)
+# In a sanitizer build a report (ASan, LeakSanitizer, UBSan) exits 86, never
+# the 1 or 65 a refused run is expected to exit: leaks are checked in every
+# run but those under ptrace.
 : "${P11_STOCK:=/usr/lib/softhsm/libsofthsm2.so}"
 [ -f "$P11_STOCK" ] || P11_STOCK=
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
+export ASAN_OPTIONS UBSAN_OPTIONS
+p11_gdb() { ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" gdb "$@"; }
 
 command -v pkcs11-tool >/dev/null 2>&1 || skip_all "no pkcs11-tool (Debian package opensc)"
 P11_LIB=$(sh "$top_srcdir/tests/pkcs11-softhsm.sh" 2>"$TAP_TMP/softhsm.err")
