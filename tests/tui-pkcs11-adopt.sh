@@ -18,8 +18,12 @@
 #    (tests/pkcs11-pinpad.sh does the same in batch mode): the card prompt
 #    then says the token's PIN is typed on the reader's pad when it asks;
 #    the rehearsal goes on to a sealed log.
+# 3. A token an interrupted attempt initialised: a batch rehearsal killed
+#    (gdb) after C_InitPIN, resumed in the wizard: the first new card's
+#    screen says, before a PIN is typed, to type the PINs of that
+#    attempt's cards.
 #
-# No screen of either ever shows a PIN: not the SO PIN, not a card's.
+# No screen of any ever shows a PIN: not the SO PIN, not a card's.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/pkcs11-lib.sh"
 . "$top_srcdir/tests/lib/tui-lib.sh"
@@ -137,5 +141,51 @@ if command -v python3 >/dev/null 2>&1; then
 	check "2: no screen showed a card's PIN" sh -c "! grep -q 'tui-card-pin' '$TAP_TMP/screens'"
 else
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do ok "# SKIP no python3 (Debian package python3): it rewrites the world's checksum"; done
+fi
+
+# ---- 3. a token an interrupted attempt initialised ------------------------
+if command -v gdb >/dev/null 2>&1; then
+	S=$TAP_TMP/attempt
+	URI="pkcs11:token=tuiatt?module-path=$P11_LIB"
+	cat >"$TAP_TMP/attempt.yaml" <<EOA
+operator: Alice Operator
+witnesses: [Walter Witness]
+parameters:
+  card_holders: 'Ann, Bob, Cy'
+  kek_bag: TEB-1000
+  kek_bag_read: TEB-1000
+  backup_bag: TEB-1000
+confirm: true
+pins: ['$(tui_pin 1)', '$(tui_pin 2)', '$(tui_pin 3)']
+EOA
+	p11_gdb -q -batch -nx -ex 'set breakpoint pending on' -ex 'break C_InitPIN' \
+	    -ex run -ex delete -ex finish -ex kill --args "$KEYRITE" rehearse \
+	    "$CER/azure-byok.yaml" --batch "$TAP_TMP/attempt.yaml" --keep "$S" \
+	    $FAST --token "$URI" >"$TAP_TMP/attempt.gdb" 2>&1
+	if pkcs11-tool --module "$P11_LIB" -L 2>/dev/null | grep -q 'token label *: tuiatt$'; then
+		ok "3: a batch rehearsal killed (gdb) after C_InitPIN left the token initialised"
+	else not_ok "3: a batch rehearsal killed (gdb) after C_InitPIN left the token initialised"
+		diag "$(tail -15 "$TAP_TMP/attempt.gdb")"; fi
+	tui_start 120 40 C.UTF-8 "$KEYRITE" rehearse "$CER/azure-byok.yaml" \
+		--keep "$S" $FAST --token "$URI"
+	tui_names
+	tui_drive "$SKIP_RE" 'New card 1 of 3 \(quorum'
+	r=$?
+	if [ "$r" -eq 2 ]; then ok "3: resumed in the wizard, the first new card's screen"; else
+		not_ok "3: resumed in the wizard, the first new card's screen ($r)"; tui_diag; fi
+	said=$(printf '%s\n' "$TUI_S" | sed -n 's/^.*[│|] //p' | tr -s ' \n' '  ')
+	case $said in
+	*"Resuming: token 'tuiatt' was initialised by an interrupted attempt of this step: type the PINs of that attempt's cards (they are kept, none is made anew)."*)
+		ok "3: it says, before a PIN is typed, to type the attempt's cards' PINs" ;;
+	*)	not_ok "3: it says, before a PIN is typed, to type the attempt's cards' PINs"
+		diag "$TUI_S" ;;
+	esac
+	tui_keys Escape q
+	tui_wait 'Quit the wizard' 10
+	tui_keys y
+	st=$(tui_exit_status 20)
+	check "3: the wizard quits there (exit $st)" [ "$st" = 1 ]
+else
+	for i in 1 2 3 4; do ok "# SKIP no gdb (Debian package gdb): the kill needs it"; done
 fi
 done_testing
