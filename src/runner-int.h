@@ -32,6 +32,15 @@ enum runner_phase {
 	PH_NEXT,		/* record and move on */
 };
 
+/* The details of a step-result "skipped" the runner writes for a step
+ * that ends without sign-offs (skipped by the operator, not chosen, not
+ * applicable to the engine); a step whose own run was skipped (a live
+ * run's vault-import) has its sign-offs asked, and a resume tells the two
+ * apart by these (runner-resume.c). */
+#define RUNNER_SKIP_OPERATOR		"skipped by the operator"
+#define RUNNER_SKIP_NOT_CHOSEN		"not chosen: "
+#define RUNNER_SKIP_NOT_APPLICABLE	"not applicable: "
+
 /* How a step ended, for `requires' and resume. */
 enum runner_status {
 	ST_NONE = 0,

@@ -27,8 +27,9 @@
  * "world_before" has no entry in the log and is not checked: it only
  * decides whether new-world may replace the module's world.
  *
- * The file is written again as soon as a step succeeds (or an exception
- * is recorded for it), before its sign-offs and checkpoint are asked.  A
+ * The file is written again as soon as a step succeeds, is skipped by
+ * its own run (a live run's vault-import) or has an exception recorded,
+ * before its sign-offs and checkpoint are asked.  A
  * step the file calls done whose sign-offs or checkpoint the log does not
  * hold after its result (the wizard quit, batch mode stopped or the power
  * went at that prompt) is not done: the run goes on at that step's
@@ -132,7 +133,27 @@ struct facts {
 	char	 tail[128];
 	size_t	 tail_signoffs;	/* sign-offs for it */
 	int	 tail_checkpoint; /* a checkpoint entry */
+	int	 tail_no_signoff; /* skipped without its sign-offs asked */
 };
+
+/* A step-result "skipped" that the runner ends without sign-offs (the
+ * operator skipped it, or it was not chosen): by its detail. */
+static int
+skip_without_signoffs(const json_t *d)
+{
+	const char *res = json_string_value(json_object_get(d, "result"));
+	const char *det = json_string_value(json_object_get(d, "detail"));
+
+	if (res == NULL || strcmp(res, "skipped") != 0)
+		return 0;
+	if (det == NULL)
+		return 0;
+	return strcmp(det, RUNNER_SKIP_OPERATOR) == 0 ||
+	    strncmp(det, RUNNER_SKIP_NOT_CHOSEN,
+	    strlen(RUNNER_SKIP_NOT_CHOSEN)) == 0 ||
+	    strncmp(det, RUNNER_SKIP_NOT_APPLICABLE,
+	    strlen(RUNNER_SKIP_NOT_APPLICABLE)) == 0;
+}
 
 static int
 take_fact(void *arg, const struct audit_walk_entry *we, struct kr_err *e)
@@ -153,6 +174,7 @@ take_fact(void *arg, const struct audit_walk_entry *we, struct kr_err *e)
 		snprintf(f->tail, sizeof(f->tail), "%s", we->step);
 		f->tail_signoffs = 0;
 		f->tail_checkpoint = 0;
+		f->tail_no_signoff = skip_without_signoffs(d);
 	} else if (strcmp(we->event, "signoff") == 0 && we->step != NULL &&
 	    strcmp(we->step, f->tail) == 0)
 		f->tail_signoffs++;
@@ -273,13 +295,15 @@ agrees_with_log(struct runner *r, const struct facts *f, json_t *o,
 /*
  * The last finished step (the file's) when the log holds its result last
  * and not all its sign-offs, or not its checkpoint: resume_signoff and the
- * sign-offs given.  Only a step that succeeded or has an exception asks
- * them (a skipped one ended without).
+ * sign-offs given.  A step that succeeded, has an exception or was
+ * skipped by its own run asks them; one the operator skipped or that was
+ * not chosen ended without, and a skipped step has no checkpoint.
  */
 static void
 resume_point(struct runner *r, const struct facts *f)
 {
 	const struct ceremony_step *s;
+	enum runner_status st;
 	size_t i;
 
 	for (i = 0; i < r->c->nsteps && r->status[i] != ST_NONE; i++)
@@ -287,11 +311,13 @@ resume_point(struct runner *r, const struct facts *f)
 	if (i == 0)
 		return;
 	s = &r->c->steps[i - 1];
-	if ((r->status[i - 1] != ST_OK && r->status[i - 1] != ST_EXCEPTION) ||
+	st = r->status[i - 1];
+	if ((st != ST_OK && st != ST_EXCEPTION && st != ST_SKIPPED) ||
+	    (st == ST_SKIPPED && f->tail_no_signoff) ||
 	    strcmp(s->id.s, f->tail) != 0)
 		return;
 	if (f->tail_signoffs >= s->signoff.n &&
-	    (!s->checkpoint || f->tail_checkpoint))
+	    (!s->checkpoint || st == ST_SKIPPED || f->tail_checkpoint))
 		return;
 	r->resume_signoff = i;
 	r->nsignoff = f->tail_signoffs < s->signoff.n ? f->tail_signoffs :

@@ -73,7 +73,12 @@ do_resume(struct runner *r, struct kr_err *e)
 		return rc;
 	r->resume_pending = 0;
 	r->resumed_step = 1;
-	runner_quorum_end(r);
+	/* The cards that cosigned the resume cosign the checkpoint of the
+	 * step it goes on at (resume_signoff): the session lives until that
+	 * step ends (step_clear), as a step's own cards do.  A step that runs
+	 * (again) asks its cards itself. */
+	if (r->resume_signoff == 0)
+		runner_quorum_end(r);
 	for (cur = 0; cur < r->c->nsteps && r->status[cur] != ST_NONE; cur++)
 		last = &r->c->steps[cur];
 	if (r->resume_signoff != 0 && last != NULL)
@@ -487,9 +492,9 @@ run_step(struct runner *r, const struct ceremony_step *s,
 		r->status[s->index] = strcmp(x->result, "skipped") == 0 ?
 		    ST_SKIPPED : ST_OK;
 		r->phase = PH_SIGNOFF;
-		/* done, so a stop before its sign-offs resumes at them */
-		if (r->status[s->index] == ST_OK &&
-		    (rc = runner_progress_save(r, e)) != 0)
+		/* done (or skipped by its run), so a stop before its
+		 * sign-offs resumes at them */
+		if ((rc = runner_progress_save(r, e)) != 0)
 			return die(r, rc, e);
 		return 0;
 	}
