@@ -3,38 +3,55 @@
 # ceremony.sh: every shipped ceremony in batch rehearsal (its example
 # answers), timed step by step from the lines the batch front end prints
 # (bench/stamp prefixes each with the milliseconds since the start), against
-# the same cryptographic operations done with the `openssl` command line in
-# this script:
-#   - scrypt PIN derivations (r=8, p=1, at the N the rehearsal says it
-#     uses: "rehearsal: card KDF scrypt N=2^14"): one per new card and one
-#     per card presentation, counted from the rehearsal's own lines;
-#   - RSA-2048 key generation: the target key and the sandbox vault's KEK;
-#     for a ceremony with a simulated key service (wrapping profiles), its
-#     wrapping key at its own size (3072 or 4096 bits) instead of the KEK;
+# a baseline of the expensive cryptographic operations the run performed.
+#
+# What the run performed is counted exactly, not inferred from its output:
+# keyrite runs with bench/opcount.so preloaded (bench/opcount.c), which
+# records every key generation (type, bits), scrypt derivation (N, r, p),
+# one-shot signature and verification libcrypto did for it, with the
+# thread CPU time and wall time of each call.  The baseline charges:
+#   - scrypt: each derivation at the cost bench/kdf (a tiny C driver:
+#     EVP_PBE_scrypt, a 32-byte key) takes for as many derivations with the
+#     same N, r and p in one process, one after the other as keyrite makes
+#     them (its allocator then reuses the first derivation's 128*r*N bytes,
+#     as keyrite's does: `openssl kdf`, one process per derivation, pays
+#     the page faults every time and charged about 15 % too much); run after
+#     every rehearsal, so both see the same load, median per derivation over
+#     the runs; the run's own derivations are printed beside it as a check;
+#   - key generation (RSA, EC, DSA: the target key, the simulated vault's
+#     KEK or key service's wrapping key, the world's signing key): at the
+#     cost the run's own call took.  An RSA key generation's cost is random
+#     (the prime search: 2-10x between two keys of one size), so charging a
+#     mean of other key generations left that variance in every ratio (it
+#     exceeded keyrite's own work); charging the very key generation the run
+#     did removes it.  The median of $BENCH_KEYGEN_SAMPLES `openssl genpkey`
+#     runs per size is printed beside it as a check (not in the ratio);
+#   - Ed25519 (the log's signatures and its forward-secure key chain's key
+#     generations): each at the rate `openssl speed ed25519` reports for a
+#     signature (a key generation is one fixed-base scalar multiplication,
+#     about a signature);
+#   - other signatures (RSA, DSA: one or two per run): at the run's own cost;
 #   - wrapping: RSA-OAEP (SHA-256) of an AES-256 key, AES key wrap with
-#     padding of the target's PKCS#8;
-#   - signing: per log entry one Ed25519 signature and one Ed25519 key
-#     generation (the log's forward-secure key chain), at the rate
-#     `openssl speed ed25519` reports (a key generation costs about a
-#     signature: one fixed-base scalar multiplication).
+#     padding of an RSA-2048 PKCS#8, with the openssl command line.
+# Verifications (keyrite reads its log back and checks it) are keyrite's
+# own work: counted and printed, not in the baseline.
 # Each openssl command's process start (`openssl rand -hex 1`) is subtracted
 # so the baseline is the cryptography alone.
 #
-#   ratio ceremony-NAME-overhead X = (our total - openssl baseline) / our
-#   total, on CPU time (user + system, all threads), which other work on
-#   a shared machine does not change; the same on wall time is printed
-#   beside it.  Target under 0.10.  The deliberate costs (scrypt, key
-#   generation) are in the baseline, so X is what keyrite adds beyond them.
+#   ratio ceremony-NAME-overhead X = (our total - baseline) / our total,
+#   on CPU time (user + system, all threads), which other work on a shared
+#   machine changes least; the same on wall time is printed beside it, and
+#   "own" = our total - baseline in ms, the figure that does not move with
+#   the key generations' luck.  Target under 0.10.
 #
 # A ceremony whose key_type table offers AES-256 (the service imports) is
 # run a second time with key_type AES-256, as NAME-aes: no target key
-# generation in it or in its baseline (an AES key is 32 random bytes).
+# generation in it (an AES key is 32 random bytes).
 #
-# BENCH_CEREMONIES (names, space-separated) limits the run to those.
-# Five runs per ceremony, each followed by its own baseline measurement
-# (the machine may be shared: scrypt is timed again after every run); the
-# run with the median overhead is reported, with the others' overheads.  Called by
-# bench/run.sh from the build directory.
+# BENCH_CEREMONIES (names, space-separated) limits the run to those;
+# BENCH_CEREMONY_RUNS (5) runs per ceremony, each followed by its own
+# scrypt baseline; the run with the median overhead is reported, with the
+# others' overheads.  Called by bench/run.sh from the build directory.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -42,7 +59,13 @@ top=$(cd "$here/.." && pwd)
 : "${OPENSSL:=openssl}"
 build=$(dirname "$KEYRITE")
 stamp="$build/bench/stamp"
+opcount="$build/bench/opcount.so"
+kdf="$build/bench/kdf"
 runs=${BENCH_CEREMONY_RUNS:-5}
+: "${BENCH_KEYGEN_SAMPLES:=5}"
+for f in "$opcount" "$kdf"; do
+	[ -f "$f" ] || { echo "ceremony.sh: $f missing (make bench builds it)" >&2; exit 1; }
+done
 dir=$(mktemp -d "${TMPDIR:-/tmp}/keyrite-bench-ceremony.XXXXXX")
 trap 'rm -rf "$dir"' EXIT INT TERM
 
@@ -53,7 +76,16 @@ ms() {
 	sed -n 's/^#end \([0-9.]*\) ms, cpu \([0-9.]*\) ms.*/\1 \2/p' "$dir/ms.out"
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-mean() { awk '{ s += $1 } END { printf "%.3f\n", s / NR }'; }
+# "WALL CPU" lines in a file: the median of each column, less NULL's
+# (the openssl command line's start) unless a second argument says "raw".
+med2() {
+	for k in 1 2; do
+		if [ "${2:-}" = raw ]; then echo 0; else
+			awk -v k=$k '{ print $k }' "$dir/null" | median; fi >"$dir/n.tmp"
+		awk -v k=$k -v n="$(cat "$dir/n.tmp")" \
+		    '{ d = $k - n; print (d > 0 ? d : 0) }' "$1" | median
+	done | tr '\n' ' '
+}
 
 # The baseline's inputs.
 "$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
@@ -65,16 +97,14 @@ mean() { awk '{ s += $1 } END { printf "%.3f\n", s / NR }'; }
 aeshex=$(od -An -tx1 -v "$dir/aes.key" | tr -d ' \n')
 
 base_null() { ms "$OPENSSL" rand -hex 1; }
-# scrypt's N: the rehearsal's own (its new-world note), 2^14 until read
-scrypt_n=16384
+# COUNT derivations with N, r, p in one process (bench/kdf): "WALL CPU"
+# per derivation.
 base_scrypt() {
-	ms "$OPENSSL" kdf -keylen 32 -kdfopt pass:bench-pin-1234 \
-		-kdfopt salt:keyrite-benchslt -kdfopt n:"$scrypt_n" -kdfopt r:8 \
-		-kdfopt p:1 SCRYPT
-}
-base_rsa() {
-	ms "$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
-		-out "$dir/gen.pem"
+	l2=$(awk -v n="$1" 'BEGIN { l = 0; while (2 ^ l < n) l++; print l }')
+	"$kdf" -n "$4" -l "$l2" -r "$2" -p "$3" >"$dir/kdf.out" 2>&1 || {
+		echo "ceremony.sh: bench/kdf failed:" >&2; cat "$dir/kdf.out" >&2; exit 1; }
+	sed -n 's/^total kdf-attempts \([0-9]*\): \([0-9.]*\) ms wall, \([0-9.]*\) ms cpu/\1 \2 \3/p' \
+	    "$dir/kdf.out" | awk '{ printf "%.3f %.3f\n", $2 / $1, $3 / $1 }'
 }
 base_rsa_bits() {
 	ms "$OPENSSL" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"$1" \
@@ -110,6 +140,36 @@ for yaml in "$top"/ceremonies/*.yaml; do
 	fi
 done
 
+# The baseline of one run from its operations (bench/opcount.c's lines)
+# and the scrypt medians ("N r p WALL CPU" lines in $dir/scrypt.med):
+# "BASE_WALL BASE_CPU NSCRYPT SCRYPT_RUN_CPU NKEYGEN KEYGEN_CPU NED NVERIFY
+#  VERIFY_CPU KEYGENS", KEYGENS like RSA-4096:1585ms,RSA-2048:135ms.
+baseline_of() {
+	awk -v rate="$sign_rate" -v ow="$oaep_w" -v oc="$oaep_c" \
+	    -v kw="$kwp_w" -v kc="$kwp_c" '
+	FILENAME ~ /scrypt\.med$/ { sw[$1 " " $2 " " $3] = $4; sc[$1 " " $2 " " $3] = $5; next }
+	$1 == "dropped" { print "ceremony.sh: opcount dropped " $2 " calls" > "/dev/stderr"; exit 1 }
+	$1 == "scrypt" {
+		k = $3 " " $7 " " $8
+		if (!(k in sc)) { print "ceremony.sh: no baseline for scrypt " k > "/dev/stderr"; exit 1 }
+		bw += sw[k]; bc += sc[k]; ns++; src += $4; next
+	}
+	$1 == "keygen" && $2 == "ED25519" { ned++; next }
+	$1 == "sign" && $2 == "ED25519" { ned++; next }
+	$1 == "keygen" {
+		bw += $5; bc += $4; nk++; kc_ += $4
+		kl = kl (kl == "" ? "" : ",") sprintf("%s-%s:%.0fms", $2, $3, $4); next
+	}
+	$1 == "sign" { bw += $5; bc += $4; next }
+	$1 == "verify" { nv++; vc += $4; next }
+	END {
+		bw += ned * 1000 / rate + ow + kw
+		bc += ned * 1000 / rate + oc + kc
+		printf "%.1f %.1f %d %.1f %d %.1f %d %d %.1f %s\n", bw, bc, ns, src,
+		    nk, kc_, ned, nv, vc, (kl == "" ? "-" : kl)
+	}' "$dir/scrypt.med" "$1"
+}
+
 found=0
 while read -r name yaml answers <&3; do
 	# BENCH_CEREMONIES="a b": only those (by file name without .yaml;
@@ -118,82 +178,92 @@ while read -r name yaml answers <&3; do
 	found=1
 	short=$(echo "$name" | sed 's/^ncipher-byok-//; s/-byok$//')
 	: >"$dir/$name.totals"
-	: >"$dir/null" ; : >"$dir/rsa"
-	: >"$dir/oaep" ; : >"$dir/kwp"
-	: >"$dir/rsaw"
-	wbits=
+	: >"$dir/null"; : >"$dir/oaep"; : >"$dir/kwp"
+	rm -f "$dir"/scrypt.*
 	i=1
 	while [ "$i" -le "$runs" ]; do
 		keep="$dir/$name-$i"
+		ops="$dir/$name-$i.ops"
+		: >"$ops"
+		KEYRITE_BENCH_OPS="$ops" LD_PRELOAD="$opcount" \
 		"$stamp" "$KEYRITE" rehearse "$yaml" --batch "$answers" \
 			--keep "$keep" >"$dir/$name-$i.out" 2>&1 || {
 			echo "ceremony.sh: rehearsal of $name failed:" >&2
 			tail -5 "$dir/$name-$i.out" >&2; exit 1; }
+		[ -s "$ops" ] || { echo "ceremony.sh: bench/opcount.so recorded nothing" >&2; exit 1; }
 		tc=$(sed -n 's/^#end \([0-9.]*\) ms, cpu \([0-9.]*\) ms.*/\1 \2/p' "$dir/$name-$i.out")
-		ns=$(grep -c -e '] presenting card ' -e '] new card [0-9]* of [0-9]*:' "$dir/$name-$i.out" || true)
 		ne=$(cat "$keep"/out/*.log | wc -l)
-		echo "$tc $i $ns $ne" >>"$dir/$name.totals"
-		l2=$(sed -n 's/.*card KDF scrypt N=2^\([0-9]*\) .*/\1/p' "$dir/$name-$i.out" | head -1)
-		[ -z "$l2" ] || scrypt_n=$((1 << l2))
-		# The baseline between the runs, so both see the same load.
+		echo "$tc $i $ne" >>"$dir/$name.totals"
+		# The baseline between the runs, so both see the same load: each
+		# scrypt parameter set the run used.
 		base_null >>"$dir/null"; base_null >>"$dir/null"
-		base_scrypt >>"$dir/scrypt"
-		base_rsa >>"$dir/rsa"; base_rsa >>"$dir/rsa"
-		base_oaep >>"$dir/oaep"; base_kwp >>"$dir/kwp"
-		# A simulated key service's wrapping key, at its size.
-		for w in "$keep"/vault/services/*.key; do
-			[ -f "$w" ] || continue
-			wbits=$("$OPENSSL" pkey -in "$w" -noout -text |
-			    sed -n 's/.*(\([0-9]*\) bit.*/\1/p' | head -1)
-			base_rsa_bits "$wbits" >>"$dir/rsaw"
-			base_rsa_bits "$wbits" >>"$dir/rsaw"
+		awk '$1 == "scrypt" { print $3, $7, $8 }' "$ops" | sort | uniq -c |
+		while read -r c n r p; do
+			[ "$c" -le 64 ] || c=64	# bench/kdf's most
+			base_scrypt "$n" "$r" "$p" "$c" >>"$dir/scrypt.$n.$r.$p"
 		done
+		base_oaep >>"$dir/oaep"; base_kwp >>"$dir/kwp"
 		i=$((i + 1))
 	done
-	# Column 1 wall, column 2 CPU; openssl's start (the null command's
-	# cost) subtracted.  scrypt, OAEP, key wrap: median; RSA: mean (its
-	# cost is random, the mean is what a key generation costs).
-	for k in 1 2; do
-		null=$(awk -v k=$k '{ print $k }' "$dir/null" | median)
-		eval "null$k=\$null"
-		eval "scrypt$k=\$(awk -v k=$k -v n=$null '{ print \$k - n }' "$dir/scrypt" | median)"
-		eval "rsa$k=\$(awk -v k=$k -v n=$null '{ print \$k - n }' "$dir/rsa" | mean)"
-		eval "oaep$k=\$(awk -v k=$k -v n=$null '{ d = \$k - n; print (d > 0 ? d : 0) }' "$dir/oaep" | median)"
-		eval "kwp$k=\$(awk -v k=$k -v n=$null '{ d = \$k - n; print (d > 0 ? d : 0) }' "$dir/kwp" | median)"
-		if [ -s "$dir/rsaw" ]; then
-			eval "rsaw$k=\$(awk -v k=$k -v n=$null '{ print \$k - n }' "$dir/rsaw" | mean)"
-		else
-			eval "rsaw$k=0"
-		fi
+	# Medians, openssl's start (the null command's cost) subtracted.
+	: >"$dir/scrypt.med"
+	for f in "$dir"/scrypt.*.*.*; do
+		[ -f "$f" ] || continue
+		set -- $(basename "$f" | tr '.' ' ')
+		echo "$2 $3 $4 $(med2 "$f" raw)" >>"$dir/scrypt.med"
 	done
-	# Key generation steps that ran, and the sandbox vault's KEK.
-	# (counted from the result line: a skipped step prints its title too)
-	nkeygen=$(grep -c '\] RSA key [a-z0-9-]*, public key SHA-256' "$dir/$name-1.out" || true)
-	if [ -n "$wbits" ]; then nw=1; else nw=0; nkeygen=$((nkeygen + 1)); fi
-	# Each run's overhead, on CPU time (what the ratio uses: it does not
-	# change with the load of the machine) and on wall time:
-	# "OVERHEAD_CPU OVERHEAD_WALL WALL CPU i NSCRYPT ENTRIES BASE_CPU BASE_WALL".
-	awk -v s1="$scrypt1" -v s2="$scrypt2" -v r1="$rsa1" -v r2="$rsa2" \
-	    -v o1="$oaep1" -v o2="$oaep2" -v k1="$kwp1" -v k2="$kwp2" \
-	    -v nk="$nkeygen" -v rate="$sign_rate" -v nw="$nw" \
-	    -v rw1="$rsaw1" -v rw2="$rsaw2" '{
-		w1 = o1 + k1; w2 = o2 + k2
-		sig = $5 * 2 * 1000 / rate
-		bw = $4 * s1 + nk * r1 + nw * rw1 + w1 + sig
-		bc = $4 * s2 + nk * r2 + nw * rw2 + w2 + sig
-		printf "%.4f %.4f %s %s %s %d %d %.1f %.1f\n", ($2 - bc) / $2, ($1 - bw) / $1, $1, $2, $3, $4, $5, bc, bw
-	}' "$dir/$name.totals" | sort -n -k1 >"$dir/$name.runs"
-	set -- $(awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }' "$dir/$name.runs")
-	ratio=$1 ratio_wall=$2 total=$3 cpu=$4 pick=$5 nscrypt=$6 entries=$7 base_cpu=$8 base_wall=$9
+	set -- $(med2 "$dir/oaep"); oaep_w=$1 oaep_c=$2
+	set -- $(med2 "$dir/kwp"); kwp_w=$1 kwp_c=$2
+	null_w=$(awk '{ print $1 }' "$dir/null" | median)
+	null_c=$(awk '{ print $2 }' "$dir/null" | median)
+	# Each run: "OVERHEAD_CPU OVERHEAD_WALL WALL CPU i ENTRIES BASE_WALL
+	# BASE_CPU NSCRYPT SCRYPT_RUN_CPU NKEYGEN KEYGEN_CPU NED NVERIFY
+	# VERIFY_CPU KEYGENS".
+	: >"$dir/$name.runs"
+	while read -r wall cpu i ne; do
+		b=$(baseline_of "$dir/$name-$i.ops")
+		echo "$wall $cpu $i $ne $b" | awk '{
+			printf "%.4f %.4f", ($2 - $6) / $2, ($1 - $5) / $1
+			for (f = 1; f <= NF; f++) printf " %s", $f
+			printf "\n" }' >>"$dir/$name.runs"
+	done <"$dir/$name.totals"
+	sort -n -k1 "$dir/$name.runs" >"$dir/$name.sorted"
+	set -- $(awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }' "$dir/$name.sorted")
+	ratio=$1 ratio_wall=$2 total=$3 cpu=$4 pick=$5 entries=$6 base_wall=$7
+	base_cpu=$8 nscrypt=$9; shift 9
+	scrypt_run=$1 nkeygen=$2 keygen_cpu=$3 ned=$4 nverify=$5 verify_cpu=$6
+	keygens=$7
 	out="$dir/$name-$pick.out"
 	peak=$(sed -n 's/^#end .*peak \([0-9]*\) KiB.*/\1/p' "$out")
-	scrypt=$scrypt1 rsa=$rsa1 oaep=$oaep1 kwp=$kwp1 null=$null1
+	own=$(awk -v a="$cpu" -v b="$base_cpu" 'BEGIN { printf "%.0f", a - b }')
 
-	echo "-- $name: the run with the median CPU overhead of $runs (CPU overheads: $(awk '{ printf "%s%.3f", (NR > 1 ? " " : ""), $1 }' "$dir/$name.runs"); wall: $(awk '{ printf "%s%.3f", (NR > 1 ? " " : ""), $2 }' "$dir/$name.runs"); wall totals: $(sort -n "$dir/$name.totals" | awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }') ms), $entries log entries, peak $((peak / 1024)) MiB"
-	echo "baseline (wall/CPU ms): openssl start ${null1}/${null2} (subtracted); scrypt ${scrypt1}/${scrypt2} (median of $runs); RSA-2048 keygen ${rsa1}/${rsa2} (mean of $((2 * runs)))${wbits:+; RSA-$wbits wrapping keygen ${rsaw1}/${rsaw2} (mean of $((2 * runs)))}; OAEP ${oaep1}/${oaep2}; key wrap ${kwp1}/${kwp2}"
+	echo "-- $name: the run with the median CPU overhead of $runs (CPU overheads: $(awk '{ printf "%s%.3f", (NR > 1 ? " " : ""), $1 }' "$dir/$name.sorted"); keyrite's own CPU ms: $(awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $4 - $8 }' "$dir/$name.sorted"); wall: $(awk '{ printf "%s%.3f", (NR > 1 ? " " : ""), $2 }' "$dir/$name.sorted"); wall totals: $(sort -n "$dir/$name.totals" | awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }') ms), $entries log entries, peak $((peak / 1024)) MiB"
+	echo "operations (bench/opcount.so, this run): $nscrypt scrypt ($scrypt_run ms CPU in the run), $nkeygen key generations ($keygens), $ned Ed25519 signatures and key generations, $nverify verifications ($verify_cpu ms CPU, keyrite's own)"
+	echo "baseline (wall/CPU ms): openssl start ${null_w}/${null_c} (subtracted); scrypt $(awk '{ printf "%sN=%s r=%s p=%s %s/%s", (NR > 1 ? "; " : ""), $1, $2, $3, $4, $5 }' "$dir/scrypt.med") per derivation (bench/kdf, median of $runs); key generations at the run's own cost; OAEP ${oaep_w}/${oaep_c}; key wrap ${kwp_w}/${kwp_c}"
+	# A check on the key generations charged at their own cost: the
+	# openssl command line's median for each RSA size the run used.
+	for bits in $(awk '$1 == "keygen" && $2 == "RSA" { print $3 }' "$dir/$name-$pick.ops" | sort -un); do
+		f="$dir/keygen.$bits"
+		if [ ! -s "$f" ]; then
+			j=0
+			while [ "$j" -lt "$BENCH_KEYGEN_SAMPLES" ]; do
+				base_rsa_bits "$bits" >>"$f"; j=$((j + 1))
+			done
+		fi
+		echo "check: RSA-$bits key generation CPU ms: this ceremony's runs $(awk -v b="$bits" '$1 == "keygen" && $2 == "RSA" && $3 == b { printf "%s%.0f", (n++ ? " " : ""), $4 }' "$dir/$name"-[0-9]*.ops); openssl genpkey median of $BENCH_KEYGEN_SAMPLES $(awk -v n="$null_c" '{ print $2 - n }' "$f" | median | awk '{ printf "%.0f", $1 }') (not in the ratio)"
+	done
 	# Per step: wall time from its first line to the next step's, its
-	# scrypt derivations and key generations, and what remains.
-	awk -v scrypt="$scrypt" -v rsa="$rsa" -v total="$total" '
+	# scrypt derivations and key generations (from the operations'
+	# end times, on the same clock: bench/stamp's start), the wall time
+	# of all the counted cryptography in it, and what remains.
+	awk -v total="$total" '
+	FNR == NR {
+		if ($1 == "scrypt" || $1 == "keygen" || $1 == "sign") {
+			no++; ot[no] = $6 - $5 / 2; ow[no] = $5
+			ok[no] = ($1 == "scrypt") ? "s" : ($1 == "keygen" && $2 != "ED25519") ? "k" : "o"
+		}
+		next
+	}
 	/^#end/ { next }
 	{
 		t = $1
@@ -203,30 +273,31 @@ while read -r name yaml answers <&3; do
 				if (n == 0) setup = t
 				order[++n] = s; first[s] = t
 			}
-			cur = s
-			if ($0 ~ /\] presenting card / || $0 ~ /\] new card [0-9]+ of [0-9]+:/)
-				ns[s]++
-			if ($0 ~ /\] RSA key [a-z0-9-]*, public key SHA-256/)
-				nk[s]++
 		} else if (n > 0 && done == 0 && $0 ~ /ceremony summary/) {
 			done = t
 		}
 	}
 	END {
 		if (done == 0) done = total
-		printf "  %-22s %9s %7s %7s %9s\n", "step", "ms", "scrypt", "keygen", "other ms"
-		printf "  %-22s %9.1f %7s %7d %9.1f\n", "(start, sandbox)", setup, "", 1, setup - rsa
-		for (i = 1; i <= n; i++) {
-			s = order[i]
-			end = i < n ? first[order[i + 1]] : done
-			d = end - first[s]
-			o = d - ns[s] * scrypt - nk[s] * rsa
-			printf "  %-22s %9.1f %7d %7d %9.1f\n", s, d, ns[s], nk[s], o
+		# boundaries: b[0] = 0, b[i] = first[order[i]], b[n + 1] = done
+		name[0] = "(start, sandbox)"; b[0] = 0
+		for (i = 1; i <= n; i++) { name[i] = order[i]; b[i] = first[order[i]] }
+		name[n + 1] = "(summary, exit)"; b[n + 1] = done; b[n + 2] = total
+		for (j = 1; j <= no; j++) {
+			for (i = n + 1; i > 0 && ot[j] < b[i]; i--) ;
+			cw[i] += ow[j]
+			if (ok[j] == "s") ns[i]++
+			if (ok[j] == "k") nk[i]++
 		}
-		printf "  %-22s %9.1f\n", "(summary, exit)", total - done
-		printf "  %-22s %9.1f\n", "total", total
-	}' "$out"
-	echo "time ceremony-$short ${total} ms wall, ${cpu} ms CPU; openssl baseline ${base_wall} ms wall, ${base_cpu} ms CPU ($nscrypt scrypt, $nkeygen RSA-2048 keygen${wbits:+, 1 RSA-$wbits keygen}, OAEP + key wrap, $entries log entries x (Ed25519 keygen + sign)); keyrite beyond it: $(awk -v a="$ratio_wall" 'BEGIN { printf "%.3f", a }') of the wall time, $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }') of the CPU time"
+		printf "  %-22s %9s %7s %7s %9s %9s\n", "step", "ms", "scrypt", "keygen", "crypto ms", "other ms"
+		for (i = 0; i <= n + 1; i++) {
+			d = b[i + 1] - b[i]
+			printf "  %-22s %9.1f %7d %7d %9.1f %9.1f\n", name[i], d, ns[i], nk[i], cw[i], d - cw[i]
+			tw += cw[i]
+		}
+		printf "  %-22s %9.1f %7s %7s %9.1f %9.1f\n", "total", total, "", "", tw, total - tw
+	}' "$dir/$name-$pick.ops" "$out"
+	echo "time ceremony-$short ${total} ms wall, ${cpu} ms CPU; baseline ${base_wall} ms wall, ${base_cpu} ms CPU ($nscrypt scrypt, $nkeygen key generations $keygens, OAEP + key wrap, $ned Ed25519 operations); keyrite's own ${own} ms CPU: $(awk -v a="$ratio_wall" 'BEGIN { printf "%.3f", a }') of the wall time, $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }') of the CPU time"
 	echo "ratio ceremony-$short-overhead $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }')"
 done 3<"$dir/list"
 [ "$found" -eq 1 ] || echo "ceremony.sh: no ceremony with example answers"

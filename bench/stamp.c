@@ -12,6 +12,9 @@
  *
  * For bench/ceremony.sh, which times each step of a batch rehearsal from
  * the lines it prints (the batch front end flushes after every event).
+ * The command gets the start time in its environment as BENCH_STAMP_T0
+ * (CLOCK_MONOTONIC, "SECONDS.NANOSECONDS"), so bench/opcount.so can put
+ * its operations on the same time line as the prefixes.
  * BENCHMARK ONLY.
  */
 #include <sys/types.h>
@@ -60,7 +63,13 @@ main(int argc, char **argv)
 		return 71;
 	}
 	if (pid == 0) {
+		char t0s[48];
+
 		close(fd[0]);
+		snprintf(t0s, sizeof(t0s), "%lld.%09ld", (long long)t0.tv_sec,
+		    (long)t0.tv_nsec);
+		if (setenv("BENCH_STAMP_T0", t0s, 1) == -1)
+			_exit(71);
 		if (dup2(fd[1], STDOUT_FILENO) == -1 ||
 		    dup2(fd[1], STDERR_FILENO) == -1)
 			_exit(71);
