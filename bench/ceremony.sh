@@ -33,8 +33,9 @@
 #   - other signatures (RSA, DSA: one or two per run): at the run's own cost;
 #   - wrapping: RSA-OAEP (SHA-256) of an AES-256 key, AES key wrap with
 #     padding of an RSA-2048 PKCS#8, with the openssl command line.
-# Verifications (keyrite reads its log back and checks it) are keyrite's
-# own work: counted and printed, not in the baseline.
+# Verifications (keyrite reads its log back and checks it) and fsync /
+# fdatasync calls (its durability) are keyrite's own work: counted, timed
+# and printed, not in the baseline.
 # Each openssl command's process start (`openssl rand -hex 1`) is subtracted
 # so the baseline is the cryptography alone.
 #
@@ -143,7 +144,8 @@ done
 # The baseline of one run from its operations (bench/opcount.c's lines)
 # and the scrypt medians ("N r p WALL CPU" lines in $dir/scrypt.med):
 # "BASE_WALL BASE_CPU NSCRYPT SCRYPT_RUN_CPU NKEYGEN KEYGEN_CPU NED NVERIFY
-#  VERIFY_CPU KEYGENS", KEYGENS like RSA-4096:1585ms,RSA-2048:135ms.
+#  VERIFY_CPU NSYNC SYNC_CPU SYNC_WALL KEYGENS", KEYGENS like
+#  RSA-4096:1585ms,RSA-2048:135ms.
 baseline_of() {
 	awk -v rate="$sign_rate" -v ow="$oaep_w" -v oc="$oaep_c" \
 	    -v kw="$kwp_w" -v kc="$kwp_c" '
@@ -162,11 +164,13 @@ baseline_of() {
 	}
 	$1 == "sign" { bw += $5; bc += $4; next }
 	$1 == "verify" { nv++; vc += $4; next }
+	$1 == "sync" { ny++; yc += $4; yw += $5; next }
 	END {
 		bw += ned * 1000 / rate + ow + kw
 		bc += ned * 1000 / rate + oc + kc
-		printf "%.1f %.1f %d %.1f %d %.1f %d %d %.1f %s\n", bw, bc, ns, src,
-		    nk, kc_, ned, nv, vc, (kl == "" ? "-" : kl)
+		printf "%.1f %.1f %d %.1f %d %.1f %d %d %.1f %d %.1f %.1f %s\n",
+		    bw, bc, ns, src, nk, kc_, ned, nv, vc, ny, yc, yw,
+		    (kl == "" ? "-" : kl)
 	}' "$dir/scrypt.med" "$1"
 }
 
@@ -193,6 +197,12 @@ while read -r name yaml answers <&3; do
 		[ -s "$ops" ] || { echo "ceremony.sh: bench/opcount.so recorded nothing" >&2; exit 1; }
 		tc=$(sed -n 's/^#end \([0-9.]*\) ms, cpu \([0-9.]*\) ms.*/\1 \2/p' "$dir/$name-$i.out")
 		ne=$(cat "$keep"/out/*.log | wc -l)
+		# The counter's own check: every log line carries an Ed25519
+		# signature, so it must have seen at least that many.
+		nsig=$(awk '$1 == "sign" && $2 == "ED25519"' "$ops" | wc -l)
+		[ "$nsig" -ge "$ne" ] || {
+			echo "ceremony.sh: bench/opcount.so saw $nsig Ed25519 signatures for $ne log lines" >&2
+			exit 1; }
 		echo "$tc $i $ne" >>"$dir/$name.totals"
 		# The baseline between the runs, so both see the same load: each
 		# scrypt parameter set the run used.
@@ -218,7 +228,7 @@ while read -r name yaml answers <&3; do
 	null_c=$(awk '{ print $2 }' "$dir/null" | median)
 	# Each run: "OVERHEAD_CPU OVERHEAD_WALL WALL CPU i ENTRIES BASE_WALL
 	# BASE_CPU NSCRYPT SCRYPT_RUN_CPU NKEYGEN KEYGEN_CPU NED NVERIFY
-	# VERIFY_CPU KEYGENS".
+	# VERIFY_CPU NSYNC SYNC_CPU SYNC_WALL KEYGENS".
 	: >"$dir/$name.runs"
 	while read -r wall cpu i ne; do
 		b=$(baseline_of "$dir/$name-$i.ops")
@@ -232,13 +242,13 @@ while read -r name yaml answers <&3; do
 	ratio=$1 ratio_wall=$2 total=$3 cpu=$4 pick=$5 entries=$6 base_wall=$7
 	base_cpu=$8 nscrypt=$9; shift 9
 	scrypt_run=$1 nkeygen=$2 keygen_cpu=$3 ned=$4 nverify=$5 verify_cpu=$6
-	keygens=$7
+	nsync=$7 sync_cpu=$8 sync_wall=$9 keygens=${10}
 	out="$dir/$name-$pick.out"
 	peak=$(sed -n 's/^#end .*peak \([0-9]*\) KiB.*/\1/p' "$out")
 	own=$(awk -v a="$cpu" -v b="$base_cpu" 'BEGIN { printf "%.0f", a - b }')
 
 	echo "-- $name: the run with the median CPU overhead of $runs (CPU overheads: $(awk '{ printf "%s%.3f", (NR > 1 ? " " : ""), $1 }' "$dir/$name.sorted"); keyrite's own CPU ms: $(awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $4 - $8 }' "$dir/$name.sorted"); wall: $(awk '{ printf "%s%.3f", (NR > 1 ? " " : ""), $2 }' "$dir/$name.sorted"); wall totals: $(sort -n "$dir/$name.totals" | awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }') ms), $entries log entries, peak $((peak / 1024)) MiB"
-	echo "operations (bench/opcount.so, this run): $nscrypt scrypt ($scrypt_run ms CPU in the run), $nkeygen key generations ($keygens), $ned Ed25519 signatures and key generations, $nverify verifications ($verify_cpu ms CPU, keyrite's own)"
+	echo "operations (bench/opcount.so, this run): $nscrypt scrypt ($scrypt_run ms CPU in the run), $nkeygen key generations ($keygens), $ned Ed25519 signatures and key generations, $nverify verifications ($verify_cpu ms CPU) and $nsync fsync/fdatasync ($sync_cpu ms CPU, $sync_wall ms wall), keyrite's own"
 	echo "baseline (wall/CPU ms): openssl start ${null_w}/${null_c} (subtracted); scrypt $(awk '{ printf "%sN=%s r=%s p=%s %s/%s", (NR > 1 ? "; " : ""), $1, $2, $3, $4, $5 }' "$dir/scrypt.med") per derivation (bench/kdf, median of $runs); key generations at the run's own cost; OAEP ${oaep_w}/${oaep_c}; key wrap ${kwp_w}/${kwp_c}"
 	# A check on the key generations charged at their own cost: the
 	# openssl command line's median for each RSA size the run used.
@@ -297,7 +307,7 @@ while read -r name yaml answers <&3; do
 		}
 		printf "  %-22s %9.1f %7s %7s %9.1f %9.1f\n", "total", total, "", "", tw, total - tw
 	}' "$dir/$name-$pick.ops" "$out"
-	echo "time ceremony-$short ${total} ms wall, ${cpu} ms CPU; baseline ${base_wall} ms wall, ${base_cpu} ms CPU ($nscrypt scrypt, $nkeygen key generations $keygens, OAEP + key wrap, $ned Ed25519 operations); keyrite's own ${own} ms CPU: $(awk -v a="$ratio_wall" 'BEGIN { printf "%.3f", a }') of the wall time, $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }') of the CPU time"
+	echo "time ceremony-$short ${total} ms wall, ${cpu} ms CPU; baseline ${base_wall} ms wall, ${base_cpu} ms CPU ($nscrypt scrypt, $nkeygen key generations $keygens, OAEP + key wrap, $ned Ed25519 operations); keyrite's own ${own} ms CPU (${sync_cpu} ms of it in $nsync fsync/fdatasync): $(awk -v a="$ratio_wall" 'BEGIN { printf "%.3f", a }') of the wall time, $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }') of the CPU time"
 	echo "ratio ceremony-$short-overhead $(awk -v a="$ratio" 'BEGIN { printf "%.3f", a }')"
 done 3<"$dir/list"
 [ "$found" -eq 1 ] || echo "ceremony.sh: no ceremony with example answers"

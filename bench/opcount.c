@@ -15,7 +15,10 @@
  *   EVP_DigestSign	every one-shot signature (a length query, sig NULL,
  *			is not counted);
  *   EVP_DigestVerify	every one-shot verification (keyrite's own checks:
- *			reported, never part of the baseline).
+ *			reported, never part of the baseline);
+ *   fsync, fdatasync	libc's, every call (keyrite's durability: reported,
+ *			never part of the baseline), as "sync fsync 0 ..." or
+ *			"sync fdatasync 0 ...".
  * A call made while another wrapped call runs on the same thread is not
  * recorded on its own (its time is in the outer one).  At exit each
  * recorded call is appended to FILE as one line:
@@ -41,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -239,6 +243,42 @@ EVP_DigestVerify(EVP_MD_CTX *ctx, const unsigned char *sig, size_t siglen,
 	depth--;
 	record_md("verify", ctx, &t);
 	return rc;
+}
+
+typedef int (*sync_fn)(int);
+
+static int
+timed_sync(const char *name, sync_fn *fn, int fd)
+{
+	struct t0 t;
+	int rc;
+
+	if (*fn == NULL)
+		*fn = (sync_fn)real(name);
+	if (depth > 0)
+		return (*fn)(fd);
+	depth++;
+	start(&t);
+	rc = (*fn)(fd);
+	depth--;
+	record("sync", name, 0, 0, 0, &t);
+	return rc;
+}
+
+int
+fsync(int fd)
+{
+	static sync_fn fn;
+
+	return timed_sync("fsync", &fn, fd);
+}
+
+int
+fdatasync(int fd)
+{
+	static sync_fn fn;
+
+	return timed_sync("fdatasync", &fn, fd);
 }
 
 __attribute__((destructor)) static void

@@ -79,10 +79,10 @@ int
 byok_file_format(const char *kid, const uint8_t *ct, size_t ctlen,
     const char *generator, char **json, size_t *len, struct kr_err *e)
 {
-	json_t *o = NULL, *h = NULL;
-	char *b64 = NULL, *s = NULL, *outp;
-	size_t b64sz, slen, i;
-	int r = KR_ENOMEM;
+	json_t *o;
+	char *b64;
+	size_t b64sz, i;
+	int r;
 
 	*json = NULL;
 	if (kid == NULL || strlen(kid) >= BYOK_KID_MAX || !kid_valid(kid))
@@ -102,38 +102,19 @@ byok_file_format(const char *kid, const uint8_t *ct, size_t ctlen,
 		    "is not CKM_RSA_AES_KEY_WRAP", ctlen);
 	b64sz = kr_b64_encoded_size(ctlen);
 	if ((b64 = malloc(b64sz)) == NULL)
-		goto fail;
+		return kr_errf(e, KR_ENOMEM, "byok: out of memory");
 	kr_b64url_encode(ct, ctlen, b64, b64sz);
-	if ((o = json_object()) == NULL || (h = json_object()) == NULL)
-		goto fail;
-	if (json_object_set_new(h, "kid", json_string(kid)) != 0 ||
-	    json_object_set_new(h, "alg", json_string(BYOK_ALG)) != 0 ||
-	    json_object_set_new(h, "enc", json_string(BYOK_ENC)) != 0)
-		goto fail;
-	if (json_object_set_new(o, "schema_version",
-	    json_string(BYOK_SCHEMA)) != 0 ||
-	    json_object_set(o, "header", h) != 0 ||
-	    json_object_set_new(o, "ciphertext", json_string(b64)) != 0 ||
-	    json_object_set_new(o, "generator", json_string(generator)) != 0)
-		goto fail;
-	if ((s = json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII)) == NULL)
-		goto fail;
-	slen = strlen(s);
-	if ((outp = malloc(slen + 2)) == NULL)
-		goto fail;
-	memcpy(outp, s, slen);
-	outp[slen] = '\n';
-	outp[slen + 1] = '\0';
-	*json = outp;
-	*len = slen + 1;
-	r = 0;
-	goto out;
-fail:
-	kr_errf(e, r, "byok: out of memory");
-out:
-	free(s);
+	/* The members in the order the format shows them. */
+	if ((o = json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s}",
+	    "schema_version", BYOK_SCHEMA,
+	    "header", "kid", kid, "alg", BYOK_ALG, "enc", BYOK_ENC,
+	    "ciphertext", b64, "generator", generator)) == NULL ||
+	    sjson_text(o, JSON_INDENT(2) | JSON_ENSURE_ASCII, 1, json,
+	    len) != 0)
+		r = kr_errf(e, KR_ENOMEM, "byok: out of memory");
+	else
+		r = 0;
 	free(b64);
-	json_decref(h);
 	json_decref(o);
 	return r;
 }

@@ -29,6 +29,7 @@
 #include "engine-soft.h"
 #include "err.h"
 #include "fsutil.h"
+#include "keyio.h"
 
 static CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
 
@@ -247,7 +248,7 @@ p11_generate_key(struct engine *engine, const struct engine_key_req *req,
 	    (pk = p11_pubkey(eng, eng->s, pub)) == NULL)
 		return kr_errf(e, KR_EFAIL, "token '%s': the new key's public "
 		    "half cannot be read", eng->world.label);
-	if ((r = soft_spki_der(pk, &der, &len, e)) == 0) {
+	if ((r = keyio_spki_der(pk, &der, &len, e)) == 0) {
 		soft_sha256_hex(der, len, out->pub_sha256);
 		snprintf(out->appname, sizeof(out->appname), "pkcs11");
 		engine_ident_normalize(req->ident, out->ident, sizeof(out->ident),
@@ -263,7 +264,7 @@ p11_generate_key(struct engine *engine, const struct engine_key_req *req,
 		snprintf(out->acl, sizeof(out->acl), "sensitive wrap-with-trusted "
 		    "id=%02x%02x%02x%02x...", id[0], id[1], id[2], id[3]);
 	}
-	OPENSSL_free(der);
+	free(der);
 	EVP_PKEY_free(pk);
 	return r;
 }
@@ -276,11 +277,6 @@ p11_export_public(struct engine *engine, const char *ident,
 	char label[ENGINE_NAME_MAX];
 	CK_OBJECT_HANDLE h;
 	EVP_PKEY *pk = NULL;
-	BIO *bio = NULL;
-	uint8_t *der = NULL;
-	char *pem;
-	size_t len = 0;
-	long plen;
 	int r;
 
 	if ((r = label_for("keyrite", ident, label, sizeof(label), e)) != 0)
@@ -288,49 +284,9 @@ p11_export_public(struct engine *engine, const char *ident,
 	if (eng->s == CK_INVALID_HANDLE || (h = p11_find(eng, CKO_PUBLIC_KEY,
 	    label)) == 0 || (pk = p11_pubkey(eng, eng->s, h)) == NULL)
 		return kr_errf(e, KR_ENOINPUT, "token: no public key '%s'", label);
-	if ((r = soft_spki_der(pk, &der, &len, e)) != 0)
-		goto out;
-	soft_sha256_hex(der, len, sha256);
-	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
-	    PEM_write_bio_PUBKEY(bio, pk) != 1 ||
-	    (plen = BIO_get_mem_data(bio, &pem)) <= 0) {
-		r = kr_errf(e, KR_ECRYPTO, "%s: cannot encode the public key", label);
-		goto out;
-	}
-	r = kr_write_atomic(out_path, pem, (size_t)plen, 0644, e);
-out:
-	BIO_free(bio);
-	OPENSSL_free(der);
+	if ((r = keyio_spki_sha256_hex(pk, sha256, e)) == 0)
+		r = keyio_write_public(out_path, pk, 0644, e);
 	EVP_PKEY_free(pk);
-	return r;
-}
-
-static int
-read_kek(const char *path, EVP_PKEY **kek, char sha[ENGINE_HEX256],
-    struct kr_err *e)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	BIO *bio = NULL;
-	int r = 0, bits;
-
-	if ((r = kr_read_file(path, 64 * 1024, &buf, &len, e)) != 0)
-		return r;
-	soft_sha256_hex(buf, len, sha);
-	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL ||
-	    (*kek = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL)) == NULL)
-		r = kr_errf(e, KR_EDATA, "%s: not a public key PEM "
-		    "(SubjectPublicKeyInfo)", path);
-	else if (EVP_PKEY_get_base_id(*kek) != EVP_PKEY_RSA ||
-	    ((bits = EVP_PKEY_get_bits(*kek)) != 2048 && bits != 3072 &&
-	    bits != 4096)) {
-		r = kr_errf(e, KR_EDATA, "%s: the KEK must be RSA 2048, 3072 or "
-		    "4096", path);
-		EVP_PKEY_free(*kek);
-		*kek = NULL;
-	}
-	BIO_free(bio);
-	free(buf);
 	return r;
 }
 
@@ -389,7 +345,7 @@ p11_import_kek(struct engine *engine, struct engine_quorum *q,
     struct kr_err *e)
 {
 	struct p11_engine *eng = P11_ENG(engine);
-	char label[ENGINE_NAME_MAX], fsha[ENGINE_HEX256];
+	char label[ENGINE_NAME_MAX];
 	EVP_PKEY *kek = NULL;
 	uint8_t *der = NULL, dsha[32];
 	size_t len = 0;
@@ -399,9 +355,10 @@ p11_import_kek(struct engine *engine, struct engine_quorum *q,
 		return kr_errf(e, KR_EAUTH, "import-kek: the custodians' quorum "
 		    "logs the SO in");
 	if ((r = label_for("keyrite-kek", ident, label, sizeof(label), e)) != 0 ||
-	    (r = read_kek(pem_path, &kek, fsha, e)) != 0)
+	    (r = soft_acl_kek_pem(pem_path, NULL, 0, &kek, NULL, sha256,
+	    e)) != 0)	/* sha256: the SPKI's, for the log */
 		return r;
-	if ((r = soft_spki_der(kek, &der, &len, e)) != 0 ||
+	if ((r = keyio_spki_der(kek, &der, &len, e)) != 0 ||
 	    (r = p11_login(eng, CKU_SO, e)) != 0)
 		goto out;
 	if (p11_find(eng, CKO_PUBLIC_KEY, label) != 0) {
@@ -410,11 +367,9 @@ p11_import_kek(struct engine *engine, struct engine_quorum *q,
 		goto out;
 	}
 	kr_sha256(der, len, dsha);
-	if ((r = kek_create(eng, kek, label, dsha, e)) != 0)
-		goto out;
-	soft_sha256_hex(der, len, sha256);	/* the SPKI's, for the log */
+	r = kek_create(eng, kek, label, dsha, e);
 out:
-	OPENSSL_free(der);
+	free(der);
 	EVP_PKEY_free(kek);
 	return r;
 }

@@ -37,6 +37,7 @@
 #include "engine-soft.h"
 #include "err.h"
 #include "fsutil.h"
+#include "keyio.h"
 
 #define P11_WRAP_MAX	8192
 
@@ -262,7 +263,7 @@ prepare(struct p11_engine *eng, const struct engine_package_req *req,
 	    req->kek_pem_len, out->kek_sha256, &kekpk, e)) != 0)
 		return r;
 	if ((pk = p11_pubkey(eng, eng->s, pub)) == NULL ||
-	    soft_spki_der(pk, &der, &dlen, e) != 0) {
+	    keyio_spki_der(pk, &der, &dlen, e) != 0) {
 		r = kr_errf(e, KR_EFAIL, "%s: cannot read its public key", label);
 		goto out;
 	}
@@ -273,7 +274,7 @@ prepare(struct p11_engine *eng, const struct engine_package_req *req,
 		kr_err_prefix(e, "token '%s' refused for packaging",
 		    eng->world.label);
 out:
-	OPENSSL_free(der);
+	free(der);
 	EVP_PKEY_free(pk);
 	EVP_PKEY_free(kekpk);
 	return r;

@@ -145,9 +145,8 @@ p11_world_load(struct p11_engine *eng, struct kr_err *e)
 		return 0;
 	if ((r = world_path(eng, P11_WORLD_FILE, path, sizeof(path), e)) != 0)
 		return r;
-	if (!kr_path_exists(path))
-		return 0;
-	if ((r = kr_read_file(path, SOFT_WORLD_MAX, &buf, &len, e)) != 0)
+	if ((r = kr_read_file_if(path, SOFT_WORLD_MAX, &buf, &len, e)) != 0 ||
+	    buf == NULL)
 		return r;
 	r = world_parse(path, buf, len, &eng->world, e);
 	free(buf);

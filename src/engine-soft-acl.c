@@ -36,6 +36,7 @@
 #include "engine-soft.h"
 #include "err.h"
 #include "fsutil.h"
+#include "keyio.h"
 #include "secmem.h"
 
 static int	soft_acl_statement(const char *world_id, const struct soft_key *k,
@@ -202,7 +203,7 @@ soft_acl_kek_pem(const char *path, const char *data, size_t dlen,
 		    "4096", path);
 		goto out;
 	}
-	if ((r = soft_acl_spki(pk, spki_sha, e)) != 0)
+	if ((r = keyio_spki_sha256_hex(pk, spki_sha, e)) != 0)
 		goto out;
 	if (kek != NULL) {
 		*kek = pk;
@@ -214,20 +215,6 @@ out:
 	BIO_free(bio);
 	free(buf);
 	return r;
-}
-
-int
-soft_acl_spki(EVP_PKEY *pk, char out[ENGINE_HEX256], struct kr_err *e)
-{
-	uint8_t *der = NULL;
-	size_t len = 0;
-	int r;
-
-	if ((r = soft_spki_der(pk, &der, &len, e)) != 0)
-		return r;
-	soft_sha256_hex(der, len, out);
-	OPENSSL_free(der);
-	return 0;
 }
 
 /* Signs k's ACL statement with the session's cards into k->cosig. */
@@ -333,7 +320,7 @@ reduce_prepare(struct engine *eng, const struct engine_acl_req *req,
 		return r;
 	if ((r = soft_verify_packages_info(&req->pkg, &pr, &kek, e)) != 0)
 		return r;
-	r = soft_acl_spki(kek, spki, e);
+	r = keyio_spki_sha256_hex(kek, spki, e);
 	EVP_PKEY_free(kek);
 	if (r != 0)
 		return r;

@@ -186,19 +186,6 @@ soft_pkcs8_parse(const uint8_t *der, size_t len, EVP_PKEY **pk,
 }
 
 int
-soft_spki_der(EVP_PKEY *pk, uint8_t **der, size_t *len, struct kr_err *e)
-{
-	uint8_t *buf = NULL;
-	int n;
-
-	if ((n = i2d_PUBKEY(pk, &buf)) <= 0)
-		return kr_errf(e, KR_ECRYPTO, "cannot encode the public key");
-	*der = buf;
-	*len = (size_t)n;
-	return 0;
-}
-
-int
 soft_ed25519_pub(const uint8_t seed[32], uint8_t pub[32], struct kr_err *e)
 {
 	EVP_PKEY *pk;

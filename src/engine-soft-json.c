@@ -56,25 +56,13 @@ sum_of(json_t *obj, char out[ENGINE_HEX256])
 int
 soft_json_dump(json_t *obj, char **out, size_t *len, struct kr_err *e)
 {
-	char sum[ENGINE_HEX256], *s, *buf;
-	size_t n;
+	char sum[ENGINE_HEX256];
 
 	json_object_del(obj, "sum");
 	if (sum_of(obj, sum) != 0 ||
 	    json_object_set_new(obj, "sum", json_string(sum)) != 0 ||
-	    (s = soft_json_canon(obj, NULL, NULL)) == NULL)
+	    sjson_text(obj, JSON_COMPACT | JSON_SORT_KEYS, 1, out, len) != 0)
 		return kr_errf(e, KR_ENOMEM, "out of memory");
-	n = strlen(s);
-	if ((buf = malloc(n + 2)) == NULL) {
-		free(s);
-		return kr_errf(e, KR_ENOMEM, "out of memory");
-	}
-	memcpy(buf, s, n);
-	buf[n] = '\n';
-	buf[n + 1] = '\0';
-	free(s);
-	*out = buf;
-	*len = n + 1;
 	return 0;
 }
 

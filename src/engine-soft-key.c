@@ -25,34 +25,9 @@
 #include "engine-soft.h"
 #include "err.h"
 #include "fsutil.h"
+#include "keyio.h"
 #include "secmem.h"
 
-
-static int
-pub_pem(EVP_PKEY *pk, char **out, size_t *len, struct kr_err *e)
-{
-	BIO *bio;
-	char *data;
-	long n;
-	int r = KR_ECRYPTO;
-
-	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
-	    PEM_write_bio_PUBKEY(bio, pk) != 1 ||
-	    (n = BIO_get_mem_data(bio, &data)) <= 0) {
-		kr_errf(e, KR_ECRYPTO, "cannot write the public key");
-		goto out;
-	}
-	if ((*out = malloc((size_t)n)) == NULL) {
-		r = kr_errf(e, KR_ENOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(*out, data, (size_t)n);
-	*len = (size_t)n;
-	r = 0;
-out:
-	BIO_free(bio);
-	return r;
-}
 
 
 static int
@@ -213,8 +188,7 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 	struct engine_key_info *in = &k.info;
 	const struct soft_curve *cv = NULL;
 	EVP_PKEY *pk = NULL;
-	char rel[128], path[PATH_MAX], spki[ENGINE_HEX256], *pem = NULL;
-	size_t pemlen = 0;
+	char rel[128], path[PATH_MAX], spki[ENGINE_HEX256];
 	int r;
 
 	memset(&k, 0, sizeof(k));
@@ -240,17 +214,15 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 		r = rsa_keygen(in->size, in->pubexp, &pk, e);
 	if (r != 0)
 		goto out;
-	if ((r = soft_spki_der(pk, &k.pub, &k.pub_len, e)) != 0)
+	if ((r = keyio_spki_der(pk, &k.pub, &k.pub_len, e)) != 0)
 		goto out;
 	soft_sha256_hex(k.pub, k.pub_len, in->pub_sha256);
 	if (req->kek_pem != NULL &&
 	    (r = soft_acl_cosign(eng, req->quorum, &k, e)) != 0)
 		goto out;
-	if ((r = pub_pem(pk, &pem, &pemlen, e)) != 0)
-		goto out;
 	snprintf(rel, sizeof(rel), "local/pub_simple_%s.pem", in->ident);
 	if ((r = soft_path(eng, rel, path, sizeof(path), e)) != 0 ||
-	    (r = kr_write_atomic(path, pem, pemlen, 0600, e)) != 0)
+	    (r = keyio_write_public(path, pk, 0600, e)) != 0)
 		goto out;
 	if ((r = soft_key_write(eng, &k, pk, e)) != 0) {
 		unlink(path);
@@ -260,10 +232,7 @@ soft_generate_key(struct engine *eng, const struct engine_key_req *req,
 out:
 	if (r == 0 && out != NULL)
 		*out = k.info;
-	free(pem);
 	EVP_PKEY_free(pk);
-	OPENSSL_free(k.pub);
-	k.pub = NULL;
 	soft_key_free(&k);
 	return r;
 }
@@ -274,8 +243,7 @@ soft_export_public(struct engine *eng, const char *ident, const char *out_path,
 {
 	struct soft_key k;
 	EVP_PKEY *pk = NULL;
-	char id[ENGINE_IDENT_MAX], *pem = NULL;
-	size_t len = 0;
+	char id[ENGINE_IDENT_MAX];
 	int r;
 
 	memset(&k, 0, sizeof(k));
@@ -284,15 +252,10 @@ soft_export_public(struct engine *eng, const char *ident, const char *out_path,
 	    (r = engine_ident_normalize(ident, id, sizeof(id), e)) != 0 ||
 	    (r = soft_key_load(eng, "simple", id, &k, e)) != 0)
 		return r;
-	if ((r = soft_key_public(&k, &pk, e)) != 0 ||
-	    (r = pub_pem(pk, &pem, &len, e)) != 0 ||
-	    (r = kr_write_atomic(out_path, pem, len, 0600, e)) != 0)
-		goto out;
-	if (sha256 != NULL)
+	if ((r = soft_key_public(&k, &pk, e)) == 0 &&
+	    (r = keyio_write_public(out_path, pk, 0600, e)) == 0 &&
+	    sha256 != NULL)
 		snprintf(sha256, ENGINE_HEX256, "%s", k.info.pub_sha256);
-	r = 0;
-out:
-	free(pem);
 	EVP_PKEY_free(pk);
 	soft_key_free(&k);
 	return r;

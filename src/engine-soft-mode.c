@@ -45,12 +45,12 @@ soft_mode_load(struct engine *eng, struct kr_err *e)
 
 	if ((r = soft_path(eng, "module/mode", path, sizeof(path), e)) != 0)
 		return r;
-	if (!kr_path_exists(path)) {
+	if ((r = kr_read_file_if(path, SOFT_MODE_MAX, &buf, &len, e)) != 0)
+		return r;
+	if (buf == NULL) {
 		eng->mode = ENGINE_MODE_OPERATIONAL;
 		return 0;
 	}
-	if ((r = kr_read_file(path, SOFT_MODE_MAX, &buf, &len, e)) != 0)
-		return r;
 	r = soft_mode_parse(path, buf, len, &eng->mode, e);
 	free(buf);
 	return r;

@@ -36,6 +36,7 @@
 #include "engine-soft.h"
 #include "err.h"
 #include "fsutil.h"
+#include "keyio.h"
 #include "manifest.h"
 #include "pkg.h"
 #include "secmem.h"
@@ -201,7 +202,7 @@ package_legacy(struct engine *eng, const struct engine_package_req *req,
 	    "simple", ident, &k, e)) != 0)
 		return r;
 	if ((r = soft_verify_packages_info(&req->pkg, &pr, &kek, e)) != 0 ||
-	    (r = soft_acl_spki(kek, spki, e)) != 0)
+	    (r = keyio_spki_sha256_hex(kek, spki, e)) != 0)
 		goto out;
 	use.kek_spki = spki;
 	use.kek_pkg = pr.kek_sha256;

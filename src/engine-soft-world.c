@@ -32,6 +32,7 @@
 #include "engine-soft.h"
 #include "err.h"
 #include "fsutil.h"
+#include "keyio.h"
 #include "secmem.h"
 
 #define WORLD_FORMAT	"keyrite-world-1"
@@ -377,9 +378,8 @@ soft_world_load(struct engine *eng, struct kr_err *e)
 	if ((r = soft_path(eng, "local/world", path, sizeof(path), e)) != 0 ||
 	    (r = soft_path(eng, "module/world-key", mwk, sizeof(mwk), e)) != 0)
 		return r;
-	if (!kr_path_exists(path))
-		return 0;
-	if ((r = kr_read_file(path, SOFT_WORLD_MAX, &buf, &len, e)) != 0)
+	if ((r = kr_read_file_if(path, SOFT_WORLD_MAX, &buf, &len, e)) != 0 ||
+	    buf == NULL)
 		return r;
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		r = kr_errf(e, KR_ENOMEM, "out of memory");
@@ -643,7 +643,7 @@ nw_world_file(const struct engine_world_req *req, struct nw *x,
 	if ((r = soft_gcm_seal(wrap, aad, strlen(aad), x->wk, SOFT_KEY_LEN,
 	    w->wk_nonce, w->wk_ct, e)) != 0 ||
 	    (r = dsa_keygen(x->s, &sk, e)) != 0 ||
-	    (r = soft_spki_der(sk, &spki, &spki_len, e)) != 0)
+	    (r = keyio_spki_der(sk, &spki, &spki_len, e)) != 0)
 		goto out;
 	world_aad(w->world_id, "signing-key", aad, sizeof(aad));
 	if ((r = soft_seal_pkey(x->wk, aad, sk, w->sk_nonce, &w->sk_ct,
@@ -676,7 +676,7 @@ nw_world_file(const struct engine_world_req *req, struct nw *x,
 	r = 0;
 out:
 	kr_cleanse(wrap, sizeof(wrap));
-	OPENSSL_free(spki);
+	free(spki);
 	EVP_PKEY_free(sk);
 	return r;
 }

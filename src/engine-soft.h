@@ -141,7 +141,6 @@ int	soft_gcm_open(const uint8_t key[SOFT_KEY_LEN], const void *aad,
 int	soft_hmac(const uint8_t *key, size_t keylen, const char *label,
 	    const void *data, size_t len, uint8_t out[32], struct kr_err *e);
 int	soft_pkcs8_der(EVP_PKEY *pk, uint8_t **der, size_t *len, struct kr_err *e);
-int	soft_spki_der(EVP_PKEY *pk, uint8_t **der, size_t *len, struct kr_err *e);
 int	soft_sha256_hex(const void *buf, size_t len, char out[ENGINE_HEX256]);
 int	soft_ed25519_sign(const uint8_t seed[32], const void *msg, size_t len,
 	    uint8_t sig[64], struct kr_err *e);
@@ -301,7 +300,6 @@ int	soft_acl_kek_pem(const char *path, const char *data, size_t dlen,
 	    EVP_PKEY **kek,
 	    char file_sha[ENGINE_HEX256], char spki_sha[ENGINE_HEX256],
 	    struct kr_err *e);
-int	soft_acl_spki(EVP_PKEY *pk, char out[ENGINE_HEX256], struct kr_err *e);
 /* Signs k's ACL statement with the session's cards (k->cosig). */
 int	soft_acl_cosign(const struct engine *eng, struct engine_quorum *q,
 	    struct soft_key *k, struct kr_err *e);

@@ -360,6 +360,17 @@ kr_read_file(const char *path, size_t max, char **buf, size_t *len,
 }
 
 int
+kr_read_file_if(const char *path, size_t max, char **buf, size_t *len,
+    struct kr_err *e)
+{
+	*buf = NULL;
+	*len = 0;
+	if (!kr_path_exists(path))
+		return 0;
+	return read_file(path, max, 0, buf, len, e);
+}
+
+int
 kr_read_file_secure(const char *path, size_t max, char **buf, size_t *len,
     struct kr_err *e)
 {

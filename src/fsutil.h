@@ -60,6 +60,10 @@ int	kr_read_file_given(const char *path, const char *data, size_t dlen,
 int	kr_read_file(const char *path, size_t max, char **buf, size_t *len,
 	    struct kr_err *e);
 
+/* kr_read_file of a file that may be absent: 0 with *buf NULL when
+ * nothing is at path (a dangling link is not nothing: an error). */
+int	kr_read_file_if(const char *path, size_t max, char **buf, size_t *len,
+	    struct kr_err *e);
 /* Like kr_read_file for secrets: the buffer comes from OpenSSL's secure
  * heap; free it with kr_secure_free(buf, len + 1). */
 int	kr_read_file_secure(const char *path, size_t max, char **buf,

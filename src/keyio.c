@@ -126,30 +126,38 @@ out:
 int
 keyio_public_pem(EVP_PKEY *pk, char **pem, size_t *len, struct kr_err *e)
 {
-	BIO *b = NULL;
+	BIO *b;
 	char *data;
 	long n;
-	int r = KR_ECRYPTO;
+	int r = 0;
 
 	*pem = NULL;
 	if ((b = BIO_new(BIO_s_mem())) == NULL)
 		return kr_errf(e, KR_ENOMEM, "out of memory");
 	if (PEM_write_bio_PUBKEY(b, pk) != 1 ||
-	    (n = BIO_get_mem_data(b, &data)) <= 0) {
-		kr_errf(e, KR_ECRYPTO, "cannot encode the public key");
-		goto out;
-	}
-	if ((*pem = malloc((size_t)n + 1)) == NULL) {
+	    (n = BIO_get_mem_data(b, &data)) <= 0)
+		r = kr_errf(e, KR_ECRYPTO, "cannot encode the public key");
+	else if ((*pem = strndup(data, (size_t)n)) == NULL)
 		r = kr_errf(e, KR_ENOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(*pem, data, (size_t)n);
-	(*pem)[n] = '\0';
-	*len = (size_t)n;
-	r = 0;
-out:
+	else
+		*len = (size_t)n;
 	ERR_clear_error();
 	BIO_free(b);
+	return r;
+}
+
+int
+keyio_write_public(const char *path, EVP_PKEY *pk, int mode,
+    struct kr_err *e)
+{
+	char *pem;
+	size_t len;
+	int r;
+
+	if ((r = keyio_public_pem(pk, &pem, &len, e)) != 0)
+		return r;
+	r = kr_write_atomic(path, pem, len, mode, e);
+	free(pem);
 	return r;
 }
 

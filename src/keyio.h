@@ -35,6 +35,10 @@ int	keyio_read_public(const char *path, EVP_PKEY **out, struct kr_err *e);
 int	keyio_public_pem(EVP_PKEY *pk, char **pem, size_t *len,
 	    struct kr_err *e);
 
+/* Writes pk's SubjectPublicKeyInfo PEM to path atomically with mode. */
+int	keyio_write_public(const char *path, EVP_PKEY *pk, int mode,
+	    struct kr_err *e);
+
 /* DER SubjectPublicKeyInfo of pk; *der is malloc'd. */
 int	keyio_spki_der(EVP_PKEY *pk, uint8_t **der, size_t *len,
 	    struct kr_err *e);

@@ -127,8 +127,6 @@ manifest_sign(const struct manifest *m, EVP_PKEY *signer, char **json,
 {
 	struct manifest check;
 	json_t *b = NULL, *sk = NULL, *signed_obj = NULL;
-	char *s = NULL, *outp;
-	size_t n;
 	int r = KR_ENOMEM;
 
 	*json = NULL;
@@ -165,24 +163,13 @@ manifest_sign(const struct manifest *m, EVP_PKEY *signer, char **json,
 	}
 	if ((r = sjson_sign(b, signer, &signed_obj, e)) != 0)
 		goto out;
-	if ((s = json_dumps(signed_obj, JSON_INDENT(2) | JSON_ENSURE_ASCII)) ==
-	    NULL) {
+	if (sjson_text(signed_obj, JSON_INDENT(2) | JSON_ENSURE_ASCII, 1,
+	    json, len) != 0) {
 		r = kr_errf(e, KR_ENOMEM, "manifest: out of memory");
 		goto out;
 	}
-	n = strlen(s);
-	if ((outp = malloc(n + 2)) == NULL) {
-		r = kr_errf(e, KR_ENOMEM, "manifest: out of memory");
-		goto out;
-	}
-	memcpy(outp, s, n);
-	outp[n] = '\n';
-	outp[n + 1] = '\0';
-	*json = outp;
-	*len = n + 1;
 	r = 0;
 out:
-	free(s);
 	json_decref(signed_obj);
 	json_decref(b);
 	json_decref(sk);

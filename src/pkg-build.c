@@ -17,12 +17,6 @@
 
 #define PKG_DEFAULT_SUITE "DLf3072s256mRijndael"
 
-static int
-set_str(json_t *o, const char *k, const char *v)
-{
-	return json_object_set_new(o, k, json_string(v));
-}
-
 /* A package body with the fields both kinds start with: its type, its name
  * (kind "KEK" or "SecurityWorld" and the region's code, vault_pkg_name())
  * and the region. */
@@ -35,14 +29,9 @@ body_new(const char *type, const char *kind, const char *region,
 	*out = NULL;
 	if (vault_pkg_name(name, sizeof(name), kind, region) != 0)
 		return kr_errf(e, KR_EUSAGE, "package: bad region");
-	if ((*out = json_object()) == NULL ||
-	    set_str(*out, "type", type) != 0 ||
-	    set_str(*out, "name", name) != 0 ||
-	    set_str(*out, "region", region) != 0) {
-		json_decref(*out);
-		*out = NULL;
+	if ((*out = json_pack("{s:s, s:s, s:s}", "type", type, "name", name,
+	    "region", region)) == NULL)
 		return kr_errf(e, KR_ENOMEM, "package: out of memory");
-	}
 	return 0;
 }
 
@@ -52,52 +41,33 @@ finish(const struct pkg_chain *c, const char *region, json_t *body,
     char **buf, size_t *len, struct kr_err *e)
 {
 	json_t *doc = NULL, *cert = NULL, *certbody = NULL, *spkg = NULL;
-	json_t *rootv = NULL, *modv = NULL;
-	char *s = NULL, *outp;
-	size_t n;
-	int r = KR_ENOMEM;
+	json_t *rootv, *modv;
+	int r;
 
 	*buf = NULL;
-	if ((rootv = sjson_pubkey_value(c->root)) == NULL ||
-	    (modv = sjson_pubkey_value(c->module)) == NULL) {
+	rootv = sjson_pubkey_value(c->root);
+	modv = sjson_pubkey_value(c->module);
+	if (rootv == NULL || modv == NULL) {
 		r = kr_errf(e, KR_ECRYPTO, "package: cannot encode a key");
 		goto out;
 	}
-	if ((certbody = json_object()) == NULL ||
-	    set_str(certbody, "type", "module-certificate") != 0 ||
-	    set_str(certbody, "region", c->cert_region != NULL ?
-	    c->cert_region : region) != 0 ||
-	    json_object_set_new(certbody, "serial",
-	    json_integer(c->serial)) != 0 ||
-	    json_object_set(certbody, "module_key", modv) != 0)
-		goto nomem;
-	if ((r = sjson_sign(certbody, c->root, &cert, e)) != 0)
+	if ((certbody = json_pack("{s:s, s:s, s:I, s:O}",
+	    "type", "module-certificate",
+	    "region", c->cert_region != NULL ? c->cert_region : region,
+	    "serial", (json_int_t)c->serial, "module_key", modv)) == NULL) {
+		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
 		goto out;
-	if ((r = sjson_sign(body, c->module, &spkg, e)) != 0)
+	}
+	if ((r = sjson_sign(certbody, c->root, &cert, e)) != 0 ||
+	    (r = sjson_sign(body, c->module, &spkg, e)) != 0)
 		goto out;
-	if ((doc = json_object()) == NULL ||
-	    set_str(doc, "format", "keyrite-byok-package") != 0 ||
-	    json_object_set_new(doc, "version", json_integer(1)) != 0 ||
-	    json_object_set(doc, "root_key", rootv) != 0 ||
-	    json_object_set(doc, "module_certificate", cert) != 0 ||
-	    json_object_set(doc, "package", spkg) != 0)
-		goto nomem;
-	if ((s = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII)) == NULL)
-		goto nomem;
-	n = strlen(s);
-	if ((outp = malloc(n + 2)) == NULL)
-		goto nomem;
-	memcpy(outp, s, n);
-	outp[n] = '\n';
-	outp[n + 1] = '\0';
-	*buf = outp;
-	*len = n + 1;
-	r = 0;
-	goto out;
-nomem:
-	r = kr_errf(e, KR_ENOMEM, "package: out of memory");
+	if ((doc = json_pack("{s:s, s:i, s:O, s:O, s:O}",
+	    "format", "keyrite-byok-package", "version", 1, "root_key", rootv,
+	    "module_certificate", cert, "package", spkg)) == NULL ||
+	    sjson_text(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII, 1, buf,
+	    len) != 0)
+		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
 out:
-	free(s);
 	json_decref(doc);
 	json_decref(cert);
 	json_decref(certbody);
@@ -107,30 +77,39 @@ out:
 	return r;
 }
 
+/* A package: body_new()'s members, then those of its kind (members, NULL
+ * when they could not be made), signed by the chain and serialised. */
+static int
+build(const struct pkg_chain *c, const char *type, const char *kind,
+    const char *region, json_t *members, char **buf, size_t *len,
+    struct kr_err *e)
+{
+	json_t *body;
+	int r;
+
+	if ((r = body_new(type, kind, region, &body, e)) != 0)
+		return r;
+	if (members == NULL || json_object_update(body, members) != 0)
+		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
+	else
+		r = finish(c, region, body, buf, len, e);
+	json_decref(body);
+	return r;
+}
+
 int
 pkg_build_kek(const struct pkg_chain *c, const struct pkg_kek_spec *s,
     char **buf, size_t *len, struct kr_err *e)
 {
-	json_t *body = NULL, *kv = NULL;
+	json_t *kv, *m;
 	int r;
 
-	if ((r = body_new("kek", "KEK", s->region, &body, e)) != 0)
-		return r;
-	if ((kv = sjson_pubkey_value(s->kek)) == NULL) {
-		r = kr_errf(e, KR_ECRYPTO, "package: cannot encode the KEK");
-		goto out;
-	}
-	if (set_str(body, "world_id", s->world_id) != 0 ||
-	    set_str(body, "kid", s->kid) != 0 ||
-	    json_object_set(body, "kek_key", kv) != 0 ||
-	    json_object_set_new(body, "exportable",
-	    json_boolean(s->exportable)) != 0) {
-		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
-		goto out;
-	}
-	r = finish(c, s->region, body, buf, len, e);
-out:
-	json_decref(body);
+	if ((kv = sjson_pubkey_value(s->kek)) == NULL)
+		return kr_errf(e, KR_ECRYPTO, "package: cannot encode the KEK");
+	m = json_pack("{s:s, s:s, s:O, s:b}", "world_id", s->world_id,
+	    "kid", s->kid, "kek_key", kv, "exportable", s->exportable != 0);
+	r = build(c, "kek", "KEK", s->region, m, buf, len, e);
+	json_decref(m);
 	json_decref(kv);
 	return r;
 }
@@ -139,31 +118,22 @@ int
 pkg_build_world(const struct pkg_chain *c, const struct pkg_world_spec *s,
     char **buf, size_t *len, struct kr_err *e)
 {
-	json_t *body = NULL, *wv = NULL;
+	json_t *wv, *m;
 	char wid[65];
 	int r;
 
-	if ((r = body_new("security-world", "SecurityWorld", s->region, &body,
-	    e)) != 0)
-		return r;
 	if ((r = keyio_spki_sha256_hex(s->world_key, wid, e)) != 0)
-		goto out;
-	if ((wv = sjson_pubkey_value(s->world_key)) == NULL) {
-		r = kr_errf(e, KR_ECRYPTO, "package: cannot encode the world "
+		return r;
+	if ((wv = sjson_pubkey_value(s->world_key)) == NULL)
+		return kr_errf(e, KR_ECRYPTO, "package: cannot encode the world "
 		    "key");
-		goto out;
-	}
-	if (set_str(body, "world_id", s->world_id != NULL ? s->world_id :
-	    wid) != 0 ||
-	    json_object_set(body, "world_key", wv) != 0 ||
-	    set_str(body, "cipher_suite", s->cipher_suite != NULL ?
-	    s->cipher_suite : PKG_DEFAULT_SUITE) != 0) {
-		r = kr_errf(e, KR_ENOMEM, "package: out of memory");
-		goto out;
-	}
-	r = finish(c, s->region, body, buf, len, e);
-out:
-	json_decref(body);
+	m = json_pack("{s:s, s:O, s:s}",
+	    "world_id", s->world_id != NULL ? s->world_id : wid,
+	    "world_key", wv, "cipher_suite", s->cipher_suite != NULL ?
+	    s->cipher_suite : PKG_DEFAULT_SUITE);
+	r = build(c, "security-world", "SecurityWorld", s->region, m, buf,
+	    len, e);
+	json_decref(m);
 	json_decref(wv);
 	return r;
 }

@@ -11,6 +11,7 @@
 
 #include "codec.h"
 #include "err.h"
+#include "fsutil.h"
 #include "keyio.h"
 #include "sjson.h"
 
@@ -358,4 +359,44 @@ sjson_pubkey_value(EVP_PKEY *pk)
 	}
 	free(der);
 	return v;
+}
+
+int
+sjson_text(const json_t *v, size_t flags, int nl, char **out, size_t *len)
+{
+	char *s, *p;
+	size_t n;
+
+	*out = NULL;
+	*len = 0;
+	if ((s = json_dumps(v, flags)) == NULL)
+		return KR_ENOMEM;
+	n = strlen(s);
+	if (nl) {
+		if ((p = realloc(s, n + 2)) == NULL) {
+			free(s);
+			return KR_ENOMEM;
+		}
+		s = p;
+		s[n++] = '\n';
+		s[n] = '\0';
+	}
+	*out = s;
+	*len = n;
+	return 0;
+}
+
+int
+sjson_write(const char *path, const json_t *v, size_t flags,
+    struct kr_err *e)
+{
+	char *s;
+	size_t n;
+	int r;
+
+	if (sjson_text(v, flags, 0, &s, &n) != 0)
+		return kr_errf(e, KR_ENOMEM, "%s: out of memory", path);
+	r = kr_write_atomic(path, s, n, 0600, e);
+	free(s);
+	return r;
 }

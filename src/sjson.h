@@ -77,6 +77,16 @@ int	sjson_bool(const char *name, json_t *obj, const char *key, int *out,
 int	sjson_int(const char *name, json_t *obj, const char *key,
 	    long long min, long long max, long long *out, struct kr_err *e);
 
+/* v as text with jansson's flags; with nl, one newline added at the end.
+ * *out is malloc'd (free()); *len counts the newline.  0 or KR_ENOMEM. */
+int	sjson_text(const json_t *v, size_t flags, int nl, char **out,
+	    size_t *len);
+
+/* v as text (sjson_text, no newline) written to path with
+ * kr_write_atomic, mode 0600. */
+int	sjson_write(const char *path, const json_t *v, size_t flags,
+	    struct kr_err *e);
+
 /* A base64 string of a public key's DER SubjectPublicKeyInfo, as a new
  * JSON string, or NULL. */
 json_t	*sjson_pubkey_value(EVP_PKEY *pk);

@@ -51,8 +51,7 @@ vault_kek_create(const char *dir, const struct vault_kek_opts *o,
 	struct vault_meta meta;
 	struct vault_kek_rec rec;
 	EVP_PKEY *kek = NULL;
-	char *pem = NULL, fname[VAULT_KEK_NAME_MAX + 8];
-	size_t pemlen = 0;
+	char fname[VAULT_KEK_NAME_MAX + 8];
 	int r, lockfd = -1, bits;
 
 	memset(info, 0, sizeof(*info));
@@ -100,11 +99,9 @@ vault_kek_create(const char *dir, const struct vault_kek_opts *o,
 		r = kr_errf(e, KR_ECANTCREAT, "%s: path too long", dir);
 		goto out;
 	}
-	if ((r = keyio_public_pem(kek, &pem, &pemlen, e)) != 0)
-		goto out;
 	if ((r = vault_kek_store(dir, &rec, kek, e)) != 0)
 		goto out;
-	if ((r = kr_write_atomic(info->pem_path, pem, pemlen, 0600, e)) != 0) {
+	if ((r = keyio_write_public(info->pem_path, kek, 0600, e)) != 0) {
 		vault_kek_remove(dir, rec.name);	/* leave no half KEK */
 		goto out;
 	}
@@ -118,6 +115,5 @@ out:
 	if (lockfd != -1)
 		kr_unlock_dir(lockfd);
 	EVP_PKEY_free(kek);
-	free(pem);
 	return r;
 }

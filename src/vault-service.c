@@ -95,20 +95,15 @@ static int
 rec_write(const char *path, const struct svc_rec *r, struct kr_err *e)
 {
 	json_t *o;
-	char *s = NULL;
 	int rc;
 
 	if ((o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
 	    "service", svc_of(r->profile)->service, "profile", r->profile,
 	    "id", r->id, "created", r->created, "expires", r->expires,
 	    "token_sha256", r->token_sha256, "spki_sha256", r->spki_sha256,
-	    "bits", r->bits)) == NULL ||
-	    (s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS)) == NULL) {
-		json_decref(o);
+	    "bits", r->bits)) == NULL)
 		return kr_errf(e, KR_ENOMEM, "out of memory");
-	}
-	rc = kr_write_atomic(path, s, strlen(s), 0600, e);
-	free(s);
+	rc = sjson_write(path, o, JSON_INDENT(2) | JSON_SORT_KEYS, e);
 	json_decref(o);
 	return rc;
 }
@@ -240,8 +235,7 @@ issue_files(const char *dir, const struct vault_service_opts *o,
     const struct svc *s, struct svc_rec *rec, EVP_PKEY *k,
     struct vault_service_info *info, struct kr_err *e)
 {
-	char path[PATH_MAX], *pem = NULL;
-	size_t pemlen = 0;
+	char path[PATH_MAX];
 	int r;
 
 	if (svc_path(path, sizeof(path), dir, o->name, ".key", 1) != 0 ||
@@ -266,11 +260,7 @@ issue_files(const char *dir, const struct vault_service_opts *o,
 		if ((r = rec_write(info->alt_record_path, rec, e)) != 0)
 			return r;
 	}
-	if ((r = keyio_public_pem(k, &pem, &pemlen, e)) != 0)
-		return r;
-	r = kr_write_atomic(info->pem_path, pem, pemlen, 0600, e);
-	free(pem);
-	return r;
+	return keyio_write_public(info->pem_path, k, 0600, e);
 }
 
 int

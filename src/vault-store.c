@@ -28,19 +28,6 @@
 #define KEK_FORMAT	"keyrite-vault-kek"
 
 static int
-write_json(const char *path, json_t *o, struct kr_err *e)
-{
-	char *s;
-	int r;
-
-	if ((s = json_dumps(o, JSON_INDENT(2) | JSON_ENSURE_ASCII)) == NULL)
-		return kr_errf(e, KR_ENOMEM, "%s: out of memory", path);
-	r = kr_write_atomic(path, s, strlen(s), 0600, e);
-	free(s);
-	return r;
-}
-
-static int
 read_json(const char *path, size_t max, json_t **o, struct kr_err *e)
 {
 	char *buf = NULL;
@@ -83,7 +70,7 @@ vault_meta_write(const char *dir, const struct vault_meta *m,
 		r = kr_errf(e, KR_ENOMEM, "out of memory");
 		goto out;
 	}
-	r = write_json(path, o, e);
+	r = sjson_write(path, o, JSON_INDENT(2) | JSON_ENSURE_ASCII, e);
 out:
 	json_decref(a);
 	json_decref(o);
@@ -248,7 +235,7 @@ vault_kek_store(const char *dir, const struct vault_kek_rec *rec,
 	/* The key first: a record never points at a missing key. */
 	if ((r = keyio_write_private(key, priv, e)) != 0)
 		goto out;
-	r = write_json(recp, o, e);
+	r = sjson_write(recp, o, JSON_INDENT(2) | JSON_ENSURE_ASCII, e);
 out:
 	json_decref(o);
 	return r;
