@@ -6,7 +6,9 @@
 # sign-off; the same command resumes at that sign-off (new-world is not
 # run again: no new card is asked), the witness and then the custodian
 # sign off, the checkpoint is cosigned and the log seals; it records both
-# sign-offs after the resume and verifies.
+# sign-offs after the resume and verifies.  The same for a step whose own
+# run ended skipped (vault-import in a live run of
+# tests/fixtures/front/skip-signoff.yaml).
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/tui-lib.sh"
 
@@ -65,4 +67,62 @@ if [ "$n" -eq 1 ]; then ok "new-world started once"; else not_ok "new-world star
 # shellcheck disable=SC2046
 expect_status 0 "the log verifies sealed, anchored by its minutes" \
     "$KEYRITE" audit verify $(minutes_opts "$S/out/summary.txt") "$LOG"
+# A step whose own run ends skipped (vault-import in a live run: no
+# receiving vault) keeps its sign-offs across a quit too: the live run of
+# tests/fixtures/front/skip-signoff.yaml is quit at vault-import's witness
+# sign-off; the same command resumes there (the step does not run again)
+# and seals.
+SK=$top_srcdir/tests/fixtures/front/skip-signoff.yaml
+L=$TAP_TMP/skip
+SLOG=$L/out/skip-signoff.log
+: >"$TAP_TMP/screens"
+tui_start 80 24 C.UTF-8 "$KEYRITE" run "$SK" --state "$L/state" --out "$L/out" --media "$L/media"
+tui_names
+tui_drive '' 'Sign-off by the witness'
+r=$?
+if [ "$r" -eq 2 ] && printf '%s\n' "$TUI_S" | grep -q 'Import the package into the vault'; then
+	ok "live: the skipped vault-import's witness sign-off"; else
+	not_ok "live: the skipped vault-import's witness sign-off ($r)"; tui_diag; fi
+tui_keys C-c
+tui_wait 'Quit the wizard' 10
+tui_keys y
+st=$(tui_exit_status 20)
+if [ "$st" = 1 ]; then ok "live: quit at the sign-off: exit 1"; else not_ok "live: quit at the sign-off: exit 1 (got $st)"; fi
+"$KEYRITE" audit show "$SLOG" >"$TAP_TMP/sshow1" 2>&1
+if grep ' step-result ' "$TAP_TMP/sshow1" | grep 'step=vault-import' | grep -q 'no receiving vault' &&
+    ! grep ' signoff ' "$TAP_TMP/sshow1" | grep -q 'step=vault-import'; then
+	ok "live: the log has vault-import's skipped result and no sign-off for it"; else
+	not_ok "live: the log has vault-import's skipped result and no sign-off for it"; diag "$(cat "$TAP_TMP/sshow1")"; fi
+
+: >"$TAP_TMP/screens"
+tui_start 80 24 C.UTF-8 "$KEYRITE" run "$SK" --state "$L/state" --out "$L/out" --media "$L/media"
+tui_names
+tui_drive '' 'Sign-off by the witness'
+r=$?
+if [ "$r" -eq 2 ] && printf '%s\n' "$TUI_S" | grep -q 'Import the package into the vault'; then
+	ok "live, resumed: vault-import's witness sign-off is asked"; else
+	not_ok "live, resumed: vault-import's witness sign-off is asked ($r)"; tui_diag; fi
+tui_keys Enter	# Walter Witness, from the names screen
+if tui_wait 'Sign-off by the custodian' 20; then ok "live: then the custodian's sign-off"; else
+	not_ok "live: then the custodian's sign-off"; tui_diag; fi
+tui_type "Cora Custodian"; tui_keys Enter
+TUI_PREV=
+tui_drive ''
+r=$?
+if [ "$r" -eq 0 ]; then ok "live: the resumed ceremony runs to the summary"; else
+	not_ok "live: the resumed ceremony runs to the summary ($r)"; tui_diag; fi
+tui_keys Enter
+st=$(tui_exit_status 20)
+if [ "$st" = 0 ]; then ok "live: the wizard exits 0"; else not_ok "live: the wizard exits 0 (got $st)"; fi
+"$KEYRITE" audit show "$SLOG" >"$TAP_TMP/sshow2" 2>&1
+n=$(grep ' step-start ' "$TAP_TMP/sshow2" | grep -c 'step=vault-import ')
+if [ "$n" -eq 1 ]; then ok "live: vault-import started once"; else not_ok "live: vault-import started once ($n)"; fi
+if awk '/ resume / { r = 1 } r && / signoff / && /step=vault-import/ && /role=witness/ { w = 1 }
+    w && / signoff / && /step=vault-import/ && /role=custodian/ && /actor=Cora Custodian/ { c = 1 } END { exit !c }' "$TAP_TMP/sshow2"; then
+	ok "live: the log records both sign-offs after the resume"; else
+	not_ok "live: the log records both sign-offs after the resume"; diag "$(cat "$TAP_TMP/sshow2")"; fi
+# shellcheck disable=SC2046
+expect_status 0 "live: the log verifies sealed, anchored by its minutes" \
+    "$KEYRITE" audit verify $(minutes_opts "$L/out/summary.txt") "$SLOG"
+
 done_testing
