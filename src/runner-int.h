@@ -121,6 +121,9 @@ struct runner {
 	/* Wrong PINs per card in the step wrong_step - 1 (runner-quorum.c). */
 	int			 wrong_pins[ENGINE_MAX_CARDS + 1];
 	size_t			 wrong_step;
+	/* Wrong PINs at a resume's card prompt, logged after the resume
+	 * entry (runner-tries.c). */
+	int			 resume_wrong[ENGINE_MAX_CARDS + 1];
 	/* The card whose last PIN try was just used up inside a step's run:
 	 * step_need_quorum then fails the step (0: none). */
 	int			 pins_out;
@@ -137,6 +140,8 @@ struct runner {
 	/* +1: the last finished step, whose sign-offs (or checkpoint) the
 	 * log does not hold yet: the run goes on there (runner-resume.c) */
 	size_t			 resume_signoff;
+
+	uint64_t		 log_entries;	/* of the log being resumed */
 
 	/* the genesis fingerprint of a log being resumed (from its check) */
 	uint8_t			 genesis[32];
@@ -199,6 +204,13 @@ int	runner_progress_load(struct runner *r, uint64_t entries,
 	    struct kr_err *e);
 /* KR_EFAIL when the verified log ended aborted: that is final. */
 int	runner_log_final(struct runner *r, uint64_t entries, struct kr_err *e);
+
+/* runner-tries.c: the PIN-try count of the step a resumed run goes on
+ * at (r->cur), from the log's wrong PINs and the progress file's; and
+ * the wrong PINs of the resume's card prompt, logged after the resume. */
+int	runner_tries_load(struct runner *r, uint64_t entries,
+	    struct kr_err *e);
+int	runner_tries_log_resume(struct runner *r, struct kr_err *e);
 
 /* runner-summary.c */
 int	runner_add_artifact(struct runner *r, const char *name,

@@ -26,6 +26,11 @@
  * crash between an entry and the file's update); it may not disagree.
  * "world_before" has no entry in the log and is not checked: it only
  * decides whether new-world may replace the module's world.
+ * "wrong_pins" ({"step": ID, "cards": {"2": 2}}) counts the wrong PINs of
+ * the step the run was at, those typed at a resume's card prompt among
+ * them (the log gets those only once the resume is cosigned); a resume
+ * takes, per card, the higher of its count and the log's
+ * (runner-tries.c), so the file can add tries used, never give one back.
  *
  * The file is written again as soon as a step succeeds, is skipped by
  * its own run (a live run's vault-import) or has an exception recorded,
@@ -55,6 +60,68 @@
 static const char *const status_names[] = {
 	"", "ok", "skipped", "exception", "failed",
 };
+
+/* "wrong_pins": {"step": ID, "cards": {"2": 2}}: the wrong PINs of the
+ * current step (runner-tries.c), when there are any. */
+static int
+save_tries(struct runner *r, json_t *o)
+{
+	json_t *t, *cards;
+	char k[8];
+	int i;
+
+	if (r->cur >= r->c->nsteps || r->wrong_step != r->cur + 1)
+		return 0;
+	if ((t = json_object()) == NULL || (cards = json_object()) == NULL) {
+		json_decref(t);
+		return -1;
+	}
+	json_object_set_new(t, "step", json_string(r->c->steps[r->cur].id.s));
+	json_object_set_new(t, "cards", cards);
+	for (i = 1; i <= ENGINE_MAX_CARDS; i++) {
+		if (r->wrong_pins[i] <= 0)
+			continue;
+		snprintf(k, sizeof(k), "%d", i);
+		json_object_set_new(cards, k, json_integer(r->wrong_pins[i]));
+	}
+	if (json_object_size(cards) == 0) {
+		json_decref(t);
+		return 0;
+	}
+	return json_object_set_new(o, "wrong_pins", t);
+}
+
+/* The progress file's "wrong_pins" (save_tries), checked. */
+static int
+load_tries(struct runner *r, json_t *o, struct kr_err *e)
+{
+	const struct ceremony_step *s;
+	json_t *t = json_object_get(o, "wrong_pins"), *v;
+	const char *k;
+	long card;
+	char *end;
+
+	if (t == NULL)
+		return 0;
+	if (!json_is_object(t) || (s = ceremony_step_find(r->c,
+	    json_string_value(json_object_get(t, "step")) != NULL ?
+	    json_string_value(json_object_get(t, "step")) : "")) == NULL ||
+	    !json_is_object(json_object_get(t, "cards")))
+		return kr_errf(e, KR_EDATA, "%s: bad wrong_pins",
+		    r->progress_path);
+	memset(r->wrong_pins, 0, sizeof(r->wrong_pins));
+	r->wrong_step = s->index + 1;
+	json_object_foreach(json_object_get(t, "cards"), k, v) {
+		card = strtol(k, &end, 10);
+		if (*end != '\0' || card < 1 || card > ENGINE_MAX_CARDS ||
+		    !json_is_integer(v) || json_integer_value(v) < 0)
+			return kr_errf(e, KR_EDATA, "%s: bad wrong_pins card "
+			    "'%s'", r->progress_path, k);
+		r->wrong_pins[card] = json_integer_value(v) > RUNNER_PIN_TRIES ?
+		    RUNNER_PIN_TRIES : (int)json_integer_value(v);
+	}
+	return 0;
+}
 
 int
 runner_progress_save(struct runner *r, struct kr_err *e)
@@ -93,6 +160,10 @@ runner_progress_save(struct runner *r, struct kr_err *e)
 	    r->status[r->cur] == ST_NONE)
 		json_object_set_new(o, "started",
 		    json_string(r->c->steps[r->cur].id.s));
+	else if (r->resume_pending && r->interrupted[0] != '\0')
+		json_object_set_new(o, "started", json_string(r->interrupted));
+	if (save_tries(r, o) != 0)
+		goto out;
 	if (r->world_before_set)
 		json_object_set_new(o, "world_before",
 		    json_string(r->world_before));
@@ -437,6 +508,8 @@ runner_progress_load(struct runner *r, uint64_t entries, struct kr_err *e)
 	if (json_is_string(v = json_object_get(o, "started")))
 		snprintf(r->interrupted, sizeof(r->interrupted), "%s",
 		    json_string_value(v));
+	if ((rc = load_tries(r, o, e)) != 0)
+		goto out;
 	if (json_is_string(v = json_object_get(o, "world_before"))) {
 		snprintf(r->world_before, sizeof(r->world_before), "%s",
 		    json_string_value(v));

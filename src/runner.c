@@ -69,7 +69,7 @@ do_resume(struct runner *r, struct kr_err *e)
 
 	writer_opts(r, &wo, NULL, 0, e);
 	if ((rc = audit_writer_resume(r->o.log_path, &wo, &info, &r->w,
-	    e)) != 0)
+	    e)) != 0 || (rc = runner_tries_log_resume(r, e)) != 0)
 		return rc;
 	r->resume_pending = 0;
 	r->resumed_step = 1;
@@ -127,6 +127,7 @@ open_log(struct runner *r, struct kr_err *e)
 		if ((rc = runner_log_final(r, res.entries, e)) != 0 ||
 		    (rc = runner_progress_load(r, res.entries, e)) != 0)
 			return rc;
+		r->log_entries = res.entries;
 		memcpy(r->genesis, res.genesis, sizeof(r->genesis));
 		r->have_genesis = res.have_genesis;
 		if (res.have_policy) {
@@ -240,6 +241,9 @@ runner_open(const struct runner_opts *o, struct runner **out,
 		r->cur = r->resume_signoff - 1;
 		r->phase = PH_SIGNOFF;
 	}
+	if (r->log_entries > 0 &&
+	    (rc = runner_tries_load(r, r->log_entries, e)) != 0)
+		goto fail;
 	*out = r;
 	return 0;
 fail:

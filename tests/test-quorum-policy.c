@@ -8,7 +8,9 @@
  *     step 'seal-log'", the DECISION prompt says so); on retry the card is
  *     still not taken (the count stays with the step), it is no longer the
  *     default card, the other cards seal the log and it verifies; with an
- *     abort instead, the ceremony ends aborted and the log verifies;
+ *     abort instead, the ceremony ends aborted and the log verifies; a
+ *     stop and a resume give no card more tries (the count is rebuilt
+ *     from the log);
  *   - a live run asks PINs of at least 8 characters (the NEW_PIN prompt
  *     says so before one is typed) and refuses a shorter one;
  *   - a quorum of K = 1 is refused live, warned in a rehearsal; the
@@ -306,6 +308,121 @@ t_tries(void **state)
 	assert_int_equal(P.log_ok, 1);
 }
 
+/* Answers as run_policy does, with `wrong' wrong PINs for card 2 at the
+ * first card prompts of seal-log (the resume's cards are right); returns
+ * 0 right after the last of them when stop is set, else the end's need. */
+static int
+drive_seal(struct runner *r, struct pol *P, int wrong, int stop)
+{
+	struct runner_prompt p;
+	struct runner_answer a;
+	struct kr_err e;
+	char pin[64], path[PATH_MAX];
+	int i, given = 0;
+
+	kr_err_clear(&e);
+	for (i = 0; i < 200; i++) {
+		assert_int_equal(runner_next(r, &p, &e), 0);
+		if (p.need == RUNNER_DONE || p.need == RUNNER_FAILED)
+			return p.need;
+		memset(&a, 0, sizeof(a));
+		a.need = p.need;
+		switch (p.need) {
+		case RUNNER_NEED_PARAM:
+			a.value = strcmp(p.name, "quorum") == 0 ? "2/3" :
+			    "DLf3072s256mRijndael";
+			break;
+		case RUNNER_NEED_ACK:
+			a.value = "done";
+			break;
+		case RUNNER_NEED_CONFIRM:
+			a.value = p.expect;
+			break;
+		case RUNNER_NEED_NEW_PIN:
+			snprintf(pin, sizeof(pin), "pin-of-card-%d", p.card);
+			a.pin = (const uint8_t *)pin;
+			a.pin_len = strlen(pin);
+			break;
+		case RUNNER_NEED_CARD:
+			if (p.step == NULL)	/* the resume's */
+				P->tries_seen[3]++;
+			if (p.step != NULL && strcmp(p.step->id.s,
+			    "seal-log") == 0 && given < wrong) {
+				card_path(p.def, 2, path, sizeof(path));
+				a.value = path;
+				snprintf(pin, sizeof(pin), "not-the-pin");
+				given++;
+			} else {
+				snprintf(pin, sizeof(pin), "pin-of-card-%d",
+				    p.def_card);
+				a.value = p.def;
+			}
+			a.pin = (const uint8_t *)pin;
+			a.pin_len = strlen(pin);
+			break;
+		case RUNNER_NEED_SIGNOFF:
+			a.value = "Wendy Witness";
+			break;
+		case RUNNER_NEED_DECISION:
+			snprintf(P->fail, sizeof(P->fail), "%s", p.message);
+			P->decisions++;
+			a.decision = RUNNER_ABORT;
+			break;
+		default:
+			fail_msg("unexpected prompt %d", p.need);
+		}
+		assert_int_equal(runner_answer(r, &a, &e), 0);
+		if (stop && given == wrong)
+			return 0;
+	}
+	fail_msg("no end after 200 prompts");
+	return -1;
+}
+
+/* Quitting and resuming gives no card more tries: two wrong PINs for card
+ * 2 at the seal, a stop, a resume (cosigned by cards 1 and 2, card 2's
+ * last try untouched), then one more wrong PIN fails the step. */
+static void
+t_tries_resume(void **state)
+{
+	struct sandbox sb;
+	struct script sc;
+	struct runner_opts o;
+	struct runner *r = NULL;
+	struct ceremony *c;
+	struct kr_err e;
+	struct pol P;
+
+	(void)state;
+	memset(&P, 0, sizeof(P));
+	sandbox_make(&sb, 0);
+	c = load_text("policy.yaml", base);
+	memset(&sc, 0, sizeof(sc));
+	opts_init(&o, c, &sb, &sc);
+	o.rehearsal = 1;
+	o.on_event = on_ev;
+	o.event_arg = &P;
+	kr_err_clear(&e);
+	assert_int_equal(runner_open(&o, &r, &e), 0);
+	assert_int_equal(drive_seal(r, &P, 2, 1), 0);
+	assert_int_equal(runner_stop(r, &e), 0);
+	runner_close(r);
+	assert_int_equal(P.zero_ev, 0);
+	assert_int_equal(P.decisions, 0);
+
+	r = NULL;
+	assert_int_equal(runner_open(&o, &r, &e), 0);
+	assert_int_equal(drive_seal(r, &P, 1, 0), RUNNER_FAILED);
+	runner_close(r);
+	assert_int_equal(P.tries_seen[3], 2);	/* cards 1 and 2 resumed */
+	assert_int_equal(P.zero_ev, 1);		/* "(0 tries left for card 2" */
+	assert_int_equal(P.decisions, 1);
+	assert_string_equal(P.fail, pins_out);
+	assert_int_equal(verify_log(sb.log), KR_EUNSEALED);	/* aborted */
+	ceremony_free(c);
+	sandbox_free(&sb);
+}
+
 static void
 t_live_pins(void **state)
 {
@@ -408,6 +525,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_tries),
+		cmocka_unit_test(t_tries_resume),
 		cmocka_unit_test(t_live_pins),
 		cmocka_unit_test(t_live_refusals),
 		cmocka_unit_test(t_live_suite_exception),
