@@ -151,6 +151,8 @@ struct runner {
 	long long		 clock_seen;
 
 	/* end */
+	/* the rehearsal report's failed step ("step 'x' failed: ..."), or "" */
+	char			 report_end[KR_ERR_MSG_MAX + 200];
 	struct runner_artifact	*arts;
 	size_t			 narts;
 	int			 done, dead;
