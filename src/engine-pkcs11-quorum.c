@@ -10,7 +10,9 @@
  * engine's session in (C_Login, engine-pkcs11-login.c; a PIN pad gets no
  * PIN) and is wiped at once.  S stays in the secure heap until card_end,
  * for the SO operations of the same quorum (p11_login with CKU_SO); K-1
- * cards never log in.
+ * cards never log in.  p11_quorum_rebuild does the same with the PINs
+ * new-world's resume is given, for the SO PIN of a token an interrupted
+ * attempt initialised, and logs nothing in.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@ struct p11_quorum {
 	int		 index[ENGINE_MAX_CARDS];
 	uint8_t		*card[ENGINE_MAX_CARDS];	/* share || seed, secure */
 	uint8_t		*secret;			/* S once authorized */
+	int		 nologin;	/* 1: rebuild S only (p11_quorum_rebuild) */
 };
 
 #define Q(q)	((struct p11_quorum *)(void *)(q))
@@ -105,6 +108,8 @@ authorize(struct p11_quorum *q, struct kr_err *e)
 		return kr_errf(e, KR_EAUTH, "quorum: the cards do not rebuild "
 		    "this token's PIN");
 	q->authorized = 1;
+	if (q->nologin)
+		return 0;
 	q->eng->q = (struct engine_quorum *)(void *)q;
 	return p11_login(q->eng, CKU_USER, e);
 }
@@ -180,6 +185,46 @@ out:
 	kr_secure_free(sec, 2 * P11_SECRET_LEN);
 	kr_cleanse(&c, sizeof(c));
 	free(buf);
+	return r;
+}
+
+int
+p11_quorum_rebuild(struct p11_engine *eng, const struct engine_pin *pins,
+    uint8_t *secret, struct kr_err *e)
+{
+	struct p11_quorum *q;
+	struct kr_err one, first;
+	char path[PATH_MAX];
+	int i, r = 0;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return kr_errf(e, KR_ENOMEM, "out of memory");
+	q->eng = eng;
+	q->nologin = 1;
+	kr_err_clear(&first);
+	kr_err_clear(&one);
+	for (i = 0; i < eng->world.n && !q->authorized &&
+	    q->count < eng->world.k; i++) {
+		if ((r = soft_card_file(eng->dir, i + 1, path, sizeof(path),
+		    e)) != 0)
+			goto out;
+		if (p11_card_present((struct engine_quorum *)(void *)q, path,
+		    &pins[i], NULL, &one) != 0 && first.code == 0)
+			first = one;
+	}
+	if (q->authorized)
+		memcpy(secret, q->secret, P11_SECRET_LEN);
+	else
+		r = kr_errf(e, KR_EAUTH, "token '%s' was initialised by an "
+		    "interrupted attempt of this step, and %d of its %d cards "
+		    "(%s/cards) open with the PINs typed, not the %d needed "
+		    "(%s): type the card PINs of that attempt; nothing was "
+		    "changed", eng->world.label, q->count, eng->world.n,
+		    eng->dir, eng->world.k, first.code != 0 ? first.msg :
+		    "no card");
+out:
+	kr_cleanse(&one, sizeof(one));
+	p11_card_end((struct engine_quorum *)(void *)q);
 	return r;
 }
 

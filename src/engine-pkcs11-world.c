@@ -11,7 +11,13 @@
  * PIN and C_InitPIN (as SO) the user PIN.  Both PINs live only in the
  * secure heap, for those calls and until the cards are written; no PIN is
  * shown, logged or stored, and K cards are needed to log in again
- * (engine-pkcs11-quorum.c).
+ * (engine-pkcs11-quorum.c).  The cards and the world file are written
+ * before C_InitToken (the world without a serial until the token has
+ * one), so a kill at any point leaves either a fresh token, which the
+ * resume initialises anew, or a token whose PINs the cards of the killed
+ * attempt hold: the resume (new-world's replace) opens K of them with the
+ * PINs typed again, the SO sets the user PIN again, and the world gets
+ * the serial (init_finish).
  *
  * A token that is already initialised is refused unless the request adopts
  * it (the ceremony's new-world says adopt): the custodians enter its
@@ -265,23 +271,16 @@ init_pin(struct p11_engine *eng, CK_SESSION_HANDLE h, int pad,
 	return 0;
 }
 
-/* C_InitToken with the SO PIN, then C_InitPIN as SO with the user PIN. */
+/* As the SO of the token just initialised (whose SO PIN is so), the user
+ * PIN; the world takes the token's serial. */
 static int
-init_token(struct p11_engine *eng, struct p11_world *w, const uint8_t *so,
+so_init_pin(struct p11_engine *eng, struct p11_world *w, const uint8_t *so,
     const uint8_t *user, struct kr_err *e)
 {
-	unsigned char label[32];
 	CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
 	CK_RV rv;
 	int r, pad = w->pin_pad;
 
-	memset(label, ' ', sizeof(label));
-	memcpy(label, w->label, strlen(w->label));
-	if ((rv = eng->f->C_InitToken(eng->slot, PIN_ARG(pad, so), PIN_LEN(pad),
-	    label)) != CKR_OK)
-		return p11_fail(e, KR_EFAIL, "C_InitToken", rv);
-	if ((r = p11_token_find(eng, 0, e)) != 0)
-		return r;
 	if ((rv = eng->f->C_OpenSession(eng->slot, CKF_SERIAL_SESSION |
 	    CKF_RW_SESSION, NULL, NULL, &h)) != CKR_OK ||
 	    (rv = eng->f->C_Login(h, CKU_SO, PIN_ARG(pad, so), PIN_LEN(pad))) !=
@@ -298,6 +297,82 @@ out:
 	if (h != CK_INVALID_HANDLE)
 		eng->f->C_CloseSession(h);
 	return r;
+}
+
+/* A fresh token.  The cards and the world (its serial still empty: the
+ * token has none before C_InitToken) are written first, so that the
+ * token is never initialised with PINs no card holds; then C_InitToken
+ * with the SO PIN, C_InitPIN as SO with the user PIN, and the world again
+ * with the serial.  The world is removed if C_InitToken fails (the token
+ * is still fresh). */
+static int
+init_token(struct p11_engine *eng, struct p11_world *w, const uint8_t *s,
+    const uint8_t *so, const uint8_t *user,
+    const struct engine_world_req *req, struct kr_err *e)
+{
+	unsigned char label[32];
+	char path[PATH_MAX];
+	CK_RV rv;
+	int r, pad = w->pin_pad;
+
+	memset(label, ' ', sizeof(label));
+	memcpy(label, w->label, strlen(w->label));
+	w->serial[0] = '\0';
+	if ((r = write_cards(eng, w, s, req, e)) != 0 ||
+	    (r = world_write(eng, w, e)) != 0)
+		return r;
+	if ((rv = eng->f->C_InitToken(eng->slot, PIN_ARG(pad, so), PIN_LEN(pad),
+	    label)) != CKR_OK) {
+		if (world_path(eng, P11_WORLD_FILE, path, sizeof(path),
+		    NULL) == 0)
+			(void)unlink(path);
+		return p11_fail(e, KR_EFAIL, "C_InitToken", rv);
+	}
+	if ((r = p11_token_find(eng, 0, e)) != 0 ||
+	    (r = so_init_pin(eng, w, so, user, e)) != 0)
+		return r;
+	return world_write(eng, w, e);
+}
+
+/* The resume (replace) of a fresh token's initialisation interrupted once
+ * C_InitToken may have run: the token is initialised, and the world of
+ * that attempt is for it (its label; its serial, or none yet) and not an
+ * adoption's. */
+static int
+init_interrupted(const struct p11_engine *eng,
+    const struct engine_world_req *req)
+{
+	char serial[17];
+
+	if (eng->uninit || req->adopt || !req->replace || !eng->has_world ||
+	    eng->world.adopted || strcmp(eng->world.label, eng->label) != 0)
+		return 0;
+	p11_text(eng->ti.serialNumber, sizeof(eng->ti.serialNumber), serial,
+	    sizeof(serial));
+	return eng->world.serial[0] == '\0' ||
+	    strcmp(eng->world.serial, serial) == 0;
+}
+
+/* Finishes that initialisation with the interrupted attempt's world and
+ * cards: K of them, opened with the PINs typed again, rebuild the token's
+ * PINs (checked against the world before the token sees one); the SO logs
+ * in and sets the user PIN again (C_InitPIN: the attempt may not have);
+ * the world takes the serial.  No card changes. */
+static int
+init_finish(struct p11_engine *eng, struct p11_world *w, uint8_t *s,
+    uint8_t *so, uint8_t *user, const struct engine_world_req *req,
+    struct kr_err *e)
+{
+	int r;
+
+	*w = eng->world;
+	if ((r = p11_quorum_rebuild(eng, req->pins, s, e)) != 0)
+		return r;
+	p11_pin(s, "so", so);
+	p11_pin(s, "user", user);
+	if ((r = so_init_pin(eng, w, so, user, e)) != 0)
+		return r;
+	return world_write(eng, w, e);
 }
 
 /* Adoption, first half: a session in which the SO is logged in with the
@@ -359,7 +434,7 @@ world_req_check(struct p11_engine *eng, const struct engine_world_req *req,
 {
 	int i, min = req->min_pin_len ? req->min_pin_len : ENGINE_MIN_PIN_DEFAULT;
 
-	if (!eng->uninit && !req->adopt)
+	if (!eng->uninit && !req->adopt && !init_interrupted(eng, req))
 		return kr_errf(e, KR_EFAIL, "token '%s' is already initialised: "
 		    "keyrite initialises only a fresh token, unless the "
 		    "ceremony adopts it ('adopt: true' in its new-world step)",
@@ -451,7 +526,8 @@ p11_new_world(struct engine *engine, const struct engine_world_req *req,
 	int r;
 
 	if ((r = world_req_check(eng, req, e)) != 0 ||
-	    (r = world_start(eng, req, &w, e)) != 0)
+	    (!init_interrupted(eng, req) &&
+	    (r = world_start(eng, req, &w, e)) != 0))
 		return r;
 	if ((s = kr_secure_malloc(P11_SECRET_LEN)) == NULL ||
 	    (so = kr_secure_malloc(P11_PIN_HEX)) == NULL ||
@@ -459,16 +535,15 @@ p11_new_world(struct engine *engine, const struct engine_world_req *req,
 		r = kr_errf(e, KR_ENOMEM, "out of secure memory");
 		goto out;
 	}
-	if ((r = soft_random(s, P11_SECRET_LEN, e)) != 0 ||
-	    (r = p11_check_value(w.world_id, s, w.check, e)) != 0)
-		goto out;
-	p11_pin(s, "so", so);
-	p11_pin(s, "user", user);
-	if (req->adopt)
-		r = adopt(eng, &w, s, so, user, req, e);
-	else if ((r = write_cards(eng, &w, s, req, e)) == 0 &&
-	    (r = init_token(eng, &w, so, user, e)) == 0)
-		r = world_write(eng, &w, e);
+	if (init_interrupted(eng, req))
+		r = init_finish(eng, &w, s, so, user, req, e);
+	else if ((r = soft_random(s, P11_SECRET_LEN, e)) == 0 &&
+	    (r = p11_check_value(w.world_id, s, w.check, e)) == 0) {
+		p11_pin(s, "so", so);
+		p11_pin(s, "user", user);
+		r = req->adopt ? adopt(eng, &w, s, so, user, req, e) :
+		    init_token(eng, &w, s, so, user, req, e);
+	}
 	if (r != 0)
 		goto out;
 	eng->uninit = 0;

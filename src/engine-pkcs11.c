@@ -37,13 +37,15 @@ p11_close_eng(struct p11_engine *eng)
 	free(eng);
 }
 
-/* The world in the state directory must be this token's. */
+/* The world in the state directory must be this token's (a world without
+ * a serial is new-world's, interrupted before it knew the serial: the
+ * resume of new-world checks it). */
 static int
 same_token(const struct p11_engine *eng, struct kr_err *e)
 {
 	char serial[17];
 
-	if (!eng->has_world || eng->uninit)
+	if (!eng->has_world || eng->uninit || eng->world.serial[0] == '\0')
 		return 0;
 	p11_text(eng->ti.serialNumber, sizeof(eng->ti.serialNumber), serial,
 	    sizeof(serial));

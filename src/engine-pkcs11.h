@@ -121,6 +121,14 @@ int	p11_session_login(struct p11_engine *eng, CK_USER_TYPE who,
 int	p11_quorum_pin(const struct engine_quorum *q, const char *which,
 	    uint8_t *pin, struct kr_err *e);
 
+/* For new-world's resume: the world's cards 1..N, card i opened with
+ * pins[i - 1] and checked as p11_card_present checks it, until K of them
+ * rebuild S into secret (P11_SECRET_LEN bytes, the caller's secure memory);
+ * nothing logs in.  KR_EAUTH, naming the first card that did not open,
+ * when fewer than K open. */
+int	p11_quorum_rebuild(struct p11_engine *eng, const struct engine_pin *pins,
+	    uint8_t *secret, struct kr_err *e);
+
 /* engine-pkcs11-key.c */
 CK_OBJECT_HANDLE p11_find(struct p11_engine *eng, CK_OBJECT_CLASS cls,
 	    const char *label);

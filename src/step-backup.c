@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ceremony.h"
 #include "step.h"
 #include "codec.h"
 #include "fsutil.h"
@@ -87,11 +88,6 @@ copy_token(struct step_ctx *ctx, const struct dest *d, const char *what,
 {
 	int rc;
 
-	if (strcmp(what, "key") == 0)
-		return step_fail(ctx, KR_EDATA, "backup what: key: a key on a "
-		    "PKCS#11 token is sensitive and never leaves it as a file; "
-		    "back up the world record (what: world), or run this step "
-		    "on the software module only (engines: [soft])");
 	if ((rc = copy_from(ctx, d, NULL, TOKEN_WORLD)) != 0)
 		return rc;
 	*count = 1;
@@ -99,6 +95,23 @@ copy_token(struct step_ctx *ctx, const struct dest *d, const char *what,
 		return step_note(ctx, "on a token, all is the world record: "
 		    "the keys stay on the token (sensitive)");
 	return 0;
+}
+
+/* what: key on a token, refused before anything is made: the runbook's
+ * file:line:col of the `what' (or of the step). */
+static int
+token_key_refused(struct step_ctx *ctx)
+{
+	const struct ceremony_value *v = step_value(ctx->s, "what");
+	const struct ceremony_loc *at = v != NULL && v->scalar.loc.line > 0 ?
+	    &v->scalar.loc : &ctx->s->loc;
+
+	return step_fail(ctx, KR_EDATA, "%s:%u:%u: backup what: key: a key on "
+	    "a PKCS#11 token is sensitive and never leaves it as a file; "
+	    "nothing was written; back up the world record (what: world), or "
+	    "run this step on the software module only (engines: [soft])",
+	    ctx->c->file != NULL ? ctx->c->file : "ceremony", at->line,
+	    at->col);
 }
 
 /* Every key file of the module, for what: all. */
@@ -168,6 +181,8 @@ run(struct step_ctx *ctx)
 	    (rc = step_arg(ctx, "ident", &ident)) != 0 ||
 	    (rc = step_arg(ctx, "dest", &dest)) != 0)
 		return rc;
+	if (step_on_token(ctx) && strcmp(what, "key") == 0)
+		return token_key_refused(ctx);
 	if (dest == NULL)
 		dest = "backup";
 	if (kr_path_join(dir, sizeof(dir), ctx->out_dir, dest) != 0)

@@ -106,7 +106,9 @@ note_holders(struct step_ctx *ctx, const char *holders, int n)
 /* PINs for cards 1..N (one NEW_PIN prompt each), then one engine request;
  * world-created is logged with the cards' public keys.  On resume: a world
  * already logged is not made again; a world made by the interrupted
- * attempt (not the one that was there before it) is replaced. */
+ * attempt (not the one that was there before it) is replaced, or, on a
+ * token that attempt initialised already, finished with its cards (the
+ * PINs typed again open them: engine-pkcs11-world.c). */
 /* What a live run refuses before any PIN is typed, and a rehearsal only
  * warns about (when warn is set: once, just before the world is made): a
  * quorum of one card, the DLf1024 suite.  The suite is allowed in a live
@@ -253,8 +255,10 @@ run(struct step_ctx *ctx)
 	}
 	if (cur.world_id[0] != '\0' && strcmp(cur.world_id, before) != 0) {
 		req.replace = 1;
-		if ((rc = step_note(ctx, "replacing world %.16s... made by an "
-		    "interrupted attempt of this step", cur.world_id)) != 0)
+		if ((rc = step_note(ctx, "world %.16s... was made by an "
+		    "interrupted attempt of this step: it is replaced (or, on "
+		    "a token that attempt initialised, finished with its "
+		    "cards)", cur.world_id)) != 0)
 			return rc;
 	}
 	for (i = 0; i < n; i++)

@@ -8,6 +8,9 @@
 #   P11_STOCK   Debian's SoftHSM 2.6.1 module, or "" when not installed
 #   p11_init LABEL [MODULE]   initialises the first free token (SO PIN and user PIN of
 #                             this test's own: test tokens only)
+#   p11_world_pad FILE check|flip   (python3) a world file's checksum
+#                             recomputed the engine's way; flip sets pin_pad,
+#                             as a token with a PIN pad would have had it
 : "${P11_STOCK:=/usr/lib/softhsm/libsofthsm2.so}"
 [ -f "$P11_STOCK" ] || P11_STOCK=
 
@@ -36,4 +39,23 @@ p11_init() {
 		${_free:+--slot-index "$_free"} --so-pin 87654321 >/dev/null 2>&1 &&
 	pkcs11-tool --module "${2:-$P11_LIB}" --token-label "$1" --init-pin \
 		--login --so-pin 87654321 --pin 123456 >/dev/null 2>&1
+}
+
+# the world file's checksum ("sum": SHA-256 of its canonical JSON without
+# it: sorted keys, no spaces) recomputed, as the engine writes it
+p11_world_pad() {
+	python3 - "$1" "$2" <<'EOP'
+import hashlib, json, sys
+path, flip = sys.argv[1], sys.argv[2] == "flip"
+raw = open(path).read()
+w = json.loads(raw)
+canon = lambda o: json.dumps(o, sort_keys=True, separators=(",", ":"))
+body = {k: v for k, v in w.items() if k != "sum"}
+if hashlib.sha256(canon(body).encode()).hexdigest() != w["sum"] or canon(w) + "\n" != raw:
+    sys.exit("the checksum is not recomputed the engine's way")
+if flip:
+    body["pin_pad"] = True
+    w = dict(body, sum=hashlib.sha256(canon(body).encode()).hexdigest())
+    open(path, "w").write(canon(w) + "\n")
+EOP
 }
