@@ -36,7 +36,7 @@ answer_ack(struct runner *r, const struct runner_answer *a, struct kr_err *e)
 	if (r->phase == PH_OPTIONAL) {
 		if (a->value != NULL && strcmp(a->value, "skip") == 0) {
 			if ((rc = audit_step_result(r->w, id, "skipped", NULL,
-			    "skipped by the operator", runner_actor(r),
+			    RUNNER_SKIP_OPERATOR, runner_actor(r),
 			    e)) != 0)
 				return rc;
 			runner_emit(r, RUNNER_EV_STEP_RESULT, id, "skipped",

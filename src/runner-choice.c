@@ -66,14 +66,15 @@ runner_skip_not_chosen(struct runner *r, const struct ceremony_step *s,
 
 	if (!ceremony_step_runs_on(s, engine_name(r))) {
 		ceremony_engines_text(r->c, &s->engines, why, sizeof(why));
-		snprintf(detail, sizeof(detail), "not applicable: this run "
-		    "drives the %s engine (the step is for %s)",
+		snprintf(detail, sizeof(detail), RUNNER_SKIP_NOT_APPLICABLE
+		    "this run drives the %s engine (the step is for %s)",
 		    engine_name(r) != NULL ? engine_name(r) :
 		    CEREMONY_ENGINE_DEFAULT, why);
 	} else {
 		(void)ceremony_step_chosen(s, value, r, NULL, why,
 		    sizeof(why));
-		snprintf(detail, sizeof(detail), "not chosen: %s", why);
+		snprintf(detail, sizeof(detail), RUNNER_SKIP_NOT_CHOSEN "%s",
+		    why);
 	}
 	if ((rc = audit_step_start(r->w, s->id.s, s->type->name,
 	    s->station.s, runner_actor(r), e)) != 0 ||

@@ -32,6 +32,15 @@ enum runner_phase {
 	PH_NEXT,		/* record and move on */
 };
 
+/* The details of a step-result "skipped" the runner writes for a step
+ * that ends without sign-offs (skipped by the operator, not chosen, not
+ * applicable to the engine); a step whose own run was skipped (a live
+ * run's vault-import) has its sign-offs asked, and a resume tells the two
+ * apart by these (runner-resume.c). */
+#define RUNNER_SKIP_OPERATOR		"skipped by the operator"
+#define RUNNER_SKIP_NOT_CHOSEN		"not chosen: "
+#define RUNNER_SKIP_NOT_APPLICABLE	"not applicable: "
+
 /* How a step ended, for `requires' and resume. */
 enum runner_status {
 	ST_NONE = 0,
@@ -114,6 +123,9 @@ struct runner {
 	/* Wrong PINs per card in the step wrong_step - 1 (runner-quorum.c). */
 	int			 wrong_pins[ENGINE_MAX_CARDS + 1];
 	size_t			 wrong_step;
+	/* Wrong PINs at a resume's card prompt, logged after the resume
+	 * entry (runner-tries.c). */
+	int			 resume_wrong[ENGINE_MAX_CARDS + 1];
 	/* The card whose last PIN try was just used up inside a step's run:
 	 * step_need_quorum then fails the step (0: none). */
 	int			 pins_out;
@@ -131,6 +143,8 @@ struct runner {
 	 * log does not hold yet: the run goes on there (runner-resume.c) */
 	size_t			 resume_signoff;
 
+	uint64_t		 log_entries;	/* of the log being resumed */
+
 	/* the genesis fingerprint of a log being resumed (from its check) */
 	uint8_t			 genesis[32];
 	int			 have_genesis;
@@ -139,6 +153,8 @@ struct runner {
 	long long		 clock_seen;
 
 	/* end */
+	/* the rehearsal report's failed step ("step 'x' failed: ..."), or "" */
+	char			 report_end[KR_ERR_MSG_MAX + 200];
 	struct runner_artifact	*arts;
 	size_t			 narts;
 	int			 done, dead;
@@ -192,6 +208,13 @@ int	runner_progress_load(struct runner *r, uint64_t entries,
 	    struct kr_err *e);
 /* KR_EFAIL when the verified log ended aborted: that is final. */
 int	runner_log_final(struct runner *r, uint64_t entries, struct kr_err *e);
+
+/* runner-tries.c: the PIN-try count of the step a resumed run goes on
+ * at (r->cur), from the log's wrong PINs and the progress file's; and
+ * the wrong PINs of the resume's card prompt, logged after the resume. */
+int	runner_tries_load(struct runner *r, uint64_t entries,
+	    struct kr_err *e);
+int	runner_tries_log_resume(struct runner *r, struct kr_err *e);
 
 /* runner-summary.c */
 int	runner_add_artifact(struct runner *r, const char *name,

@@ -21,7 +21,8 @@
  * room decides: retry (the count stays with the step, so the card is
  * still refused and the other cards are asked), an exception, or abort.
  * The cards asked for a checkpoint after a step that succeeded, or for a
- * resume, have no step to fail: there the card is only refused.
+ * resume, have no step to fail: there the card is only refused.  A
+ * resumed run rebuilds the count from the log (runner-tries.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -193,10 +194,13 @@ runner_card_answer(struct runner *r, const char *step,
 	}
 	if ((cn = (unsigned)runner_card_of(r, path)) != 0 &&
 	    runner_card_tries_left(r, (int)cn) == 0) {
+		/* at a resume's prompt (no step yet): the step it goes on at,
+		 * whose count it is */
 		snprintf(r->message, sizeof(r->message), "card %u: %d wrong PINs "
 		    "in step '%s'; it is not taken again in this step: present "
 		    "another card of the set, or stop and record an exception",
-		    cn, RUNNER_PIN_TRIES, step);
+		    cn, RUNNER_PIN_TRIES, step != NULL ? step :
+		    r->cur < r->c->nsteps ? r->c->steps[r->cur].id.s : "?");
 		runner_emit(r, RUNNER_EV_CARD, step, r->message, NULL);
 		return 0;
 	}
@@ -216,6 +220,11 @@ runner_card_answer(struct runner *r, const char *step,
 		oc = outcome(rc, ce.msg);
 		if (cn != 0 && oc != NULL && strcmp(oc, "wrong-pin") == 0) {
 			wrong_pins(r)[cn]++;
+			if (r->w == NULL) {	/* a resume's: kept till logged */
+				r->resume_wrong[cn]++;
+				if ((rc = runner_progress_save(r, e)) != 0)
+					return rc;
+			}
 			i = runner_card_tries_left(r, (int)cn);
 			if (i == 0 && r->phase == PH_RUN && r->w != NULL)
 				r->pins_out = (int)cn;

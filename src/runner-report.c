@@ -15,7 +15,10 @@
  * the same, the actual message must hold the expected one (ignoring
  * case), and what was done must be a kind of response the expected one
  * (prose) names: again/retry/repeat, another or other card, exception,
- * stop, restart/resume, go on/continue.  Nothing secret is in the log, so nothing secret is here.
+ * stop, restart/resume, go on/continue.  A scenario whose fault uses up a
+ * card's PIN tries (wrong-pin, times >= RUNNER_PIN_TRIES) expects the step
+ * to fail: a "step result" row says whether it did, and the trainer's line
+ * (runner_report_end) names a failed step.  Nothing secret is in the log, so nothing secret is here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +191,21 @@ response(const struct ent *v, size_t n, size_t i, char *out, size_t osz)
 				    json_object_get(y->d, "card")));
 			return;
 		}
+		if (is(x, "card-presented") && is(y, "card-presented") &&
+		    same_step(y, x->step) &&
+		    json_integer_value(json_object_get(y->d, "card")) ==
+		    card) {
+			snprintf(out, osz, "retried: card %lld, %s again",
+			    (long long)card, outcome_words(dstr(y, "outcome")));
+			return;
+		}
+		if (is(x, "card-presented") && is(y, "step-result") &&
+		    same_step(y, x->step) &&
+		    strcmp(dstr(y, "result"), "failed") == 0) {
+			snprintf(out, osz, "the step failed: %s",
+			    dstr(y, "detail"));
+			return;
+		}
 		if (is(y, "step-start") && same_step(y, x->step) &&
 		    !is(x, "card-presented")) {
 			snprintf(out, osz, "retried");
@@ -324,6 +342,82 @@ flag(int same)
 	return same ? "as expected" : "**DIFFERS**";
 }
 
+/* A scenario whose fault gives a card more wrong PINs than a step allows
+ * expects the step to fail: that expectation in words, or 0. */
+static int
+expects_failure(const struct ceremony_scenario *sc, char *out, size_t osz)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nfaults; i++)
+		if (sc->faults[i].kind == CEREMONY_FAULT_WRONG_PIN &&
+		    sc->faults[i].times >= RUNNER_PIN_TRIES) {
+			snprintf(out, osz, "fails: card %d has no PIN try left "
+			    "in it (%d wrong PINs)", sc->faults[i].card,
+			    RUNNER_PIN_TRIES);
+			return 1;
+		}
+	return 0;
+}
+
+/* How step ended in the log, into out; 1 when it failed (at any attempt),
+ * *last_failed set when its last result is a failure with no exception
+ * recorded after it (the rehearsal stopped there). */
+static int
+step_ended(const struct ent *v, size_t n, const char *step, char *out,
+    size_t osz, int *last_failed)
+{
+	const char *fail = NULL, *last = NULL;
+	size_t i;
+
+	snprintf(out, osz, "did not run");
+	*last_failed = 0;
+	for (i = 0; step != NULL && i < n; i++) {
+		if (!same_step(&v[i], step))
+			continue;
+		if (is(&v[i], "exception"))	/* the run went on */
+			*last_failed = 0;
+		if (!is(&v[i], "step-result"))
+			continue;
+		last = dstr(&v[i], "result");
+		*last_failed = strcmp(last, "failed") == 0;
+		if (*last_failed)
+			fail = dstr(&v[i], "detail");
+	}
+	if (fail != NULL)
+		snprintf(out, osz, "failed: %s%s", fail, strcmp(last,
+		    "failed") != 0 ? " (then ran again)" : "");
+	else if (last != NULL)
+		snprintf(out, osz, "%s", last);
+	return fail != NULL;
+}
+
+/* The expected end of the step (expects_failure) against the log's; a
+ * table row, and 1 when they differ.  end gets what the trainer's line
+ * says when the rehearsal stopped at the step failed (runner_report_end). */
+static int
+result_check(FILE *f, const struct ceremony_scenario *sc,
+    const struct ent *v, size_t n, const char *step, char *end,
+    size_t endsz)
+{
+	char want[160], got[KR_ERR_MSG_MAX];
+	int failed, expected, last_failed = 0;
+
+	expected = expects_failure(sc, want, sizeof(want));
+	failed = step_ended(v, n, step, got, sizeof(got), &last_failed);
+	if (last_failed)
+		snprintf(end, endsz, "step '%s' %.400s%s", step, got,
+		    expected ? ", as the scenario expects" : "");
+	if (!expected)
+		return 0;
+	fprintf(f, "| step result | ");
+	cell(f, want);
+	fprintf(f, " | ");
+	cell(f, got);
+	fprintf(f, " | %s |\n", flag(failed));
+	return !failed;
+}
+
 /* The scenario's expectations against what the log says; returns the
  * number of differences. */
 static int
@@ -425,6 +519,9 @@ write_md(FILE *f, struct runner *r, const struct ent *v, size_t n)
 	r_differs = scenario_check(f, sc, xmsg != NULL ? xmsg :
 	    sc->expect_message.s, xresp != NULL ? xresp :
 	    sc->expect_response.s, first_step, first_msg, first_what);
+	r_differs += result_check(f, sc, v, n, sc->expect_step.s != NULL ?
+	    sc->expect_step.s : first_step, r->report_end,
+	    sizeof(r->report_end));
 	free(xmsg);
 	free(xresp);
 	if (r_differs > 0)
@@ -483,6 +580,12 @@ runner_write_report(struct runner *r)
 	return runner_report(r);
 }
 
+const char *
+runner_report_end(const struct runner *r)
+{
+	return r->report_end;
+}
+
 int
 runner_report(struct runner *r)
 {
@@ -526,6 +629,7 @@ runner_report(struct runner *r)
 	}
 	if ((f = open_memstream(&md, &mdlen)) == NULL)
 		goto out;
+	r->report_end[0] = '\0';
 	i = (size_t)write_md(f, r, v, n);
 	if (fclose(f) != 0)
 		goto out;

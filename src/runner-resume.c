@@ -26,9 +26,15 @@
  * crash between an entry and the file's update); it may not disagree.
  * "world_before" has no entry in the log and is not checked: it only
  * decides whether new-world may replace the module's world.
+ * "wrong_pins" ({"step": ID, "cards": {"2": 2}}) counts the wrong PINs of
+ * the step the run was at, those typed at a resume's card prompt among
+ * them (the log gets those only once the resume is cosigned); a resume
+ * takes, per card, the higher of its count and the log's
+ * (runner-tries.c), so the file can add tries used, never give one back.
  *
- * The file is written again as soon as a step succeeds (or an exception
- * is recorded for it), before its sign-offs and checkpoint are asked.  A
+ * The file is written again as soon as a step succeeds, is skipped by
+ * its own run (a live run's vault-import) or has an exception recorded,
+ * before its sign-offs and checkpoint are asked.  A
  * step the file calls done whose sign-offs or checkpoint the log does not
  * hold after its result (the wizard quit, batch mode stopped or the power
  * went at that prompt) is not done: the run goes on at that step's
@@ -54,6 +60,68 @@
 static const char *const status_names[] = {
 	"", "ok", "skipped", "exception", "failed",
 };
+
+/* "wrong_pins": {"step": ID, "cards": {"2": 2}}: the wrong PINs of the
+ * current step (runner-tries.c), when there are any. */
+static int
+save_tries(struct runner *r, json_t *o)
+{
+	json_t *t, *cards;
+	char k[8];
+	int i;
+
+	if (r->cur >= r->c->nsteps || r->wrong_step != r->cur + 1)
+		return 0;
+	if ((t = json_object()) == NULL || (cards = json_object()) == NULL) {
+		json_decref(t);
+		return -1;
+	}
+	json_object_set_new(t, "step", json_string(r->c->steps[r->cur].id.s));
+	json_object_set_new(t, "cards", cards);
+	for (i = 1; i <= ENGINE_MAX_CARDS; i++) {
+		if (r->wrong_pins[i] <= 0)
+			continue;
+		snprintf(k, sizeof(k), "%d", i);
+		json_object_set_new(cards, k, json_integer(r->wrong_pins[i]));
+	}
+	if (json_object_size(cards) == 0) {
+		json_decref(t);
+		return 0;
+	}
+	return json_object_set_new(o, "wrong_pins", t);
+}
+
+/* The progress file's "wrong_pins" (save_tries), checked. */
+static int
+load_tries(struct runner *r, json_t *o, struct kr_err *e)
+{
+	const struct ceremony_step *s;
+	json_t *t = json_object_get(o, "wrong_pins"), *v;
+	const char *k;
+	long card;
+	char *end;
+
+	if (t == NULL)
+		return 0;
+	if (!json_is_object(t) || (s = ceremony_step_find(r->c,
+	    json_string_value(json_object_get(t, "step")) != NULL ?
+	    json_string_value(json_object_get(t, "step")) : "")) == NULL ||
+	    !json_is_object(json_object_get(t, "cards")))
+		return kr_errf(e, KR_EDATA, "%s: bad wrong_pins",
+		    r->progress_path);
+	memset(r->wrong_pins, 0, sizeof(r->wrong_pins));
+	r->wrong_step = s->index + 1;
+	json_object_foreach(json_object_get(t, "cards"), k, v) {
+		card = strtol(k, &end, 10);
+		if (*end != '\0' || card < 1 || card > ENGINE_MAX_CARDS ||
+		    !json_is_integer(v) || json_integer_value(v) < 0)
+			return kr_errf(e, KR_EDATA, "%s: bad wrong_pins card "
+			    "'%s'", r->progress_path, k);
+		r->wrong_pins[card] = json_integer_value(v) > RUNNER_PIN_TRIES ?
+		    RUNNER_PIN_TRIES : (int)json_integer_value(v);
+	}
+	return 0;
+}
 
 int
 runner_progress_save(struct runner *r, struct kr_err *e)
@@ -92,6 +160,10 @@ runner_progress_save(struct runner *r, struct kr_err *e)
 	    r->status[r->cur] == ST_NONE)
 		json_object_set_new(o, "started",
 		    json_string(r->c->steps[r->cur].id.s));
+	else if (r->resume_pending && r->interrupted[0] != '\0')
+		json_object_set_new(o, "started", json_string(r->interrupted));
+	if (save_tries(r, o) != 0)
+		goto out;
 	if (r->world_before_set)
 		json_object_set_new(o, "world_before",
 		    json_string(r->world_before));
@@ -132,7 +204,27 @@ struct facts {
 	char	 tail[128];
 	size_t	 tail_signoffs;	/* sign-offs for it */
 	int	 tail_checkpoint; /* a checkpoint entry */
+	int	 tail_no_signoff; /* skipped without its sign-offs asked */
 };
+
+/* A step-result "skipped" that the runner ends without sign-offs (the
+ * operator skipped it, or it was not chosen): by its detail. */
+static int
+skip_without_signoffs(const json_t *d)
+{
+	const char *res = json_string_value(json_object_get(d, "result"));
+	const char *det = json_string_value(json_object_get(d, "detail"));
+
+	if (res == NULL || strcmp(res, "skipped") != 0)
+		return 0;
+	if (det == NULL)
+		return 0;
+	return strcmp(det, RUNNER_SKIP_OPERATOR) == 0 ||
+	    strncmp(det, RUNNER_SKIP_NOT_CHOSEN,
+	    strlen(RUNNER_SKIP_NOT_CHOSEN)) == 0 ||
+	    strncmp(det, RUNNER_SKIP_NOT_APPLICABLE,
+	    strlen(RUNNER_SKIP_NOT_APPLICABLE)) == 0;
+}
 
 static int
 take_fact(void *arg, const struct audit_walk_entry *we, struct kr_err *e)
@@ -153,6 +245,7 @@ take_fact(void *arg, const struct audit_walk_entry *we, struct kr_err *e)
 		snprintf(f->tail, sizeof(f->tail), "%s", we->step);
 		f->tail_signoffs = 0;
 		f->tail_checkpoint = 0;
+		f->tail_no_signoff = skip_without_signoffs(d);
 	} else if (strcmp(we->event, "signoff") == 0 && we->step != NULL &&
 	    strcmp(we->step, f->tail) == 0)
 		f->tail_signoffs++;
@@ -273,13 +366,15 @@ agrees_with_log(struct runner *r, const struct facts *f, json_t *o,
 /*
  * The last finished step (the file's) when the log holds its result last
  * and not all its sign-offs, or not its checkpoint: resume_signoff and the
- * sign-offs given.  Only a step that succeeded or has an exception asks
- * them (a skipped one ended without).
+ * sign-offs given.  A step that succeeded, has an exception or was
+ * skipped by its own run asks them; one the operator skipped or that was
+ * not chosen ended without, and a skipped step has no checkpoint.
  */
 static void
 resume_point(struct runner *r, const struct facts *f)
 {
 	const struct ceremony_step *s;
+	enum runner_status st;
 	size_t i;
 
 	for (i = 0; i < r->c->nsteps && r->status[i] != ST_NONE; i++)
@@ -287,11 +382,13 @@ resume_point(struct runner *r, const struct facts *f)
 	if (i == 0)
 		return;
 	s = &r->c->steps[i - 1];
-	if ((r->status[i - 1] != ST_OK && r->status[i - 1] != ST_EXCEPTION) ||
+	st = r->status[i - 1];
+	if ((st != ST_OK && st != ST_EXCEPTION && st != ST_SKIPPED) ||
+	    (st == ST_SKIPPED && f->tail_no_signoff) ||
 	    strcmp(s->id.s, f->tail) != 0)
 		return;
 	if (f->tail_signoffs >= s->signoff.n &&
-	    (!s->checkpoint || f->tail_checkpoint))
+	    (!s->checkpoint || st == ST_SKIPPED || f->tail_checkpoint))
 		return;
 	r->resume_signoff = i;
 	r->nsignoff = f->tail_signoffs < s->signoff.n ? f->tail_signoffs :
@@ -411,6 +508,8 @@ runner_progress_load(struct runner *r, uint64_t entries, struct kr_err *e)
 	if (json_is_string(v = json_object_get(o, "started")))
 		snprintf(r->interrupted, sizeof(r->interrupted), "%s",
 		    json_string_value(v));
+	if ((rc = load_tries(r, o, e)) != 0)
+		goto out;
 	if (json_is_string(v = json_object_get(o, "world_before"))) {
 		snprintf(r->world_before, sizeof(r->world_before), "%s",
 		    json_string_value(v));

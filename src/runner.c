@@ -69,11 +69,16 @@ do_resume(struct runner *r, struct kr_err *e)
 
 	writer_opts(r, &wo, NULL, 0, e);
 	if ((rc = audit_writer_resume(r->o.log_path, &wo, &info, &r->w,
-	    e)) != 0)
+	    e)) != 0 || (rc = runner_tries_log_resume(r, e)) != 0)
 		return rc;
 	r->resume_pending = 0;
 	r->resumed_step = 1;
-	runner_quorum_end(r);
+	/* The cards that cosigned the resume cosign the checkpoint of the
+	 * step it goes on at (resume_signoff): the session lives until that
+	 * step ends (step_clear), as a step's own cards do.  A step that runs
+	 * (again) asks its cards itself. */
+	if (r->resume_signoff == 0)
+		runner_quorum_end(r);
 	for (cur = 0; cur < r->c->nsteps && r->status[cur] != ST_NONE; cur++)
 		last = &r->c->steps[cur];
 	if (r->resume_signoff != 0 && last != NULL)
@@ -122,6 +127,7 @@ open_log(struct runner *r, struct kr_err *e)
 		if ((rc = runner_log_final(r, res.entries, e)) != 0 ||
 		    (rc = runner_progress_load(r, res.entries, e)) != 0)
 			return rc;
+		r->log_entries = res.entries;
 		memcpy(r->genesis, res.genesis, sizeof(r->genesis));
 		r->have_genesis = res.have_genesis;
 		if (res.have_policy) {
@@ -235,6 +241,9 @@ runner_open(const struct runner_opts *o, struct runner **out,
 		r->cur = r->resume_signoff - 1;
 		r->phase = PH_SIGNOFF;
 	}
+	if (r->log_entries > 0 &&
+	    (rc = runner_tries_load(r, r->log_entries, e)) != 0)
+		goto fail;
 	*out = r;
 	return 0;
 fail:
@@ -489,9 +498,9 @@ run_step(struct runner *r, const struct ceremony_step *s,
 		r->status[s->index] = strcmp(x->result, "skipped") == 0 ?
 		    ST_SKIPPED : ST_OK;
 		r->phase = PH_SIGNOFF;
-		/* done, so a stop before its sign-offs resumes at them */
-		if (r->status[s->index] == ST_OK &&
-		    (rc = runner_progress_save(r, e)) != 0)
+		/* done (or skipped by its run), so a stop before its
+		 * sign-offs resumes at them */
+		if ((rc = runner_progress_save(r, e)) != 0)
 			return die(r, rc, e);
 		return 0;
 	}

@@ -256,6 +256,10 @@ void	runner_state(struct runner *r, struct runner_state *st);
  * responses that differ from the scenario's expected ones (0 without a
  * scenario), or -1 when no report was written (not a rehearsal). */
 int	runner_write_report(struct runner *r);
+/* After runner_write_report(): the scenario's step that failed as the log
+ * says ("step 'seal-log' failed: card 2: 3 wrong PINs ..., as the
+ * scenario expects"), or "" when it did not fail. */
+const char *runner_report_end(const struct runner *r);
 
 /* Closes the runner: unlocks, frees the log writer (an unsealed log can be
  * resumed), cleanses what it held.  NULL is fine. */

@@ -233,4 +233,30 @@ else
 	not_ok "a kept sandbox took another scenario (exit $rc)"
 fi
 
+# A fault that uses up a card's PIN tries (three wrong PINs for card 2 at
+# the seal, a copy of azure-byok's scenario with times: 3): the step fails,
+# and the trainer's line and report.md say so, as what the scenario expects
+# (they said "every response as expected" and nothing of the failure).
+d="$TAP_TMP/tries3"
+sed 's/{fault: wrong-pin, card: 2, times: 1, step: seal-log}/{fault: wrong-pin, card: 2, times: 3, step: seal-log}/' \
+    "$top_srcdir/ceremonies/azure-byok.yaml" >"$TAP_TMP/az3.yaml"
+check "setup: the scenario gives card 2 three wrong PINs" grep -q 'times: 3, step: seal-log' "$TAP_TMP/az3.yaml"
+"$KEYRITE" rehearse "$TAP_TMP/az3.yaml" --scenario wrong-pin-card-2 --keep "$d" $fast \
+    --batch "$top_srcdir/ceremonies/examples/azure-byok.answers.yaml" >"$d.out" 2>"$d.err"
+rc=$?
+check "three wrong PINs fail the seal (exit 1, got $rc)" [ "$rc" -eq 1 ]
+if grep -Fq "step 'seal-log' failed: card 2: 3 wrong PINs in step 'seal-log'" "$d.out" &&
+    grep -Fq ", as the scenario expects (report: " "$d.out" &&
+    grep -q '^REHEARSAL: every response as expected; step ' "$d.out"; then
+	ok "the trainer's line says the step failed, as the scenario expects"; else
+	not_ok "the trainer's line says the step failed, as the scenario expects"; diag "$(grep REHEARSAL "$d.out")"; fi
+if grep -F "| step result | fails: card 2 has no PIN try left in it (3 wrong PINs) | failed: card 2: 3 wrong PINs in step 'seal-log'" \
+    "$d/out/report.md" | grep -q '| as expected |$'; then
+	ok "report.md: the expected step result (it fails) beside the actual one"; else
+	not_ok "report.md: the expected step result (it fails) beside the actual one"; diag "$(cat "$d/out/report.md")"; fi
+if grep -Fq "| retried: card 2, wrong PIN again |" "$d/out/report.md" &&
+    grep -Fq "| the step failed: card 2: 3 wrong PINs in step 'seal-log'" "$d/out/report.md"; then
+	ok "report.md: each wrong PIN's response (retried, then the step failed)"; else
+	not_ok "report.md: each wrong PIN's response (retried, then the step failed)"; diag "$(cat "$d/out/report.md")"; fi
+
 done_testing

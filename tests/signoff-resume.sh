@@ -1,13 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # signoff-resume.sh: a sign-off that was not given keeps its step open
-# across a resume (batch mode).  The rehearsal of
+# across a resume (batch mode), for a step that succeeded and for one
+# whose run ended skipped (at the end).  The rehearsal of
 # tests/fixtures/front/signoff-world.yaml stops at new-world's second
 # sign-off (the answers file names the witness, not the custodian: exit
 # 65).  The same command with the custodian named resumes at that
 # sign-off: new-world is not run again (one world, one step-start), the
 # witness is not asked again, the custodian's sign-off and the checkpoint
-# are logged after the resume, and the log seals and verifies.
+# are logged after the resume, and the log seals and verifies.  The cards
+# are asked once after the resume: the two that cosign the resume cosign
+# the pending checkpoint too (they were asked twice before).
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/batch-lib.sh"
 
@@ -42,6 +45,13 @@ expect_status 0 "the same command, the custodian named, resumes and seals" \
 output_has "resumed the log after step 'new-world', whose sign-off the log does not hold: it is asked now" \
     "the resume says the sign-off is asked"
 output_has '^\[new-world\] signed off for custodian by Cora Custodian' "the custodian signs off"
+# the prompts for cards before the seal step's own: the resume's K only
+n=$(sed '/^\[seal\] /,$d' "$TAP_TMP/out" | grep -c 'presenting card')
+if [ "$n" -eq 2 ] && ! grep -q '^\[new-world\] presenting card' "$TAP_TMP/out"; then
+	ok "the cards are asked once for the resume and its pending checkpoint (2 prompts)"; else
+	not_ok "the cards are asked once for the resume and its pending checkpoint ($n prompts)"
+	diag "$(cat "$TAP_TMP/out")"; fi
+output_has '^\[new-world\] checkpoint: checkpoint cosigned' "the checkpoint is cosigned by the resume's cards"
 if grep -q 'signed off for witness' "$TAP_TMP/out"; then
 	not_ok "the witness, who signed off, is not asked again"; else
 	ok "the witness, who signed off, is not asked again"; fi
@@ -57,4 +67,35 @@ if awk '/ signoff / && /role=custodian/ { s = 1 } s && /checkpoint/ { f = 1 } EN
 # shellcheck disable=SC2046
 expect_status 0 "the log verifies sealed, anchored by its minutes" \
     "$KEYRITE" audit verify $(minutes_opts "$K/out/summary.txt") "$LOG"
+
+# A step whose own run ends "skipped" (vault-import in a live run, which
+# has no receiving vault) is saved as done before its sign-offs too: the
+# live run of tests/fixtures/front/skip-signoff.yaml stops at its
+# custodian sign-off and the same command resumes there, without running
+# the step again.
+SK=$top_srcdir/tests/fixtures/front/skip-signoff.yaml
+L=$TAP_TMP/skip
+SLOG=$L/out/skip-signoff.log
+sed '/^cards:/d; /^pins:/d' "$TAP_TMP/a1.yaml" >"$TAP_TMP/s1.yaml"
+sed '/^cards:/d; /^pins:/d' "$TAP_TMP/a2.yaml" >"$TAP_TMP/s2.yaml"
+expect_status 65 "a live run stops at the skipped vault-import's custodian sign-off" \
+    "$KEYRITE" run "$SK" --state "$L/state" --out "$L/out" --batch "$TAP_TMP/s1.yaml"
+output_has "no receiving vault: the import is done with the commands shown" "the step was skipped by its run"
+check "the progress file holds the skipped step" grep -q '"vault-import": "skipped"' "$SLOG.progress"
+expect_status 0 "the same command, the custodian named, resumes and seals" \
+    "$KEYRITE" run "$SK" --state "$L/state" --out "$L/out" --batch "$TAP_TMP/s2.yaml"
+output_has "resumed the log after step 'vault-import', whose sign-off the log does not hold: it is asked now" \
+    "the resume goes on at the skipped step's sign-off"
+output_has '^\[vault-import\] signed off for custodian by Cora Custodian' "the custodian signs off"
+"$KEYRITE" audit show "$SLOG" >"$TAP_TMP/sshow" 2>&1
+starts=$(grep ' step-start ' "$TAP_TMP/sshow" | grep -c 'step=vault-import ')
+witnesses=$(grep ' signoff ' "$TAP_TMP/sshow" | grep -c 'role=witness')
+check "vault-import did not run again, its witness signed off once ($starts, $witnesses)" \
+    [ "$starts$witnesses" = 11 ]
+check "the log records the custodian's sign-off after the resume" awk \
+    '/ resume / { r = 1 } r && / signoff / && /step=vault-import/ && /role=custodian/ { f = 1 } END { exit !f }' \
+    "$TAP_TMP/sshow"
+# shellcheck disable=SC2046
+expect_status 0 "the log verifies sealed, anchored by its minutes" \
+    "$KEYRITE" audit verify $(minutes_opts "$L/out/summary.txt") "$SLOG"
 done_testing

@@ -8,7 +8,9 @@
  *     step 'seal-log'", the DECISION prompt says so); on retry the card is
  *     still not taken (the count stays with the step), it is no longer the
  *     default card, the other cards seal the log and it verifies; with an
- *     abort instead, the ceremony ends aborted and the log verifies;
+ *     abort instead, the ceremony ends aborted and the log verifies; a
+ *     stop and a resume give no card more tries (the count is rebuilt
+ *     from the log);
  *   - a live run asks PINs of at least 8 characters (the NEW_PIN prompt
  *     says so before one is typed) and refuses a shorter one;
  *   - a quorum of K = 1 is refused live, warned in a rehearsal; the
@@ -65,6 +67,7 @@ static const char base[] =
 struct pol {
 	const char	*quorum, *suite, *witness;
 	int		 wrong_card2;	/* wrong PINs for card 2 at the seal */
+	int		 stop_after;	/* stop and resume after that many */
 	int		 short_pin;	/* first NEW_PIN too short */
 	/* seen */
 	int		 pin_min, short_refused, tries_seen[4], locked;
@@ -75,6 +78,7 @@ struct pol {
 	int		 decisions, zero_ev, log_pins_failed, log_starts, log_rc;
 	int		 excepted, log_exception, log_note, log_ok;
 	int		 transcript_exception, suite_warned;
+	int		 resume_cards;	/* cards asked to resume */
 };
 
 static void
@@ -130,7 +134,7 @@ run_policy(struct pol *P, int rehearsal)
 	struct ceremony *c;
 	struct kr_err e;
 	char pin[64], path[PATH_MAX];
-	int i, need = 0, wrong = 0, cards = 0;
+	int i, need = 0, wrong = 0, cards = 0, stopped = 0;
 
 	sandbox_make(&sb, 0);
 	c = load_text("policy.yaml", base);
@@ -183,7 +187,10 @@ run_policy(struct pol *P, int rehearsal)
 			}
 			if (p.message != NULL && strstr(p.message, "(1 try left"))
 				P->tries_seen[1]++;
-			if (wrong < P->wrong_card2 + 1 && P->wrong_card2 > 0) {
+			if (p.step == NULL)	/* a resume's: the defaults */
+				P->resume_cards++;
+			if (p.step != NULL && wrong < P->wrong_card2 + 1 &&
+			    P->wrong_card2 > 0) {
 				/* card 2: wrong PINs, then its right one */
 				card_path(p.def, 2, path, sizeof(path));
 				a.value = path;
@@ -225,6 +232,14 @@ run_policy(struct pol *P, int rehearsal)
 			fail_msg("unexpected prompt %d", p.need);
 		}
 		assert_int_equal(runner_answer(r, &a, &e), 0);
+		if (P->stop_after > 0 && wrong == P->stop_after && !stopped) {
+			/* quit, then the same run again: it resumes */
+			stopped = 1;
+			assert_int_equal(runner_stop(r, &e), 0);
+			runner_close(r);
+			r = NULL;
+			assert_int_equal(runner_open(&o, &r, &e), 0);
+		}
 	}
 	runner_close(r);
 	P->log_exception = file_has(sb.log, "\"code\":\"weak-suite\"") &&
@@ -247,6 +262,17 @@ run_policy(struct pol *P, int rehearsal)
 
 static const char pins_out[] = "card 2: 3 wrong PINs in step 'seal-log'; "
     "it is not taken again in this step";
+
+/* The policy ceremony's usual answers, wrong PINs for card 2 at the seal. */
+static void
+pol_default(struct pol *P, int wrong_card2)
+{
+	memset(P, 0, sizeof(*P));
+	P->quorum = "2/3";
+	P->suite = "DLf3072s256mRijndael";
+	P->witness = "Wendy Witness";
+	P->wrong_card2 = wrong_card2;
+}
 
 static void
 t_tries(void **state)
@@ -304,6 +330,19 @@ t_tries(void **state)
 	assert_int_equal(P.tries_seen[1], 1);
 	assert_int_equal(P.locked, 0);
 	assert_int_equal(P.log_ok, 1);
+
+	/* two wrong PINs, a stop and a resume (cosigned by cards 1 and 2,
+	 * card 2's last try untouched), then the third fails the step: the
+	 * count is rebuilt from the log */
+	pol_default(&P, 3);
+	P.stop_after = 2;
+	assert_int_equal(run_policy(&P, 1), RUNNER_FAILED);
+	assert_int_equal(P.resume_cards, 2);
+	assert_int_equal(P.zero_ev, 1);
+	assert_int_equal(P.decisions, 1);
+	assert_string_equal(P.fail, pins_out);
+	assert_int_equal(P.log_pins_failed, 1);
+	assert_int_equal(P.log_rc, KR_EUNSEALED);
 }
 
 static void

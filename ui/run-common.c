@@ -140,14 +140,18 @@ static void
 run_scenario_check(struct runner *r, const struct runner_opts *ro)
 {
 	int d = runner_write_report(r);
+	const char *end = runner_report_end(r);
 
+	/* a step that failed is said, whether the scenario expects it */
 	if (d > 0)
-		printf("REHEARSAL: %d %s from the expected %s (report: "
+		printf("REHEARSAL: %d %s from the expected %s%s%s (report: "
 		    "%s/report.md)\n", d, d == 1 ? "response differs" :
-		    "responses differ", d == 1 ? "one" : "ones", ro->out_dir);
+		    "responses differ", d == 1 ? "one" : "ones",
+		    end[0] != '\0' ? "; " : "", end, ro->out_dir);
 	else if (d == 0)
-		printf("REHEARSAL: every response as expected (report: "
-		    "%s/report.md)\n", ro->out_dir);
+		printf("REHEARSAL: every response as expected%s%s (report: "
+		    "%s/report.md)\n", end[0] != '\0' ? "; " : "", end,
+		    ro->out_dir);
 }
 
 /* Opens the runner with ro (on_event and operator filled in here) and
