@@ -46,22 +46,19 @@ struct dest {
 /* The token's world record, beside the cards in the state directory. */
 #define TOKEN_WORLD	"token-world"
 
-/* Copies one file of the module's state directory (beneath from, or at
- * its top when from is NULL: a token's world record) into the backup
- * folder, through its descriptor, and logs the bytes written. */
+/* Copies the file rel of the module's state directory into the backup
+ * folder as name, through its descriptor, and logs the bytes written. */
 static int
-copy_from(struct step_ctx *ctx, const struct dest *d, const char *from,
+copy_from(struct step_ctx *ctx, const struct dest *d, const char *rel,
     const char *name)
 {
-	char rel[ENGINE_PATH_MAX], dst[ENGINE_PATH_MAX];
+	char dst[ENGINE_PATH_MAX];
 	char *buf = NULL;
 	uint8_t h[32];
 	size_t len;
 	int rc;
 
-	if ((from != NULL ? kr_path_join(rel, sizeof(rel), from, name) :
-	    (size_t)snprintf(rel, sizeof(rel), "%s", name) >= sizeof(rel)) ||
-	    kr_path_join(dst, sizeof(dst), d->dir, name) != 0)
+	if (kr_path_join(dst, sizeof(dst), d->dir, name) != 0)
 		return step_fail(ctx, KR_EUSAGE, "%s: path too long", name);
 	if ((rc = step_read(ctx, ctx->state_dir, rel, (size_t)64 << 20, &buf,
 	    &len)) != 0)
@@ -75,10 +72,15 @@ copy_from(struct step_ctx *ctx, const struct dest *d, const char *from,
 	return step_artifact_hashed(ctx, dst, h, len, "backup");
 }
 
+/* One file of the module's local directory. */
 static int
 copy(struct step_ctx *ctx, const struct dest *d, const char *name)
 {
-	return copy_from(ctx, d, "local", name);
+	char rel[ENGINE_PATH_MAX];
+
+	if (kr_path_join(rel, sizeof(rel), "local", name) != 0)
+		return step_fail(ctx, KR_EUSAGE, "%s: path too long", name);
+	return copy_from(ctx, d, rel, name);
 }
 
 /* On a token: the world record only. */
@@ -88,7 +90,7 @@ copy_token(struct step_ctx *ctx, const struct dest *d, const char *what,
 {
 	int rc;
 
-	if ((rc = copy_from(ctx, d, NULL, TOKEN_WORLD)) != 0)
+	if ((rc = copy_from(ctx, d, TOKEN_WORLD, TOKEN_WORLD)) != 0)
 		return rc;
 	*count = 1;
 	if (strcmp(what, "all") == 0)
