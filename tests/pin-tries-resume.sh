@@ -7,7 +7,8 @@
 # same command resumes (cards 1 and 2 cosign the resume): the seal runs
 # again and one more wrong PIN for card 1 fails the step (exit 1, "card 1:
 # 3 wrong PINs in step 'seal'"), the count rebuilt from the log.  A resume
-# then refuses card 1 even with its right PIN.  A wrong PIN typed at the
+# then refuses card 1 even with its right PIN, the progress file's count
+# removed first as an attacker with the state folder would.  A wrong PIN typed at the
 # resume's own card prompt (before the log can be written) is kept in the
 # progress file, counted after a second quit, and logged for the step
 # right after the resume; cards 2 and 3 then seal, and the log verifies.
@@ -48,6 +49,21 @@ output_has "step 'seal' failed: card 1: 3 wrong PINs in step 'seal'" \
 output_has "card 1: wrong PIN \(0 tries left for card 1 in this step\)" \
     "the count went on from the log (0 tries left)"
 
+# Whoever holds the state folder may edit the progress file, which is not
+# signed: without its wrong_pins the count still comes from the signed log.
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$LOG.progress" <<'EOF2'
+import json, sys
+p = sys.argv[1]
+o = json.load(open(p))
+o.pop("wrong_pins", None)
+json.dump(o, open(p, "w"))
+EOF2
+	check "an edited progress file holds no wrong_pins" \
+	    sh -c "! grep -q wrong_pins '$LOG.progress'"
+else
+	ok "an edited progress file holds no wrong_pins # SKIP no python3"
+fi
 printf '%s\n' card-pin-1 >"$D/p3"
 expect_status 65 "a resume with card 1, its PIN right, does not take it" run_it "$D/a12.yaml" "$D/p3"
 output_has "card 1: 3 wrong PINs in step 'seal'; it is not taken again" "card 1 is refused at the resume"
